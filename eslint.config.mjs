@@ -1,0 +1,115 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+/** Node builtins, by bare name and with the `node:` prefix. */
+const nodeBuiltins = [
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+].flatMap((name) => [name, `node:${name}`]);
+
+const noNode = {
+  paths: nodeBuiltins.map((name) => ({ name, message: 'Pure and workflow code must not use Node APIs.' })),
+};
+const noServerSide = [
+  {
+    group: ['@temporalio/activity', '@temporalio/client', '@temporalio/worker', '@temporalio/testing'],
+    message: 'Only activities, the worker and clients may use these.',
+  },
+  {
+    group: ['**/src/api/**', '**/src/cli/**', '**/api/*', '**/cli/*', '**/activities/**'],
+    message: 'Data flows one way: pure and workflow code never imports the API, CLI or activity implementations.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', 'coverage/', '.data/', '.cache/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // Plain JS config/bin files are CommonJS scripts.
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['eslint.config.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // Deterministic workflow code: sandboxed, no Node, no client/worker/activity packages.
+    files: ['workflows/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...noNode, patterns: noServerSide }] },
+  },
+  {
+    // Pure domain, SLA arithmetic: no Node, no I/O, no server-side Temporal packages.
+    files: ['src/domain/**/*.ts', 'src/sla/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...noNode, patterns: noServerSide }] },
+  },
+  {
+    // Machines are pure XState: no Temporal at all.
+    files: ['src/machines/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          ...noNode,
+          patterns: [...noServerSide, { group: ['@temporalio/*'], message: 'Machines know nothing of Temporal.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts'],
+    rules: {
+      // jest's expect(...).rejects and mocks trip these without adding safety in tests.
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+  prettier,
+);

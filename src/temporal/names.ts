@@ -1,0 +1,43 @@
+/**
+ * Public Temporal names of the product (SPEC.md "Public interfaces"). Tools outside this repository — the stock
+ * `temporal` CLI, the Temporal UI, saved visibility queries — depend on these exact strings: change one only with a
+ * migration note in the README.
+ *
+ * This module is imported by workflow code too, so it stays free of Node and server-side Temporal packages.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+/** The task queue every enablement worker polls. */
+export const TASK_QUEUE = 'privatelink-enablement';
+
+/** Workflow type name of the enablement workflow. */
+export const WORKFLOW_TYPE = 'enablementWorkflow';
+
+/** Signal carrying one enablement event (fire-and-forget, for automation). */
+export const EVENT_SIGNAL = 'enablementEvent';
+
+/** Update carrying one enablement event; validated, returns the new state view. */
+export const EVENT_UPDATE = 'applyEnablementEvent';
+
+/** Query returning the state view. */
+export const STATE_QUERY = 'enablementState';
+
+/** Workflow id of the request for a ticket: one workflow per ticket. */
+export function workflowIdForTicket(ticketId: string): string {
+  return `privatelink-${ticketId}`;
+}
+
+/** Search attributes upserted on every transition, so requests can be found with visibility queries. */
+export const searchAttributes = {
+  status: defineSearchAttributeKey('PrivateLinkStatus', SearchAttributeType.KEYWORD),
+  state: defineSearchAttributeKey('PrivateLinkState', SearchAttributeType.KEYWORD),
+  waitingOn: defineSearchAttributeKey('PrivateLinkWaitingOn', SearchAttributeType.KEYWORD),
+  cloud: defineSearchAttributeKey('PrivateLinkCloud', SearchAttributeType.KEYWORD),
+  connectionType: defineSearchAttributeKey('PrivateLinkConnectionType', SearchAttributeType.KEYWORD),
+  company: defineSearchAttributeKey('PrivateLinkCompany', SearchAttributeType.KEYWORD),
+  slaBreached: defineSearchAttributeKey('PrivateLinkSlaBreached', SearchAttributeType.BOOL),
+  slaDeadline: defineSearchAttributeKey('PrivateLinkSlaDeadline', SearchAttributeType.DATETIME),
+} as const;
+
+/** Every search attribute key the product registers, in a stable order. */
+export const allSearchAttributeKeys = Object.values(searchAttributes);
