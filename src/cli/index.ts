@@ -1,0 +1,40 @@
+import { Command } from 'commander';
+import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
+import { AppError } from '../errors';
+
+/** Builds the `plctl` command tree; exported so tests can run commands in-process. */
+export function buildCli(): Command {
+  const program = new Command('plctl')
+    .description('Operate the PrivateLink enablement engine')
+    .version(process.env.npm_package_version ?? '0.1.0')
+    .showHelpAfterError();
+
+  program
+    .command('binaries')
+    .description(
+      'Find the Temporal CLI (dev server) and time-skipping test server, fetching or building them if needed; prints where they are',
+    )
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const log = (line: string) => process.stderr.write(`${line}\n`);
+      const cli = await resolveTemporalCli({ log });
+      const testServer = await resolveTestServer({ log });
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ temporalCli: cli, testServer }, null, 2)}\n`);
+      } else {
+        process.stdout.write(`Temporal CLI   ${cli.path}  (from ${cli.source})\n`);
+        process.stdout.write(`Test server    ${testServer.path}  (from ${testServer.source})\n`);
+      }
+    });
+
+  return program;
+}
+
+if (require.main === module) {
+  buildCli()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`${err instanceof AppError || err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,24 @@
+/**
+ * The one error type of the product. `code` says what went wrong in a way callers can branch on; the API maps codes
+ * to HTTP statuses and problem+json, the CLI and `npm start` print the message as it is. Messages are written for the
+ * person who has to act on them.
+ */
+export type AppErrorCode =
+  /** Environment or configuration file is invalid; the message lists every problem. */
+  | 'invalid_config'
+  /** A port, process or server the product needs is not available. */
+  | 'unavailable';
+
+/** An error with a machine-readable code and a message a person can act on. */
+export class AppError extends Error {
+  override readonly name = 'AppError';
+
+  constructor(
+    readonly code: AppErrorCode,
+    message: string,
+    /** Individual problems, when there are several (e.g. one per invalid setting). */
+    readonly problems: readonly string[] = [],
+  ) {
+    super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
+  }
+}

@@ -1,0 +1,112 @@
+import { Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { pino } from 'pino';
+import { buildApiServer } from './api/server';
+import { AppError } from './errors';
+import { runtimeConfigFromEnv } from './runtime-config';
+import { resolveTemporalCli } from './temporal/binaries';
+import { connectionConfigFromEnv, type TemporalConnectionConfig } from './temporal/connection';
+import { type DevServer, startDevServer } from './temporal/dev-server';
+import { temporalLoggerFor } from './temporal/logging';
+import { TASK_QUEUE } from './temporal/names';
+import { ensureSearchAttributes } from './temporal/search-attributes';
+import { createEnablementWorker } from './worker';
+
+/**
+ * `npm start`: the whole product in one command. Without `TEMPORAL_ADDRESS` it starts the Temporal dev server (SQLite
+ * under DATA_DIR, UI on), registers the search attributes, then runs the worker and the HTTP API. SIGINT/SIGTERM stop
+ * everything in reverse order; a second signal forces exit (the dev server is still killed).
+ */
+async function main(): Promise<void> {
+  const config = runtimeConfigFromEnv();
+  const external = connectionConfigFromEnv();
+  const logger = pino({ level: config.logLevel });
+  const say = (line: string) => process.stdout.write(`${line}\n`);
+  // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
+  Runtime.install({ shutdownSignals: [], logger: temporalLoggerFor(logger) });
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.splice(0).reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.error({ err }, 'error during shutdown');
+      }
+    }
+  };
+  let stopping: Promise<void> | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: exiting now.`);
+      process.exit(130);
+    }
+    say(`${signal} received: stopping ...`);
+    stopping = cleanup().then(() => {
+      say('Stopped.');
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    let temporal: TemporalConnectionConfig;
+    let devServer: DevServer | undefined;
+    if (external) {
+      temporal = external;
+      say(`Using the Temporal cluster at ${external.address} (namespace ${external.namespace}).`);
+    } else {
+      const cli = await resolveTemporalCli({ log: say });
+      devServer = await startDevServer({
+        cliPath: cli.path,
+        dataDir: config.dataDir,
+        port: config.devServerPort,
+        uiPort: config.uiPort,
+        log: say,
+      });
+      cleanups.push(devServer.stop);
+      temporal = { address: devServer.address, namespace: devServer.namespace };
+    }
+
+    const client = await Connection.connect(temporal);
+    cleanups.push(() => client.close());
+    const added = await ensureSearchAttributes(client, temporal.namespace);
+    if (added.length) say(`Registered search attributes: ${added.join(', ')}`);
+
+    const nativeConnection = await NativeConnection.connect(temporal);
+    cleanups.push(() => nativeConnection.close());
+    const worker = await createEnablementWorker({ connection: nativeConnection, namespace: temporal.namespace });
+    const running = worker.run();
+    cleanups.push(async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+    });
+    running.catch((err: unknown) => {
+      logger.fatal({ err }, 'worker failed');
+      if (!stopping) stopping = cleanup().then(() => process.exit(1));
+    });
+
+    const api = buildApiServer({ logger });
+    await api.listen({ port: config.port, host: config.host });
+    cleanups.push(() => api.close());
+
+    say('');
+    say('PrivateLink enablement engine is running.');
+    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz)`);
+    say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
+    if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);
+    if (devServer) say(`  Data            ${devServer.dbFile}  (server log: ${devServer.logFile})`);
+    say('Press Ctrl-C to stop.');
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `${err instanceof AppError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

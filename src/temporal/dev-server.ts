@@ -1,0 +1,204 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { AppError } from '../errors';
+
+/** Settings of the embedded dev server (`temporal server start-dev`). */
+export interface DevServerOptions {
+  /** Path of the Temporal CLI (see `resolveTemporalCli`). */
+  cliPath: string;
+  /** Folder holding the SQLite file, the server's log and its pid file; state survives restarts. */
+  dataDir: string;
+  ip?: string;
+  port?: number;
+  /** Port of the Temporal UI; `false` runs headless. */
+  uiPort?: number | false;
+  namespace?: string;
+  /** How long to wait for the server to answer before giving up. */
+  readyTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+/** A running dev server owned by this process. */
+export interface DevServer {
+  address: string;
+  namespace: string;
+  uiUrl?: string;
+  pid: number;
+  dbFile: string;
+  logFile: string;
+  /** Stops the server (SIGTERM, then SIGKILL after a grace period) and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+const PID_FILE = 'temporal-dev-server.pid';
+
+/**
+ * Starts `temporal server start-dev` with a SQLite file under `dataDir`, waits until its namespace answers, and
+ * returns a handle to stop it. The server runs in its own process group so a Ctrl-C reaches this process first and
+ * shutdown happens in order (worker, then server); if this process dies anyway, the next start finds the pid file
+ * and stops the leftover server before starting a new one.
+ */
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const ip = opts.ip ?? '127.0.0.1';
+  const port = opts.port ?? 7233;
+  const uiPort = opts.uiPort ?? port + 1000;
+  const namespace = opts.namespace ?? 'default';
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dataDir = resolve(opts.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const dbFile = join(dataDir, 'temporal.sqlite');
+  const logFile = join(dataDir, 'temporal-dev-server.log');
+  const pidFile = join(dataDir, PID_FILE);
+
+  await stopLeftoverServer(pidFile, log);
+  await assertPortFree(ip, port, 'TEMPORAL_DEV_PORT');
+  if (uiPort !== false) await assertPortFree(ip, uiPort, 'TEMPORAL_UI_PORT');
+
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--db-filename', dbFile];
+  args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  args.push('--log-format', 'json', '--log-level', 'warn');
+
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(opts.cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await new Promise<Error>((r) => child.once('error', r));
+    throw new AppError('unavailable', `Could not start the Temporal dev server (${opts.cliPath}): ${err.message}`);
+  }
+  writeFileSync(pidFile, `${pid}\n`);
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // Last resort if this process exits without calling stop(): never leave the server behind.
+  const killOnExit = () => killGroup(child, 'SIGKILL');
+  process.once('exit', killOnExit);
+
+  const address = `${ip}:${port}`;
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (child.exitCode === null && child.signalCode === null) {
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    out.end();
+    if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(pid)) rmSync(pidFile);
+  };
+
+  try {
+    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+  } catch (err) {
+    await stop();
+    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '';
+    throw new AppError(
+      'unavailable',
+      `The Temporal dev server did not become ready: ${(err as Error).message}${tail ? `\nLast log lines (${logFile}):\n  ${tail}` : ''}`,
+    );
+  }
+  return {
+    address,
+    namespace,
+    uiUrl: uiPort === false ? undefined : `http://${ip}:${uiPort}`,
+    pid,
+    dbFile,
+    logFile,
+    stop,
+  };
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a dev server that an earlier run started on the same data folder and did not stop (e.g. after SIGKILL). */
+async function stopLeftoverServer(pidFile: string, log: (line: string) => void): Promise<void> {
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8').trim());
+  rmSync(pidFile);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  let cmdline = '';
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return; // Not Linux or not ours to inspect: leave it alone.
+  }
+  if (!cmdline.includes('start-dev')) return; // The pid was reused by another program.
+  log(`Stopping a Temporal dev server left running by an earlier start (pid ${pid}) ...`);
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
+  if (isAlive(pid)) signal('SIGKILL');
+  for (let waited = 0; isAlive(pid) && waited < 5_000; waited += 100) await sleep(100);
+}
+
+function assertPortFree(ip: string, port: number, variable: string): Promise<void> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new AppError(
+          'unavailable',
+          err.code === 'EADDRINUSE'
+            ? `${ip}:${port} is already in use (another Temporal server?). Set ${variable} to another port, or set TEMPORAL_ADDRESS to use the server that is running.`
+            : `Cannot listen on ${ip}:${port}: ${err.message}`,
+        ),
+      );
+    });
+    server.listen(port, ip, () => server.close(() => resolvePort()));
+  });
+}
+
+async function waitUntilReady(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError = 'no answer yet';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the server exited (${child.signalCode ?? `code ${child.exitCode}`})`);
+    }
+    let connection: Connection | undefined;
+    try {
+      connection = await Connection.connect({ address, connectTimeout: 1_000 });
+      await connection.workflowService.describeNamespace({ namespace });
+      return;
+    } catch (err) {
+      lastError = (err as Error).message;
+      await sleep(250);
+    } finally {
+      await connection?.close();
+    }
+  }
+  throw new Error(`no answer from ${address} within ${timeoutMs} ms (${lastError})`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
