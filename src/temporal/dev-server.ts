@@ -30,7 +30,7 @@ export interface DevServer {
   dbFile: string;
   logFile: string;
   /** Stops the server (SIGTERM, then SIGKILL after a grace period) and waits until it has exited. */
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 const PID_FILE = 'temporal-dev-server.pid';

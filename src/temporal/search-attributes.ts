@@ -1,11 +1,9 @@
+import { status as GrpcStatus } from '@grpc/grpc-js';
 import type { Connection } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { AppError } from '../errors';
 import { allSearchAttributeKeys } from './names';
-
-/** gRPC status PERMISSION_DENIED. */
-const PERMISSION_DENIED = 7;
 
 const { IndexedValueType } = temporal.api.enums.v1;
 
@@ -43,7 +41,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   try {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
   } catch (err) {
-    if (isGrpcServiceError(err) && err.code === PERMISSION_DENIED) {
+    if (isGrpcServiceError(err) && err.code === GrpcStatus.PERMISSION_DENIED) {
       const commands = allSearchAttributeKeys
         .filter((k) => names.includes(k.name))
         .map(

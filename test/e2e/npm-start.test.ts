@@ -1,0 +1,144 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { allSearchAttributeKeys } from '../../src/temporal/names';
+import { freePort, isAlive, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
+
+/**
+ * `npm start` as a user runs it: the real dev server, worker and API in child processes, on free ports and a
+ * temporary data folder.
+ */
+describe('npm start (the embedded stack)', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
+  const pidFile = join(dataDir, 'temporal-dev-server.pid');
+  let ports: { api: number; temporal: number; ui: number };
+  let running: RunningProcess | undefined;
+
+  beforeAll(async () => {
+    ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+  });
+  afterEach(async () => {
+    if (running?.child.exitCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  const env = (): NodeJS.ProcessEnv => ({
+    ...process.env,
+    TEMPORAL_ADDRESS: '',
+    DATA_DIR: dataDir,
+    PORT: String(ports.api),
+    TEMPORAL_DEV_PORT: String(ports.temporal),
+    TEMPORAL_UI_PORT: String(ports.ui),
+    LOG_LEVEL: 'warn',
+  });
+
+  async function start(): Promise<RunningProcess> {
+    running = runEntry('src/main.ts', env());
+    const proc = running;
+    await waitFor(
+      () => {
+        if (proc.child.exitCode !== null) throw new Error(`npm start exited early:\n${proc.output()}`);
+        return proc.output().includes('Press Ctrl-C to stop.');
+      },
+      120_000,
+      'npm start to come up',
+    );
+    return proc;
+  }
+
+  const devServerPid = () => Number(readFileSync(pidFile, 'utf8').trim());
+
+  async function withClient<T>(fn: (client: Client, connection: Connection) => Promise<T>): Promise<T> {
+    const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
+    try {
+      return await fn(new Client({ connection }), connection);
+    } finally {
+      await connection.close();
+    }
+  }
+
+  it('brings up the dev server, UI, search attributes and API, and prints where they are', async () => {
+    const proc = await start();
+    expect(proc.output()).toContain(`HTTP API        http://127.0.0.1:${ports.api}`);
+    expect(proc.output()).toContain(`Temporal UI     http://127.0.0.1:${ports.ui}`);
+
+    const health = await fetch(`http://127.0.0.1:${ports.api}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ui = await fetch(`http://127.0.0.1:${ports.ui}/`);
+    expect(ui.status).toBe(200);
+
+    await withClient(async (client, connection) => {
+      const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      expect(Object.keys(customAttributes ?? {})).toEqual(
+        expect.arrayContaining(allSearchAttributeKeys.map((k) => k.name)),
+      );
+      // A workflow on a queue no worker polls: it stays open, so the next start must still see it.
+      await client.workflow.start('enablementWorkflow', {
+        workflowId: 'privatelink-E2E-PERSIST',
+        taskQueue: 'e2e-persistence-probe',
+        args: [{ ticketId: 'E2E-PERSIST' }],
+      });
+    });
+  });
+
+  it('stops everything on SIGTERM, leaving no server process behind', async () => {
+    const proc = running && running.child.exitCode === null ? running : await start();
+    const serverPid = devServerPid();
+    expect(isAlive(serverPid)).toBe(true);
+    proc.child.kill('SIGTERM');
+    expect(await proc.exited).toBe(0);
+    expect(proc.output()).toContain('Stopped.');
+    expect(isAlive(serverPid)).toBe(false);
+    expect(existsSync(pidFile)).toBe(false);
+  });
+
+  it('keeps the state of the previous run', async () => {
+    await start();
+    await withClient(async (client) => {
+      const description = await client.workflow.getHandle('privatelink-E2E-PERSIST').describe();
+      expect(description.status.name).toBe('RUNNING');
+      expect(description.type).toBe('enablementWorkflow');
+    });
+  });
+
+  it('stops a dev server left behind by a killed run before starting its own', async () => {
+    const proc = running && running.child.exitCode === null ? running : await start();
+    const orphan = devServerPid();
+    // Kill the product process itself (tsx's child), as the OOM killer would: its server is orphaned.
+    const productPid = Number(readFileSync(`/proc/${orphan}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+    process.kill(productPid, 'SIGKILL');
+    await proc.exited;
+    expect(isAlive(orphan)).toBe(true);
+
+    const next = await start();
+    expect(next.output()).toContain(`Stopping a Temporal dev server left running by an earlier start (pid ${orphan})`);
+    expect(isAlive(orphan)).toBe(false);
+    await withClient(async (client) => {
+      expect((await client.workflow.getHandle('privatelink-E2E-PERSIST').describe()).status.name).toBe('RUNNING');
+    });
+  });
+
+  it('explains what to do when the Temporal port is taken, and exits non-zero', async () => {
+    if (running?.child.exitCode === null) {
+      running.child.kill('SIGTERM');
+      await running.exited;
+    }
+    const squatter: Server = createServer();
+    await new Promise<void>((r) => squatter.listen(ports.temporal, '127.0.0.1', () => r()));
+    try {
+      running = runEntry('src/main.ts', env());
+      expect(await running.exited).toBe(1);
+      expect(running.output()).toContain(
+        `127.0.0.1:${ports.temporal} is already in use (another Temporal server?). Set TEMPORAL_DEV_PORT to another port`,
+      );
+    } finally {
+      await new Promise((r) => squatter.close(r));
+    }
+  });
+});

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundle,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { resolveTemporalCli, resolveTestServer } from '../../src/temporal/binaries';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../../src/worker';
+
+/** Which real server a test file runs against. */
+export type TemporalServerKind = 'dev-server' | 'time-skipping';
+
+/** What a test file gets from {@link useTemporal}. */
+export interface TemporalTestContext {
+  readonly env: TestWorkflowEnvironment;
+  readonly client: Client;
+  /** A task queue unique to this file. */
+  readonly taskQueue: string;
+  /** Runs `fn` while a real worker (the product's, with this file's bundle) polls the task queue. */
+  withWorker<T>(
+    fn: () => Promise<T>,
+    opts?: { activities?: WorkerOptions['activities']; maxCachedWorkflows?: number },
+  ): Promise<T>;
+}
+
+let runtimeInstalled = false;
+
+/** Keeps the SDK to warnings in test output; the runtime is per process, so install it once. */
+function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier file in this jest worker.
+  }
+  runtimeInstalled = true;
+}
+
+/**
+ * Starts a real Temporal server for the calling test file (in `beforeAll`), bundles the workflow code once, and tears
+ * everything down in `afterAll`. The dev server gets the product's search attributes registered.
+ *
+ * @param opts.workflowsPath workflow code to bundle; the product's `workflows/` by default
+ */
+export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: string } = {}): TemporalTestContext {
+  let env: TestWorkflowEnvironment | undefined;
+  let bundle: WorkflowBundle | undefined;
+  const taskQueue = `test-${kind}-${randomUUID()}`;
+
+  beforeAll(async () => {
+    installQuietRuntime();
+    const quiet = new DefaultLogger('WARN');
+    const [started, built] = await Promise.all([
+      startEnvironment(kind),
+      bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? productWorkflowsPath, logger: quiet }),
+    ]);
+    env = started;
+    bundle = built;
+  }, 120_000);
+
+  afterAll(async () => {
+    await env?.teardown();
+  }, 60_000);
+
+  const ready = () => {
+    if (!env || !bundle) throw new Error('useTemporal: the environment is not started (use it inside a test)');
+    return { env, bundle };
+  };
+
+  return {
+    get env() {
+      return ready().env;
+    },
+    get client() {
+      return ready().env.client;
+    },
+    taskQueue,
+    async withWorker(fn, workerOpts = {}) {
+      const { env: e, bundle: b } = ready();
+      const worker = await createEnablementWorker({
+        connection: e.nativeConnection,
+        namespace: e.namespace ?? 'default',
+        taskQueue,
+        workflowBundle: b,
+        activities: workerOpts.activities,
+        maxCachedWorkflows: workerOpts.maxCachedWorkflows,
+      });
+      return worker.runUntil(fn);
+    },
+  };
+}
+
+async function startEnvironment(kind: TemporalServerKind): Promise<TestWorkflowEnvironment> {
+  if (kind === 'time-skipping') {
+    const testServer = await resolveTestServer();
+    return TestWorkflowEnvironment.createTimeSkipping({
+      server: { executable: { type: 'existing-path', path: testServer.path } },
+    });
+  }
+  const cli = await resolveTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cli.path }, ip: '127.0.0.1', ui: false },
+  });
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+  return env;
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { AppError } from '../src/errors';
+import { runtimeConfigFromEnv } from '../src/runtime-config';
+
+describe('npm start settings', () => {
+  it('defaults to the documented ports and data folder', () => {
+    expect(runtimeConfigFromEnv({})).toEqual({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: resolve('.data'),
+      devServerPort: 7233,
+      uiPort: 8233,
+      logLevel: 'info',
+    });
+  });
+
+  it('honours overrides, empty values counting as unset', () => {
+    expect(
+      runtimeConfigFromEnv({ PORT: '8080', TEMPORAL_DEV_PORT: '17233', TEMPORAL_UI: 'false', DATA_DIR: '', HOST: '' }),
+    ).toMatchObject({ port: 8080, devServerPort: 17233, uiPort: false, dataDir: resolve('.data'), host: '127.0.0.1' });
+  });
+
+  it('rejects invalid values, naming each variable', () => {
+    expect(() => runtimeConfigFromEnv({ PORT: 'eighty', TEMPORAL_UI_PORT: '70000', LOG_LEVEL: 'loud' })).toThrow(
+      AppError,
+    );
+    const message = (() => {
+      try {
+        runtimeConfigFromEnv({ PORT: 'eighty', TEMPORAL_UI_PORT: '70000', LOG_LEVEL: 'loud' });
+        return '';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(message).toMatch(/PORT: .*\(got "eighty"\)/);
+    expect(message).toMatch(/TEMPORAL_UI_PORT: .*\(got "70000"\)/);
+    expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
+  });
+});
