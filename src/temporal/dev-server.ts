@@ -113,10 +113,19 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  signalGroup(child.pid, signal);
+}
+
+/** Signals the process group led by `pid` (the server and anything it started), or the process alone if it leads none. */
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-pid, signal);
   } catch {
-    // Already gone.
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // Already gone.
+    }
   }
 }
 
@@ -143,20 +152,9 @@ async function stopLeftoverServer(pidFile: string, log: (line: string) => void):
   }
   if (!cmdline.includes('start-dev')) return; // The pid was reused by another program.
   log(`Stopping a Temporal dev server left running by an earlier start (pid ${pid}) ...`);
-  const signal = (sig: NodeJS.Signals) => {
-    try {
-      process.kill(-pid, sig);
-    } catch {
-      try {
-        process.kill(pid, sig);
-      } catch {
-        // Gone meanwhile.
-      }
-    }
-  };
-  signal('SIGTERM');
+  signalGroup(pid, 'SIGTERM');
   for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
-  if (isAlive(pid)) signal('SIGKILL');
+  if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
   for (let waited = 0; isAlive(pid) && waited < 5_000; waited += 100) await sleep(100);
 }
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { projectCacheDir } from './cache-dir';
 
 /** Where a resolved binary came from, for logs and the README's troubleshooting section. */
@@ -176,4 +176,23 @@ export function runBuild(
       reject(new StepSkipped(`\`${command} ${args.join(' ')}\` exited with ${signal ?? code}:\n      ${lastLines}`));
     });
   });
+}
+
+/**
+ * Builds a cache folder in a scratch folder beside it and publishes it with one rename, so a concurrent or interrupted
+ * run never finds half a build. `build` receives the scratch folder; the folder of `target` is what gets published.
+ */
+export async function buildIntoCache(target: string, build: (scratchDir: string) => Promise<void>): Promise<string> {
+  const finalDir = dirname(target);
+  const scratchDir = `${finalDir}.build-${process.pid}`;
+  rmSync(scratchDir, { recursive: true, force: true });
+  mkdirSync(scratchDir, { recursive: true });
+  try {
+    await build(scratchDir);
+    rmSync(finalDir, { recursive: true, force: true });
+    renameSync(scratchDir, finalDir);
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+  return target;
 }

@@ -1,7 +1,7 @@
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sdkDownloadStep } from './sdk-download';
 import {
+  buildIntoCache,
   cachedStep,
   envPathStep,
   findOnPath,
@@ -33,16 +33,12 @@ const goInstallStep: ResolutionStep = {
     const go = findOnPath('go', ctx.env);
     if (!go) throw new StepSkipped('`go` is not on PATH (install Go 1.25+)');
     const target = cachedCliPath(ctx.cacheDir);
-    const finalDir = join(target, '..');
-    const buildDir = `${finalDir}.build-${process.pid}`;
-    rmSync(buildDir, { recursive: true, force: true });
-    mkdirSync(buildDir, { recursive: true });
     ctx.log(
-      `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (first run only; takes a few minutes) into ${finalDir} ...`,
+      `Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (first run only; takes a few minutes) into ${dirname(target)} ...`,
     );
     const started = Date.now();
-    try {
-      await runBuild(
+    await buildIntoCache(target, (scratchDir) =>
+      runBuild(
         go,
         [
           'install',
@@ -50,14 +46,9 @@ const goInstallStep: ResolutionStep = {
           `${TEMPORAL_CLI_MODULE}/cmd/temporal@${TEMPORAL_CLI_VERSION}`,
         ],
         // A pure-Go static binary like the official releases; module cache left writable so it can be cleaned.
-        { env: { ...ctx.env, GOBIN: buildDir, CGO_ENABLED: '0', GOFLAGS: '-modcacherw' } },
-      );
-      // Publish atomically so a concurrent or interrupted run never finds half a binary.
-      rmSync(finalDir, { recursive: true, force: true });
-      renameSync(buildDir, finalDir);
-    } finally {
-      rmSync(buildDir, { recursive: true, force: true });
-    }
+        { env: { ...ctx.env, GOBIN: scratchDir, CGO_ENABLED: '0', GOFLAGS: '-modcacherw' } },
+      ),
+    );
     ctx.log(`Built the Temporal CLI in ${Math.round((Date.now() - started) / 1000)} s: ${target}`);
     return target;
   },

@@ -1,7 +1,8 @@
-import { chmodSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { sdkDownloadStep } from './sdk-download';
 import {
+  buildIntoCache,
   cachedStep,
   envPathStep,
   findOnPath,
@@ -71,13 +72,9 @@ const mavenStep: ResolutionStep = {
       throw new StepSkipped('`java` is not on PATH (install Java 17+)');
     const version = testServerVersion(ctx.env);
     const target = cachedTestServerPath(ctx.cacheDir, version);
-    const finalDir = join(target, '..');
-    const buildDir = `${finalDir}.build-${process.pid}`;
-    rmSync(buildDir, { recursive: true, force: true });
-    mkdirSync(buildDir, { recursive: true });
-    ctx.log(`Fetching the Temporal test server ${version} with Maven into ${finalDir} ...`);
-    try {
-      writeFileSync(join(buildDir, 'pom.xml'), pom(version));
+    ctx.log(`Fetching the Temporal test server ${version} with Maven into ${dirname(target)} ...`);
+    await buildIntoCache(target, async (scratchDir) => {
+      writeFileSync(join(scratchDir, 'pom.xml'), pom(version));
       await runBuild(
         mvn,
         [
@@ -89,18 +86,14 @@ const mavenStep: ResolutionStep = {
           '-Dmaven.wagon.rto=60000',
           'dependency:copy-dependencies',
           '-DincludeScope=runtime',
-          `-DoutputDirectory=${join(buildDir, 'lib')}`,
+          `-DoutputDirectory=${join(scratchDir, 'lib')}`,
         ],
-        { cwd: buildDir, env: ctx.env },
+        { cwd: scratchDir, env: ctx.env },
       );
-      const script = join(buildDir, 'temporal-test-server');
+      const script = join(scratchDir, 'temporal-test-server');
       writeFileSync(script, launcher(version));
       chmodSync(script, 0o755);
-      rmSync(finalDir, { recursive: true, force: true });
-      renameSync(buildDir, finalDir);
-    } finally {
-      rmSync(buildDir, { recursive: true, force: true });
-    }
+    });
     ctx.log(`Fetched the Temporal test server: ${target}`);
     return target;
   },
