@@ -1,12 +1,13 @@
 import { Command } from 'commander';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
+import { productVersion } from '../version';
 
 /** Builds the `plctl` command tree; exported so tests can run commands in-process. */
 export function buildCli(): Command {
   const program = new Command('plctl')
     .description('Operate the PrivateLink enablement engine')
-    .version(process.env.npm_package_version ?? '0.1.0')
+    .version(productVersion())
     .showHelpAfterError();
 
   program
