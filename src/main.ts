@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { buildApiServer } from './api/server';
+import { loadVendorConfig } from './config/vendor-config-file';
 import { AppError } from './errors';
 import { runtimeConfigFromEnv } from './runtime-config';
 import { resolveTemporalCli } from './temporal/binaries';
@@ -20,6 +21,7 @@ import { createEnablementWorker } from './worker';
 async function main(): Promise<void> {
   const config = runtimeConfigFromEnv();
   const external = connectionConfigFromEnv();
+  const vendor = loadVendorConfig();
   const logger = pino({ level: config.logLevel });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
@@ -97,6 +99,9 @@ async function main(): Promise<void> {
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
     if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);
     if (devServer) say(`  Data            ${devServer.dbFile}  (server log: ${devServer.logFile})`);
+    say(
+      `  Vendor config   ${vendor.path}  (${vendor.config.vendor.name}, ${vendor.config.projects.length} project environments)`,
+    );
     say('Press Ctrl-C to stop.');
   } catch (err) {
     await cleanup();

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+const text = (what: string) =>
+  z
+    .string({ error: `must be text: ${what}` })
+    .trim()
+    .min(1, { error: `must not be empty: ${what}` });
+const intakeObject = z.record(z.string(), z.unknown(), { error: 'must be an object with intake fields' });
+
+/** Fields every event carries (SPEC.md "Public interfaces"). */
+const common = {
+  /** Who did it: the authenticated subject, never a value the caller typed into the payload. */
+  actor: text('who sent the event'),
+  /** Dedupe key: the same eventId twice changes state once. */
+  eventId: z.string().trim().min(1).max(200).optional(),
+  /** Free text kept in the audit trail. */
+  comment: z.string().max(10_000).optional(),
+};
+
+const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
+  z.object({ type: z.literal(type), ...common, ...shape }).strict();
+
+/** Every event of both machines, by type; payloads as in SPEC.md's event table. */
+export const eventSchemas = {
+  'ticket.submitted': event('ticket.submitted', { intake: intakeObject }),
+  'ticket.updated': event('ticket.updated', { intake: intakeObject }),
+  'customer_access.granted': event('customer_access.granted', {
+    /** The vendor service name posted on the ticket; defaults to the configured one for the request's region. */
+    vendorServiceName: text('the vendor endpoint service name').optional(),
+  }),
+  'endpoint.requested': event('endpoint.requested', { endpointId: text("the id of the customer's endpoint") }),
+  'connection.approved': event('connection.approved', {}),
+  'connection.rejected': event('connection.rejected', { reason: text('why the connection request was rejected') }),
+  'connection.verified': event('connection.verified', {}),
+  'connection.failed': event('connection.failed', { details: text('what the connection test showed') }),
+  'troubleshooting.resolved': event('troubleshooting.resolved', {}),
+  'principal.granted': event('principal.granted', {
+    /** The customer's endpoint service; defaults to the one declared at intake. */
+    customerServiceName: text("the customer's endpoint service name").optional(),
+  }),
+  'vendor_endpoint.created': event('vendor_endpoint.created', {
+    endpointId: text("the id of the vendor's endpoint"),
+    /** DNS name of the vendor's endpoint, used for the connectivity check. */
+    endpointDns: text("the DNS name of the vendor's endpoint").optional(),
+  }),
+  'vendor_endpoint.failed': event('vendor_endpoint.failed', { reason: text('why the endpoint could not be created') }),
+  'reverse_connection.approved': event('reverse_connection.approved', {}),
+  'reverse_connection.rejected': event('reverse_connection.rejected', { reason: text('why the customer rejected it') }),
+  'reverse_connection.verified': event('reverse_connection.verified', {}),
+  'reverse_connection.failed': event('reverse_connection.failed', { details: text('what the connection test showed') }),
+  'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled') }),
+  'note.added': event('note.added', { text: text('the note') }),
+} as const;
+
+/** The event vocabulary, in SPEC.md order. */
+export const eventTypes = Object.keys(eventSchemas) as EventType[];
+export type EventType = keyof typeof eventSchemas;
+
+/** Any enablement event, discriminated by `type`. */
+export const enablementEventSchema = z.discriminatedUnion(
+  'type',
+  Object.values(eventSchemas) as unknown as [(typeof eventSchemas)[EventType], ...(typeof eventSchemas)[EventType][]],
+);
+export type EnablementEvent = { [K in EventType]: z.infer<(typeof eventSchemas)[K]> }[EventType];
+export type EventOf<K extends EventType> = Extract<EnablementEvent, { type: K }>;
+
+/** True when `type` is one of the vocabulary's event types. */
+export function isEventType(type: unknown): type is EventType {
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, type);
+}

@@ -1,0 +1,21 @@
+/**
+ * What is wrong with a request, in words a support engineer can paste into the ticket.
+ *
+ * `missing` and `invalid` problems make the request wait for information (the customer can fix them); `ineligible`
+ * ones reject it (no answer the customer can give makes it eligible).
+ */
+export type ProblemKind = 'missing' | 'invalid' | 'ineligible';
+
+/** One problem with one field of a request. */
+export interface Problem {
+  /** Path of the field, e.g. `customerAccount`, `services[1].port`, `azure.clusterId`. */
+  field: string;
+  kind: ProblemKind;
+  /** The rule, in plain words, starting with what the field should be. */
+  message: string;
+}
+
+/** `field: message`, the form used in ticket comments and error messages. */
+export function formatProblem(problem: Problem): string {
+  return `${problem.field}: ${problem.message}`;
+}

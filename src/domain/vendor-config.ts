@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import {
+  awsPrincipalPattern,
+  awsServiceNamePattern,
+  azurePrivateLinkAliasPattern,
+  azurePrivateLinkServicePattern,
+  type Cloud,
+  clouds,
+  guidPattern,
+  isRegionOf,
+} from './formats';
+import { type Problem } from './problems';
+import { slaCalendarSchema } from './sla-calendar';
+
+/** Environments of a vendor project; only Pro production and staging are eligible for PrivateLink. */
+export const environments = ['production', 'staging', 'integration', 'local'] as const;
+export type Environment = (typeof environments)[number];
+export const plans = ['pro', 'starter'] as const;
+export type Plan = (typeof plans)[number];
+
+const project = z
+  .object({
+    id: z.string().min(1, { error: 'must be the project id' }),
+    cloud: z.enum(clouds, { error: 'must be aws or azure' }),
+    region: z.string().min(1, { error: 'must be the cloud region of the project' }),
+    environment: z.enum(environments, { error: `must be one of ${environments.join(', ')}` }),
+    plan: z.enum(plans, { error: 'must be pro or starter' }),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (!isRegionOf(p.cloud, p.region)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['region'],
+        message: `"${p.region}" is not an ${p.cloud === 'aws' ? 'AWS' : 'Azure'} region code`,
+      });
+    }
+  });
+
+const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)$/;
+
+/**
+ * The vendor side of every request (SPEC.md): who the vendor is in each cloud, its endpoint service per cloud region,
+ * the projects it hosts, and the SLA policy. Deployment configuration, not ticket data.
+ */
+export const vendorConfigSchema = z
+  .object({
+    vendor: z
+      .object({
+        name: z.string().min(1, { error: 'must name the vendor' }),
+        principals: z
+          .object({
+            aws: z
+              .string()
+              .regex(awsPrincipalPattern, {
+                error: 'must be an IAM principal ARN such as arn:aws:iam::402592597372:root',
+              })
+              .optional(),
+            azure: z
+              .array(z.string().regex(guidPattern, { error: 'must be an Azure subscription id (GUID)' }))
+              .min(1, { error: 'must list at least one subscription id' })
+              .optional(),
+          })
+          .strict(),
+        endpointServices: z.record(z.string(), z.string()).default({}),
+      })
+      .strict(),
+    projects: z.array(project).min(1, { error: 'must list at least one project' }),
+    sla: z
+      .object({
+        calendar: slaCalendarSchema,
+        pauseWhileWaitingOnCustomer: z.boolean({ error: 'must be true or false' }).default(false),
+        warnAtPercent: z
+          .array(z.number().gt(0, { error: 'must be above 0' }).lt(100, { error: 'must be below 100' }))
+          .refine((list) => list.every((v, i) => i === 0 || v > (list[i - 1] ?? 0)), {
+            error: 'must be in increasing order without repeats',
+          })
+          .default([50, 75, 90]),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    for (const [key, service] of Object.entries(config.vendor.endpointServices)) {
+      const match = endpointServiceKey.exec(key);
+      const path = ['vendor', 'endpointServices', key];
+      if (!match) {
+        ctx.addIssue({ code: 'custom', path, message: 'keys must be "<cloud>:<region>", e.g. "aws:us-east-1"' });
+        continue;
+      }
+      const [, cloud, region] = match as unknown as [string, Cloud, string];
+      if (cloud === 'aws') {
+        const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
+        if (serviceRegion !== region) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `must be an AWS endpoint service name in ${region}, like com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
+          });
+        }
+      } else if (!azurePrivateLinkAliasPattern.test(service) && !azurePrivateLinkServicePattern.test(service)) {
+        ctx.addIssue({ code: 'custom', path, message: 'must be an Azure Private Link service alias or resource id' });
+      }
+    }
+    const seen = new Set<string>();
+    const projectsByCloud = new Map<Cloud, string[]>();
+    config.projects.forEach((p, i) => {
+      const key = `${p.id}/${p.environment}`;
+      if (seen.has(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['projects', i],
+          message: `lists project ${p.id} (${p.environment}) twice`,
+        });
+      }
+      seen.add(key);
+      projectsByCloud.set(p.cloud, [...(projectsByCloud.get(p.cloud) ?? []), p.id]);
+    });
+    for (const [cloud, ids] of projectsByCloud) {
+      if (!config.vendor.principals[cloud]) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['vendor', 'principals', cloud],
+          message: `is needed for bidirectional requests on ${cloud} projects (${[...new Set(ids)].join(', ')})`,
+        });
+      }
+    }
+  });
+
+export type VendorConfig = z.infer<typeof vendorConfigSchema>;
+export type VendorProject = VendorConfig['projects'][number];
+
+/** Parses a vendor configuration, returning every problem at once (field paths as in the file). */
+export function parseVendorConfig(
+  input: unknown,
+): { ok: true; config: VendorConfig } | { ok: false; problems: Problem[] } {
+  const result = vendorConfigSchema.safeParse(input);
+  if (result.success) return { ok: true, config: result.data };
+  return {
+    ok: false,
+    problems: result.error.issues.flatMap((issue): Problem[] =>
+      issue.code === 'unrecognized_keys'
+        ? issue.keys.map((key) => ({
+            field: formatPath([...issue.path, key]),
+            kind: 'invalid',
+            message: 'is not a setting of the vendor configuration (misspelt?)',
+          }))
+        : [{ field: formatPath(issue.path), kind: 'invalid', message: issue.message }],
+    ),
+  };
+}
+
+/** `a.b[2].c` from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return (
+    path.reduce<string>(
+      (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+      '',
+    ) || '(root)'
+  );
+}
+
+/** The vendor endpoint service customers connect to in a cloud region, if configured. */
+export function vendorEndpointService(config: VendorConfig, cloud: Cloud, region: string): string | undefined {
+  return config.vendor.endpointServices[`${cloud}:${region}`];
+}

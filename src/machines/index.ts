@@ -1,0 +1,17 @@
+/** The two enablement machines, how they are hosted, and what is derived from their snapshots. Pure: no I/O. */
+export { bidirectionalMachine } from './bidirectional';
+export type { EnablementContext, EnablementInput } from './context';
+export {
+  applyEvent,
+  type EnablementMachine,
+  type EnablementSnapshot,
+  machineFor,
+  machines,
+  type Refusal,
+  startRequest,
+  type Step,
+} from './host';
+export type { ConnectivityCheck, Effect, EffectParams, EnablementTag, Notification } from './setup';
+export { renderComment, type TemplateId, type TicketComment, templates } from './templates';
+export { unidirectionalMachine } from './unidirectional';
+export { allowedEventTypes, type EnablementStatus, stateName, statusOf, waitingOnOf, type WaitingOn } from './view';

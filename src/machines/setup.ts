@@ -1,0 +1,96 @@
+import { assign, setup } from 'xstate';
+import type { EnablementEvent } from '../domain/events';
+import { mergeIntake } from '../domain/intake';
+import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
+import type { TicketComment } from './templates';
+
+/** Who a state waits on; `intake` also marks the states before the request is accepted. */
+export type EnablementTag = 'vendor' | 'customer' | 'intake';
+
+/** A notification to people (the vendor's support channel), sent by the `notify` effect. */
+export interface Notification {
+  kind: 'action_required' | 'customer_waiting' | 'verification_failed' | 'enabled' | 'rejected' | 'cancelled';
+  message: string;
+}
+
+/** A TCP check from the vendor's network, like `curl -v telnet://<host>:<port>`, for each port. */
+export interface ConnectivityCheck {
+  direction: 'reverse';
+  target: string;
+  ports: number[];
+}
+
+/**
+ * The effects a machine can ask for. They do nothing here: the host turns each into an activity call (see
+ * `transition`'s returned actions). Listed so the workflow can switch over them exhaustively.
+ */
+export interface EffectParams {
+  postTicketComment: TicketComment;
+  notify: Notification;
+  runConnectivityCheck: ConnectivityCheck;
+}
+export type Effect = { [K in keyof EffectParams]: { type: K; params: EffectParams[K] } }[keyof EffectParams];
+
+/** Effects are data: executing them is the host's job, never the machine's. */
+const effect =
+  <K extends keyof EffectParams>() =>
+  (_: unknown, _params: EffectParams[K]) =>
+    undefined;
+
+/** Shared by both machines: types, guards, and the actions they name. */
+export const enablementSetup = setup({
+  types: {
+    context: {} as EnablementContext,
+    events: {} as EnablementEvent,
+    input: {} as EnablementInput,
+    tags: {} as EnablementTag,
+  },
+  guards: {
+    noIntakeYet: ({ context }) => context.draft === undefined,
+    intakeIneligible: ({ context }) => context.validation?.kind === 'ineligible',
+    intakeValid: ({ context }) => context.validation?.kind === 'valid',
+    vendorServiceNameKnown: ({ context, event }) =>
+      vendorServiceNameFor(context, event.type === 'customer_access.granted' ? event.vendorServiceName : undefined) !==
+      undefined,
+    customerServiceNameKnown: ({ context, event }) =>
+      Boolean(
+        (event.type === 'principal.granted' && event.customerServiceName) || context.intake?.customerEndpointService,
+      ),
+    principalAccessDeclaredAtIntake: ({ context }) =>
+      Boolean(context.intake?.vendorPrincipalAccessGranted && context.intake.customerEndpointService),
+  },
+  actions: {
+    recordSubmission: assign(({ context, event }) =>
+      event.type === 'ticket.submitted' ? withDraft(context, event.intake) : context,
+    ),
+    recordUpdate: assign(({ context, event }) =>
+      event.type === 'ticket.updated' ? withDraft(context, mergeIntake(context.draft ?? {}, event.intake)) : context,
+    ),
+    acceptIntake: assign(({ context }) =>
+      context.validation?.kind === 'valid' ? { intake: context.validation.intake } : {},
+    ),
+    recordVendorServiceName: assign(({ context, event }) => ({
+      vendorServiceName: vendorServiceNameFor(
+        context,
+        event.type === 'customer_access.granted' ? event.vendorServiceName : undefined,
+      ),
+    })),
+    recordEndpoint: assign(({ event }) =>
+      event.type === 'endpoint.requested' ? { endpointId: event.endpointId } : {},
+    ),
+    recordCustomerServiceName: assign(({ context, event }) => ({
+      customerServiceName:
+        (event.type === 'principal.granted' ? event.customerServiceName : undefined) ??
+        accepted(context).customerEndpointService,
+    })),
+    recordVendorEndpoint: assign(({ event }) =>
+      event.type === 'vendor_endpoint.created'
+        ? { vendorEndpointId: event.endpointId, vendorEndpointDns: event.endpointDns }
+        : {},
+    ),
+    countNote: assign(({ context }) => ({ notes: context.notes + 1 })),
+    postTicketComment: effect<'postTicketComment'>(),
+    notify: effect<'notify'>(),
+    runConnectivityCheck: effect<'runConnectivityCheck'>(),
+  },
+});

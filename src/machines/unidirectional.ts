@@ -1,0 +1,12 @@
+import { initialContext } from './context';
+import { endStates, everywhere, forwardLeg, intakeLeg } from './legs';
+import { enablementSetup } from './setup';
+
+/** Unidirectional PrivateLink: the customer's VPC connects to the vendor's endpoint service. */
+export const unidirectionalMachine = enablementSetup.createMachine({
+  id: 'unidirectional',
+  context: ({ input }) => initialContext(input, 'unidirectional'),
+  initial: 'validatingIntake',
+  on: everywhere,
+  states: { ...intakeLeg, ...forwardLeg('enabled'), ...endStates },
+});

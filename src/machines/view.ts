@@ -1,0 +1,39 @@
+import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
+import { type EventType, eventTypes } from '../domain/events';
+
+/** Where a request stands, as SPEC.md names it. */
+export type EnablementStatus = 'awaiting_information' | 'in_progress' | 'enabled' | 'rejected' | 'cancelled';
+/** Whose move it is. */
+export type WaitingOn = 'vendor' | 'customer' | 'none';
+
+/** The state name (the `PrivateLinkState` search attribute); the machines are flat, so it is a string. */
+export function stateName(snapshot: AnyMachineSnapshot): string {
+  return String(snapshot.value);
+}
+
+/** The request's status, derived from the snapshot: end state, else intake tag, else in progress. */
+export function statusOf(snapshot: AnyMachineSnapshot): EnablementStatus {
+  if (snapshot.matches('enabled')) return 'enabled';
+  if (snapshot.matches('rejected')) return 'rejected';
+  if (snapshot.matches('cancelled')) return 'cancelled';
+  return snapshot.hasTag('intake') ? 'awaiting_information' : 'in_progress';
+}
+
+/** Who the request waits on, from the state's tag. */
+export function waitingOnOf(snapshot: AnyMachineSnapshot): WaitingOn {
+  if (snapshot.status !== 'active') return 'none';
+  if (snapshot.hasTag('customer')) return 'customer';
+  if (snapshot.hasTag('vendor')) return 'vendor';
+  return 'none';
+}
+
+/**
+ * Event types the current state accepts, in vocabulary order. A listed event may still be refused for its payload
+ * (e.g. `principal.granted` without a service name when the ticket gave none): `snapshot.can(event)` decides.
+ */
+export function allowedEventTypes(snapshot: AnyMachineSnapshot): EventType[] {
+  if (snapshot.status !== 'active') return [];
+  const types = new Set<string>();
+  for (const node of snapshot._nodes as AnyStateNode[]) for (const type of node.ownEvents as string[]) types.add(type);
+  return eventTypes.filter((type) => types.has(type));
+}

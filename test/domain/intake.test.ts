@@ -1,0 +1,390 @@
+import { type IntakeDraft, intakeSchema, mergeIntake, validateIntake } from '../../src/domain/intake';
+import type { ProblemKind } from '../../src/domain/problems';
+import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
+
+const vendor = exampleVendorConfig();
+const aws = (over: IntakeDraft = {}, type: 'unidirectional' | 'bidirectional' = 'unidirectional') => ({
+  ...validIntake('aws', type),
+  ...over,
+});
+const azure = (over: IntakeDraft = {}, type: 'unidirectional' | 'bidirectional' = 'unidirectional') => ({
+  ...validIntake('azure', type),
+  ...over,
+});
+const without = (draft: IntakeDraft, ...fields: string[]) =>
+  Object.fromEntries(Object.entries(draft).filter(([key]) => !fields.includes(key)));
+
+describe('a valid intake', () => {
+  it.each([
+    ['aws', 'unidirectional'],
+    ['aws', 'bidirectional'],
+    ['azure', 'unidirectional'],
+    ['azure', 'bidirectional'],
+  ] as const)('%s %s is accepted and normalized', (cloud, type) => {
+    const result = validateIntake(validIntake(cloud, type), vendor);
+    expect(result).toMatchObject({ kind: 'valid', problems: [] });
+    if (result.kind !== 'valid') return;
+    expect(intakeSchema.parse(result.intake)).toEqual(result.intake);
+    expect(result.intake).toMatchObject({
+      cloud,
+      connectionType: type,
+      privateDns: false,
+      vendorPrincipalAccessGranted: false,
+    });
+  });
+
+  it('accepts services written as on a ticket ("mysql 3306"), staging, and case/space variations', () => {
+    const result = validateIntake(
+      aws({
+        services: ['mysql 3306', 'http:80'],
+        environment: 'Staging',
+        subject: '  privatelink SUPPORT for   Acme ',
+        submittedAt: '2026-11-02T10:00:00-05:00',
+      }),
+      vendor,
+    );
+    expect(result.kind).toBe('valid');
+    if (result.kind !== 'valid') return;
+    expect(result.intake.services).toEqual([
+      { name: 'mysql', port: 3306 },
+      { name: 'http', port: 80 },
+    ]);
+    expect(result.intake.environment).toBe('staging');
+    expect(result.intake.submittedAt).toBe('2026-11-02T15:00:00.000Z');
+  });
+
+  it('defaults Azure subscription ids to the customer account and target resources to the endpoint service', () => {
+    const draft = azure({}, 'bidirectional');
+    const result = validateIntake({ ...draft, azure: { clusterId: 'cl-1' } }, vendor);
+    expect(result.kind).toBe('valid');
+    if (result.kind !== 'valid') return;
+    expect(result.intake.azure).toEqual({
+      clusterId: 'cl-1',
+      subscriptionIds: [samples.AZURE_SUBSCRIPTION],
+      targetResourceIds: [samples.AZURE_SERVICE],
+    });
+  });
+});
+
+/** [case, draft, expected verdict, expected problems as [field, kind, message fragment]] */
+type Case = [string, IntakeDraft, 'incomplete' | 'ineligible', [string, ProblemKind, string][]];
+
+const cases: Case[] = [
+  // Missing data: the request waits for information.
+  [
+    'nothing but a ticket id',
+    { ticketId: 'T-1' },
+    'incomplete',
+    [
+      ['company', 'missing', "the customer's company name"],
+      ['subject', 'missing', 'PrivateLink support for <company>'],
+      ['projectId', 'missing', 'the ID of the project'],
+      ['environment', 'missing', 'production or staging'],
+      ['cloud', 'missing', 'aws or azure'],
+      ['region', 'missing', 'the cloud region'],
+      ['customerAccount', 'missing', 'AWS account id or Azure subscription id'],
+      ['services', 'missing', 'e.g. mysql 3306'],
+      ['connectionType', 'missing', 'unidirectional or bidirectional'],
+    ],
+  ],
+  [
+    'AWS account missing',
+    without(aws(), 'customerAccount'),
+    'incomplete',
+    [['customerAccount', 'missing', 'your 12-digit AWS account id']],
+  ],
+  ['empty service list', aws({ services: [] }), 'incomplete', [['services', 'missing', 'list each service and port']]],
+  [
+    'bidirectional AWS without endpoint service',
+    aws({ connectionType: 'bidirectional' }),
+    'incomplete',
+    [['customerEndpointService', 'missing', 'com.amazonaws.vpce.us-east-1.vpce-svc-']],
+  ],
+  [
+    'bidirectional Azure without endpoint service',
+    azure({ connectionType: 'bidirectional' }),
+    'incomplete',
+    [['customerEndpointService', 'missing', 'Microsoft.Network/privateLinkServices']],
+  ],
+  [
+    'Azure without cluster id',
+    azure({ azure: { subscriptionIds: [samples.AZURE_SUBSCRIPTION] } }),
+    'incomplete',
+    [['azure.clusterId', 'missing', 'cat /etc/platform_cluster']],
+  ],
+  [
+    'Azure without azure block',
+    without(azure(), 'azure'),
+    'incomplete',
+    [['azure.clusterId', 'missing', 'cluster id']],
+  ],
+
+  // Invalid data: the request waits for information, with the rule spelled out.
+  [
+    'AWS account of 11 digits',
+    aws({ customerAccount: '12345678901' }),
+    'incomplete',
+    [['customerAccount', 'invalid', '12-digit AWS account id']],
+  ],
+  [
+    'AWS account with letters',
+    aws({ customerAccount: '12345678901a' }),
+    'incomplete',
+    [['customerAccount', 'invalid', '12-digit']],
+  ],
+  [
+    'Azure subscription not a GUID',
+    azure({ customerAccount: '123456789012' }),
+    'incomplete',
+    [['customerAccount', 'invalid', 'Azure subscription id (a GUID']],
+  ],
+  ['unknown cloud', aws({ cloud: 'gcp' }), 'incomplete', [['cloud', 'invalid', 'must be aws or azure (got "gcp")']]],
+  [
+    'malformed AWS region',
+    aws({ region: 'us-east' }),
+    'incomplete',
+    [['region', 'invalid', '"us-east" is not an AWS region code']],
+  ],
+  [
+    'malformed Azure region',
+    azure({ region: 'East US' }),
+    'incomplete',
+    [['region', 'invalid', 'not an Azure region code such as eastus']],
+  ],
+  [
+    'port 0',
+    aws({ services: [{ name: 'x', port: 0 }] }),
+    'incomplete',
+    [['services[0].port', 'invalid', 'whole number from 1 to 65535']],
+  ],
+  [
+    'port 65536',
+    aws({ services: [{ name: 'x', port: 65536 }] }),
+    'incomplete',
+    [['services[0].port', 'invalid', '1 to 65535']],
+  ],
+  [
+    'fractional port',
+    aws({ services: [{ name: 'x', port: 80.5 }] }),
+    'incomplete',
+    [['services[0].port', 'invalid', '1 to 65535']],
+  ],
+  ['port as words', aws({ services: ['mysql port'] }), 'incomplete', [['services[0].port', 'invalid', '1 to 65535']]],
+  [
+    'service without a name',
+    aws({ services: [{ port: 3306 }] }),
+    'incomplete',
+    [['services[0].name', 'missing', 'name the service']],
+  ],
+  [
+    'duplicate port',
+    aws({ services: ['mysql 3306', 'db 3306'] }),
+    'incomplete',
+    [['services[1].port', 'invalid', 'port 3306 is already listed in services[0]']],
+  ],
+  [
+    'SSH by port',
+    aws({ services: ['shell 22'] }),
+    'incomplete',
+    [['services[0].port', 'invalid', 'SSH (port 22) cannot be opened over PrivateLink']],
+  ],
+  ['SSH by name', aws({ services: ['ssh 2200'] }), 'incomplete', [['services[0].port', 'invalid', 'SSH (port 22)']]],
+  [
+    'HTTPS on Azure',
+    azure({ services: ['https 443'] }),
+    'incomplete',
+    [['services[0].port', 'invalid', 'HTTPS (port 443) is not available over Azure Private Link']],
+  ],
+  [
+    'unknown connection type',
+    aws({ connectionType: 'both' }),
+    'incomplete',
+    [['connectionType', 'invalid', 'unidirectional or bidirectional']],
+  ],
+  [
+    'AWS endpoint service in another region',
+    aws({ customerEndpointService: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }, 'bidirectional'),
+    'incomplete',
+    [
+      [
+        'customerEndpointService',
+        'invalid',
+        'must be an endpoint service in us-east-1, the region of this request (this one is in eu-west-1)',
+      ],
+    ],
+  ],
+  [
+    'AWS endpoint service malformed',
+    aws({ customerEndpointService: 'vpce-svc-123' }, 'bidirectional'),
+    'incomplete',
+    [['customerEndpointService', 'invalid', 'service name of your endpoint service']],
+  ],
+  [
+    'Azure endpoint service as an AWS name',
+    azure({ customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0' }, 'bidirectional'),
+    'incomplete',
+    [['customerEndpointService', 'invalid', 'resource id of your Private Link service']],
+  ],
+  [
+    'Azure subscription list with a bad id',
+    azure({ azure: { clusterId: 'c', subscriptionIds: ['nope'] } }),
+    'incomplete',
+    [['azure.subscriptionIds[0]', 'invalid', 'Azure subscription id']],
+  ],
+  [
+    'Azure target resource malformed',
+    azure({ azure: { clusterId: 'c', targetResourceIds: ['/subscriptions/x'] } }, 'bidirectional'),
+    'incomplete',
+    [['azure.targetResourceIds[0]', 'invalid', 'Private Link service resource id']],
+  ],
+  [
+    'azure block on an AWS request',
+    aws({ azure: { clusterId: 'c' } }),
+    'incomplete',
+    [['azure', 'invalid', 'applies to Azure requests only']],
+  ],
+  [
+    'wrong subject',
+    aws({ subject: 'Help with networking' }),
+    'incomplete',
+    [['subject', 'invalid', 'must be "PrivateLink support for Acme" (got "Help with networking")']],
+  ],
+  [
+    'unknown project',
+    aws({ projectId: 'zzz' }),
+    'incomplete',
+    [['projectId', 'invalid', '"zzz" is not a project hosted by Example Commerce Cloud']],
+  ],
+  [
+    'project without that environment',
+    aws({ projectId: 'eu0000000001', region: 'eu-west-1', environment: 'staging' }),
+    'incomplete',
+    [['environment', 'invalid', 'project eu0000000001 has no staging environment (it has: production)']],
+  ],
+  [
+    'bad timestamp',
+    aws({ submittedAt: 'yesterday' }),
+    'incomplete',
+    [['submittedAt', 'invalid', 'ISO 8601 date-time']],
+  ],
+  [
+    'typo in a field name',
+    aws({ customerAcount: '123456789012' }),
+    'incomplete',
+    [['customerAcount', 'invalid', 'did you mean customerAccount?']],
+  ],
+  [
+    'bad ticket id',
+    aws({ ticketId: 'T 1/2' }),
+    'incomplete',
+    [['ticketId', 'invalid', "letters, digits, '.', '_' or '-'"]],
+  ],
+  [
+    'privateDns not a boolean',
+    aws({ privateDns: 'maybe' }),
+    'incomplete',
+    [['privateDns', 'invalid', 'true or false']],
+  ],
+
+  // Ineligible: rejected with the reason.
+  [
+    'integration environment',
+    aws({ environment: 'integration' }),
+    'ineligible',
+    [['environment', 'ineligible', 'Pro Production and Staging environments only, not on integration']],
+  ],
+  [
+    'local environment',
+    aws({ environment: 'local' }),
+    'ineligible',
+    [['environment', 'ineligible', 'not on local environments']],
+  ],
+  [
+    'Starter project',
+    aws({ projectId: 'st0000000001' }),
+    'ineligible',
+    [['projectId', 'ineligible', 'Starter plan: PrivateLink is available on Pro projects only']],
+  ],
+  [
+    'region differs from the project',
+    aws({ region: 'us-west-2' }),
+    'ineligible',
+    [['region', 'ineligible', 'project abcdef123456 is in us-east-1, not us-west-2']],
+  ],
+  [
+    'cloud differs from the project',
+    azure({ projectId: 'abcdef123456' }),
+    'ineligible',
+    [['cloud', 'ineligible', 'project abcdef123456 runs on aws, not azure']],
+  ],
+  [
+    'Private DNS requested (AWS)',
+    aws({ privateDns: true }),
+    'ineligible',
+    [['privateDns', 'ineligible', 'Private DNS is not available']],
+  ],
+  [
+    'Private DNS requested (Azure bidirectional)',
+    azure({ privateDns: true }, 'bidirectional'),
+    'ineligible',
+    [['privateDns', 'ineligible', 'Private DNS is not available']],
+  ],
+];
+
+describe('an intake with problems', () => {
+  it.each(cases)('%s', (_name, draft, verdict, expected) => {
+    const result = validateIntake(draft, vendor);
+    expect(result.kind).toBe(verdict);
+    const got = result.problems.map((p) => [p.field, p.kind, p.message]);
+    expect(got).toHaveLength(expected.length);
+    for (const [field, kind, fragment] of expected) {
+      expect(got).toContainEqual([field, kind, expect.stringContaining(fragment)]);
+    }
+  });
+
+  it('reports every problem at once, and ineligibility wins over missing data', () => {
+    const result = validateIntake(
+      aws({ environment: 'local', customerAccount: 'x', services: ['ssh 22'], privateDns: true, company: '' }),
+      vendor,
+    );
+    expect(result.kind).toBe('ineligible');
+    expect(result.problems.map((p) => `${p.field}/${p.kind}`).sort()).toEqual([
+      'company/missing',
+      'customerAccount/invalid',
+      'environment/ineligible',
+      'privateDns/ineligible',
+      'services[0].port/invalid',
+    ]);
+  });
+
+  it('refuses something that is not an object', () => {
+    expect(validateIntake('mysql 3306', vendor)).toEqual({
+      kind: 'incomplete',
+      problems: [{ field: '(intake)', kind: 'invalid', message: 'must be an object with the intake fields' }],
+    });
+  });
+});
+
+describe('merging a ticket update into a draft', () => {
+  it('replaces fields, merges the azure block, and removes fields set to null', () => {
+    const draft = {
+      company: 'Acme',
+      region: 'eastus',
+      azure: { clusterId: 'c1', subscriptionIds: ['a'] },
+      privateDns: true,
+    };
+    expect(mergeIntake(draft, { region: 'westus', azure: { clusterId: 'c2' }, privateDns: null })).toEqual({
+      company: 'Acme',
+      region: 'westus',
+      azure: { clusterId: 'c2', subscriptionIds: ['a'] },
+    });
+    expect(draft.region).toBe('eastus');
+  });
+
+  it('turns an incomplete draft into a valid one', () => {
+    const draft = without(aws(), 'customerAccount', 'services');
+    expect(validateIntake(draft, vendor).kind).toBe('incomplete');
+    const fixed = mergeIntake(draft, { customerAccount: '123456789012', services: ['mysql 3306'] });
+    expect(validateIntake(fixed, vendor).kind).toBe('valid');
+  });
+});

@@ -1,0 +1,151 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadVendorConfig } from '../../src/config/vendor-config-file';
+import { formatProblem } from '../../src/domain/problems';
+import { parseVendorConfig } from '../../src/domain/vendor-config';
+import { AppError } from '../../src/errors';
+import { exampleVendorConfig } from '../fixtures/requests';
+import { runEntry } from '../helpers/processes';
+
+const example = exampleVendorConfig();
+const clone = () => JSON.parse(JSON.stringify(example)) as Record<string, any>;
+const problemsOf = (input: unknown) => {
+  const result = parseVendorConfig(input);
+  return result.ok ? [] : result.problems.map(formatProblem);
+};
+
+describe('the vendor configuration', () => {
+  it('accepts the documented example and fills in SLA defaults', () => {
+    const { sla, ...rest } = clone();
+    const withoutDefaults = {
+      ...rest,
+      sla: { calendar: { ...sla.calendar, holidays: undefined, slaBusinessHours: undefined } },
+    };
+    const parsed = parseVendorConfig(withoutDefaults);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.config.sla).toMatchObject({ pauseWhileWaitingOnCustomer: false, warnAtPercent: [50, 75, 90] });
+    expect(parsed.config.sla.calendar).toMatchObject({ holidays: [], slaBusinessHours: 40 });
+  });
+
+  it('lists every structural problem at once, with its path', () => {
+    const config = clone();
+    config.vendor.principals.aws = 'root';
+    config.vendor.principals.azure = ['not-a-guid'];
+    config.projects[0].cloud = 'gcp';
+    config.projects[1].plan = 'enterprise';
+    config.projects[2].region = 'europe';
+    config.sla.warnAtPercent = [75, 50];
+    config.sla.calendar.timeZone = 'Mars/Olympus_Mons';
+    config.sla.calendar.week.mon = [['17:00', '09:00']];
+    config.sla.calendar.week.tue = [
+      ['09:00', '13:00'],
+      ['12:00', '17:00'],
+    ];
+    config.sla.calendar.week.wed = [['9am', '5pm']];
+    config.sla.calendar.holidays = ['2026-02-30', '2026-11-26', '2026-11-26'];
+    config.extra = true;
+    expect(problemsOf(config)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^vendor\.principals\.aws: must be an IAM principal ARN/),
+        expect.stringMatching(/^vendor\.principals\.azure\[0\]: must be an Azure subscription id/),
+        expect.stringMatching(/^projects\[0\]\.cloud: must be aws or azure/),
+        expect.stringMatching(/^projects\[1\]\.plan: must be pro or starter/),
+        expect.stringMatching(/^sla\.warnAtPercent: must be in increasing order/),
+        expect.stringMatching(/^sla\.calendar\.timeZone: must be an IANA time zone/),
+        expect.stringMatching(/^sla\.calendar\.week\.mon\[0\]: opens at 17:00 but closes at 09:00/),
+        expect.stringMatching(/^sla\.calendar\.week\.tue\[1\]: overlaps or precedes the previous window/),
+        expect.stringMatching(/^sla\.calendar\.week\.wed\[0\]\[0\]: must be a time of day HH:MM/),
+        expect.stringMatching(/^sla\.calendar\.holidays\[0\]: is not a real date/),
+        expect.stringMatching(/^sla\.calendar\.holidays: lists a date twice/),
+        'extra: is not a setting of the vendor configuration (misspelt?)',
+      ]),
+    );
+  });
+
+  it('checks endpoint services, region codes and principals against the projects', () => {
+    const config = clone();
+    config.vendor.endpointServices = {
+      'aws:us-east-1': 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f67890',
+      'gcp-us': 'x',
+      'azure:eastus': 'not-an-alias',
+    };
+    config.projects[2].region = 'europe';
+    delete config.vendor.principals.azure;
+    expect(problemsOf(config)).toEqual([
+      'projects[2].region: "europe" is not an AWS region code',
+      'vendor.endpointServices.aws:us-east-1: must be an AWS endpoint service name in us-east-1, like com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      'vendor.endpointServices.gcp-us: keys must be "<cloud>:<region>", e.g. "aws:us-east-1"',
+      'vendor.endpointServices.azure:eastus: must be an Azure Private Link service alias or resource id',
+      'vendor.principals.azure: is needed for bidirectional requests on azure projects (az0000000001)',
+    ]);
+  });
+
+  it('refuses a calendar without any working window and a project listed twice', () => {
+    const config = clone();
+    config.sla.calendar.week = { sat: [] };
+    config.projects.push({ ...config.projects[0] });
+    expect(problemsOf(config)).toEqual(
+      expect.arrayContaining([
+        'sla.calendar.week: week has no working window at all: the SLA could never be met',
+        'projects[5]: lists project abcdef123456 (production) twice',
+      ]),
+    );
+  });
+});
+
+describe('loading the vendor configuration file (VENDOR_CONFIG)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vendor-'));
+
+  it('uses the example file when VENDOR_CONFIG is not set', () => {
+    expect(loadVendorConfig({}).path).toMatch(/config\/vendor\.example\.json$/);
+  });
+
+  it('reads the calendar from a file named relative to the configuration', () => {
+    const config = clone();
+    const calendar = { ...config.sla.calendar, timeZone: 'Europe/Berlin' };
+    writeFileSync(join(dir, 'calendar.json'), JSON.stringify(calendar));
+    writeFileSync(
+      join(dir, 'vendor.json'),
+      JSON.stringify({ ...config, sla: { ...config.sla, calendar: 'calendar.json' } }),
+    );
+    expect(loadVendorConfig({ VENDOR_CONFIG: join(dir, 'vendor.json') }).config.sla.calendar.timeZone).toBe(
+      'Europe/Berlin',
+    );
+  });
+
+  it.each([
+    ['a missing file', 'missing.json', undefined, /cannot read .*missing\.json \(ENOENT\)/],
+    ['a file that is not JSON', 'broken.json', '{ "vendor": ', /broken\.json is not valid JSON/],
+    [
+      'a missing calendar file',
+      'nocal.json',
+      JSON.stringify({ sla: { calendar: 'nope.json' } }),
+      /sla\.calendar: cannot read .*nope\.json/,
+    ],
+  ])('names the file and the problem for %s', (_name, file, content, message) => {
+    if (content !== undefined) writeFileSync(join(dir, file), content);
+    const load = () => loadVendorConfig({ VENDOR_CONFIG: join(dir, file) });
+    expect(load).toThrow(AppError);
+    expect(load).toThrow(message);
+    expect(load).toThrow(/\(VENDOR_CONFIG\) is invalid/);
+  });
+
+  it('stops npm start with every problem listed, before starting anything', async () => {
+    const config = clone();
+    config.projects[0].cloud = 'gcp';
+    config.sla.calendar.timeZone = 'Nowhere/Land';
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(config));
+    const proc = runEntry('src/main.ts', {
+      ...process.env,
+      VENDOR_CONFIG: join(dir, 'bad.json'),
+      TEMPORAL_ADDRESS: '',
+    });
+    expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('(VENDOR_CONFIG) is invalid:');
+    expect(proc.output()).toContain('  - projects[0].cloud: must be aws or azure');
+    expect(proc.output()).toContain('  - sla.calendar.timeZone: must be an IANA time zone');
+    expect(proc.output()).not.toContain('Temporal');
+  });
+});
