@@ -1,5 +1,5 @@
 import { initialContext } from './context';
-import { endStates, everywhere, forwardLeg, intakeLeg, reverseLeg } from './legs';
+import { endStates, forwardLeg, intakeLeg, reverseLeg } from './legs';
 import { enablementSetup } from './setup';
 
 /**
@@ -10,6 +10,5 @@ export const bidirectionalMachine = enablementSetup.createMachine({
   id: 'bidirectional',
   context: ({ input }) => initialContext(input, 'bidirectional'),
   initial: 'validatingIntake',
-  on: everywhere,
   states: { ...intakeLeg, ...forwardLeg('reverseLeg'), ...reverseLeg, ...endStates },
 });

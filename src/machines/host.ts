@@ -46,7 +46,7 @@ function requestedPath(draft: unknown): ConnectionType | undefined {
 export function startRequest(input: EnablementInput): Step {
   const machine = machineFor(requestedPath(input.intake) ?? 'unidirectional');
   const [snapshot, actions] = initialTransition(machine, input);
-  return { snapshot, effects: actions as unknown as Effect[] };
+  return { snapshot, effects: effectsOf(actions) };
 }
 
 /**
@@ -70,7 +70,20 @@ export function applyEvent(snapshot: EnablementSnapshot, event: EnablementEvent)
   if (!current.can(event)) return refusal(snapshot, event);
   const machine = machineFor(current.context.connectionType);
   const [next, actions] = transition(machine, current as never, event);
-  return { snapshot: next, effects: actions as unknown as Effect[] };
+  return { snapshot: next, effects: effectsOf(actions) };
+}
+
+const effectTypes: readonly string[] = [
+  'postTicketComment',
+  'notify',
+  'runConnectivityCheck',
+] satisfies Effect['type'][];
+
+/** The effects among XState's returned actions, as plain data (no executors, no copies of the context). */
+function effectsOf(actions: readonly { type: string; params?: unknown }[]): Effect[] {
+  return actions
+    .filter((action) => effectTypes.includes(action.type))
+    .map((action) => ({ type: action.type, params: action.params }) as Effect);
 }
 
 function refusal(snapshot: AnyMachineSnapshot, event: EnablementEvent): Refusal {

@@ -31,6 +31,24 @@ const reasonOf = (event: EnablementEvent) =>
 const reverseHost = (context: EnablementContext) =>
   context.vendorEndpointDns ?? context.vendorEndpointId ?? '<vendor-endpoint-dns-name>';
 
+/**
+ * What every open state accepts besides its own steps: cancellation, and notes (no transition; the host records the
+ * text in the audit trail). Listed in each state rather than on the root so ended requests refuse them too.
+ */
+const open = {
+  'request.cancelled': {
+    target: 'cancelled',
+    actions: [
+      comment(({ context, event }) => ({
+        template: 'cancelled',
+        data: { ...greeting(context), reason: reasonOf(event) },
+      })),
+      notify('cancelled', ({ event }) => `Request cancelled: ${reasonOf(event)}`),
+    ],
+  },
+  'note.added': { actions: 'countNote' },
+} as const;
+
 /** Intake: waiting for the ticket, the "awaiting information" loop, and the verdict on each version of it. */
 export const intakeLeg = {
   validatingIntake: createStateConfig({
@@ -90,12 +108,13 @@ export const intakeLeg = {
   awaitingSubmission: createStateConfig({
     description: 'Started without intake: waits for the ticket',
     tags: ['customer', 'intake'],
-    on: { 'ticket.submitted': { target: 'validatingIntake', actions: 'recordSubmission' } },
+    on: { ...open, 'ticket.submitted': { target: 'validatingIntake', actions: 'recordSubmission' } },
   }),
   awaitingInformation: createStateConfig({
     description: 'The ticket lacks or has wrong data; the customer was told what',
     tags: ['customer', 'intake'],
     on: {
+      ...open,
       'ticket.updated': { target: 'validatingIntake', actions: 'recordUpdate' },
       'ticket.submitted': { target: 'validatingIntake', actions: 'recordSubmission' },
     },
@@ -113,6 +132,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: 'Vendor allowlists the customer account on its endpoint service',
       tags: ['vendor'],
       on: {
+        ...open,
         'customer_access.granted': {
           guard: 'vendorServiceNameKnown',
           target: 'awaitingEndpoint',
@@ -139,6 +159,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Customer creates an endpoint to the vendor's service",
       tags: ['customer'],
       on: {
+        ...open,
         'endpoint.requested': {
           target: 'reviewingConnection',
           actions: [
@@ -155,6 +176,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Vendor approves or rejects the endpoint's connection request",
       tags: ['vendor'],
       on: {
+        ...open,
         'connection.approved': {
           target: 'verifyingConnection',
           actions: comment(({ context }) => ({
@@ -181,6 +203,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Customer tests the connection to the vendor's services",
       tags: ['customer'],
       on: {
+        ...open,
         'connection.verified': afterVerified,
         'connection.failed': {
           target: 'troubleshooting',
@@ -198,6 +221,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: 'Vendor fixes the forward connection',
       tags: ['vendor'],
       on: {
+        ...open,
         'troubleshooting.resolved': {
           target: 'verifyingConnection',
           actions: comment(({ context }) => ({
@@ -252,6 +276,7 @@ export const reverseLeg = {
     description: "Customer allows the vendor principal on the customer's endpoint service",
     tags: ['customer'],
     on: {
+      ...open,
       'principal.granted': {
         guard: 'customerServiceNameKnown',
         target: 'creatingVendorEndpoint',
@@ -270,6 +295,7 @@ export const reverseLeg = {
     description: "Vendor creates its endpoint to the customer's service",
     tags: ['vendor'],
     on: {
+      ...open,
       'vendor_endpoint.created': {
         target: 'awaitingReverseApproval',
         actions: [
@@ -304,6 +330,7 @@ export const reverseLeg = {
     description: "Customer accepts the vendor endpoint's connection request",
     tags: ['customer'],
     on: {
+      ...open,
       'reverse_connection.approved': {
         target: 'verifyingReverseConnection',
         actions: [
@@ -340,6 +367,7 @@ export const reverseLeg = {
     description: "Customer tests the connection from the vendor's network",
     tags: ['customer'],
     on: {
+      ...open,
       'reverse_connection.verified': { target: 'enabled', actions: enabledEffects() },
       'reverse_connection.failed': {
         target: 'troubleshootingReverse',
@@ -357,6 +385,7 @@ export const reverseLeg = {
     description: 'Vendor fixes the reverse connection',
     tags: ['vendor'],
     on: {
+      ...open,
       'troubleshooting.resolved': {
         target: 'verifyingReverseConnection',
         actions: comment(({ context }) => ({
@@ -394,18 +423,3 @@ export const endStates = {
   rejected: createStateConfig({ description: 'The request is ineligible', type: 'final' }),
   cancelled: createStateConfig({ description: 'The request was cancelled', type: 'final' }),
 };
-
-/** Root transitions: cancel from any open state; a note changes nothing (the host records it in the audit trail). */
-export const everywhere = {
-  'request.cancelled': {
-    target: '.cancelled',
-    actions: [
-      comment(({ context, event }) => ({
-        template: 'cancelled',
-        data: { ...greeting(context), reason: reasonOf(event) },
-      })),
-      notify('cancelled', ({ event }) => `Request cancelled: ${reasonOf(event)}`),
-    ],
-  },
-  'note.added': { actions: 'countNote' },
-} as const;

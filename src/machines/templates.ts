@@ -15,7 +15,8 @@ interface Ports {
 }
 
 const cloudName = (cloud: Cloud) => (cloud === 'aws' ? 'AWS' : 'Azure');
-const endpointWord = (cloud: Cloud) => (cloud === 'aws' ? 'interface VPC endpoint' : 'private endpoint');
+/** The customer-side endpoint, with its article. */
+const anEndpoint = (cloud: Cloud) => (cloud === 'aws' ? 'an interface VPC endpoint' : 'a private endpoint');
 const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join('\n');
 const portList = (services: Service[]) => list(services.map((s) => `${s.name}: port ${s.port}`));
 const testCommands = (host: string, services: Service[]) =>
@@ -46,7 +47,7 @@ PrivateLink is available for Pro Production and Staging environments, with a clo
 Service name: ${d.vendorServiceName}
 Region: ${d.region}
 
-Next step for you: create an ${endpointWord(d.cloud)} in your ${d.cloud === 'aws' ? 'VPC' : 'virtual network'} to this service. This sends us a connection request. These ports will be open:
+Next step for you: create ${anEndpoint(d.cloud)} in your ${d.cloud === 'aws' ? 'VPC' : 'virtual network'} to this service. This sends us a connection request. These ports will be open:
 ${portList(d.services)}
 
 When the endpoint is created, reply with its id (${d.cloud === 'aws' ? 'vpce-…' : 'the private endpoint resource id'}) so we can approve the connection request.`,
@@ -58,7 +59,7 @@ When the endpoint is created, reply with its id (${d.cloud === 'aws' ? 'vpce-…
 
 ${d.reason}
 
-Next step for you: correct this and create a new ${endpointWord(d.cloud)} to ${d.vendorServiceName}, then reply with its id.`,
+Next step for you: correct this and create ${anEndpoint(d.cloud).replace(/^an? /, 'a new ')} to ${d.vendorServiceName}, then reply with its id.`,
 
   verify_connection: (d: Greeting & Ports & { endpointId: string }) =>
     `We approved the connection request from endpoint ${d.endpointId}.

@@ -1,5 +1,5 @@
 import { initialContext } from './context';
-import { endStates, everywhere, forwardLeg, intakeLeg } from './legs';
+import { endStates, forwardLeg, intakeLeg } from './legs';
 import { enablementSetup } from './setup';
 
 /** Unidirectional PrivateLink: the customer's VPC connects to the vendor's endpoint service. */
@@ -7,6 +7,5 @@ export const unidirectionalMachine = enablementSetup.createMachine({
   id: 'unidirectional',
   context: ({ input }) => initialContext(input, 'unidirectional'),
   initial: 'validatingIntake',
-  on: everywhere,
   states: { ...intakeLeg, ...forwardLeg('enabled'), ...endStates },
 });

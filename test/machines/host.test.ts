@@ -1,0 +1,345 @@
+import type { EnablementEvent } from '../../src/domain/events';
+import type { IntakeDraft } from '../../src/domain/intake';
+import {
+  allowedEventTypes,
+  applyEvent,
+  type Effect,
+  renderComment,
+  startRequest,
+  statusOf,
+  type Step,
+  waitingOnOf,
+} from '../../src/machines';
+import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
+
+const vendor = exampleVendorConfig();
+const actor = 'alice@vendor.example';
+type WithoutActor<E> = E extends unknown ? Omit<E, 'actor'> : never;
+
+/** Applies events in order, failing the test on any refusal; returns every step. */
+function drive(start: Step, ...events: WithoutActor<EnablementEvent>[]): Step[] {
+  const steps = [start];
+  for (const event of events) {
+    const result = applyEvent(steps[steps.length - 1]!.snapshot, { actor, ...event });
+    if ('refused' in result) throw new Error(`refused ${event.type}: ${result.message}`);
+    steps.push(result);
+  }
+  return steps;
+}
+const comments = (effects: Effect[]) =>
+  effects.flatMap((e) => (e.type === 'postTicketComment' ? [e.params.template] : []));
+const commentText = (effects: Effect[]) =>
+  effects.flatMap((e) => (e.type === 'postTicketComment' ? [renderComment(e.params)] : [])).join('\n');
+const without = (draft: IntakeDraft, ...fields: string[]) =>
+  Object.fromEntries(Object.entries(draft).filter(([key]) => !fields.includes(key)));
+
+describe('starting a request', () => {
+  it('with a complete intake: accepted, waiting on the vendor to allowlist, customer told, vendor notified', () => {
+    const { snapshot, effects } = startRequest({
+      ticketId: 'T-1001',
+      vendor,
+      intake: validIntake('aws', 'unidirectional'),
+    });
+    expect(snapshot.value).toBe('allowlisting');
+    expect([statusOf(snapshot), waitingOnOf(snapshot)]).toEqual(['in_progress', 'vendor']);
+    expect(comments(effects)).toEqual(['intake_accepted']);
+    expect(effects).toContainEqual({
+      type: 'notify',
+      params: {
+        kind: 'action_required',
+        message:
+          '[T-1001] Allowlist aws account 123456789012 on the endpoint service in us-east-1, then record customer_access.granted',
+      },
+    });
+  });
+
+  it('without intake: waits for ticket.submitted and does nothing', () => {
+    const { snapshot, effects } = startRequest({ ticketId: 'T-1001', vendor });
+    expect(snapshot.value).toBe('awaitingSubmission');
+    expect(statusOf(snapshot)).toBe('awaiting_information');
+    expect(allowedEventTypes(snapshot)).toEqual(['ticket.submitted', 'request.cancelled', 'note.added']);
+    expect(effects).toEqual([]);
+  });
+
+  it('with missing data: waits for information and tells the ticket exactly what is missing', () => {
+    const { snapshot, effects } = startRequest({
+      ticketId: 'T-1001',
+      vendor,
+      intake: without(validIntake('azure', 'bidirectional'), 'customerEndpointService', 'azure'),
+    });
+    expect(snapshot.value).toBe('awaitingInformation');
+    expect(comments(effects)).toEqual(['intake_incomplete']);
+    const text = commentText(effects);
+    expect(text).toContain('azure.clusterId: is missing: the cluster id');
+    expect(text).toContain('customerEndpointService: is missing: bidirectional connections need the resource id');
+  });
+
+  it('when ineligible: rejected with the reason, and ended', () => {
+    const { snapshot, effects } = startRequest({
+      ticketId: 'T-1001',
+      vendor,
+      intake: { ...validIntake('aws', 'unidirectional'), projectId: 'st0000000001' },
+    });
+    expect(snapshot.status).toBe('done');
+    expect(statusOf(snapshot)).toBe('rejected');
+    expect(commentText(effects)).toContain('Starter plan: PrivateLink is available on Pro projects only');
+  });
+
+  it('refuses an intake for another ticket', () => {
+    const { snapshot, effects } = startRequest({
+      ticketId: 'T-1001',
+      vendor,
+      intake: validIntake('aws', 'unidirectional', 'T-9'),
+    });
+    expect(snapshot.value).toBe('awaitingInformation');
+    expect(commentText(effects)).toContain('ticketId: must be T-1001, the ticket this request belongs to');
+  });
+});
+
+describe('the awaiting-information loop', () => {
+  it('tells the customer again what is still wrong, then accepts the fixed ticket', () => {
+    const draft = without(validIntake('aws', 'unidirectional'), 'customerAccount', 'services');
+    const steps = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: draft }),
+      { type: 'ticket.updated', intake: { customerAccount: '1234' } },
+      { type: 'ticket.updated', intake: { customerAccount: '123456789012', services: ['mysql 3306'] } },
+    );
+    expect(steps.map((s) => s.snapshot.value)).toEqual(['awaitingInformation', 'awaitingInformation', 'allowlisting']);
+    expect(commentText(steps[1]!.effects)).toContain('customerAccount: must be a 12-digit AWS account id');
+    expect(commentText(steps[1]!.effects)).toContain('services: is missing');
+    expect(comments(steps[2]!.effects)).toEqual(['intake_accepted']);
+    expect(steps[2]!.snapshot.context.intake?.services).toEqual([{ name: 'mysql', port: 3306 }]);
+  });
+
+  it('moves the request to the bidirectional machine when the ticket changes the connection type', () => {
+    const draft = without(validIntake('aws', 'unidirectional'), 'customerAccount');
+    const steps = drive(startRequest({ ticketId: 'T-1001', vendor, intake: draft }), {
+      type: 'ticket.updated',
+      intake: {
+        customerAccount: '123456789012',
+        connectionType: 'bidirectional',
+        customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      },
+    });
+    const accepted = steps[1]!.snapshot;
+    expect(accepted.value).toBe('allowlisting');
+    expect(accepted.machine.id).toBe('bidirectional');
+    expect(accepted.context.connectionType).toBe('bidirectional');
+    // It now runs the reverse leg after the forward one.
+    const rest = drive(
+      steps[1]!,
+      { type: 'customer_access.granted' },
+      { type: 'endpoint.requested', endpointId: 'vpce-1' },
+      { type: 'connection.approved' },
+      { type: 'connection.verified' },
+    );
+    expect(rest.at(-1)!.snapshot.value).toBe('awaitingPrincipalGrant');
+  });
+});
+
+describe('refusals', () => {
+  const allowlisting = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });
+
+  it('name the current state and the allowed events, and change nothing', () => {
+    const result = applyEvent(allowlisting.snapshot, { type: 'connection.approved', actor });
+    expect(result).toEqual({
+      refused: true,
+      state: 'allowlisting',
+      allowed: ['customer_access.granted', 'request.cancelled', 'note.added'],
+      message:
+        'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, request.cancelled, note.added.',
+    });
+    expect(allowlisting.snapshot.value).toBe('allowlisting');
+  });
+
+  it('explain a step that lacks data the request needs', () => {
+    const noService = { ...vendor, vendor: { ...vendor.vendor, endpointServices: {} } };
+    const start = startRequest({ ticketId: 'T-1001', vendor: noService, intake: validIntake('aws', 'unidirectional') });
+    const result = applyEvent(start.snapshot, { type: 'customer_access.granted', actor });
+    expect(result).toMatchObject({
+      refused: true,
+      message: expect.stringContaining('no vendorServiceName given and none configured for this cloud region'),
+    });
+    const withName = applyEvent(start.snapshot, {
+      type: 'customer_access.granted',
+      actor,
+      vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef9',
+    });
+    expect('refused' in withName).toBe(false);
+    if (!('refused' in withName)) {
+      expect(commentText(withName.effects)).toContain(
+        'Service name: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef9',
+      );
+    }
+  });
+
+  it('apply to everything once the request has ended', () => {
+    const [, ...rest] = drive(allowlisting, { type: 'request.cancelled', reason: 'no longer needed' });
+    const ended = rest[0]!.snapshot;
+    expect(statusOf(ended)).toBe('cancelled');
+    expect(applyEvent(ended, { type: 'note.added', actor, text: 'late note' })).toMatchObject({
+      refused: true,
+      message: 'The request is cancelled and accepts no more events.',
+    });
+  });
+});
+
+describe('notes and cancellation', () => {
+  it('a note changes neither state nor ticket, from intake to the reverse leg', () => {
+    let step = startRequest({ ticketId: 'T-1001', vendor });
+    const states: string[] = [];
+    const script: WithoutActor<EnablementEvent>[] = [
+      { type: 'ticket.submitted', intake: validIntake('azure', 'bidirectional') },
+      { type: 'customer_access.granted' },
+      { type: 'endpoint.requested', endpointId: '/subscriptions/x/pe-1' },
+      { type: 'connection.approved' },
+      { type: 'connection.verified' },
+    ];
+    for (const event of script) {
+      const before = step.snapshot;
+      const noted = drive(step, { type: 'note.added', text: `note in ${String(before.value)}` })[1]!;
+      expect(noted.snapshot.value).toBe(before.value);
+      expect(noted.effects).toEqual([]);
+      expect(noted.snapshot.context.notes).toBe(before.context.notes + 1);
+      states.push(String(before.value));
+      step = drive(noted, event)[1]!;
+    }
+    expect(states).toEqual([
+      'awaitingSubmission',
+      'allowlisting',
+      'awaitingEndpoint',
+      'reviewingConnection',
+      'verifyingConnection',
+    ]);
+  });
+
+  it('cancellation from an open state ends the request and tells the ticket why', () => {
+    const steps = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'bidirectional') }),
+      { type: 'customer_access.granted' },
+      { type: 'request.cancelled', reason: 'the customer moved to another region' },
+    );
+    const last = steps.at(-1)!;
+    expect(statusOf(last.snapshot)).toBe('cancelled');
+    expect(waitingOnOf(last.snapshot)).toBe('none');
+    expect(commentText(last.effects)).toContain(
+      'This PrivateLink request is cancelled: the customer moved to another region',
+    );
+  });
+});
+
+describe('the reverse leg', () => {
+  const forward: WithoutActor<EnablementEvent>[] = [
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: 'vpce-1' },
+    { type: 'connection.approved' },
+    { type: 'connection.verified' },
+  ];
+
+  it('asks the customer to allow the vendor principal, unless the ticket already did', () => {
+    const asked = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'bidirectional') }),
+      ...forward,
+    ).at(-1)!;
+    expect(asked.snapshot.value).toBe('awaitingPrincipalGrant');
+    expect(commentText(asked.effects)).toContain('arn:aws:iam::402592597372:root');
+
+    const declared = { ...validIntake('aws', 'bidirectional'), vendorPrincipalAccessGranted: true };
+    const skipped = drive(startRequest({ ticketId: 'T-1001', vendor, intake: declared }), ...forward).at(-1)!;
+    expect(skipped.snapshot.value).toBe('creatingVendorEndpoint');
+    expect(skipped.snapshot.context.customerServiceName).toBe(
+      'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    );
+  });
+
+  it('checks connectivity from the vendor network once the customer approves, and loops on failures', () => {
+    const steps = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') }),
+      ...forward,
+      { type: 'principal.granted', customerServiceName: samples.AZURE_SERVICE },
+      { type: 'vendor_endpoint.failed', reason: 'AuthorizationFailed' },
+      { type: 'principal.granted' },
+      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-1', endpointDns: 'pe-vendor-1.privatelink.example' },
+      { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
+      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-2', endpointDns: 'pe-vendor-2.privatelink.example' },
+      { type: 'reverse_connection.approved' },
+      { type: 'reverse_connection.failed', details: 'Connection refused' },
+      { type: 'troubleshooting.resolved' },
+      { type: 'reverse_connection.verified' },
+    );
+    expect(steps.map((s) => String(s.snapshot.value)).slice(5)).toEqual([
+      'creatingVendorEndpoint',
+      'awaitingPrincipalGrant',
+      'creatingVendorEndpoint',
+      'awaitingReverseApproval',
+      'creatingVendorEndpoint',
+      'awaitingReverseApproval',
+      'verifyingReverseConnection',
+      'troubleshootingReverse',
+      'verifyingReverseConnection',
+      'enabled',
+    ]);
+    expect(steps[11]!.effects).toContainEqual({
+      type: 'runConnectivityCheck',
+      params: { direction: 'reverse', target: 'pe-vendor-2.privatelink.example', ports: [3306, 2222] },
+    });
+    expect(commentText(steps[6]!.effects)).toContain('AuthorizationFailed');
+    expect(comments(steps.at(-1)!.effects)).toEqual(['enabled']);
+  });
+});
+
+describe('ticket comments', () => {
+  it('never show placeholders for missing values on any step of any path', () => {
+    const texts: string[] = [];
+    for (const cloud of ['aws', 'azure'] as const) {
+      const steps = drive(
+        startRequest({ ticketId: 'T-1001', vendor, intake: without(validIntake(cloud, 'bidirectional'), 'services') }),
+        { type: 'ticket.updated', intake: { services: ['mysql 3306'] } },
+        { type: 'customer_access.granted' },
+        { type: 'endpoint.requested', endpointId: 'ep-1' },
+        { type: 'connection.rejected', reason: 'wrong subscription' },
+        { type: 'endpoint.requested', endpointId: 'ep-2' },
+        { type: 'connection.approved' },
+        { type: 'connection.failed', details: 'timed out' },
+        { type: 'troubleshooting.resolved' },
+        { type: 'connection.verified' },
+        { type: 'principal.granted' },
+        { type: 'vendor_endpoint.failed', reason: 'denied' },
+        { type: 'principal.granted' },
+        { type: 'vendor_endpoint.created', endpointId: 'vep-1' },
+        { type: 'reverse_connection.rejected', reason: 'no' },
+        { type: 'vendor_endpoint.created', endpointId: 'vep-2' },
+        { type: 'reverse_connection.approved' },
+        { type: 'reverse_connection.failed', details: 'refused' },
+        { type: 'troubleshooting.resolved' },
+        { type: 'reverse_connection.verified' },
+      );
+      texts.push(...steps.map((s) => commentText(s.effects)).filter(Boolean));
+    }
+    expect(texts.length).toBeGreaterThanOrEqual(30);
+    for (const text of texts) expect(text).not.toMatch(/undefined|null|\[object Object\]|NaN|: \n/);
+  });
+
+  it('give the customer the vendor service name, region and ports to open', () => {
+    const steps = drive(startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') }), {
+      type: 'customer_access.granted',
+    });
+    const text = commentText(steps[1]!.effects);
+    expect(text).toContain('Service name: com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f67890');
+    expect(text).toContain('create an interface VPC endpoint in your VPC');
+    expect(text).toContain('  - mysql: port 3306\n  - sftp: port 2222');
+  });
+
+  it('give Azure customers the private-endpoint wording and the vendor subscription', () => {
+    const steps = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') }),
+      { type: 'customer_access.granted' },
+      { type: 'endpoint.requested', endpointId: 'pe-1' },
+      { type: 'connection.approved' },
+      { type: 'connection.verified' },
+    );
+    expect(commentText(steps[1]!.effects)).toContain('create a private endpoint in your virtual network');
+    expect(commentText(steps.at(-1)!.effects)).toContain('6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b');
+    expect(commentText(steps[3]!.effects)).toContain('curl -v telnet://<endpoint-dns-name>:3306   (mysql)');
+  });
+});

@@ -1,0 +1,213 @@
+import { getShortestPaths } from '@xstate/graph';
+import { type AnyMachineSnapshot, transition } from 'xstate';
+import type { EnablementEvent, EventType } from '../../src/domain/events';
+import { eventTypes } from '../../src/domain/events';
+import type { Cloud } from '../../src/domain/formats';
+import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
+import { machines, statusOf, waitingOnOf } from '../../src/machines';
+import { exampleVendorConfig, validIntake } from '../fixtures/requests';
+
+const vendor = exampleVendorConfig();
+type WithoutActor<E> = E extends unknown ? Omit<E, 'actor'> : never;
+const actor = 'alice@vendor.example';
+
+/**
+ * The process from the seeds, as a table: in each resting state, the events it accepts and where each leads. Events
+ * not listed must be refused. `note.added` is accepted everywhere open and leads nowhere.
+ */
+const process: Record<string, Partial<Record<EventType, string>>> = {
+  awaitingSubmission: { 'ticket.submitted': '(intake verdict)' },
+  awaitingInformation: { 'ticket.submitted': '(intake verdict)', 'ticket.updated': '(intake verdict)' },
+  allowlisting: { 'customer_access.granted': 'awaitingEndpoint' },
+  awaitingEndpoint: { 'endpoint.requested': 'reviewingConnection' },
+  reviewingConnection: { 'connection.approved': 'verifyingConnection', 'connection.rejected': 'awaitingEndpoint' },
+  verifyingConnection: { 'connection.verified': '(after forward leg)', 'connection.failed': 'troubleshooting' },
+  troubleshooting: { 'troubleshooting.resolved': 'verifyingConnection' },
+  awaitingPrincipalGrant: { 'principal.granted': 'creatingVendorEndpoint' },
+  creatingVendorEndpoint: {
+    'vendor_endpoint.created': 'awaitingReverseApproval',
+    'vendor_endpoint.failed': 'awaitingPrincipalGrant',
+  },
+  awaitingReverseApproval: {
+    'reverse_connection.approved': 'verifyingReverseConnection',
+    'reverse_connection.rejected': 'creatingVendorEndpoint',
+  },
+  verifyingReverseConnection: {
+    'reverse_connection.verified': 'enabled',
+    'reverse_connection.failed': 'troubleshootingReverse',
+  },
+  troubleshootingReverse: { 'troubleshooting.resolved': 'verifyingReverseConnection' },
+};
+const forwardStates = [
+  'allowlisting',
+  'awaitingEndpoint',
+  'reviewingConnection',
+  'verifyingConnection',
+  'troubleshooting',
+];
+const reverseStates = [
+  'awaitingPrincipalGrant',
+  'creatingVendorEndpoint',
+  'awaitingReverseApproval',
+  'verifyingReverseConnection',
+  'troubleshootingReverse',
+];
+const expectedWaitingOn: Record<string, 'vendor' | 'customer'> = {
+  awaitingSubmission: 'customer',
+  awaitingInformation: 'customer',
+  allowlisting: 'vendor',
+  awaitingEndpoint: 'customer',
+  reviewingConnection: 'vendor',
+  verifyingConnection: 'customer',
+  troubleshooting: 'vendor',
+  awaitingPrincipalGrant: 'customer',
+  creatingVendorEndpoint: 'vendor',
+  awaitingReverseApproval: 'customer',
+  verifyingReverseConnection: 'customer',
+  troubleshootingReverse: 'vendor',
+};
+
+/** One sample of every event type (plus intake variants), valid for the given request. */
+function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): EnablementEvent[] {
+  const intake: IntakeDraft = { ...validIntake(cloud, type), vendorPrincipalAccessGranted: declared };
+  const { customerAccount: _dropped, ...incomplete } = intake;
+  const e = (event: WithoutActor<EnablementEvent>) => ({ actor, ...event });
+  return [
+    e({ type: 'ticket.submitted', intake }),
+    e({ type: 'ticket.submitted', intake: incomplete }),
+    e({ type: 'ticket.submitted', intake: { ...intake, environment: 'integration' } }),
+    e({ type: 'ticket.updated', intake: { customerAccount: intake.customerAccount } }),
+    e({ type: 'customer_access.granted' }),
+    e({ type: 'endpoint.requested', endpointId: 'vpce-0customer' }),
+    e({ type: 'connection.approved' }),
+    e({ type: 'connection.rejected', reason: 'wrong account' }),
+    e({ type: 'connection.verified' }),
+    e({ type: 'connection.failed', details: 'Connection timed out' }),
+    e({ type: 'troubleshooting.resolved' }),
+    e({ type: 'principal.granted' }),
+    e({ type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: 'vpce-0vendor.example.com' }),
+    e({ type: 'vendor_endpoint.failed', reason: 'access denied' }),
+    e({ type: 'reverse_connection.approved' }),
+    e({ type: 'reverse_connection.rejected', reason: 'unknown endpoint' }),
+    e({ type: 'reverse_connection.verified' }),
+    e({ type: 'reverse_connection.failed', details: 'refused' }),
+    e({ type: 'request.cancelled', reason: 'customer withdrew' }),
+    e({ type: 'note.added', text: 'called the customer' }),
+  ];
+}
+
+const variants = [
+  ['aws', 'unidirectional', false],
+  ['azure', 'unidirectional', false],
+  ['aws', 'bidirectional', false],
+  ['aws', 'bidirectional', true],
+  ['azure', 'bidirectional', false],
+  ['azure', 'bidirectional', true],
+] as const;
+
+describe.each(variants)('the %s %s machine (principal access declared at intake: %s)', (cloud, type, declared) => {
+  const machine = machines[type];
+  const events = sampleEvents(cloud, type, declared);
+  const paths = getShortestPaths(machine, {
+    input: { ticketId: 'T-1001', vendor },
+    events,
+    // Loops (rejections, failed checks) change only counters and ids: one snapshot per state is the model.
+    serializeState: (snapshot) => String((snapshot as AnyMachineSnapshot).value),
+  });
+  const reached = new Map(paths.map((p) => [String(p.state.value), p]));
+  const resting = Object.keys(machine.root.states).filter((s) => s !== 'validatingIntake');
+
+  it('reaches every state of its path', () => {
+    const expected = [
+      'awaitingSubmission',
+      'awaitingInformation',
+      ...forwardStates,
+      ...(type === 'bidirectional' ? reverseStates : []),
+      'enabled',
+      'rejected',
+      'cancelled',
+    ];
+    expect([...reached.keys()].sort()).toEqual(expected.sort());
+    expect(resting.sort()).toEqual(expected.sort());
+  });
+
+  it('reaches enabled by the steps of the seeds, shortest first', () => {
+    const steps = reached
+      .get('enabled')!
+      .steps.map((s) => s.event.type)
+      .filter((t) => (t as string) !== 'xstate.init');
+    const forward = [
+      'ticket.submitted',
+      'customer_access.granted',
+      'endpoint.requested',
+      'connection.approved',
+      'connection.verified',
+    ];
+    const reverse = declared
+      ? ['vendor_endpoint.created', 'reverse_connection.approved', 'reverse_connection.verified']
+      : ['principal.granted', 'vendor_endpoint.created', 'reverse_connection.approved', 'reverse_connection.verified'];
+    expect(steps).toEqual(type === 'unidirectional' ? forward : [...forward, ...reverse]);
+  });
+
+  it('accepts exactly the events of the process in each state, and moves where the process says', () => {
+    for (const [state, path] of reached) {
+      const snapshot = path.state as AnyMachineSnapshot;
+      if (snapshot.status !== 'active') {
+        for (const event of events)
+          expect({ state, event: event.type, can: snapshot.can(event) }).toMatchObject({ can: false });
+        continue;
+      }
+      const table = process[state]!;
+      for (const event of events) {
+        const expected = event.type === 'note.added' || event.type === 'request.cancelled' || event.type in table;
+        expect({ state, event: event.type, can: snapshot.can(event) }).toEqual({
+          state,
+          event: event.type,
+          can: expected,
+        });
+      }
+      for (const [eventType, target] of Object.entries(table)) {
+        if (target.startsWith('(')) continue;
+        const [next] = transition(
+          machine,
+          snapshot as never,
+          events.find((e) => e.type === eventType)!,
+        );
+        expect({ state, eventType, next: String(next.value) }).toEqual({ state, eventType, next: target });
+      }
+    }
+  });
+
+  it('tags every open state with who it waits on, and derives the status', () => {
+    for (const [state, path] of reached) {
+      const snapshot = path.state as AnyMachineSnapshot;
+      const tags = [...snapshot.tags].filter((t) => t === 'vendor' || t === 'customer');
+      if (snapshot.status === 'done') {
+        expect({ state, tags, waitingOn: waitingOnOf(snapshot), status: statusOf(snapshot) }).toEqual({
+          state,
+          tags: [],
+          waitingOn: 'none',
+          status: state,
+        });
+      } else {
+        expect({ state, tags, waitingOn: waitingOnOf(snapshot) }).toEqual({
+          state,
+          tags: [expectedWaitingOn[state]],
+          waitingOn: expectedWaitingOn[state],
+        });
+        expect(statusOf(snapshot)).toBe(
+          state.startsWith('awaiting') && snapshot.hasTag('intake') ? 'awaiting_information' : 'in_progress',
+        );
+      }
+    }
+    // The transient verdict state is tagged too (the vendor's system is working).
+    expect(machine.root.states.validatingIntake!.tags).toEqual(['vendor', 'intake']);
+  });
+
+  it('refuses every event once the request has ended', () => {
+    for (const end of ['enabled', 'rejected', 'cancelled']) {
+      const snapshot = reached.get(end)!.state as AnyMachineSnapshot;
+      expect(eventTypes.filter((t) => snapshot.can(events.find((e) => e.type === t)!))).toEqual([]);
+    }
+  });
+});
