@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -62,6 +62,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (namespace !== 'default') args.push('--namespace', namespace);
   args.push('--log-format', 'json', '--log-level', 'warn');
 
+  // The log is kept across runs; remember where this run's part begins.
+  const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const out = createWriteStream(logFile, { flags: 'a' });
   const child = spawn(opts.cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
@@ -94,10 +96,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
   } catch (err) {
     await stop();
-    const tail = existsSync(logFile) ? readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n  ') : '';
     throw new AppError(
       'unavailable',
-      `The Temporal dev server did not become ready: ${(err as Error).message}${tail ? `\nLast log lines (${logFile}):\n  ${tail}` : ''}`,
+      `The Temporal dev server did not become ready: ${(err as Error).message}${explainFromLog(logFile, logStart)}`,
     );
   }
   return {
@@ -199,4 +200,16 @@ async function waitUntilReady(address: string, namespace: string, child: ChildPr
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * The lines of the server's log that say why it failed: the first panic/fatal/error lines (a Go stack trace's tail
+ * says nothing), or else the last lines.
+ */
+function explainFromLog(logFile: string, from: number): string {
+  if (!existsSync(logFile)) return '';
+  const lines = readFileSync(logFile).subarray(from).toString('utf8').trim().split('\n');
+  const causes = lines.filter((line) => /panic|fatal|"level":"error"|error:/i.test(line)).slice(0, 5);
+  const shown = (causes.length ? causes : lines.slice(-5)).map((line) => line.slice(0, 500));
+  return `\nFrom the server log (${logFile}):\n  ${shown.join('\n  ')}`;
 }

@@ -1,22 +1,49 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /** Repository root, for spawning the product's entry points as a user would. */
 export const repoRoot = join(__dirname, '..', '..');
 
-/** A free TCP port on loopback (asks the OS for one). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The kernel's ephemeral port range: what `bind(0)` hands out, to this process and to every server we start. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (low && high) return [low, high];
+  } catch {
+    // Not Linux: assume the IANA range.
+  }
+  return [49152, 65535];
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
+
+/**
+ * A free TCP port on loopback, below the ephemeral range. A port from `listen(0)` is released at once and may be handed
+ * to another server's "free port" (the Temporal dev server picks several that way) before our process binds it again,
+ * e.g. across a restart; the kernel never hands out ports outside the ephemeral range, so these stay ours.
+ */
+export async function freePort(): Promise<number> {
+  const [low] = ephemeralRange();
+  const floor = 20_000;
+  const span = Math.max(1, Math.min(low, 65_536) - floor);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = floor + Math.floor(Math.random() * span);
+    if (!usedPorts.has(port) && (await canListen(port))) {
+      usedPorts.add(port);
+      return port;
+    }
+  }
+  throw new Error('no free port found below the ephemeral range');
+}
+const usedPorts = new Set<number>();
 
 /** True while a process with this pid exists. */
 export function isAlive(pid: number): boolean {
