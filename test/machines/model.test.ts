@@ -204,6 +204,16 @@ describe.each(variants)('the %s %s machine (principal access declared at intake:
     expect(machine.root.states.validatingIntake!.tags).toEqual(['vendor', 'intake']);
   });
 
+  it('leaves time and I/O to Temporal: no delayed transitions, no invoked actors', () => {
+    for (const node of Object.values(machine.root.states)) {
+      expect({ state: node.key, after: node.after, invoke: node.invoke }).toEqual({
+        state: node.key,
+        after: [],
+        invoke: [],
+      });
+    }
+  });
+
   it('refuses every event once the request has ended', () => {
     for (const end of ['enabled', 'rejected', 'cancelled']) {
       const snapshot = reached.get(end)!.state as AnyMachineSnapshot;
