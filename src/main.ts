@@ -1,6 +1,8 @@
 import { Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
+import { createActivities } from '../activities';
+import { activityDepsFromEnv } from '../activities/defaults';
 import { buildApiServer } from './api/server';
 import { loadVendorConfig } from './config/vendor-config-file';
 import { AppError } from './errors';
@@ -78,7 +80,14 @@ async function main(): Promise<void> {
 
     const nativeConnection = await NativeConnection.connect(temporal);
     cleanups.push(() => nativeConnection.close());
-    const worker = await createEnablementWorker({ connection: nativeConnection, namespace: temporal.namespace });
+    const activities = createActivities(
+      activityDepsFromEnv(process.env, vendor.config, logger.child({ component: 'activities' })),
+    );
+    const worker = await createEnablementWorker({
+      connection: nativeConnection,
+      namespace: temporal.namespace,
+      activities,
+    });
     const running = worker.run();
     cleanups.push(async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();

@@ -1,5 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { pino } from 'pino';
 import { createActivities } from '../activities';
+import { activityDepsFromEnv } from '../activities/defaults';
+import { loadVendorConfig } from './config/vendor-config-file';
 import { connectionConfigFromEnv } from './temporal/connection';
 import { TASK_QUEUE } from './temporal/names';
 
@@ -12,7 +15,8 @@ export interface EnablementWorkerOptions {
   namespace: string;
   /** A prebuilt bundle (tests build it once per file); otherwise `workflowsPath` is bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
-  activities?: WorkerOptions['activities'];
+  /** The activity implementations, from `createActivities(deps)`. */
+  activities: WorkerOptions['activities'];
   taskQueue?: string;
   maxCachedWorkflows?: number;
 }
@@ -24,7 +28,7 @@ export function createEnablementWorker(opts: EnablementWorkerOptions): Promise<W
     namespace: opts.namespace,
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
-    activities: opts.activities ?? createActivities(),
+    activities: opts.activities,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
   });
 }
@@ -32,9 +36,12 @@ export function createEnablementWorker(opts: EnablementWorkerOptions): Promise<W
 /** `npm run worker`: a standalone worker against `TEMPORAL_ADDRESS` (default 127.0.0.1:7233). */
 async function main(): Promise<void> {
   const config = connectionConfigFromEnv(process.env) ?? { address: '127.0.0.1:7233', namespace: 'default' };
+  const vendor = loadVendorConfig();
+  const logger = pino({ level: process.env.LOG_LEVEL || 'info' });
+  const activities = createActivities(activityDepsFromEnv(process.env, vendor.config, logger));
   const connection = await NativeConnection.connect(config);
   try {
-    const worker = await createEnablementWorker({ connection, namespace: config.namespace });
+    const worker = await createEnablementWorker({ connection, namespace: config.namespace, activities });
     process.stderr.write(
       `Worker polling task queue ${TASK_QUEUE} on ${config.address} (namespace ${config.namespace})\n`,
     );

@@ -4,4 +4,4 @@
  * Code under `workflows/` runs in Temporal's deterministic sandbox: no Node APIs, no I/O, no clocks or randomness
  * other than the ones `@temporalio/workflow` provides. ESLint enforces the import rules.
  */
-export {};
+export { enablementWorkflow } from './enablement';

@@ -19,3 +19,13 @@ export interface Problem {
 export function formatProblem(problem: Problem): string {
   return `${problem.field}: ${problem.message}`;
 }
+
+/** `a.b[2].c` from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return (
+    path.reduce<string>(
+      (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+      '',
+    ) || '(root)'
+  );
+}

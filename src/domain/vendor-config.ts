@@ -9,7 +9,7 @@ import {
   guidPattern,
   isRegionOf,
 } from './formats';
-import { type Problem } from './problems';
+import { formatPath, type Problem } from './problems';
 import { slaCalendarSchema } from './sla-calendar';
 
 /** Environments of a vendor project; only Pro production and staging are eligible for PrivateLink. */
@@ -148,16 +148,6 @@ export function parseVendorConfig(
         : [{ field: formatPath(issue.path), kind: 'invalid', message: issue.message }],
     ),
   };
-}
-
-/** `a.b[2].c` from a zod issue path. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return (
-    path.reduce<string>(
-      (out, key) => (typeof key === 'number' ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
-      '',
-    ) || '(root)'
-  );
 }
 
 /** The vendor endpoint service customers connect to in a cloud region, if configured. */

@@ -11,6 +11,7 @@ import {
 import { resolveTemporalCli, resolveTestServer } from '../../src/temporal/binaries';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../../src/worker';
+import { startTestActivities, type TestActivities } from './activities';
 
 /** Which real server a test file runs against. */
 export type TemporalServerKind = 'dev-server' | 'time-skipping';
@@ -26,6 +27,8 @@ export interface TemporalTestContext {
     fn: () => Promise<T>,
     opts?: { activities?: WorkerOptions['activities']; maxCachedWorkflows?: number },
   ): Promise<T>;
+  /** The real activities this file's workers run by default (ticket file, notification receiver). */
+  readonly activities: TestActivities;
 }
 
 let runtimeInstalled = false;
@@ -50,26 +53,32 @@ function installQuietRuntime(): void {
 export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: string } = {}): TemporalTestContext {
   let env: TestWorkflowEnvironment | undefined;
   let bundle: WorkflowBundle | undefined;
+  let activities: (TestActivities & { stop(): Promise<void> }) | undefined;
   const taskQueue = `test-${kind}-${randomUUID()}`;
 
   beforeAll(async () => {
     installQuietRuntime();
     const quiet = new DefaultLogger('WARN');
-    const [started, built] = await Promise.all([
+    const [started, built, acts] = await Promise.all([
       startEnvironment(kind),
       bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? productWorkflowsPath, logger: quiet }),
+      startTestActivities(),
     ]);
     env = started;
     bundle = built;
+    activities = acts;
   }, 120_000);
 
   afterAll(async () => {
     await env?.teardown();
+    await activities?.stop();
   }, 60_000);
 
   const ready = () => {
-    if (!env || !bundle) throw new Error('useTemporal: the environment is not started (use it inside a test)');
-    return { env, bundle };
+    if (!env || !bundle || !activities) {
+      throw new Error('useTemporal: the environment is not started (use it inside a test)');
+    }
+    return { env, bundle, activities };
   };
 
   return {
@@ -80,14 +89,17 @@ export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: st
       return ready().env.client;
     },
     taskQueue,
+    get activities() {
+      return ready().activities;
+    },
     async withWorker(fn, workerOpts = {}) {
-      const { env: e, bundle: b } = ready();
+      const { env: e, bundle: b, activities: a } = ready();
       const worker = await createEnablementWorker({
         connection: e.nativeConnection,
         namespace: e.namespace ?? 'default',
         taskQueue,
         workflowBundle: b,
-        activities: workerOpts.activities,
+        activities: workerOpts.activities ?? a.activities,
         maxCachedWorkflows: workerOpts.maxCachedWorkflows,
       });
       return worker.runUntil(fn);

@@ -1,0 +1,111 @@
+/**
+ * The enablement workflow's contract: its input, result, signal, update and query, and the state view. Shared by the
+ * workflow, the API, the CLI and tests; names come from names.ts (SPEC.md "Public interfaces").
+ */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { EventType } from '../domain/events';
+import type { Cloud } from '../domain/formats';
+import type { ConnectionType, Intake, IntakeDraft } from '../domain/intake';
+import type { Problem } from '../domain/problems';
+import type { VendorConfig } from '../domain/vendor-config';
+import type { EnablementStatus, WaitingOn } from '../machines/view';
+import { EVENT_SIGNAL, EVENT_UPDATE, STATE_QUERY } from './names';
+
+/**
+ * An event as callers send it: `{ type, actor, eventId?, comment?, ...payload }`. Typed loosely on purpose: the
+ * workflow validates it (unknown types and bad payloads are refused with a message, never a crash).
+ */
+export interface EnablementEventInput {
+  type: string;
+  actor: string;
+  eventId?: string;
+  comment?: string;
+  [field: string]: unknown;
+}
+
+/** What the workflow carries over when it continues as new. */
+export interface ResumeState {
+  vendor: VendorConfig;
+  /** The machine snapshot, persisted (value and context). */
+  snapshot: { machine: ConnectionType; value: string; context: unknown };
+  events: AuditEntry[];
+  effects: EffectRecord[];
+  effectSeq: number;
+}
+
+/** The workflow's one argument (SPEC.md): without `intake` it waits for `ticket.submitted`. */
+export interface EnablementWorkflowInput {
+  ticketId: string;
+  intake?: IntakeDraft;
+  /** Internal: set only by continue-as-new. */
+  resume?: ResumeState;
+}
+
+/** One event as the audit trail records it. */
+export interface AuditEntry {
+  /** Position in the request's history, from 1. */
+  seq: number;
+  type: string;
+  actor: string;
+  /** Workflow time the event arrived (ISO 8601). */
+  at: string;
+  via: 'signal' | 'update';
+  eventId?: string;
+  comment?: string;
+  result: 'applied' | 'refused' | 'duplicate';
+  from: string;
+  to: string;
+  /** Why it was refused. */
+  reason?: string;
+}
+
+/** An effect the workflow carried out (or could not). */
+export interface EffectRecord {
+  seq: number;
+  type: 'postTicketComment' | 'notify' | 'runConnectivityCheck';
+  /** The template for comments, the kind for notifications, the target for checks. */
+  what: string;
+  status: 'done' | 'failed';
+  at: string;
+  detail?: string;
+}
+
+/** The answer to the `enablementState` query and the `applyEnablementEvent` update. */
+export interface StateView {
+  ticketId: string;
+  cloud: Cloud | null;
+  connectionType: ConnectionType;
+  company: string | null;
+  status: EnablementStatus;
+  state: string;
+  waitingOn: WaitingOn;
+  allowedEvents: EventType[];
+  request: {
+    /** The accepted intake, once valid. */
+    intake: Intake | null;
+    /** Everything the ticket has said so far. */
+    draft: IntakeDraft | null;
+    /** What is still missing, invalid or ineligible. */
+    problems: Problem[];
+  };
+  /** The SLA part arrives with the SLA engine. */
+  sla: null;
+  events: AuditEntry[];
+  effects: { pending: number; done: EffectRecord[] };
+}
+
+/** What the workflow returns when the request ends. */
+export interface EnablementResult {
+  ticketId: string;
+  status: Extract<EnablementStatus, 'enabled' | 'rejected' | 'cancelled'>;
+  state: string;
+  connectionType: ConnectionType;
+  cloud: Cloud | null;
+  company: string | null;
+  events: number;
+  endedAt: string;
+}
+
+export const enablementEventSignal = defineSignal<[EnablementEventInput]>(EVENT_SIGNAL);
+export const applyEnablementEventUpdate = defineUpdate<StateView, [EnablementEventInput]>(EVENT_UPDATE);
+export const enablementStateQuery = defineQuery<StateView>(STATE_QUERY);

@@ -1,0 +1,20 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { enablementStateQuery, type StateView } from './messages';
+
+const STARTING = /is starting \(loading the vendor configuration\)/;
+
+/**
+ * Queries a request's state view. A request answers "starting" for the few milliseconds it takes to load its vendor
+ * configuration after it starts; this waits that out (up to `timeoutMs`) instead of failing the caller.
+ */
+export async function readState(handle: WorkflowHandle, timeoutMs = 10_000): Promise<StateView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await handle.query(enablementStateQuery);
+    } catch (err) {
+      if (!(err instanceof Error) || !STARTING.test(err.message) || Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}

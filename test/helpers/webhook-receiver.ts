@@ -1,0 +1,52 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** One request the receiver got. */
+export interface ReceivedRequest {
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: unknown;
+}
+
+/**
+ * A local HTTP endpoint that records what it receives (JSON bodies) and answers with the statuses it is told to,
+ * in order (then 200). Stands in for third-party receivers over real HTTP.
+ */
+export class WebhookReceiver {
+  readonly received: ReceivedRequest[] = [];
+  private statuses: number[] = [];
+  private server: Server | undefined;
+  url = '';
+
+  /** Answer the next requests with these statuses (e.g. [503, 503, 503] then 200s). */
+  failNext(...statuses: number[]): void {
+    this.statuses.push(...statuses);
+  }
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        this.received.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body: body ? (JSON.parse(body) as unknown) : undefined,
+        });
+        const status = this.statuses.shift() ?? 200;
+        res
+          .writeHead(status, { 'content-type': 'application/json' })
+          .end(status < 300 ? '{"ok":true}' : '{"error":"unavailable"}');
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/notify`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}

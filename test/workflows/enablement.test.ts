@@ -1,0 +1,333 @@
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { IntakeDraft } from '../../src/domain/intake';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type StateView,
+} from '../../src/temporal/messages';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { enablementWorkflow } from '../../workflows';
+import { validIntake } from '../fixtures/requests';
+import { useTemporal } from '../helpers/temporal';
+import { waitFor } from '../helpers/processes';
+
+const temporal = useTemporal('dev-server');
+const actor = 'alice@vendor.example';
+let ticketSeq = 0;
+const nextTicket = () => `WF-${Date.now().toString(36)}-${++ticketSeq}`;
+
+function start(ticketId: string, intake?: IntakeDraft) {
+  return temporal.client.workflow.start(enablementWorkflow, {
+    workflowId: workflowIdForTicket(ticketId),
+    taskQueue: temporal.taskQueue,
+    args: [{ ticketId, ...(intake ? { intake } : {}) }],
+  });
+}
+const send = (handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'> & { actor?: string }) =>
+  handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
+const historyLength = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events?.length ?? 0;
+
+const forward = [
+  { type: 'customer_access.granted' },
+  { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
+  { type: 'connection.approved' },
+  { type: 'connection.verified' },
+];
+const reverse = [
+  { type: 'principal.granted' },
+  { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.1' },
+  { type: 'reverse_connection.approved' },
+  { type: 'reverse_connection.verified' },
+];
+
+describe('the enablement workflow on a real server', () => {
+  it.each([
+    ['aws', 'unidirectional'],
+    ['azure', 'unidirectional'],
+    ['aws', 'bidirectional'],
+    ['azure', 'bidirectional'],
+  ] as const)('runs a %s %s request to enabled through updates', async (cloud, type) => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake(cloud, type, ticketId));
+      const steps = type === 'unidirectional' ? forward : [...forward, ...reverse];
+      const views: StateView[] = [];
+      for (const event of steps) views.push(await send(handle, event));
+      expect(views.map((v) => v.state)).toEqual(
+        type === 'unidirectional'
+          ? ['awaitingEndpoint', 'reviewingConnection', 'verifyingConnection', 'enabled']
+          : [
+              'awaitingEndpoint',
+              'reviewingConnection',
+              'verifyingConnection',
+              'awaitingPrincipalGrant',
+              'creatingVendorEndpoint',
+              'awaitingReverseApproval',
+              'verifyingReverseConnection',
+              'enabled',
+            ],
+      );
+      expect(views.at(-1)).toMatchObject({
+        status: 'enabled',
+        waitingOn: 'none',
+        allowedEvents: [],
+        cloud,
+        company: 'Acme',
+      });
+      expect(await handle.result()).toMatchObject({
+        ticketId,
+        status: 'enabled',
+        connectionType: type,
+        cloud,
+        events: steps.length,
+      });
+
+      // Every customer-facing step reached the ticket, in order, exactly once.
+      const comments = temporal.activities.tickets.comments(ticketId).map((c) => c.body);
+      expect(comments[0]).toContain(`Your ${type} PrivateLink request is complete and accepted`);
+      expect(comments.at(-1)).toContain(`PrivateLink is enabled (${type})`);
+      expect(comments.length).toBe(type === 'unidirectional' ? 4 : 7);
+      expect(new Set(temporal.activities.tickets.comments(ticketId).map((c) => c.idempotencyKey)).size).toBe(
+        comments.length,
+      );
+      // The vendor was told what to do, over the notification webhook.
+      const notes = temporal.activities.notifications.received.filter(
+        (r) => (r.body as { ticketId: string }).ticketId === ticketId,
+      );
+      expect(notes.map((n) => (n.body as { kind: string }).kind)).toContain('action_required');
+      expect(notes.map((n) => (n.body as { kind: string }).kind).at(-1)).toBe('enabled');
+      if (type === 'bidirectional') {
+        const view = await readState(handle);
+        expect(view.effects.done).toContainEqual(
+          expect.objectContaining({ type: 'runConnectivityCheck', what: '127.0.0.1', status: 'done' }),
+        );
+      }
+    });
+  });
+
+  it('is found by its search attributes, as the stock temporal CLI would query them', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, {
+        ...validIntake('azure', 'bidirectional', ticketId),
+        company: 'Zeta Corp',
+        subject: 'PrivateLink support for Zeta Corp',
+      });
+      await send(handle, forward[0]!);
+      const query = `WorkflowId = "${handle.workflowId}" AND PrivateLinkStatus = "in_progress" AND PrivateLinkWaitingOn = "customer" AND PrivateLinkState = "awaitingEndpoint" AND PrivateLinkCloud = "azure" AND PrivateLinkConnectionType = "bidirectional" AND PrivateLinkCompany = "Zeta Corp" AND PrivateLinkSlaBreached = false`;
+      await waitFor(
+        async () => {
+          for await (const wf of temporal.client.workflow.list({ query }))
+            if (wf.workflowId === handle.workflowId) return true;
+          return false;
+        },
+        15_000,
+        'the request to be visible by its search attributes',
+      );
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+
+  it('loops through rejection, failed verification and troubleshooting', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake('aws', 'bidirectional', ticketId));
+      const script = [
+        forward[0]!,
+        forward[1]!,
+        { type: 'connection.rejected', reason: 'endpoint in the wrong account' },
+        { type: 'endpoint.requested', endpointId: 'vpce-0second' },
+        { type: 'connection.approved' },
+        { type: 'connection.failed', details: 'Connection timed out' },
+        { type: 'troubleshooting.resolved' },
+        { type: 'connection.verified' },
+        { type: 'principal.granted' },
+        { type: 'vendor_endpoint.failed', reason: 'not allowed' },
+        { type: 'principal.granted' },
+        { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor' },
+        { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
+        { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor2' },
+        { type: 'reverse_connection.approved' },
+        { type: 'reverse_connection.failed', details: 'refused' },
+        { type: 'troubleshooting.resolved' },
+        { type: 'reverse_connection.verified' },
+      ];
+      let last: StateView | undefined;
+      for (const event of script) last = await send(handle, event);
+      expect(last!.status).toBe('enabled');
+      expect(last!.events.map((e) => `${e.from}->${e.to}`).slice(2, 4)).toEqual([
+        'reviewingConnection->awaitingEndpoint',
+        'awaitingEndpoint->reviewingConnection',
+      ]);
+      expect(
+        temporal.activities.tickets
+          .comments(ticketId)
+          .map((c) => c.body)
+          .join('\n'),
+      ).toContain('endpoint in the wrong account');
+    });
+  });
+
+  it('waits for information, tells the ticket what is missing, and goes on once it arrives', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const { customerAccount: _omit, ...draft } = validIntake('aws', 'unidirectional', ticketId);
+      const handle = await start(ticketId, draft);
+      const waiting = await readState(handle);
+      expect(waiting).toMatchObject({
+        status: 'awaiting_information',
+        waitingOn: 'customer',
+        state: 'awaitingInformation',
+      });
+      expect(waiting.request.problems).toEqual([
+        { field: 'customerAccount', kind: 'missing', message: 'is missing: your 12-digit AWS account id' },
+      ]);
+      await waitFor(() => temporal.activities.tickets.comments(ticketId).length === 1, 10_000, 'the comment');
+      expect(temporal.activities.tickets.comments(ticketId)[0]!.body).toContain('customerAccount: is missing');
+      const view = await send(handle, { type: 'ticket.updated', intake: { customerAccount: '123456789012' } });
+      expect(view).toMatchObject({ status: 'in_progress', state: 'allowlisting', waitingOn: 'vendor' });
+      expect(view.request.intake?.customerAccount).toBe('123456789012');
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  it('rejects an ineligible request and ends', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, {
+        ...validIntake('aws', 'unidirectional', ticketId),
+        environment: 'integration',
+      });
+      expect(await handle.result()).toMatchObject({ status: 'rejected', state: 'rejected' });
+      expect(temporal.activities.tickets.comments(ticketId)[0]!.body).toContain(
+        'We cannot enable PrivateLink for this request',
+      );
+    });
+  });
+
+  it('refuses an update the state does not allow, leaving state and history unchanged', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake('aws', 'unidirectional', ticketId));
+      // Let the start's own effects (comment, notification) finish, so the history is at rest.
+      await waitFor(async () => (await readState(handle)).effects.done.length === 2, 10_000, 'start effects');
+      const before = await historyLength(handle);
+      const refusals = [
+        [
+          { type: 'connection.approved' },
+          'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, request.cancelled, note.added.',
+        ],
+        [{ type: 'connection.approve' }, 'Unknown event type "connection.approve". Known types: ticket.submitted,'],
+        [{ type: 'endpoint.requested' }, 'Invalid endpoint.requested event: endpointId: must be text'],
+        [{ type: 'note.added', text: 'x', actor: '' }, 'Invalid note.added event: actor: must not be empty'],
+        [{ type: 'note.added', text: 'x', colour: 'red' }, 'colour: is not a field of note.added'],
+      ] as const;
+      for (const [event, message] of refusals) {
+        const error = await send(handle, event as never).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+        expect(String((error as WorkflowUpdateFailedError).cause?.message)).toContain(message);
+      }
+      expect(await historyLength(handle)).toBe(before);
+      const view = await readState(handle);
+      expect(view.state).toBe('allowlisting');
+      expect(view.events).toEqual([]);
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+
+  it('applies the same eventId once, by update or by signal', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake('aws', 'unidirectional', ticketId));
+      const first = await send(handle, { type: 'customer_access.granted', eventId: 'zd-1' });
+      const again = await send(handle, { type: 'customer_access.granted', eventId: 'zd-1' });
+      await handle.signal(enablementEventSignal, { type: 'customer_access.granted', actor, eventId: 'zd-1' });
+      const view = await send(handle, { type: 'note.added', text: 'checked' });
+      expect(first.state).toBe('awaitingEndpoint');
+      expect(again.state).toBe('awaitingEndpoint');
+      expect(view.events.filter((e) => e.eventId === 'zd-1').map((e) => e.result)).toEqual([
+        'applied',
+        'duplicate',
+        'duplicate',
+      ]);
+      await waitFor(
+        async () => {
+          const { effects } = await readState(handle);
+          return effects.pending === 0 && effects.done.some((e) => e.what === 'create_endpoint');
+        },
+        10_000,
+        'the service-name comment',
+      );
+      expect(
+        temporal.activities.tickets.comments(ticketId).filter((c) => c.body.includes('Service name:')),
+      ).toHaveLength(1);
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+
+  it('records a signal it cannot apply as refused in the audit trail and carries on', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake('aws', 'unidirectional', ticketId));
+      await handle.signal(enablementEventSignal, { type: 'connection.verified', actor: 'zendesk' });
+      await handle.signal(enablementEventSignal, { type: 'bogus', actor: 'zendesk' });
+      await handle.signal(enablementEventSignal, { type: 'customer_access.granted', actor: 'zendesk', eventId: 'e-2' });
+      await waitFor(async () => (await readState(handle)).events.length === 3, 10_000, 'three events');
+      const view = await readState(handle);
+      expect(view.events.map((e) => [e.type, e.via, e.result, e.actor])).toEqual([
+        ['connection.verified', 'signal', 'refused', 'zendesk'],
+        ['bogus', 'signal', 'refused', 'zendesk'],
+        ['customer_access.granted', 'signal', 'applied', 'zendesk'],
+      ]);
+      expect(view.events[0]!.reason).toContain('connection.verified is not allowed in state allowlisting');
+      expect(view.state).toBe('awaitingEndpoint');
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+
+  it('starts once per ticket however often signalWithStart is called, and waits for ticket.submitted when started empty', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const intake = validIntake('azure', 'unidirectional', ticketId);
+      const deliver = () =>
+        temporal.client.workflow.signalWithStart(enablementWorkflow, {
+          workflowId: workflowIdForTicket(ticketId),
+          taskQueue: temporal.taskQueue,
+          args: [{ ticketId }],
+          signal: enablementEventSignal,
+          signalArgs: [{ type: 'ticket.submitted', actor: 'zendesk', eventId: `created-${ticketId}`, intake }],
+        });
+      const [a, b] = await Promise.all([deliver(), deliver()]);
+      expect(a.signaledRunId).toBe(b.signaledRunId);
+      const handle = temporal.client.workflow.getHandle(workflowIdForTicket(ticketId));
+      await waitFor(async () => (await readState(handle)).state === 'allowlisting', 10_000, 'allowlisting');
+      const view = await readState(handle);
+      expect(view.events.map((e) => e.result)).toEqual(['applied', 'duplicate']);
+      let runs = 0;
+      for await (const _ of temporal.client.workflow.list({ query: `WorkflowId = "${workflowIdForTicket(ticketId)}"` }))
+        runs++;
+      expect(runs).toBe(1);
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  it('refuses to run under a workflow id other than privatelink-<ticketId>', async () => {
+    await temporal.withWorker(async () => {
+      const handle = await temporal.client.workflow.start(enablementWorkflow, {
+        workflowId: 'some-other-id',
+        taskQueue: temporal.taskQueue,
+        args: [{ ticketId: 'T-1' }],
+      });
+      await expect(handle.result()).rejects.toMatchObject({
+        cause: { message: expect.stringContaining('must have id privatelink-T-1 (one workflow per ticket)') },
+      });
+    });
+  });
+});

@@ -1,0 +1,282 @@
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { EnablementActivities } from '../activities';
+import type { EnablementEvent } from '../src/domain/events';
+import type { VendorConfig } from '../src/domain/vendor-config';
+import {
+  applyEvent,
+  type Effect,
+  type EnablementSnapshot,
+  machineFor,
+  startRequest,
+  stateName,
+  statusOf,
+} from '../src/machines';
+import {
+  applyEnablementEventUpdate,
+  type AuditEntry,
+  type EffectRecord,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type EnablementResult,
+  type EnablementWorkflowInput,
+  enablementStateQuery,
+  type ResumeState,
+} from '../src/temporal/messages';
+import { workflowIdForTicket } from '../src/temporal/names';
+import { parseEvent } from './parse-event';
+import { searchAttributesOf, stateView } from './state-view';
+
+const { loadVendorConfig } = proxyLocalActivities<EnablementActivities>({ startToCloseTimeout: '10 seconds' });
+
+/** Ticket comments and notifications: retried with backoff for a day; a 4xx from the outside system is final. */
+const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: ['OutsideSystemRejected'],
+  },
+});
+
+/** A connectivity check is a measurement: one retry for a lost worker, not for a closed port (that is a result). */
+const { checkConnectivity } = proxyActivities<EnablementActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 2 },
+});
+
+const TICKET_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * One PrivateLink enablement request, from ticket to enabled, rejected or cancelled. Hosts the machine for the
+ * request's path with XState's pure transition functions; events arrive by signal (`enablementEvent`) or update
+ * (`applyEnablementEvent`), and the effects each transition asks for run as activities, in order.
+ */
+export async function enablementWorkflow(input: EnablementWorkflowInput): Promise<EnablementResult> {
+  const ticketId = typeof input?.ticketId === 'string' ? input.ticketId : '';
+  if (!TICKET_ID.test(ticketId)) {
+    throw ApplicationFailure.nonRetryable(
+      `ticketId must be 1 to 64 letters, digits, '.', '_' or '-' (got ${JSON.stringify(input?.ticketId)})`,
+      'InvalidWorkflowInput',
+    );
+  }
+  const { workflowId } = workflowInfo();
+  if (workflowId !== workflowIdForTicket(ticketId)) {
+    throw ApplicationFailure.nonRetryable(
+      `The workflow for ticket ${ticketId} must have id ${workflowIdForTicket(ticketId)} (one workflow per ticket), not ${workflowId}`,
+      'InvalidWorkflowInput',
+    );
+  }
+
+  const events: AuditEntry[] = input.resume?.events ?? [];
+  const effects: EffectRecord[] = input.resume?.effects ?? [];
+  const seenEventIds = new Set(events.filter((e) => e.result === 'applied' && e.eventId).map((e) => e.eventId!));
+  const queue: { seq: number; effect: Effect }[] = [];
+  let effectSeq = input.resume?.effectSeq ?? 0;
+  // The effect being carried out right now, if any: still pending until its activity finishes.
+  let inFlight = 0;
+  const pending = () => queue.length + inFlight;
+  // Set once the vendor configuration is loaded; until then events wait (see the handlers below).
+  let snapshot: EnablementSnapshot | undefined;
+  const earlySignals: EnablementEventInput[] = [];
+
+  const enqueue = (list: Effect[]) => {
+    for (const effect of list) queue.push({ seq: ++effectSeq, effect });
+  };
+  let lastSearchAttributes = '';
+  const publish = (current: EnablementSnapshot) => {
+    const pairs = searchAttributesOf(current);
+    const key = JSON.stringify(pairs);
+    if (key !== lastSearchAttributes) upsertSearchAttributes(pairs);
+    lastSearchAttributes = key;
+  };
+
+  /** Records one event in the audit trail. */
+  const audit = (entry: Omit<AuditEntry, 'seq' | 'at'>): void => {
+    events.push({ seq: events.length + 1, at: new Date().toISOString(), ...entry });
+  };
+
+  /** Applies an event, or records why not. Returns the refusal reason, if any. */
+  const receive = (
+    current: EnablementSnapshot,
+    raw: EnablementEventInput,
+    via: AuditEntry['via'],
+  ): string | undefined => {
+    const from = stateName(current);
+    const parsed = parseEvent(raw);
+    const base = {
+      type: typeof raw?.type === 'string' ? raw.type : String(raw?.type),
+      actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
+      via,
+      ...(typeof raw?.eventId === 'string' ? { eventId: raw.eventId } : {}),
+      ...(typeof raw?.comment === 'string' ? { comment: raw.comment } : {}),
+      from,
+    };
+    if (!parsed.ok) {
+      audit({ ...base, result: 'refused', to: from, reason: parsed.reason });
+      return parsed.reason;
+    }
+    const event: EnablementEvent = parsed.event;
+    if (event.eventId && seenEventIds.has(event.eventId)) {
+      audit({ ...base, result: 'duplicate', to: from });
+      return undefined;
+    }
+    const step = applyEvent(current, event);
+    if ('refused' in step) {
+      audit({ ...base, result: 'refused', to: from, reason: step.message });
+      return step.message;
+    }
+    snapshot = step.snapshot;
+    if (event.eventId) seenEventIds.add(event.eventId);
+    audit({ ...base, result: 'applied', to: stateName(step.snapshot) });
+    enqueue(step.effects);
+    publish(step.snapshot);
+    return undefined;
+  };
+
+  // Handlers are registered before the first await: an update or query that arrives while the vendor configuration
+  // loads must find them (the SDK rejects updates that meet no handler).
+  setHandler(enablementStateQuery, () => {
+    if (!snapshot)
+      throw new Error(`Request ${ticketId} is starting (loading the vendor configuration); ask again in a moment.`);
+    return stateView(ticketId, snapshot, events, effects, pending());
+  });
+  setHandler(enablementEventSignal, (raw) => {
+    if (snapshot) receive(snapshot, raw, 'signal');
+    else earlySignals.push(raw);
+  });
+  setHandler(
+    applyEnablementEventUpdate,
+    async (raw) => {
+      await condition(() => snapshot !== undefined);
+      // Only an update that arrived while starting can be refused here; the validator refused all others.
+      const refusal = receive(snapshot!, raw, 'update');
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');
+      return stateView(ticketId, snapshot!, events, effects, pending());
+    },
+    {
+      // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.
+      validator: (raw) => {
+        const parsed = parseEvent(raw);
+        if (!parsed.ok) throw new Error(parsed.reason);
+        if (!snapshot || (parsed.event.eventId && seenEventIds.has(parsed.event.eventId))) return;
+        const step = applyEvent(snapshot, parsed.event);
+        if ('refused' in step) throw new Error(step.message);
+      },
+    },
+  );
+
+  const vendor: VendorConfig = input.resume?.vendor ?? (await loadVendorConfig());
+  if (input.resume) {
+    const { machine, value, context } = input.resume.snapshot;
+    snapshot = machineFor(machine).resolveState({ value, context: context as never });
+  } else {
+    const first = startRequest({ ticketId, vendor, intake: input.intake });
+    snapshot = first.snapshot;
+    enqueue(first.effects);
+  }
+  publish(snapshot);
+  for (const raw of earlySignals.splice(0)) receive(snapshot, raw, 'signal');
+
+  /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */
+  const run = async ({ seq, effect }: { seq: number; effect: Effect }) => {
+    const idempotencyKey = `${workflowId}/${seq}`;
+    const at = () => new Date().toISOString();
+    try {
+      switch (effect.type) {
+        case 'postTicketComment':
+          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey });
+          effects.push({ seq, type: effect.type, what: effect.params.template, status: 'done', at: at() });
+          break;
+        case 'notify':
+          await sendNotification({ ticketId, notification: effect.params, idempotencyKey });
+          effects.push({ seq, type: effect.type, what: effect.params.kind, status: 'done', at: at() });
+          break;
+        case 'runConnectivityCheck': {
+          const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
+          const summary = results
+            .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
+            .join(', ');
+          effects.push({
+            seq,
+            type: effect.type,
+            what: effect.params.target,
+            status: 'done',
+            at: at(),
+            detail: summary,
+          });
+          break;
+        }
+      }
+    } catch (err) {
+      const detail = causeOf(err);
+      log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
+      const what =
+        effect.type === 'postTicketComment'
+          ? effect.params.template
+          : effect.type === 'notify'
+            ? effect.params.kind
+            : effect.params.target;
+      effects.push({ seq, type: effect.type, what, status: 'failed', at: at(), detail });
+    }
+  };
+
+  const current = () => snapshot!;
+  for (;;) {
+    await condition(() => queue.length > 0 || current().status !== 'active' || workflowInfo().continueAsNewSuggested);
+    while (queue.length) {
+      const next = queue.shift()!;
+      inFlight = 1;
+      await run(next);
+      inFlight = 0;
+    }
+    if (current().status !== 'active' || workflowInfo().continueAsNewSuggested) {
+      // Let updates in flight finish (their effects join the queue) before ending or continuing.
+      await condition(allHandlersFinished);
+      if (queue.length) continue;
+      const last = current();
+      if (last.status !== 'active') return result(ticketId, last, events.length);
+      const resume: ResumeState = {
+        vendor,
+        snapshot: { machine: last.context.connectionType, value: stateName(last), context: last.context },
+        events,
+        effects,
+        effectSeq,
+      };
+      return continueAsNew<typeof enablementWorkflow>({ ticketId, resume });
+    }
+  }
+}
+
+function result(ticketId: string, snapshot: EnablementSnapshot, events: number): EnablementResult {
+  const { intake } = snapshot.context;
+  return {
+    ticketId,
+    status: statusOf(snapshot) as EnablementResult['status'],
+    state: stateName(snapshot),
+    connectionType: snapshot.context.connectionType,
+    cloud: intake?.cloud ?? null,
+    company: intake?.company ?? null,
+    events,
+    endedAt: new Date().toISOString(),
+  };
+}
+
+/** The innermost message of an activity failure (the outside system's own words). */
+function causeOf(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}

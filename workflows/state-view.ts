@@ -1,0 +1,60 @@
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { IntakeDraft } from '../src/domain/intake';
+import { allowedEventTypes, type EnablementSnapshot, stateName, statusOf, waitingOnOf } from '../src/machines';
+import type { AuditEntry, EffectRecord, StateView } from '../src/temporal/messages';
+import { searchAttributes } from '../src/temporal/names';
+
+const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
+
+/** The company, cloud and connection type as far as known: from the accepted intake, else from the draft. */
+function facts(snapshot: EnablementSnapshot) {
+  const { intake, draft, connectionType } = snapshot.context;
+  const raw: IntakeDraft = draft ?? {};
+  const cloud = intake?.cloud ?? (raw.cloud === 'aws' || raw.cloud === 'azure' ? raw.cloud : null);
+  return { company: intake?.company ?? text(raw.company), cloud, connectionType };
+}
+
+/** The state view (SPEC.md): what the `enablementState` query and the update return. */
+export function stateView(
+  ticketId: string,
+  snapshot: EnablementSnapshot,
+  events: AuditEntry[],
+  effects: EffectRecord[],
+  pendingEffects: number,
+): StateView {
+  const { company, cloud, connectionType } = facts(snapshot);
+  const { intake, draft, validation } = snapshot.context;
+  return {
+    ticketId,
+    cloud,
+    connectionType,
+    company,
+    status: statusOf(snapshot),
+    state: stateName(snapshot),
+    waitingOn: waitingOnOf(snapshot),
+    allowedEvents: allowedEventTypes(snapshot),
+    request: {
+      intake: intake ?? null,
+      draft: draft ?? null,
+      problems: intake ? [] : (validation?.problems ?? []),
+    },
+    sla: null,
+    events,
+    effects: { pending: pendingEffects, done: effects },
+  };
+}
+
+/** The search attributes of the request (SPEC.md); the SLA ones start at "not breached". */
+export function searchAttributesOf(snapshot: EnablementSnapshot): SearchAttributeUpdatePair[] {
+  const { company, cloud, connectionType } = facts(snapshot);
+  const pairs: SearchAttributeUpdatePair[] = [
+    { key: searchAttributes.status, value: statusOf(snapshot) },
+    { key: searchAttributes.state, value: stateName(snapshot) },
+    { key: searchAttributes.waitingOn, value: waitingOnOf(snapshot) },
+    { key: searchAttributes.connectionType, value: connectionType },
+    { key: searchAttributes.slaBreached, value: false },
+  ];
+  if (cloud) pairs.push({ key: searchAttributes.cloud, value: cloud });
+  if (company) pairs.push({ key: searchAttributes.company, value: company });
+  return pairs;
+}
