@@ -46,7 +46,7 @@ function installQuietRuntime(): void {
 
 /**
  * Starts a real Temporal server for the calling test file (in `beforeAll`), bundles the workflow code once, and tears
- * everything down in `afterAll`. The dev server gets the product's search attributes registered.
+ * everything down in `afterAll`. Both servers get the product's search attributes registered.
  *
  * @param opts.workflowsPath workflow code to bundle; the product's `workflows/` by default
  */
@@ -110,9 +110,11 @@ export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: st
 async function startEnvironment(kind: TemporalServerKind): Promise<TestWorkflowEnvironment> {
   if (kind === 'time-skipping') {
     const testServer = await resolveTestServer();
-    return TestWorkflowEnvironment.createTimeSkipping({
+    const env = await TestWorkflowEnvironment.createTimeSkipping({
       server: { executable: { type: 'existing-path', path: testServer.path } },
     });
+    await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+    return env;
   }
   const cli = await resolveTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
