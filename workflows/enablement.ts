@@ -5,7 +5,6 @@ import {
   continueAsNew,
   log,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -37,7 +36,14 @@ import { workflowIdForTicket } from '../src/temporal/names';
 import { parseEvent } from './parse-event';
 import { searchAttributesOf, stateView } from './state-view';
 
-const { loadVendorConfig } = proxyLocalActivities<EnablementActivities>({ startToCloseTimeout: '10 seconds' });
+/**
+ * The vendor configuration, recorded in history at start. A regular activity rather than a local one: its result
+ * must survive the workflow being evicted from the worker's cache while it runs.
+ */
+const { loadVendorConfig } = proxyActivities<EnablementActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 
 /** Ticket comments and notifications: retried with backoff for a day; a 4xx from the outside system is final. */
 const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>({

@@ -1,0 +1,71 @@
+/**
+ * Records the history of every replay scenario (test/replay/scenarios.ts) on a fresh dev server and writes them to
+ * test/replay/histories/*.json: `npm run replay:record`. Commit the files: CI replays them against the current
+ * workflow code, so a change that would break running requests fails until it is guarded with `patched()`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { WebhookNotifier } from '../activities/notifier';
+import { FileTicketSystem } from '../activities/ticket-file';
+import { resolveTemporalCli } from '../src/temporal/binaries';
+import { ensureSearchAttributes } from '../src/temporal/search-attributes';
+import { createEnablementWorker } from '../src/worker';
+import { exampleVendorConfig } from '../test/fixtures/requests';
+import { runScenario, scenarios } from '../test/replay/scenarios';
+
+export const historiesDir = join(__dirname, '..', 'test', 'replay', 'histories');
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const cli = await resolveTemporalCli();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: { type: 'existing-path', path: cli.path }, ip: '127.0.0.1', ui: false },
+  });
+  try {
+    await ensureSearchAttributes(env.connection, 'default');
+    const quiet = { info: () => undefined, warn: () => undefined };
+    const activities = createActivities({
+      tickets: new FileTicketSystem(join(mkdtempSync(join(tmpdir(), 'replay-')), 'comments.jsonl')),
+      notifier: new WebhookNotifier(undefined, quiet),
+      vendorConfig: exampleVendorConfig(),
+      connectivityTimeoutMs: 500,
+    });
+    const taskQueue = 'replay-recording';
+    const worker = await createEnablementWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities,
+    });
+    await worker.runUntil(async () => {
+      for (const scenario of scenarios) {
+        const { handle, result } = await runScenario(env.client, taskQueue, scenario, `REPLAY-${scenario.name}`);
+        if (result.status !== scenario.expected)
+          throw new Error(`${scenario.name} ended ${result.status}, expected ${scenario.expected}`);
+        const file = join(historiesDir, `${scenario.name}.json`);
+        // The stock CLI's JSON export: the format operators get from `temporal workflow show --output json`.
+        const json = execFileSync(
+          cli.path,
+          ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', env.address],
+          { encoding: 'utf8' },
+        );
+        writeFileSync(file, json.endsWith('\n') ? json : `${json}\n`);
+        process.stdout.write(`recorded ${file}\n`);
+      }
+    });
+  } finally {
+    await env.teardown();
+  }
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,156 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Cloud } from '../../src/domain/formats';
+import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type EnablementResult,
+  type StateView,
+} from '../../src/temporal/messages';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { enablementWorkflow } from '../../workflows';
+import { validIntake } from '../fixtures/requests';
+
+type Event = Omit<EnablementEventInput, 'actor'>;
+
+/** A request's life, as recorded for replay: how it starts and the events it gets, in order. */
+export interface Scenario {
+  name: string;
+  cloud: Cloud;
+  type: ConnectionType;
+  /** `intake` starts with the intake; `signal-with-start` starts empty and submits by signal, as a webhook does. */
+  start: 'intake' | 'signal-with-start';
+  intake?: (ticketId: string) => IntakeDraft;
+  events: Event[];
+  expected: EnablementResult['status'];
+}
+
+const forward: Event[] = [
+  { type: 'customer_access.granted' },
+  { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
+  { type: 'connection.approved' },
+  { type: 'connection.verified' },
+];
+const reverse: Event[] = [
+  { type: 'principal.granted' },
+  { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.1' },
+  { type: 'reverse_connection.approved' },
+  { type: 'reverse_connection.verified' },
+];
+
+/** Every path and loop of both machines, on both clouds. */
+export const scenarios: Scenario[] = [
+  {
+    name: 'aws-unidirectional',
+    cloud: 'aws',
+    type: 'unidirectional',
+    start: 'intake',
+    events: forward,
+    expected: 'enabled',
+  },
+  {
+    name: 'azure-unidirectional',
+    cloud: 'azure',
+    type: 'unidirectional',
+    start: 'intake',
+    events: forward,
+    expected: 'enabled',
+  },
+  {
+    name: 'aws-bidirectional',
+    cloud: 'aws',
+    type: 'bidirectional',
+    start: 'signal-with-start',
+    events: [...forward, ...reverse],
+    expected: 'enabled',
+  },
+  {
+    name: 'azure-bidirectional-loops',
+    cloud: 'azure',
+    type: 'bidirectional',
+    start: 'intake',
+    intake: (ticketId) => {
+      const { customerAccount: _missing, ...draft } = validIntake('azure', 'bidirectional', ticketId);
+      return draft;
+    },
+    events: [
+      { type: 'note.added', text: 'asked the customer for the subscription id' },
+      { type: 'ticket.updated', intake: { customerAccount: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } },
+      forward[0]!,
+      forward[1]!,
+      { type: 'connection.rejected', reason: 'wrong subscription' },
+      { type: 'endpoint.requested', endpointId: 'pe-second' },
+      { type: 'connection.approved' },
+      { type: 'connection.failed', details: 'Connection timed out' },
+      { type: 'troubleshooting.resolved' },
+      { type: 'connection.verified' },
+      { type: 'principal.granted' },
+      { type: 'vendor_endpoint.failed', reason: 'AuthorizationFailed' },
+      { type: 'principal.granted' },
+      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-1' },
+      { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
+      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-2', endpointDns: '127.0.0.1' },
+      { type: 'reverse_connection.approved' },
+      { type: 'reverse_connection.failed', details: 'refused' },
+      { type: 'troubleshooting.resolved' },
+      { type: 'reverse_connection.verified' },
+    ],
+    expected: 'enabled',
+  },
+  {
+    name: 'aws-cancelled',
+    cloud: 'aws',
+    type: 'bidirectional',
+    start: 'intake',
+    events: [forward[0]!, { type: 'request.cancelled', reason: 'customer withdrew' }],
+    expected: 'cancelled',
+  },
+  {
+    name: 'aws-rejected',
+    cloud: 'aws',
+    type: 'unidirectional',
+    start: 'intake',
+    intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), environment: 'integration' }),
+    events: [],
+    expected: 'rejected',
+  },
+];
+
+/** Runs a scenario to its end through the product's signal and update; returns the final view and result. */
+export async function runScenario(
+  client: Client,
+  taskQueue: string,
+  scenario: Scenario,
+  ticketId: string,
+): Promise<{ handle: WorkflowHandle; view: StateView; result: EnablementResult }> {
+  const workflowId = workflowIdForTicket(ticketId);
+  const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
+  const actor = 'replay-recorder@vendor.example';
+  if (scenario.start === 'signal-with-start') {
+    await client.workflow.signalWithStart(enablementWorkflow, {
+      workflowId,
+      taskQueue,
+      args: [{ ticketId }],
+      signal: enablementEventSignal,
+      signalArgs: [{ type: 'ticket.submitted', actor, eventId: `created-${ticketId}`, intake }],
+    });
+  } else {
+    await client.workflow.start(enablementWorkflow, { workflowId, taskQueue, args: [{ ticketId, intake }] });
+  }
+  const handle = client.workflow.getHandle(workflowId);
+  // Wait until the intake has been taken in (a signal is applied asynchronously).
+  for (
+    let i = 0;
+    i < 400 && (await readState(handle)).events.length === 0 && scenario.start === 'signal-with-start';
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  for (const event of scenario.events) {
+    await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
+  }
+  const result = (await handle.result()) as EnablementResult;
+  return { handle, view: await readState(handle), result };
+}
