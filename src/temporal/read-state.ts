@@ -13,8 +13,14 @@ export async function readState(handle: WorkflowHandle, timeoutMs = 10_000): Pro
     try {
       return await handle.query(enablementStateQuery);
     } catch (err) {
-      if (!(err instanceof Error) || !STARTING.test(err.message) || Date.now() > deadline) throw err;
+      if (!isStarting(err) || Date.now() > deadline) throw err;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   }
+}
+
+/** True when the error, or any error in its cause chain, is the request's "starting" answer. */
+function isStarting(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (STARTING.test(e.message)) return true;
+  return false;
 }

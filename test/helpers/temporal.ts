@@ -49,8 +49,12 @@ function installQuietRuntime(): void {
  * everything down in `afterAll`. Both servers get the product's search attributes registered.
  *
  * @param opts.workflowsPath workflow code to bundle; the product's `workflows/` by default
+ * @param opts.devServerArgs extra `temporal server start-dev` flags, e.g. dynamic config values
  */
-export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: string } = {}): TemporalTestContext {
+export function useTemporal(
+  kind: TemporalServerKind,
+  opts: { workflowsPath?: string; devServerArgs?: string[] } = {},
+): TemporalTestContext {
   let env: TestWorkflowEnvironment | undefined;
   let bundle: WorkflowBundle | undefined;
   let activities: (TestActivities & { stop(): Promise<void> }) | undefined;
@@ -60,7 +64,7 @@ export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: st
     installQuietRuntime();
     const quiet = new DefaultLogger('WARN');
     const [started, built, acts] = await Promise.all([
-      startEnvironment(kind),
+      startEnvironment(kind, opts.devServerArgs ?? []),
       bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? productWorkflowsPath, logger: quiet }),
       startTestActivities(),
     ]);
@@ -107,7 +111,7 @@ export function useTemporal(kind: TemporalServerKind, opts: { workflowsPath?: st
   };
 }
 
-async function startEnvironment(kind: TemporalServerKind): Promise<TestWorkflowEnvironment> {
+async function startEnvironment(kind: TemporalServerKind, devServerArgs: string[]): Promise<TestWorkflowEnvironment> {
   if (kind === 'time-skipping') {
     const testServer = await resolveTestServer();
     const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -118,7 +122,12 @@ async function startEnvironment(kind: TemporalServerKind): Promise<TestWorkflowE
   }
   const cli = await resolveTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: { type: 'existing-path', path: cli.path }, ip: '127.0.0.1', ui: false },
+    server: {
+      executable: { type: 'existing-path', path: cli.path },
+      ip: '127.0.0.1',
+      ui: false,
+      extraArgs: devServerArgs,
+    },
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;

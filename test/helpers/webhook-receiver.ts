@@ -15,13 +15,16 @@ export interface ReceivedRequest {
  */
 export class WebhookReceiver {
   readonly received: ReceivedRequest[] = [];
-  private statuses: number[] = [];
+  private readonly statuses = new Map<string, number[]>();
   private server: Server | undefined;
   url = '';
 
-  /** Answer the next requests with these statuses (e.g. [503, 503, 503] then 200s). */
-  failNext(...statuses: number[]): void {
-    this.statuses.push(...statuses);
+  /**
+   * Answer the next requests about one ticket (`ticketId` in the JSON body) with these statuses, e.g. 503, 503, 503,
+   * then 200s. Scoped to a ticket so effects of other requests still in flight cannot use them up.
+   */
+  failNext(ticketId: string, ...statuses: number[]): void {
+    this.statuses.set(ticketId, [...(this.statuses.get(ticketId) ?? []), ...statuses]);
   }
 
   async start(): Promise<this> {
@@ -29,13 +32,9 @@ export class WebhookReceiver {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
-        this.received.push({
-          method: req.method ?? '',
-          path: req.url ?? '',
-          headers: req.headers,
-          body: body ? (JSON.parse(body) as unknown) : undefined,
-        });
-        const status = this.statuses.shift() ?? 200;
+        const parsed = body ? (JSON.parse(body) as { ticketId?: string }) : undefined;
+        this.received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: parsed });
+        const status = this.statuses.get(parsed?.ticketId ?? '')?.shift() ?? 200;
         res
           .writeHead(status, { 'content-type': 'application/json' })
           .end(status < 300 ? '{"ok":true}' : '{"error":"unavailable"}');

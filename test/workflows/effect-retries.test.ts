@@ -23,7 +23,7 @@ function start(ticketId: string) {
 describe('effects against an outside system that fails', () => {
   it('retries a notification through three 503s with backoff and delivers it once, with one idempotency key', async () => {
     await temporal.withWorker(async () => {
-      temporal.activities.notifications.failNext(503, 503, 503);
+      temporal.activities.notifications.failNext('RETRY-1', 503, 503, 503);
       const handle = await start('RETRY-1');
       // Skip past the backoff (2 s, 4 s, 8 s) instead of waiting for it.
       await temporal.env.sleep('1 minute');
@@ -48,7 +48,7 @@ describe('effects against an outside system that fails', () => {
 
   it('does not retry a 400, records the failure, and the request goes on', async () => {
     await temporal.withWorker(async () => {
-      temporal.activities.notifications.failNext(400);
+      temporal.activities.notifications.failNext('REFUSED-1', 400);
       const handle = await start('REFUSED-1');
       await waitFor(
         async () => (await readState(handle)).effects.done.some((e) => e.type === 'notify'),

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { EnablementResult, StateView } from '../../src/temporal/messages';
+import { validIntake } from '../fixtures/requests';
+import { waitFor } from '../helpers/processes';
+import { useTemporal } from '../helpers/temporal';
+
+const run = promisify(execFile);
+const temporal = useTemporal('dev-server');
+
+/**
+ * The README's walkthrough, with the stock `temporal` CLI only: start, update, signal, query, list. Any tool that
+ * speaks Temporal can drive a request; nothing here goes through this product's own client code.
+ */
+describe('walking a request end to end with the stock temporal CLI', () => {
+  const cli = (...args: string[]) =>
+    run(process.env.TEMPORAL_CLI_PATH!, [...args, '--address', temporal.env.address, '--output', 'json'], {
+      encoding: 'utf8',
+    }).then((r) => r.stdout);
+  const json = <T>(text: string) => JSON.parse(text) as T;
+
+  it('starts, updates, signals, queries, lists and finishes a request', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = `CLI-${Date.now().toString(36)}`;
+      const workflowId = `privatelink-${ticketId}`;
+      const intake = validIntake('aws', 'unidirectional', ticketId);
+      await cli(
+        'workflow',
+        'start',
+        '--type',
+        'enablementWorkflow',
+        '--task-queue',
+        temporal.taskQueue,
+        '--workflow-id',
+        workflowId,
+        '--input',
+        JSON.stringify({ ticketId, intake }),
+      );
+
+      const update = async (event: object) => {
+        const out = await cli(
+          'workflow',
+          'update',
+          'execute',
+          '--name',
+          'applyEnablementEvent',
+          '--workflow-id',
+          workflowId,
+          '--input',
+          JSON.stringify(event),
+        );
+        return json<{ result: StateView }>(out).result;
+      };
+      const afterGrant = await update({ type: 'customer_access.granted', actor: 'alice@vendor.example' });
+      expect(afterGrant).toMatchObject({ state: 'awaitingEndpoint', waitingOn: 'customer' });
+
+      await cli(
+        'workflow',
+        'signal',
+        '--name',
+        'enablementEvent',
+        '--workflow-id',
+        workflowId,
+        '--input',
+        JSON.stringify({ type: 'endpoint.requested', actor: 'zendesk', endpointId: 'vpce-0abc' }),
+      );
+      const query = async () =>
+        json<{ queryResult: StateView[] }>(
+          await cli('workflow', 'query', '--name', 'enablementState', '--workflow-id', workflowId),
+        ).queryResult[0]!;
+      await waitFor(async () => (await query()).state === 'reviewingConnection', 10_000, 'the signal to apply');
+
+      // A refused update is an error with the allowed events, and changes nothing.
+      await expect(update({ type: 'connection.verified', actor: 'alice@vendor.example' })).rejects.toMatchObject({
+        stderr: expect.stringContaining(
+          'connection.verified is not allowed in state reviewingConnection. Allowed events: connection.approved, connection.rejected',
+        ),
+      });
+
+      const listed = async (q: string) =>
+        json<{ execution: { workflowId: string } }[]>(await cli('workflow', 'list', '--query', q)).map(
+          (w) => w.execution.workflowId,
+        );
+      await waitFor(
+        async () =>
+          (
+            await listed(
+              `PrivateLinkStatus = "in_progress" AND PrivateLinkWaitingOn = "vendor" AND PrivateLinkCompany = "Acme"`,
+            )
+          ).includes(workflowId),
+        15_000,
+        'the request to be listed by its search attributes',
+      );
+
+      await update({ type: 'connection.approved', actor: 'alice@vendor.example' });
+      const done = await update({ type: 'connection.verified', actor: 'customer via ticket' });
+      expect(done).toMatchObject({ status: 'enabled', waitingOn: 'none' });
+      expect(done.events.map((e) => [e.type, e.actor, e.via])).toEqual([
+        ['customer_access.granted', 'alice@vendor.example', 'update'],
+        ['endpoint.requested', 'zendesk', 'signal'],
+        ['connection.approved', 'alice@vendor.example', 'update'],
+        ['connection.verified', 'customer via ticket', 'update'],
+      ]);
+      const result = json<{ result: EnablementResult; status: string }>(
+        await cli('workflow', 'result', '--workflow-id', workflowId),
+      );
+      expect(result.result).toMatchObject({ ticketId, status: 'enabled', connectionType: 'unidirectional' });
+    });
+  });
+});
