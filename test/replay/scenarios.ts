@@ -11,9 +11,10 @@ import {
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
+import { forwardLegEvents, reverseLegEvents, type TestEvent } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 
-type Event = Omit<EnablementEventInput, 'actor'>;
+type Event = TestEvent;
 
 /** A request's life, as recorded for replay: how it starts and the events it gets, in order. */
 export interface Scenario {
@@ -27,18 +28,8 @@ export interface Scenario {
   expected: EnablementResult['status'];
 }
 
-const forward: Event[] = [
-  { type: 'customer_access.granted' },
-  { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
-  { type: 'connection.approved' },
-  { type: 'connection.verified' },
-];
-const reverse: Event[] = [
-  { type: 'principal.granted' },
-  { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.1' },
-  { type: 'reverse_connection.approved' },
-  { type: 'reverse_connection.verified' },
-];
+const forward = forwardLegEvents;
+const reverse = reverseLegEvents;
 
 /** Every path and loop of both machines, on both clouds. */
 export const scenarios: Scenario[] = [

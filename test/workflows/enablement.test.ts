@@ -9,6 +9,7 @@ import {
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
+import { forwardLegEvents, reverseLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { useTemporal } from '../helpers/temporal';
 import { waitFor } from '../helpers/processes';
@@ -29,18 +30,8 @@ const send = (handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'>
   handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
 const historyLength = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events?.length ?? 0;
 
-const forward = [
-  { type: 'customer_access.granted' },
-  { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
-  { type: 'connection.approved' },
-  { type: 'connection.verified' },
-];
-const reverse = [
-  { type: 'principal.granted' },
-  { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.1' },
-  { type: 'reverse_connection.approved' },
-  { type: 'reverse_connection.verified' },
-];
+const forward = forwardLegEvents;
+const reverse = reverseLegEvents;
 
 describe('the enablement workflow on a real server', () => {
   it.each([
