@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
 import { productVersion } from '../version';
+import { addSlaCommands } from './sla';
 
 /** Builds the `plctl` command tree; exported so tests can run commands in-process. */
 export function buildCli(): Command {
@@ -28,6 +29,7 @@ export function buildCli(): Command {
       }
     });
 
+  addSlaCommands(program);
   return program;
 }
 

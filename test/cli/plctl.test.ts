@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../helpers/processes';
@@ -26,6 +27,68 @@ describe('plctl', () => {
     await expect(plctl('frobnicate')).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining("unknown command 'frobnicate'") as unknown,
+    });
+  });
+
+  describe('sla deadline (no server needed)', () => {
+    const calendarFile = join(mkdtempSync(join(tmpdir(), 'cal-')), 'calendar.json');
+    writeFileSync(
+      calendarFile,
+      JSON.stringify({
+        timeZone: 'America/New_York',
+        week: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri'].map((d) => [d, [['09:00', '17:00']]])),
+        holidays: ['2026-11-26'],
+        slaBusinessHours: 40,
+      }),
+    );
+    const deadlineOf = async (...args: string[]) =>
+      (JSON.parse((await plctl('sla', 'deadline', '--json', ...args)).stdout) as { deadline: string }).deadline;
+
+    it.each([
+      ['2026-11-02T15:00:00Z', '2026-11-09T15:00:00.000Z'],
+      ['2026-11-02T14:00:00Z', '2026-11-06T22:00:00.000Z'],
+      ['2026-11-07T16:00:00Z', '2026-11-13T22:00:00.000Z'],
+    ])('a ticket submitted %s is due %s', async (submitted, due) => {
+      expect(await deadlineOf('--submitted', submitted, '--calendar', calendarFile)).toBe(due);
+    });
+
+    it('uses the vendor configuration calendar by default, and counts pauses', async () => {
+      expect(await deadlineOf('--submitted', '2026-11-02T15:00:00Z')).toBe('2026-11-09T15:00:00.000Z');
+      expect(
+        await deadlineOf('--submitted', '2026-11-02T15:00:00Z', '--pause', '2026-11-03T14:00:00Z/2026-11-04T14:00:00Z'),
+      ).toBe('2026-11-10T15:00:00.000Z');
+    });
+
+    it('prints the deadline in the calendar zone and the windows counted', async () => {
+      const { stdout } = await plctl(
+        'sla',
+        'deadline',
+        '--submitted',
+        '2026-11-23T15:00:00Z',
+        '--calendar',
+        calendarFile,
+      );
+      expect(stdout).toContain('Deadline   Tue 2026-12-01 10:00 America/New_York  (2026-12-01T15:00:00.000Z)');
+      expect(stdout).not.toContain('2026-11-26');
+    });
+
+    it.each([
+      [['--submitted', 'next monday'], '--submitted must be an ISO 8601 date-time with a zone'],
+      [['--submitted', '2026-11-02T15:00:00Z', '--pause', '2026-11-03T14:00:00Z'], '--pause must be <ISO>/<ISO>'],
+      [
+        ['--submitted', '2026-11-02T15:00:00Z', '--pause', '2026-11-04T14:00:00Z/2026-11-03T14:00:00Z'],
+        '--pause ends before it starts',
+      ],
+      [
+        ['--submitted', '2026-11-02T15:00:00Z', '--calendar', '/nonexistent.json'],
+        'Cannot read the calendar /nonexistent.json',
+      ],
+      [[], "required option '--submitted <ISO>' not specified"],
+    ])('refuses %j with a clear message', async (args, message) => {
+      await expect(plctl('sla', 'deadline', ...args)).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(message),
+      });
     });
   });
 });
