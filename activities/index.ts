@@ -3,7 +3,9 @@
  * pointed at local files and servers.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import type { SlaCalendar } from '../src/domain/sla-calendar';
 import type { VendorConfig } from '../src/domain/vendor-config';
+import { businessWindows } from '../src/sla/calendar';
 import type { Notification, TicketComment } from '../src/machines';
 import { renderComment } from '../src/machines/templates';
 import { checkTcp, type ConnectivityResult } from './connectivity';
@@ -69,6 +71,14 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         classify(err);
       }
+    },
+
+    /**
+     * The business windows of an SLA calendar between two instants, as UTC intervals: the only time-zone arithmetic
+     * the workflow needs, done here so replays never depend on a worker's time-zone database.
+     */
+    businessWindows(input: { calendar: SlaCalendar; fromMs: number; toMs: number }): Promise<[number, number][]> {
+      return Promise.resolve(businessWindows(input.calendar, input.fromMs, input.toMs).map(([s, e]) => [s, e]));
     },
 
     /** TCP checks from the vendor's network, one per port, like `curl -v telnet://<target>:<port>`. */

@@ -20,6 +20,7 @@ import {
   startRequest,
   stateName,
   statusOf,
+  waitingOnOf,
 } from '../src/machines';
 import {
   applyEnablementEventUpdate,
@@ -31,9 +32,11 @@ import {
   type EnablementWorkflowInput,
   enablementStateQuery,
   type ResumeState,
+  type SlaRecord,
 } from '../src/temporal/messages';
 import { workflowIdForTicket } from '../src/temporal/names';
 import { parseEvent } from './parse-event';
+import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateView } from './state-view';
 
 /**
@@ -46,7 +49,7 @@ const { loadVendorConfig } = proxyActivities<EnablementActivities>({
 });
 
 /** Ticket comments and notifications: retried with backoff for a day; a 4xx from the outside system is final. */
-const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>({
+const { postTicketComment, sendNotification, businessWindows } = proxyActivities<EnablementActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: {
@@ -96,6 +99,9 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const pending = () => queue.length + inFlight;
   // Set once the vendor configuration is loaded; until then events wait (see the handlers below).
   let snapshot: EnablementSnapshot | undefined;
+  let sla: SlaTracker | undefined;
+  // Bumped when the SLA clock pauses or resumes, to re-arm the SLA timer.
+  let slaVersion = 0;
   const earlySignals: EnablementEventInput[] = [];
 
   const enqueue = (list: Effect[]) => {
@@ -103,7 +109,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   };
   let lastSearchAttributes = '';
   const publish = (current: EnablementSnapshot) => {
-    const pairs = searchAttributesOf(current);
+    const pairs = searchAttributesOf(current, { breached: sla?.breached ?? false, deadline: sla?.deadline() });
     const key = JSON.stringify(pairs);
     if (key !== lastSearchAttributes) upsertSearchAttributes(pairs);
     lastSearchAttributes = key;
@@ -148,16 +154,25 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     if (event.eventId) seenEventIds.add(event.eventId);
     audit({ ...base, result: 'applied', to: stateName(step.snapshot) });
     enqueue(step.effects);
+    trackPause(step.snapshot);
     publish(step.snapshot);
     return undefined;
   };
+
+  /** Pauses or resumes the SLA clock as the request starts or stops waiting on the customer (policy permitting). */
+  const trackPause = (current: EnablementSnapshot) => {
+    const waiting = current.status === 'active' && waitingOnOf(current) === 'customer';
+    if (sla?.waitingOnCustomer(waiting, Date.now())) slaVersion++;
+  };
+  const view = (current: EnablementSnapshot) =>
+    stateView(ticketId, current, events, effects, pending(), sla?.view(Date.now()) ?? null);
 
   // Handlers are registered before the first await: an update or query that arrives while the vendor configuration
   // loads must find them (the SDK rejects updates that meet no handler).
   setHandler(enablementStateQuery, () => {
     if (!snapshot)
       throw new Error(`Request ${ticketId} is starting (loading the vendor configuration); ask again in a moment.`);
-    return stateView(ticketId, snapshot, events, effects, pending());
+    return view(snapshot);
   });
   setHandler(enablementEventSignal, (raw) => {
     if (snapshot) receive(snapshot, raw, 'signal');
@@ -170,7 +185,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       // Only an update that arrived while starting can be refused here; the validator refused all others.
       const refusal = receive(snapshot!, raw, 'update');
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');
-      return stateView(ticketId, snapshot!, events, effects, pending());
+      return view(snapshot!);
     },
     {
       // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.
@@ -185,6 +200,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   );
 
   const vendor: VendorConfig = input.resume?.vendor ?? (await loadVendorConfig());
+  sla = new SlaTracker(vendor.sla, input.resume?.sla);
   if (input.resume) {
     const { machine, value, context } = input.resume.snapshot;
     snapshot = machineFor(machine).resolveState({ value, context: context as never });
@@ -240,12 +256,35 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   };
 
   const current = () => snapshot!;
+  const clock = sla;
+  const fetchWindows: FetchWindows = (fromMs, toMs) => businessWindows({ calendar: vendor.sla.calendar, fromMs, toMs });
   for (;;) {
-    await condition(() => queue.length > 0 || current().status !== 'active' || workflowInfo().continueAsNewSuggested);
+    if (current().status === 'active') {
+      if (!clock.started && current().context.draft) {
+        await clock.start(clockStart(current(), Date.now()), Date.now(), fetchWindows);
+        trackPause(current());
+        publish(current());
+      }
+      if (clock.needsMoreWindows()) await clock.extend(fetchWindows);
+      for (const record of clock.due(Date.now())) {
+        enqueue(slaEffects(record, current(), vendor.sla.calendar.timeZone));
+        publish(current());
+      }
+    }
+    const version = slaVersion;
+    const wake = () =>
+      queue.length > 0 ||
+      current().status !== 'active' ||
+      workflowInfo().continueAsNewSuggested ||
+      slaVersion !== version ||
+      (!clock.started && current().context.draft !== undefined);
+    const next = current().status === 'active' ? clock.nextAt() : undefined;
+    if (next === undefined) await condition(wake);
+    else if (next > Date.now()) await condition(wake, next - Date.now());
     while (queue.length) {
-      const next = queue.shift()!;
+      const item = queue.shift()!;
       inFlight = 1;
-      await run(next);
+      await run(item);
       inFlight = 0;
     }
     if (current().status !== 'active' || workflowInfo().continueAsNewSuggested) {
@@ -260,9 +299,69 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
         events,
         effects,
         effectSeq,
+        sla: clock.state,
       };
       return continueAsNew<typeof enablementWorkflow>({ ticketId, resume });
     }
+  }
+}
+
+/** When the SLA clock starts: the ticket's own submission time if it gave a valid one, else now. */
+function clockStart(snapshot: EnablementSnapshot, now: number): number {
+  const submitted = snapshot.context.intake?.submittedAt ?? snapshot.context.draft?.submittedAt;
+  const ms = typeof submitted === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(submitted) ? Date.parse(submitted) : NaN;
+  return Number.isNaN(ms) ? now : ms;
+}
+
+/** The effects of an SLA event: notify the vendor; at breach and each escalation, also tell the ticket. */
+function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: string): Effect[] {
+  const { ticketId } = snapshot.context;
+  const company =
+    snapshot.context.intake?.company ??
+    (typeof snapshot.context.draft?.company === 'string' ? snapshot.context.draft.company : '');
+  const state = stateName(snapshot);
+  switch (record.kind) {
+    case 'warning':
+      return [
+        {
+          type: 'notify',
+          params: {
+            kind: 'sla_warning',
+            message: `[${ticketId}] ${record.percent}% of the SLA used (due ${record.dueAt.replace(/:00\.000Z$/, 'Z')}, state ${state}, waiting on ${waitingOnOf(snapshot)})`,
+          },
+        },
+      ];
+    case 'breach':
+      return [
+        {
+          type: 'notify',
+          params: {
+            kind: 'sla_breached',
+            message: `[${ticketId}] SLA breached: due ${record.dueAt}, still in ${state}`,
+          },
+        },
+        {
+          type: 'postTicketComment',
+          params: { template: 'sla_breached', data: { ticketId, company, deadline: record.dueAt, timeZone } },
+        },
+      ];
+    case 'escalation':
+      return [
+        {
+          type: 'notify',
+          params: {
+            kind: 'sla_escalation',
+            message: `[${ticketId}] ${record.escalation} business day(s) past the SLA, still in ${state}`,
+          },
+        },
+        {
+          type: 'postTicketComment',
+          params: {
+            template: 'sla_escalation',
+            data: { ticketId, company, deadline: record.dueAt, timeZone, escalation: record.escalation ?? 1 },
+          },
+        },
+      ];
   }
 }
 

@@ -1,7 +1,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
 import { allowedEventTypes, type EnablementSnapshot, stateName, statusOf, waitingOnOf } from '../src/machines';
-import type { AuditEntry, EffectRecord, StateView } from '../src/temporal/messages';
+import type { AuditEntry, EffectRecord, SlaView, StateView } from '../src/temporal/messages';
 import { searchAttributes } from '../src/temporal/names';
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
@@ -21,6 +21,7 @@ export function stateView(
   events: AuditEntry[],
   effects: EffectRecord[],
   pendingEffects: number,
+  sla: SlaView | null,
 ): StateView {
   const { company, cloud, connectionType } = facts(snapshot);
   const { intake, draft, validation } = snapshot.context;
@@ -38,22 +39,26 @@ export function stateView(
       draft: draft ?? null,
       problems: intake ? [] : (validation?.problems ?? []),
     },
-    sla: null,
+    sla,
     events,
     effects: { pending: pendingEffects, done: effects },
   };
 }
 
-/** The search attributes of the request (SPEC.md); the SLA ones start at "not breached". */
-export function searchAttributesOf(snapshot: EnablementSnapshot): SearchAttributeUpdatePair[] {
+/** The search attributes of the request (SPEC.md), with the SLA's breach flag and deadline. */
+export function searchAttributesOf(
+  snapshot: EnablementSnapshot,
+  sla: { breached: boolean; deadline?: number },
+): SearchAttributeUpdatePair[] {
   const { company, cloud, connectionType } = facts(snapshot);
   const pairs: SearchAttributeUpdatePair[] = [
     { key: searchAttributes.status, value: statusOf(snapshot) },
     { key: searchAttributes.state, value: stateName(snapshot) },
     { key: searchAttributes.waitingOn, value: waitingOnOf(snapshot) },
     { key: searchAttributes.connectionType, value: connectionType },
-    { key: searchAttributes.slaBreached, value: false },
+    { key: searchAttributes.slaBreached, value: sla.breached },
   ];
+  if (sla.deadline !== undefined) pairs.push({ key: searchAttributes.slaDeadline, value: new Date(sla.deadline) });
   if (cloud) pairs.push({ key: searchAttributes.cloud, value: cloud });
   if (company) pairs.push({ key: searchAttributes.company, value: company });
   return pairs;

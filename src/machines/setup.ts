@@ -9,7 +9,16 @@ export type EnablementTag = 'vendor' | 'customer' | 'intake';
 
 /** A notification to people (the vendor's support channel), sent by the `notify` effect. */
 export interface Notification {
-  kind: 'action_required' | 'customer_waiting' | 'verification_failed' | 'enabled' | 'rejected' | 'cancelled';
+  kind:
+    | 'action_required'
+    | 'customer_waiting'
+    | 'verification_failed'
+    | 'enabled'
+    | 'rejected'
+    | 'cancelled'
+    | 'sla_warning'
+    | 'sla_breached'
+    | 'sla_escalation';
   message: string;
 }
 

@@ -17,6 +17,9 @@ interface Ports {
 const cloudName = (cloud: Cloud) => (cloud === 'aws' ? 'AWS' : 'Azure');
 /** The customer-side endpoint, with its article. */
 const anEndpoint = (cloud: Cloud) => (cloud === 'aws' ? 'an interface VPC endpoint' : 'a private endpoint');
+/** An instant as local date and time in a zone, e.g. "2026-11-09 10:00 America/New_York". */
+const localTime = (iso: string, timeZone: string) =>
+  `${new Date(iso).toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone}`;
 const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join('\n');
 const portList = (services: Service[]) => list(services.map((s) => `${s.name}: port ${s.port}`));
 const testCommands = (host: string, services: Service[]) =>
@@ -29,7 +32,7 @@ export const templates = {
 
 ${list(d.problems)}
 
-Please reply to this ticket with the corrected information. The five-business-day enablement time starts once the request is complete.`,
+Please reply to this ticket with the corrected information so we can continue.`,
 
   request_rejected: (d: Greeting & { reasons: string[] }) =>
     `We cannot enable PrivateLink for this request:
@@ -133,6 +136,12 @@ Reply with the result.`,
 ${portList(d.services)}
 
 To change this connection later (remove it, change your account, or add or remove connections to other services in your network), open a new ticket.`,
+
+  sla_breached: (d: Greeting & { deadline: string; timeZone: string }) =>
+    `We did not complete this PrivateLink request within five business days (due ${localTime(d.deadline, d.timeZone)}). It has been escalated, and we will keep you updated here every business day until it is done.`,
+
+  sla_escalation: (d: Greeting & { deadline: string; timeZone: string; escalation: number }) =>
+    `This PrivateLink request is still open, ${d.escalation} business day${d.escalation === 1 ? '' : 's'} past its due time (${localTime(d.deadline, d.timeZone)}). It remains escalated.`,
 
   cancelled: (d: Greeting & { reason: string }) =>
     `This PrivateLink request is cancelled: ${d.reason}
