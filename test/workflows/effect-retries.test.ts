@@ -43,6 +43,7 @@ describe('effects against an outside system that fails', () => {
       await handle.executeUpdate(applyEnablementEventUpdate, {
         args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
       });
+      await handle.result();
     });
   });
 

@@ -1,0 +1,223 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import { createActivities } from '../../activities';
+import type { VendorConfig } from '../../src/domain/vendor-config';
+import { applyEnablementEventUpdate, type StateView } from '../../src/temporal/messages';
+import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { enablementWorkflow } from '../../workflows';
+import { exampleVendorConfig, validIntake } from '../fixtures/requests';
+import { useTemporal } from '../helpers/temporal';
+
+// Timers are the point here: the time-skipping server lets hours pass in milliseconds.
+const temporal = useTemporal('time-skipping');
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+/** A 24/7 calendar with a 4-hour target: business time is wall time, so every instant is easy to state. */
+function vendorWith(policy: { pause: boolean }): VendorConfig {
+  const base = exampleVendorConfig();
+  const allDay = [['00:00', '24:00']] as [string, string][];
+  return {
+    ...base,
+    sla: {
+      calendar: {
+        timeZone: 'UTC',
+        week: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+        holidays: [],
+        slaBusinessHours: 4,
+      },
+      pauseWhileWaitingOnCustomer: policy.pause,
+      warnAtPercent: [50, 75, 90],
+    },
+  };
+}
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * SLA events as (kind, percent/escalation, dueAt), after checking each was acted on at its due instant: the timer fires
+ * exactly then, and the workflow task that handles it runs a few milliseconds later.
+ */
+function onTime(events: { kind: string; percent?: number; escalation?: number; dueAt: string; at: string }[] = []) {
+  for (const e of events) {
+    const late = Date.parse(e.at) - Date.parse(e.dueAt);
+    expect({ event: e.kind, late: late >= 0 && late < 1_000 }).toEqual({ event: e.kind, late: true });
+  }
+  return events.map(({ at: _at, ...rest }) => rest);
+}
+
+async function startRequest(ticketId: string, submittedAt: number): Promise<WorkflowHandle> {
+  return temporal.client.workflow.start(enablementWorkflow, {
+    workflowId: workflowIdForTicket(ticketId),
+    taskQueue: temporal.taskQueue,
+    args: [{ ticketId, intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(submittedAt) } }],
+  });
+}
+/** The state once the SLA clock has started (it needs one activity to fetch the calendar's windows). */
+async function started(handle: WorkflowHandle): Promise<StateView> {
+  for (let i = 0; i < 400; i++) {
+    const view = await readState(handle);
+    if (view.sla) return view;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the SLA clock did not start');
+}
+const send = (handle: WorkflowHandle, event: object): Promise<StateView> =>
+  handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor: 'alice@vendor.example', ...event } as never] });
+const slaNotifications = (ticketId: string) =>
+  temporal.activities.notifications.received
+    .map((r) => r.body as { ticketId: string; kind: string })
+    .filter((b) => b.ticketId === ticketId && b.kind.startsWith('sla_'))
+    .map((b) => b.kind);
+const slaComments = (ticketId: string) =>
+  temporal.activities.tickets
+    .comments(ticketId)
+    .map((c) => c.body)
+    .filter((b) => /past its due time|within five business days/.test(b));
+
+describe('the SLA of a request', () => {
+  it('warns at 50/75/90 %, breaches at the deadline and escalates each further business day, each once, on time', async () => {
+    const activities = createActivities({ ...temporal.activities.deps, vendorConfig: vendorWith({ pause: false }) });
+    await temporal.withWorker(
+      async () => {
+        const t0 = await temporal.env.currentTimeMs();
+        const handle = await startRequest('SLA-1', t0);
+        const first = await started(handle);
+        expect(first.sla).toMatchObject({
+          startedAt: iso(t0),
+          deadline: iso(t0 + 4 * HOUR),
+          targetHours: 4,
+          breached: false,
+        });
+        expect(first.sla?.deadlineLocal).toBe(
+          `${iso(t0 + 4 * HOUR)
+            .slice(0, 16)
+            .replace('T', ' ')} UTC`,
+        );
+
+        await temporal.env.sleep(2 * HOUR + MIN);
+        expect(onTime((await readState(handle)).sla?.events)).toEqual([
+          { kind: 'warning', percent: 50, dueAt: iso(t0 + 2 * HOUR) },
+        ]);
+
+        await temporal.env.sleep(2 * HOUR + 2 * 48 * MIN);
+        const view = await readState(handle);
+        expect(onTime(view.sla?.events)).toEqual([
+          { kind: 'warning', percent: 50, dueAt: iso(t0 + 2 * HOUR) },
+          { kind: 'warning', percent: 75, dueAt: iso(t0 + 3 * HOUR) },
+          { kind: 'warning', percent: 90, dueAt: iso(t0 + 3.6 * HOUR) },
+          { kind: 'breach', dueAt: iso(t0 + 4 * HOUR) },
+          {
+            kind: 'escalation',
+            escalation: 1,
+            dueAt: iso(t0 + 4 * HOUR + 48 * MIN),
+          },
+          {
+            kind: 'escalation',
+            escalation: 2,
+            dueAt: iso(t0 + 4 * HOUR + 96 * MIN),
+          },
+        ]);
+        expect(view.sla).toMatchObject({
+          breached: true,
+          escalations: 2,
+          leftHours: 0,
+        });
+        expect(slaNotifications('SLA-1')).toEqual([
+          'sla_warning',
+          'sla_warning',
+          'sla_warning',
+          'sla_breached',
+          'sla_escalation',
+          'sla_escalation',
+        ]);
+        expect(slaComments('SLA-1')).toHaveLength(3);
+        const attributes = (await handle.describe()).typedSearchAttributes;
+        expect(attributes.get(searchAttributes.slaBreached)).toBe(true);
+        expect(attributes.get(searchAttributes.slaDeadline)?.toISOString()).toBe(iso(t0 + 4 * HOUR));
+
+        // Once the request ends, nothing fires any more.
+        await send(handle, { type: 'request.cancelled', reason: 'done' });
+        await temporal.env.sleep(10 * HOUR);
+        expect(slaNotifications('SLA-1')).toHaveLength(6);
+        expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+      },
+      { activities },
+    );
+  });
+
+  it('escalates a ticket that arrives already past its deadline at once, without warnings first', async () => {
+    const activities = createActivities({ ...temporal.activities.deps, vendorConfig: vendorWith({ pause: false }) });
+    await temporal.withWorker(
+      async () => {
+        const t0 = await temporal.env.currentTimeMs();
+        const submitted = t0 - 6 * HOUR; // 2 h past a 4 h deadline: 2.5 escalation steps of 48 min
+        const handle = await startRequest('SLA-LATE', submitted);
+        await started(handle);
+        const view = await readState(handle);
+        expect(view.sla?.events).toHaveLength(1);
+        expect(view.sla?.events[0]).toMatchObject({ kind: 'breach', dueAt: iso(submitted + 4 * HOUR) });
+        expect(view.sla).toMatchObject({ breached: true, escalations: 2, warningsSent: [50, 75, 90] });
+        // The next (third) repeat is due 3 x 48 min after the deadline: 24 min from now.
+        await temporal.env.sleep(25 * MIN);
+        expect(onTime((await readState(handle)).sla?.events.slice(-1)).at(-1)).toEqual({
+          kind: 'escalation',
+          escalation: 3,
+          dueAt: iso(submitted + 4 * HOUR + 3 * 48 * MIN),
+        });
+        expect(slaNotifications('SLA-LATE')).toEqual(['sla_breached', 'sla_escalation']);
+        await send(handle, { type: 'request.cancelled', reason: 'done' });
+        // End it before this worker stops, so no task waits on a stopped worker while time is skipped.
+        await handle.result();
+      },
+      { activities },
+    );
+  });
+
+  it('pauses while waiting on the customer (policy) and moves the deadline by the pause', async () => {
+    const activities = createActivities({ ...temporal.activities.deps, vendorConfig: vendorWith({ pause: true }) });
+    await temporal.withWorker(
+      async () => {
+        const t0 = await temporal.env.currentTimeMs();
+        const handle = await startRequest('SLA-PAUSE', t0);
+        await started(handle);
+        await temporal.env.sleep(HOUR);
+        const waiting = await send(handle, { type: 'customer_access.granted' }); // now waiting on the customer
+        expect(waiting.sla).toMatchObject({ paused: true, deadline: null });
+        await temporal.env.sleep(2 * HOUR);
+        const paused = await readState(handle);
+        expect(paused.sla).toMatchObject({ paused: true, events: [] });
+        expect(paused.sla?.usedHours).toBeCloseTo(1, 1);
+        const resumed = await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-1' }); // the vendor's turn
+        const pausedFor = Date.parse(resumed.events[1]!.at) - Date.parse(resumed.events[0]!.at);
+        expect(resumed.sla).toMatchObject({ paused: false, deadline: iso(t0 + 4 * HOUR + pausedFor) });
+        await temporal.env.sleep(1.5 * HOUR);
+        expect((await readState(handle)).sla?.events).toEqual([
+          expect.objectContaining({ kind: 'warning', percent: 50, dueAt: iso(t0 + 2 * HOUR + pausedFor) }),
+        ]);
+        await send(handle, { type: 'request.cancelled', reason: 'done' });
+        // End it before this worker stops, so no task waits on a stopped worker while time is skipped.
+        await handle.result();
+      },
+      { activities },
+    );
+  });
+
+  it('sends nothing when the request is enabled before its first threshold', async () => {
+    await temporal.withWorker(async () => {
+      const t0 = await temporal.env.currentTimeMs();
+      const handle = await startRequest('SLA-FAST', t0);
+      await started(handle);
+      for (const type of [
+        'customer_access.granted',
+        'endpoint.requested',
+        'connection.approved',
+        'connection.verified',
+      ]) {
+        await send(handle, { type, ...(type === 'endpoint.requested' ? { endpointId: 'vpce-1' } : {}) });
+      }
+      expect(await handle.result()).toMatchObject({ status: 'enabled' });
+      await temporal.env.sleep(30 * 24 * HOUR);
+      expect(slaNotifications('SLA-FAST')).toEqual([]);
+    });
+  });
+});
