@@ -11,7 +11,7 @@ import {
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
-import { forwardLegEvents, reverseLegEvents, type TestEvent } from '../fixtures/events';
+import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents, type TestEvent } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 
 type Event = TestEvent;
@@ -69,24 +69,7 @@ export const scenarios: Scenario[] = [
     events: [
       { type: 'note.added', text: 'asked the customer for the subscription id' },
       { type: 'ticket.updated', intake: { customerAccount: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } },
-      forward[0]!,
-      forward[1]!,
-      { type: 'connection.rejected', reason: 'wrong subscription' },
-      { type: 'endpoint.requested', endpointId: 'pe-second' },
-      { type: 'connection.approved' },
-      { type: 'connection.failed', details: 'Connection timed out' },
-      { type: 'troubleshooting.resolved' },
-      { type: 'connection.verified' },
-      { type: 'principal.granted' },
-      { type: 'vendor_endpoint.failed', reason: 'AuthorizationFailed' },
-      { type: 'principal.granted' },
-      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-1' },
-      { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
-      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-2', endpointDns: '127.0.0.1' },
-      { type: 'reverse_connection.approved' },
-      { type: 'reverse_connection.failed', details: 'refused' },
-      { type: 'troubleshooting.resolved' },
-      { type: 'reverse_connection.verified' },
+      ...bidirectionalLoopEvents,
     ],
     expected: 'enabled',
   },

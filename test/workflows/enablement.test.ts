@@ -9,7 +9,7 @@ import {
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
-import { forwardLegEvents, reverseLegEvents } from '../fixtures/events';
+import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { useTemporal } from '../helpers/temporal';
 import { waitFor } from '../helpers/processes';
@@ -125,26 +125,7 @@ describe('the enablement workflow on a real server', () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await start(ticketId, validIntake('aws', 'bidirectional', ticketId));
-      const script = [
-        forward[0]!,
-        forward[1]!,
-        { type: 'connection.rejected', reason: 'endpoint in the wrong account' },
-        { type: 'endpoint.requested', endpointId: 'vpce-0second' },
-        { type: 'connection.approved' },
-        { type: 'connection.failed', details: 'Connection timed out' },
-        { type: 'troubleshooting.resolved' },
-        { type: 'connection.verified' },
-        { type: 'principal.granted' },
-        { type: 'vendor_endpoint.failed', reason: 'not allowed' },
-        { type: 'principal.granted' },
-        { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor' },
-        { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
-        { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor2' },
-        { type: 'reverse_connection.approved' },
-        { type: 'reverse_connection.failed', details: 'refused' },
-        { type: 'troubleshooting.resolved' },
-        { type: 'reverse_connection.verified' },
-      ];
+      const script = bidirectionalLoopEvents;
       let last: StateView | undefined;
       for (const event of script) last = await send(handle, event);
       expect(last!.status).toBe('enabled');
@@ -157,7 +138,7 @@ describe('the enablement workflow on a real server', () => {
           .comments(ticketId)
           .map((c) => c.body)
           .join('\n'),
-      ).toContain('endpoint in the wrong account');
+      ).toContain('wrong subscription');
     });
   });
 
