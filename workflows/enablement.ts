@@ -267,7 +267,8 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       }
       if (clock.needsMoreWindows()) await clock.extend(fetchWindows);
       for (const record of clock.due(Date.now())) {
-        enqueue(slaEffects(record, current(), vendor.sla.calendar.timeZone));
+        // A due SLA event implies a running clock, so the deadline is known.
+        enqueue(slaEffects(record, current(), vendor.sla.calendar.timeZone, clock.deadline()!));
         publish(current());
       }
     }
@@ -313,8 +314,12 @@ function clockStart(snapshot: EnablementSnapshot, now: number): number {
   return Number.isNaN(ms) ? now : ms;
 }
 
-/** The effects of an SLA event: notify the vendor; at breach and each escalation, also tell the ticket. */
-function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: string): Effect[] {
+/**
+ * The effects of an SLA event: notify the vendor; at breach and each escalation, also tell the ticket. Every message
+ * names the request's deadline (not the instant the event itself was due).
+ */
+function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: string, deadlineMs: number): Effect[] {
+  const deadline = new Date(deadlineMs).toISOString();
   const { ticketId } = snapshot.context;
   const company =
     snapshot.context.intake?.company ??
@@ -327,7 +332,7 @@ function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: s
           type: 'notify',
           params: {
             kind: 'sla_warning',
-            message: `[${ticketId}] ${record.percent}% of the SLA used (due ${record.dueAt.replace(/:00\.000Z$/, 'Z')}, state ${state}, waiting on ${waitingOnOf(snapshot)})`,
+            message: `[${ticketId}] ${record.percent}% of the SLA used: due ${deadline}, in ${state}, waiting on ${waitingOnOf(snapshot)}`,
           },
         },
       ];
@@ -337,12 +342,12 @@ function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: s
           type: 'notify',
           params: {
             kind: 'sla_breached',
-            message: `[${ticketId}] SLA breached: due ${record.dueAt}, still in ${state}`,
+            message: `[${ticketId}] SLA breached: due ${deadline}, still in ${state}, waiting on ${waitingOnOf(snapshot)}`,
           },
         },
         {
           type: 'postTicketComment',
-          params: { template: 'sla_breached', data: { ticketId, company, deadline: record.dueAt, timeZone } },
+          params: { template: 'sla_breached', data: { ticketId, company, deadline, timeZone } },
         },
       ];
     case 'escalation':
@@ -351,14 +356,14 @@ function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: s
           type: 'notify',
           params: {
             kind: 'sla_escalation',
-            message: `[${ticketId}] ${record.escalation} business day(s) past the SLA, still in ${state}`,
+            message: `[${ticketId}] ${record.escalation} business day(s) past the SLA (due ${deadline}), still in ${state}, waiting on ${waitingOnOf(snapshot)}`,
           },
         },
         {
           type: 'postTicketComment',
           params: {
             template: 'sla_escalation',
-            data: { ticketId, company, deadline: record.dueAt, timeZone, escalation: record.escalation ?? 1 },
+            data: { ticketId, company, deadline, timeZone, escalation: record.escalation ?? 1 },
           },
         },
       ];

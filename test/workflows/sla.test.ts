@@ -45,12 +45,20 @@ function onTime(events: { kind: string; percent?: number; escalation?: number; d
   return events.map(({ at: _at, ...rest }) => rest);
 }
 
+/** Requests started by the current test; any still open after it are terminated, so a failure stays local. */
+const open: WorkflowHandle[] = [];
+afterEach(async () => {
+  for (const handle of open.splice(0)) await handle.terminate('test over').catch(() => undefined);
+});
+
 async function startRequest(ticketId: string, submittedAt: number): Promise<WorkflowHandle> {
-  return temporal.client.workflow.start(enablementWorkflow, {
+  const handle = await temporal.client.workflow.start(enablementWorkflow, {
     workflowId: workflowIdForTicket(ticketId),
     taskQueue: temporal.taskQueue,
     args: [{ ticketId, intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(submittedAt) } }],
   });
+  open.push(handle);
+  return handle;
 }
 /** The state once the SLA clock has started (it needs one activity to fetch the calendar's windows). */
 async function started(handle: WorkflowHandle): Promise<StateView> {
@@ -130,7 +138,19 @@ describe('the SLA of a request', () => {
           'sla_escalation',
           'sla_escalation',
         ]);
-        expect(slaComments('SLA-1')).toHaveLength(3);
+        const comments = slaComments('SLA-1');
+        expect(comments).toHaveLength(3);
+        // Every message names the request's deadline, in the calendar's zone.
+        const due = `${iso(t0 + 4 * HOUR)
+          .slice(0, 16)
+          .replace('T', ' ')} UTC`;
+        for (const comment of comments) expect(comment).toContain(due);
+        expect(comments[2]).toContain('2 business days past its due time');
+        const notes = temporal.activities.notifications.received
+          .map((r) => r.body as { ticketId: string; kind: string; message: string })
+          .filter((b) => b.ticketId === 'SLA-1' && b.kind.startsWith('sla_'));
+        expect(notes).toHaveLength(6);
+        for (const n of notes) expect(n.message).toContain(`due ${iso(t0 + 4 * HOUR)}`);
         const attributes = (await handle.describe()).typedSearchAttributes;
         expect(attributes.get(searchAttributes.slaBreached)).toBe(true);
         expect(attributes.get(searchAttributes.slaDeadline)?.toISOString()).toBe(iso(t0 + 4 * HOUR));
