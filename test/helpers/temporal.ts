@@ -5,6 +5,7 @@ import {
   bundleWorkflowCode,
   DefaultLogger,
   Runtime,
+  type Worker,
   type WorkflowBundle,
   type WorkerOptions,
 } from '@temporalio/worker';
@@ -58,6 +59,9 @@ export function useTemporal(
   let env: TestWorkflowEnvironment | undefined;
   let bundle: WorkflowBundle | undefined;
   let activities: (TestActivities & { stop(): Promise<void> }) | undefined;
+  // Workers still running when the file ends (a test that timed out): stopped before teardown, which refuses to close
+  // a connection a worker holds and would leave the server process behind.
+  const running = new Set<Worker>();
   const taskQueue = `test-${kind}-${randomUUID()}`;
 
   beforeAll(async () => {
@@ -74,6 +78,8 @@ export function useTemporal(
   }, 120_000);
 
   afterAll(async () => {
+    for (const worker of running) if (worker.getState() === 'RUNNING') worker.shutdown();
+    await Promise.all([...running].map((w) => waitForStop(w)));
     await env?.teardown();
     await activities?.stop();
   }, 60_000);
@@ -106,7 +112,12 @@ export function useTemporal(
         activities: workerOpts.activities ?? a.activities,
         maxCachedWorkflows: workerOpts.maxCachedWorkflows,
       });
-      return worker.runUntil(fn);
+      running.add(worker);
+      try {
+        return await worker.runUntil(fn);
+      } finally {
+        running.delete(worker);
+      }
     },
   };
 }
@@ -131,4 +142,15 @@ async function startEnvironment(kind: TemporalServerKind, devServerArgs: string[
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
   return env;
+}
+
+/** Resolves once a worker has stopped (or after 20 s, so teardown is never blocked forever). */
+async function waitForStop(worker: Worker): Promise<void> {
+  for (
+    let waited = 0;
+    worker.getState() !== 'STOPPED' && worker.getState() !== 'FAILED' && waited < 20_000;
+    waited += 50
+  ) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
