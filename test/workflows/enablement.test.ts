@@ -290,6 +290,22 @@ describe('the enablement workflow on a real server', () => {
     });
   });
 
+  it('fails at once, with the rule, when started with a ticket id that cannot name a workflow', async () => {
+    await temporal.withWorker(async () => {
+      const handle = await temporal.client.workflow.start(enablementWorkflow, {
+        workflowId: 'privatelink-T 1/2',
+        taskQueue: temporal.taskQueue,
+        args: [{ ticketId: 'T 1/2' }],
+      });
+      await expect(handle.result()).rejects.toMatchObject({
+        cause: {
+          message: `ticketId must be 1 to 64 letters, digits, '.', '_' or '-' (got "T 1/2")`,
+          nonRetryable: true,
+        },
+      });
+    });
+  });
+
   it('refuses to run under a workflow id other than privatelink-<ticketId>', async () => {
     await temporal.withWorker(async () => {
       const handle = await temporal.client.workflow.start(enablementWorkflow, {
