@@ -14,6 +14,7 @@ import type { EnablementEvent } from '../src/domain/events';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
   applyEvent,
+  companyOf,
   type Effect,
   type EnablementSnapshot,
   machineFor,
@@ -33,6 +34,7 @@ import {
   enablementStateQuery,
   type ResumeState,
   type SlaRecord,
+  STARTING,
 } from '../src/temporal/messages';
 import { workflowIdForTicket } from '../src/temporal/names';
 import { parseEvent } from './parse-event';
@@ -170,8 +172,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   // Handlers are registered before the first await: an update or query that arrives while the vendor configuration
   // loads must find them (the SDK rejects updates that meet no handler).
   setHandler(enablementStateQuery, () => {
-    if (!snapshot)
-      throw new Error(`Request ${ticketId} is starting (loading the vendor configuration); ask again in a moment.`);
+    if (!snapshot) throw new Error(`Request ${ticketId} ${STARTING}; ask again in a moment.`);
     return view(snapshot);
   });
   setHandler(enablementEventSignal, (raw) => {
@@ -215,43 +216,47 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */
   const run = async ({ seq, effect }: { seq: number; effect: Effect }) => {
     const idempotencyKey = `${workflowId}/${seq}`;
-    const at = () => new Date().toISOString();
+    // The template for comments, the kind for notifications, the target for checks.
+    const what =
+      effect.type === 'postTicketComment'
+        ? effect.params.template
+        : effect.type === 'notify'
+          ? effect.params.kind
+          : effect.params.target;
+    const record = (status: EffectRecord['status'], detail?: string) =>
+      effects.push({
+        seq,
+        type: effect.type,
+        what,
+        status,
+        at: new Date().toISOString(),
+        ...(detail ? { detail } : {}),
+      });
     try {
       switch (effect.type) {
         case 'postTicketComment':
           await postTicketComment({ ticketId, comment: effect.params, idempotencyKey });
-          effects.push({ seq, type: effect.type, what: effect.params.template, status: 'done', at: at() });
+          record('done');
           break;
         case 'notify':
           await sendNotification({ ticketId, notification: effect.params, idempotencyKey });
-          effects.push({ seq, type: effect.type, what: effect.params.kind, status: 'done', at: at() });
+          record('done');
           break;
         case 'runConnectivityCheck': {
           const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
-          const summary = results
-            .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
-            .join(', ');
-          effects.push({
-            seq,
-            type: effect.type,
-            what: effect.params.target,
-            status: 'done',
-            at: at(),
-            detail: summary,
-          });
+          record(
+            'done',
+            results
+              .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
+              .join(', '),
+          );
           break;
         }
       }
     } catch (err) {
       const detail = causeOf(err);
       log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
-      const what =
-        effect.type === 'postTicketComment'
-          ? effect.params.template
-          : effect.type === 'notify'
-            ? effect.params.kind
-            : effect.params.target;
-      effects.push({ seq, type: effect.type, what, status: 'failed', at: at(), detail });
+      record('failed', detail);
     }
   };
 
@@ -321,9 +326,7 @@ function clockStart(snapshot: EnablementSnapshot, now: number): number {
 function slaEffects(record: SlaRecord, snapshot: EnablementSnapshot, timeZone: string, deadlineMs: number): Effect[] {
   const deadline = new Date(deadlineMs).toISOString();
   const { ticketId } = snapshot.context;
-  const company =
-    snapshot.context.intake?.company ??
-    (typeof snapshot.context.draft?.company === 'string' ? snapshot.context.draft.company : '');
+  const company = companyOf(snapshot.context) ?? '';
   const state = stateName(snapshot);
   switch (record.kind) {
     case 'warning':

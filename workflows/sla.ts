@@ -1,4 +1,5 @@
 import type { VendorConfig } from '../src/domain/vendor-config';
+import { localTime } from '../src/sla/format';
 import type { Interval } from '../src/sla/intervals';
 import { escalationInstant, instantAtFraction, isPaused, type SlaClock, usedMs } from '../src/sla/plan';
 import type { SlaRecord, SlaState, SlaView } from '../src/temporal/messages';
@@ -172,6 +173,3 @@ export class SlaTracker {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const round = (value: number) => Math.round(value * 100) / 100;
-/** Local wall-clock time in the calendar's zone, for people (never used for decisions). */
-const localTime = (ms: number, zone: string) =>
-  `${new Date(ms).toLocaleString('sv-SE', { timeZone: zone, hour12: false }).slice(0, 16)} ${zone}`;

@@ -1,17 +1,22 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
-import { allowedEventTypes, type EnablementSnapshot, stateName, statusOf, waitingOnOf } from '../src/machines';
+import {
+  allowedEventTypes,
+  companyOf,
+  type EnablementSnapshot,
+  stateName,
+  statusOf,
+  waitingOnOf,
+} from '../src/machines';
 import type { AuditEntry, EffectRecord, SlaView, StateView } from '../src/temporal/messages';
 import { searchAttributes } from '../src/temporal/names';
-
-const text = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null);
 
 /** The company, cloud and connection type as far as known: from the accepted intake, else from the draft. */
 function facts(snapshot: EnablementSnapshot) {
   const { intake, draft, connectionType } = snapshot.context;
   const raw: IntakeDraft = draft ?? {};
   const cloud = intake?.cloud ?? (raw.cloud === 'aws' || raw.cloud === 'azure' ? raw.cloud : null);
-  return { company: intake?.company ?? text(raw.company), cloud, connectionType };
+  return { company: companyOf(snapshot.context), cloud, connectionType };
 }
 
 /** The state view (SPEC.md): what the `enablementState` query and the update return. */

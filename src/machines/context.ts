@@ -78,6 +78,13 @@ export function withDraft(context: EnablementContext, draft: IntakeDraft): Enabl
   };
 }
 
+/** The customer's company as far as known: from the accepted intake, else from the draft (trimmed), else null. */
+export function companyOf(context: Pick<EnablementContext, 'intake' | 'draft'>): string | null {
+  if (context.intake) return context.intake.company;
+  const raw = context.draft?.company;
+  return typeof raw === 'string' && raw.trim() ? raw.trim() : null;
+}
+
 /** The accepted intake; only called in states after acceptance. */
 export function accepted(context: EnablementContext): Intake {
   if (!context.intake) throw new Error(`request ${context.ticketId} has no accepted intake yet`);

@@ -1,6 +1,6 @@
 /** The two enablement machines, how they are hosted, and what is derived from their snapshots. Pure: no I/O. */
 export { bidirectionalMachine } from './bidirectional';
-export type { EnablementContext, EnablementInput } from './context';
+export { companyOf, type EnablementContext, type EnablementInput } from './context';
 export {
   applyEvent,
   type EnablementMachine,

@@ -4,7 +4,7 @@
  * (vendor VPC -> customer endpoint service). State names are public: they are the `PrivateLinkState` search attribute.
  */
 import type { EnablementEvent } from '../domain/events';
-import { accepted, type EnablementContext, vendorPrincipals } from './context';
+import { accepted, companyOf, type EnablementContext, vendorPrincipals } from './context';
 import type { Notification } from './setup';
 import { enablementSetup } from './setup';
 import type { TicketComment } from './templates';
@@ -22,7 +22,7 @@ const notify = (kind: Notification['kind'], message: (args: Args) => string) => 
 
 const greeting = (context: EnablementContext) => ({
   ticketId: context.ticketId,
-  company: context.intake?.company ?? (typeof context.draft?.company === 'string' ? context.draft.company : ''),
+  company: companyOf(context) ?? '',
 });
 const problemLines = (context: EnablementContext) =>
   (context.validation?.problems ?? []).map((p) => `${p.field}: ${p.message}`);

@@ -5,6 +5,7 @@
  */
 import type { Cloud } from '../domain/formats';
 import type { Service } from '../domain/intake';
+import { localTime } from '../sla/format';
 
 interface Greeting {
   company: string;
@@ -17,9 +18,6 @@ interface Ports {
 const cloudName = (cloud: Cloud) => (cloud === 'aws' ? 'AWS' : 'Azure');
 /** The customer-side endpoint, with its article. */
 const anEndpoint = (cloud: Cloud) => (cloud === 'aws' ? 'an interface VPC endpoint' : 'a private endpoint');
-/** An instant as local date and time in a zone, e.g. "2026-11-09 10:00 America/New_York". */
-const localTime = (iso: string, timeZone: string) =>
-  `${new Date(iso).toLocaleString('sv-SE', { timeZone, hour12: false }).slice(0, 16)} ${timeZone}`;
 const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join('\n');
 const portList = (services: Service[]) => list(services.map((s) => `${s.name}: port ${s.port}`));
 const testCommands = (host: string, services: Service[]) =>

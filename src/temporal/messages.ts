@@ -150,6 +150,9 @@ export interface EnablementResult {
   endedAt: string;
 }
 
+/** How a request answers queries in the moment after it starts, before its vendor configuration is loaded. */
+export const STARTING = 'is starting (loading the vendor configuration)';
+
 export const enablementEventSignal = defineSignal<[EnablementEventInput]>(EVENT_SIGNAL);
 export const applyEnablementEventUpdate = defineUpdate<StateView, [EnablementEventInput]>(EVENT_UPDATE);
 export const enablementStateQuery = defineQuery<StateView>(STATE_QUERY);

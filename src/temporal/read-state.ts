@@ -1,7 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import { enablementStateQuery, type StateView } from './messages';
-
-const STARTING = /is starting \(loading the vendor configuration\)/;
+import { enablementStateQuery, STARTING, type StateView } from './messages';
 
 /**
  * Queries a request's state view. A request answers "starting" for the few milliseconds it takes to load its vendor
@@ -21,6 +19,6 @@ export async function readState(handle: WorkflowHandle, timeoutMs = 10_000): Pro
 
 /** True when the error, or any error in its cause chain, is the request's "starting" answer. */
 function isStarting(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (STARTING.test(e.message)) return true;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(STARTING)) return true;
   return false;
 }
