@@ -7,7 +7,21 @@ export type AppErrorCode =
   /** Environment or configuration file is invalid; the message lists every problem. */
   | 'invalid_config'
   /** A port, process or server the product needs is not available. */
-  | 'unavailable';
+  | 'unavailable'
+  /** The request cannot be read: malformed JSON, a bad query parameter, a missing header. */
+  | 'bad_request'
+  /** No valid credentials, or a webhook signature that does not verify. */
+  | 'unauthenticated'
+  /** Valid credentials whose role does not allow this. */
+  | 'forbidden'
+  /** No such request (ticket). */
+  | 'not_found'
+  /** Not possible in the request's current state (e.g. an event not allowed now). */
+  | 'conflict'
+  /** The body is larger than the API accepts. */
+  | 'too_large'
+  /** Well-formed input that breaks the rules (an invalid field, an unknown event type). */
+  | 'invalid';
 
 /** An error with a machine-readable code and a message a person can act on. */
 export class AppError extends Error {
@@ -18,6 +32,8 @@ export class AppError extends Error {
     message: string,
     /** Individual problems, when there are several (e.g. one per invalid setting). */
     readonly problems: readonly string[] = [],
+    /** Extra machine-readable facts for API callers (e.g. the current state and the allowed events). */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
   }

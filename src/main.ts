@@ -1,8 +1,10 @@
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities';
 import { activityDepsFromEnv } from '../activities/defaults';
+import { apiSecurityFromEnv } from './api/config';
+import { RequestsService } from './api/requests';
 import { buildApiServer } from './api/server';
 import { loadVendorConfig } from './config/vendor-config-file';
 import { AppError } from './errors';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const config = runtimeConfigFromEnv();
   const external = connectionConfigFromEnv();
   const vendor = loadVendorConfig();
+  const security = apiSecurityFromEnv(process.env);
   const logger = pino({ level: config.logLevel });
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
@@ -98,13 +101,20 @@ async function main(): Promise<void> {
       if (!stopping) stopping = cleanup().then(() => process.exit(1));
     });
 
-    const api = buildApiServer({ logger });
+    const requests = new RequestsService(new Client({ connection: client, namespace: temporal.namespace }));
+    const api = buildApiServer({
+      logger,
+      requests,
+      authenticator: security.authenticator,
+      webhooks: security.webhooks,
+    });
     await api.listen({ port: config.port, host: config.host });
     cleanups.push(() => api.close());
 
     say('');
     say('PrivateLink enablement engine is running.');
-    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz)`);
+    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz, docs: /openapi.json)`);
+    say(`  Access          ${security.summary.join('; ')}`);
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
     if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);
     if (devServer) say(`  Data            ${devServer.dbFile}  (server log: ${devServer.logFile})`);

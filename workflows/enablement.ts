@@ -4,8 +4,10 @@ import {
   condition,
   continueAsNew,
   log,
+  patched,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -36,7 +38,7 @@ import {
   type SlaRecord,
   STARTING,
 } from '../src/temporal/messages';
-import { workflowIdForTicket } from '../src/temporal/names';
+import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, workflowIdForTicket } from '../src/temporal/names';
 import { parseEvent } from './parse-event';
 import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateView } from './state-view';
@@ -119,7 +121,13 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
 
   /** Records one event in the audit trail. */
   const audit = (entry: Omit<AuditEntry, 'seq' | 'at'>): void => {
-    events.push({ seq: events.length + 1, at: new Date().toISOString(), ...entry });
+    const full: AuditEntry = { seq: events.length + 1, at: new Date().toISOString(), ...entry };
+    events.push(full);
+    // The result of each event, written into Temporal's event history (the audit timeline reads it from there).
+    if (patched(AUDIT_MEMO_PATCH)) {
+      const { comment: _comment, ...marker } = full;
+      upsertMemo({ [AUDIT_MEMO_KEY]: marker });
+    }
   };
 
   /** Applies an event, or records why not. Returns the refusal reason, if any. */

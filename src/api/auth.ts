@@ -137,3 +137,42 @@ export class TokenStore {
     return found ? { subject: found.subject, role: found.role } : undefined;
   }
 }
+
+/** Something that verifies OIDC JWTs (see oidc.ts). */
+export interface JwtVerifier {
+  verify(token: string): Promise<Principal>;
+}
+
+const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
+
+/** Authenticates API calls: static bearer tokens from `AUTH_TOKENS_FILE`, and OIDC JWTs when configured. */
+export class Authenticator {
+  constructor(
+    private readonly tokens: TokenStore | undefined,
+    private readonly jwt?: JwtVerifier,
+  ) {}
+
+  /** True when at least one way to authenticate is configured. */
+  get configured(): boolean {
+    return (this.tokens?.size ?? 0) > 0 || this.jwt !== undefined;
+  }
+
+  /** The caller, or an `unauthenticated` AppError that says what to send. The token itself is never echoed. */
+  async authenticate(authorization: string | undefined): Promise<Principal> {
+    if (!this.configured) {
+      throw new AppError(
+        'unauthenticated',
+        'No credentials are configured on this server: set AUTH_TOKENS_FILE (and/or OIDC_JWKS_URL) and restart.',
+      );
+    }
+    const value = authorization?.trim() ?? '';
+    if (!value) throw new AppError('unauthenticated', 'Send your token as Authorization: Bearer <token>.');
+    const match = /^Bearer\s+(\S+)$/i.exec(value);
+    if (!match) throw new AppError('unauthenticated', 'The Authorization header must be "Bearer <token>".');
+    const token = match[1]!;
+    if (this.jwt && JWT_SHAPE.test(token)) return this.jwt.verify(token);
+    const principal = this.tokens?.authenticate(`Bearer ${token}`);
+    if (!principal) throw new AppError('unauthenticated', 'The bearer token is not valid.');
+    return principal;
+  }
+}

@@ -1,15 +1,108 @@
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { productVersion } from '../version';
+import { type Action, allows, type Authenticator, type Principal } from './auth';
+import { installProblemHandlers } from './problem';
+import type { RequestsService } from './requests';
+import { requestRoutes } from './routes/requests';
+import { type WebhookSecrets, webhookRoutes } from './routes/webhooks';
+import { AppError } from '../errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route does, for authorization; routes without one are public (health, docs, signed webhooks). */
+    action?: Action;
+  }
+  interface FastifyRequest {
+    /** The authenticated caller of an `/api` route. */
+    principal?: Principal;
+  }
+}
 
 /** Dependencies of the HTTP API. */
 export interface ApiServerOptions {
   /** A pino logger; without one the API logs nothing. */
   logger?: FastifyBaseLogger;
+  /** Requests over Temporal; without it only `/healthz` and `/openapi.json` answer (the API is starting). */
+  requests?: RequestsService;
+  authenticator?: Authenticator;
+  webhooks?: WebhookSecrets;
 }
+
+/** Largest body accepted (webhooks carry whole tickets; `/api` routes set a smaller limit). */
+export const WEBHOOK_BODY_LIMIT = 1024 * 1024;
 
 /** Builds the HTTP API (not yet listening). */
 export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
-  const app: FastifyInstance = opts.logger ? Fastify({ loggerInstance: opts.logger }) : Fastify({ logger: false });
+  const app: FastifyInstance = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: WEBHOOK_BODY_LIMIT,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app);
+
+  void app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'PrivateLink enablement API',
+        version: productVersion(),
+        description:
+          'Start PrivateLink enablement requests, record each step, read their state and audit history. Errors are application/problem+json.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A token from AUTH_TOKENS_FILE, or an OIDC JWT' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+
+  // Authentication and the role check run before the body is read: an unauthenticated caller learns nothing else.
+  app.addHook('onRequest', async (request) => {
+    const action = request.routeOptions.config?.action;
+    if (!action) return;
+    if (!opts.authenticator) throw new AppError('unauthenticated', 'No credentials are configured on this server.');
+    const principal = await opts.authenticator.authenticate(request.headers.authorization);
+    if (!allows(principal.role, action)) {
+      throw new AppError(
+        'forbidden',
+        `${principal.subject} has role ${principal.role}, which may not ${describeAction(action)}.`,
+      );
+    }
+    request.principal = principal;
+  });
+
   // Liveness of this process only; it does not call Temporal, so a slow cluster never fails the probe.
-  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  if (opts.requests) {
+    const requests = opts.requests;
+    void app.register((scope, _opts, done) => {
+      requestRoutes(scope, requests);
+      done();
+    });
+    void app.register((scope, _opts, done) => {
+      webhookRoutes(scope, requests, opts.webhooks ?? {});
+      done();
+    });
+  }
   return app;
+}
+
+function describeAction(action: Action): string {
+  switch (action) {
+    case 'read':
+      return 'read requests';
+    case 'start':
+      return 'start requests';
+    case 'event':
+      return 'record enablement steps';
+    case 'ticket_event':
+      return 'send events';
+  }
 }

@@ -2,9 +2,11 @@ import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import { type EventType, eventTypes } from '../domain/events';
 
 /** Where a request stands, as SPEC.md names it. */
-export type EnablementStatus = 'awaiting_information' | 'in_progress' | 'enabled' | 'rejected' | 'cancelled';
+export const enablementStatuses = ['awaiting_information', 'in_progress', 'enabled', 'rejected', 'cancelled'] as const;
+export type EnablementStatus = (typeof enablementStatuses)[number];
 /** Whose move it is. */
-export type WaitingOn = 'vendor' | 'customer' | 'none';
+export const waitingOnValues = ['vendor', 'customer', 'none'] as const;
+export type WaitingOn = (typeof waitingOnValues)[number];
 
 /** The state name (the `PrivateLinkState` search attribute); the machines are flat, so it is a string. */
 export function stateName(snapshot: AnyMachineSnapshot): string {

@@ -41,3 +41,15 @@ export const searchAttributes = {
 
 /** Every search attribute key the product registers, in a stable order. */
 export const allSearchAttributeKeys = Object.values(searchAttributes);
+
+/**
+ * Memo key the workflow upserts after handling each event (type, actor, result, from, to, reason): the durable record
+ * of each event's result in Temporal's event history, from which the audit timeline is built.
+ */
+export const AUDIT_MEMO_KEY = 'privatelinkEvent';
+
+/** Memo key set at start by the API and webhooks: who (which authenticated subject) started the request. */
+export const STARTED_BY_MEMO_KEY = 'privatelinkStartedBy';
+
+/** Patch id guarding the audit memo, so histories recorded before it still replay. */
+export const AUDIT_MEMO_PATCH = 'audit-event-memo';

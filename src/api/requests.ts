@@ -1,0 +1,334 @@
+/**
+ * The API's one door into Temporal: start a request, send it an event, read its state, list requests, read its
+ * history. Routes and webhooks call these; errors come out as AppErrors with the status the caller should see.
+ */
+import {
+  type Client,
+  isGrpcServiceError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import { type temporal } from '@temporalio/proto';
+import { CHAIN_ALGORITHM, genesisHash, type TimelineExport } from '../audit/chain';
+import { buildTimeline, type RunHistory } from '../audit/timeline';
+import type { EventType } from '../domain/events';
+import { AppError } from '../errors';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type StateView,
+} from '../temporal/messages';
+import { readState } from '../temporal/read-state';
+import {
+  searchAttributes,
+  STARTED_BY_MEMO_KEY,
+  TASK_QUEUE,
+  WORKFLOW_TYPE,
+  workflowIdForTicket,
+} from '../temporal/names';
+import type { Principal } from './auth';
+
+/** Filters of `GET /api/requests`, each mapped to a search attribute. */
+export interface ListFilters {
+  status?: string;
+  waitingOn?: string;
+  cloud?: string;
+  connectionType?: string;
+  company?: string;
+  breached?: boolean;
+}
+
+/** One row of `GET /api/requests`, read from visibility (search attributes), not from the workflows. */
+export interface RequestSummary {
+  ticketId: string;
+  workflowId: string;
+  status: string | null;
+  state: string | null;
+  waitingOn: string | null;
+  cloud: string | null;
+  connectionType: string | null;
+  company: string | null;
+  slaBreached: boolean;
+  slaDeadline: string | null;
+  startedAt: string | null;
+  closedAt: string | null;
+}
+
+const filterAttributes: Record<Exclude<keyof ListFilters, 'breached'>, string> = {
+  status: searchAttributes.status.name,
+  waitingOn: searchAttributes.waitingOn.name,
+  cloud: searchAttributes.cloud.name,
+  connectionType: searchAttributes.connectionType.name,
+  company: searchAttributes.company.name,
+};
+
+/** A string literal for a visibility query (double-quoted; quotes and backslashes escaped). */
+function literal(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The visibility query for a set of filters. */
+export function listQuery(filters: ListFilters): string {
+  const clauses = [`WorkflowType = ${literal(WORKFLOW_TYPE)}`];
+  for (const [key, attribute] of Object.entries(filterAttributes)) {
+    const value = filters[key as keyof typeof filterAttributes];
+    if (value !== undefined) clauses.push(`${attribute} = ${literal(value)}`);
+  }
+  if (filters.breached !== undefined)
+    clauses.push(`${searchAttributes.slaBreached.name} = ${String(filters.breached)}`);
+  return clauses.join(' AND ');
+}
+
+/** The refusal message of a failed update, from the innermost cause (the workflow's own words). */
+function refusalOf(err: WorkflowUpdateFailedError): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : err.message;
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof WorkflowNotFoundError || (isGrpcServiceError(err) && err.code === grpcStatus.NOT_FOUND);
+}
+
+function isClosed(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    if (/already completed|workflow execution.*(completed|closed)/i.test(e.message)) return true;
+  }
+  return false;
+}
+
+function unavailable(err: unknown): never {
+  if (err instanceof AppError) throw err;
+  if (isGrpcServiceError(err) && [grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED].includes(err.code)) {
+    throw new AppError('unavailable', 'Temporal is not reachable right now; try again shortly.');
+  }
+  throw err;
+}
+
+/** Requests as the API sees them, over a Temporal client. */
+export class RequestsService {
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue = TASK_QUEUE,
+  ) {}
+
+  private handle(ticketId: string) {
+    return this.client.workflow.getHandle(workflowIdForTicket(ticketId));
+  }
+
+  /**
+   * Starts the request for a ticket with its intake as a `ticket.submitted` event from the caller (update-with-start),
+   * so the caller gets the state view at once. A ticket that already has a request is a conflict: nothing changes.
+   */
+  async start(ticketId: string, intake: Record<string, unknown>, by: Principal): Promise<StateView> {
+    const workflowId = workflowIdForTicket(ticketId);
+    const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: this.taskQueue,
+      args: [{ ticketId }],
+      workflowIdConflictPolicy: 'FAIL',
+      memo: { [STARTED_BY_MEMO_KEY]: by.subject },
+    });
+    const event: EnablementEventInput = {
+      type: 'ticket.submitted',
+      actor: by.subject,
+      eventId: `ticket.submitted:${ticketId}`,
+      intake,
+    };
+    try {
+      return await this.client.workflow.executeUpdateWithStart(applyEnablementEventUpdate, {
+        args: [event],
+        startWorkflowOperation,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError || hasCause(err, WorkflowExecutionAlreadyStartedError)) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          `A request for ticket ${ticketId} already exists${view ? ` (${view.status}, in ${view.state})` : ''}; send ticket.updated to add information.`,
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
+        );
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new AppError('invalid', `The intake was refused: ${refusalOf(err)}`);
+      }
+      return unavailable(err);
+    }
+  }
+
+  /** The state view of a ticket's request. */
+  async get(ticketId: string): Promise<StateView> {
+    try {
+      return await readState(this.handle(ticketId));
+    } catch (err) {
+      if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      return unavailable(err);
+    }
+  }
+
+  /**
+   * Applies an event through the update, so the caller learns at once whether it was accepted. A refusal (not allowed
+   * in the current state) comes back as a conflict naming the state and the events allowed now.
+   */
+  async sendEvent(ticketId: string, event: EnablementEventInput): Promise<StateView> {
+    try {
+      return await this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] });
+    } catch (err) {
+      if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      if (err instanceof WorkflowUpdateFailedError) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          refusalOf(err),
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
+        );
+      }
+      if (isClosed(err)) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          `The request for ticket ${ticketId} has ended${view ? ` (${view.status})` : ''}; it accepts no more events.`,
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: [] as EventType[] } : {},
+        );
+      }
+      return unavailable(err);
+    }
+  }
+
+  /**
+   * Delivers a ticket-system event by signal, starting the request if the ticket has none yet (signal-with-start: one
+   * workflow per ticket however often, and however concurrently, the webhook is delivered). Returns at once: the
+   * workflow does the work.
+   */
+  async deliver(ticketId: string, event: EnablementEventInput, startIfMissing: boolean): Promise<void> {
+    try {
+      if (startIfMissing) {
+        await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+          workflowId: workflowIdForTicket(ticketId),
+          taskQueue: this.taskQueue,
+          args: [{ ticketId }],
+          signal: enablementEventSignal,
+          signalArgs: [event],
+          memo: { [STARTED_BY_MEMO_KEY]: event.actor },
+        });
+      } else {
+        await this.handle(ticketId).signal(enablementEventSignal, event);
+      }
+    } catch (err) {
+      if (isNotFound(err)) {
+        throw new AppError('not_found', `No request for ticket ${ticketId}; deliver its ticket.created first.`);
+      }
+      return unavailable(err);
+    }
+  }
+
+  /** One page of requests matching the filters, newest first. */
+  async list(
+    filters: ListFilters,
+    pageSize: number,
+    pageToken?: string,
+  ): Promise<{ query: string; requests: RequestSummary[]; nextPageToken: string | null }> {
+    const query = listQuery(filters);
+    let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+    try {
+      response = await this.client.workflowService.listWorkflowExecutions({
+        namespace: this.client.options.namespace,
+        query,
+        pageSize,
+        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+      });
+    } catch (err) {
+      if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
+        throw new AppError('bad_request', `The list query was refused: ${err.details}`);
+      }
+      return unavailable(err);
+    }
+    const requests = response.executions.map((e) => summarize(e));
+    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    return { query, requests, nextPageToken: token };
+  }
+
+  /** The audit timeline of a request, from the event history of all its runs. */
+  async history(ticketId: string): Promise<TimelineExport> {
+    const workflowId = workflowIdForTicket(ticketId);
+    const runs: RunHistory[] = [];
+    try {
+      const { runId: latestRunId } = await this.client.workflow.getHandle(workflowId).describe();
+      const latestHistory = await this.client.workflow.getHandle(workflowId, latestRunId).fetchHistory();
+      const started = latestHistory.events?.[0]?.workflowExecutionStartedEventAttributes;
+      const firstRunId = started?.firstExecutionRunId || latestRunId;
+      // Follow continue-as-new forward from the first run to the latest.
+      let runId = firstRunId;
+      for (let hops = 0; hops < 10_000; hops++) {
+        const events =
+          runId === latestRunId
+            ? latestHistory.events
+            : (await this.client.workflow.getHandle(workflowId, runId).fetchHistory()).events;
+        runs.push({ runId, events: events ?? [] });
+        const last = events?.[events.length - 1];
+        const next = last?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId;
+        if (runId === latestRunId || !next) break;
+        runId = next;
+      }
+    } catch (err) {
+      if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      return unavailable(err);
+    }
+    const entries = buildTimeline(ticketId, runs);
+    return {
+      ticketId,
+      workflowId,
+      algorithm: CHAIN_ALGORITHM,
+      head: entries.length ? entries[entries.length - 1]!.hash : genesisHash(ticketId),
+      entries,
+    };
+  }
+}
+
+function hasCause(err: unknown, type: new (...args: never[]) => Error): boolean {
+  let e: unknown = err;
+  while (e instanceof Error) {
+    if (e instanceof type) return true;
+    e = (e as Error).cause;
+  }
+  return false;
+}
+
+function summarize(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): RequestSummary {
+  const sa = decodeSearchAttributes(e.searchAttributes?.indexedFields);
+  const one = (name: string): unknown => sa[name]?.[0];
+  const text = (name: string): string | null => {
+    const v = one(name);
+    return typeof v === 'string' ? v : null;
+  };
+  const deadline = one(searchAttributes.slaDeadline.name);
+  const workflowId = e.execution?.workflowId ?? '';
+  return {
+    ticketId: workflowId.replace(/^privatelink-/, ''),
+    workflowId,
+    status: text(searchAttributes.status.name),
+    state: text(searchAttributes.state.name),
+    waitingOn: text(searchAttributes.waitingOn.name),
+    cloud: text(searchAttributes.cloud.name),
+    connectionType: text(searchAttributes.connectionType.name),
+    company: text(searchAttributes.company.name),
+    slaBreached: one(searchAttributes.slaBreached.name) === true,
+    slaDeadline:
+      deadline instanceof Date
+        ? deadline.toISOString()
+        : typeof deadline === 'string'
+          ? new Date(deadline).toISOString()
+          : null,
+    startedAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
+    closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
+  };
+}

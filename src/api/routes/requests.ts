@@ -1,0 +1,167 @@
+/** `/api/requests`: start requests, record steps, read state, list, and the audit history. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { toCsv } from '../../audit/chain';
+import { type EventType, eventSchemas } from '../../domain/events';
+import { formatPath } from '../../domain/problems';
+import { AppError } from '../../errors';
+import type { EnablementEventInput } from '../../temporal/messages';
+import { type Action, allows } from '../auth';
+import type { RequestsService } from '../requests';
+import {
+  eventBodySchema,
+  historyQuerySchema,
+  intakeBodySchema,
+  listQuerySchema,
+  problemSchema,
+  ticketParamsSchema,
+} from '../schemas';
+
+const API_BODY_LIMIT = 64 * 1024;
+
+/** Ticket events and notes may be sent by automation; every other step is support staff's. */
+export function actionForEvent(type: EventType): Action {
+  return type === 'ticket.submitted' || type === 'ticket.updated' || type === 'note.added' ? 'ticket_event' : 'event';
+}
+
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
+const stateView = z.unknown().describe('The state view (SPEC.md "query enablementState")');
+const anyJson = (what: string) => z.unknown().describe(what);
+
+/** Registers the `/api/requests` routes. */
+export function requestRoutes(scope: FastifyInstance, requests: RequestsService): void {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const security = [{ bearer: [] }];
+
+  app.post(
+    '/api/requests',
+    {
+      config: { action: 'start' },
+      bodyLimit: API_BODY_LIMIT,
+      schema: {
+        summary: 'Start a request from intake data',
+        description:
+          'Starts the workflow for the ticket and applies ticket.submitted as the caller. Incomplete or invalid intake data is accepted: the request waits for information (status awaiting_information, with every problem listed).',
+        security,
+        body: intakeBodySchema,
+        response: { 201: stateView, ...errors(400, 401, 403, 409, 413, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const view = await requests.start(request.body.ticketId, request.body, request.principal!);
+      return reply
+        .code(201)
+        .header('location', `/api/requests/${encodeURIComponent(view.ticketId)}`)
+        .send(view);
+    },
+  );
+
+  app.get(
+    '/api/requests',
+    {
+      config: { action: 'read' },
+      schema: {
+        summary: 'List requests',
+        description:
+          'Filters map to the search attributes (visibility is eventually consistent: a change shows within a second or so). Pass nextPageToken back as pageToken for the next page.',
+        security,
+        querystring: listQuerySchema,
+        response: { 200: anyJson('{ query, requests: [...], nextPageToken }'), ...errors(400, 401, 403, 503) },
+      },
+    },
+    async (request) => {
+      const { pageSize, pageToken, ...filters } = request.query;
+      return requests.list(filters, pageSize, pageToken);
+    },
+  );
+
+  app.get(
+    '/api/requests/:ticketId',
+    {
+      config: { action: 'read' },
+      schema: {
+        summary: "A request's state view",
+        security,
+        params: ticketParamsSchema,
+        response: { 200: stateView, ...errors(400, 401, 403, 404, 503) },
+      },
+    },
+    async (request) => requests.get(request.params.ticketId),
+  );
+
+  app.post(
+    '/api/requests/:ticketId/events',
+    {
+      config: { action: 'ticket_event' },
+      bodyLimit: API_BODY_LIMIT,
+      schema: {
+        summary: 'Record a step (an event)',
+        description:
+          'Applied through the workflow update, so the answer says at once whether the step was accepted: 200 with the new state view, 409 when the event is not allowed in the current state (with the allowed events), 422 when its payload is invalid. The actor is the authenticated caller.',
+        security,
+        params: ticketParamsSchema,
+        body: eventBodySchema,
+        response: { 200: stateView, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+      },
+    },
+    async (request) => {
+      const principal = request.principal!;
+      const { type } = request.body;
+      if ('actor' in request.body) {
+        throw new AppError(
+          'invalid',
+          `actor: is not accepted in the body; events are recorded as sent by you (${principal.subject}).`,
+        );
+      }
+      const action = actionForEvent(type);
+      if (!allows(principal.role, action)) {
+        throw new AppError('forbidden', `${principal.subject} has role ${principal.role}, which may not send ${type}.`);
+      }
+      const event: EnablementEventInput = { ...request.body, actor: principal.subject };
+      const parsed = eventSchemas[type].safeParse(event);
+      if (!parsed.success) {
+        throw new AppError(
+          'invalid',
+          `Invalid ${type} event:`,
+          parsed.error.issues.flatMap((issue) =>
+            issue.code === 'unrecognized_keys'
+              ? issue.keys.map((key) => `${key}: is not a field of ${type}`)
+              : [`${formatPath(issue.path)}: ${issue.message}`],
+          ),
+        );
+      }
+      return requests.sendEvent(request.params.ticketId, event);
+    },
+  );
+
+  app.get(
+    '/api/requests/:ticketId/history',
+    {
+      config: { action: 'read' },
+      schema: {
+        summary: 'The audit timeline',
+        description:
+          'Built from the Temporal event history of every run: events with actor and result, state changes, effects and their answers, SLA warnings and breaches. Each entry carries a SHA-256 hash chained to the previous one; `plctl history --verify <file>` checks a saved export. `?format=csv` for CSV.',
+        security,
+        params: ticketParamsSchema,
+        querystring: historyQuerySchema,
+        response: {
+          200: anyJson('{ ticketId, workflowId, algorithm, head, entries: [...] }, or CSV'),
+          ...errors(400, 401, 403, 404, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const timeline = await requests.history(request.params.ticketId);
+      if (request.query.format === 'csv') {
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${timeline.ticketId}-history.csv"`)
+          .serializer((payload: string) => payload)
+          .send(toCsv(timeline.entries));
+      }
+      return timeline;
+    },
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Request and response schemas of the HTTP API: they validate input and generate `GET /openapi.json`. Intake values
+ * are checked by the domain rules inside the request (a ticket may start incomplete); here only their JSON types.
+ */
+import { z } from 'zod';
+import { eventTypes } from '../domain/events';
+import { clouds } from '../domain/formats';
+import { connectionTypes } from '../domain/intake';
+import { enablementStatuses, waitingOnValues } from '../machines/view';
+
+/** Ticket ids as workflow ids accept them. */
+export const ticketIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "must be 1 to 64 letters, digits, '.', '_' or '-'" })
+  .describe('The ticket id, e.g. T-1001');
+
+/** Intake data as SPEC.md shows it. Values are checked by the request's intake rules, not here. */
+export const intakeBodySchema = z
+  .object({
+    ticketId: ticketIdSchema,
+    subject: z.string().optional().describe('"PrivateLink support for <company>"'),
+    company: z.string().optional(),
+    submittedAt: z.string().optional().describe('ISO 8601 with a zone; the SLA clock starts here'),
+    projectId: z.string().optional(),
+    environment: z.string().optional().describe('production or staging are eligible'),
+    cloud: z.string().optional().describe('aws or azure'),
+    region: z.string().optional(),
+    customerAccount: z.string().optional().describe('AWS account id (12 digits) or Azure subscription id'),
+    services: z
+      .array(z.object({ name: z.string(), port: z.number() }).loose())
+      .optional()
+      .describe('e.g. [{ "name": "mysql", "port": 3306 }]'),
+    connectionType: z.string().optional().describe('unidirectional or bidirectional'),
+    customerEndpointService: z.string().optional(),
+    vendorPrincipalAccessGranted: z.boolean().optional(),
+    privateDns: z.boolean().optional(),
+    azure: z
+      .object({
+        clusterId: z.string().optional(),
+        subscriptionIds: z.array(z.string()).optional(),
+        targetResourceIds: z.array(z.string()).optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose()
+  .describe('Intake data (SPEC.md "Intake data"); missing or invalid values make the request wait for information');
+
+/** An event as the API takes it: the actor is the caller, so it is not part of the body. */
+export const eventBodySchema = z
+  .object({
+    type: z.enum(eventTypes, { error: `must be one of ${eventTypes.join(', ')}` }),
+    eventId: z.string().optional().describe('Dedupe key: the same eventId twice changes state once'),
+    comment: z.string().optional().describe('Free text kept in the audit trail'),
+  })
+  .loose()
+  .describe(
+    'One event: { type, eventId?, comment?, ...payload } with the payload of SPEC.md\'s event table, e.g. { "type": "connection.rejected", "reason": "..." }',
+  );
+
+export const ticketParamsSchema = z.object({ ticketId: ticketIdSchema });
+
+const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
+/** Filters and paging of `GET /api/requests`. */
+export const listQuerySchema = z
+  .object({
+    status: z.enum(enablementStatuses, { error: `must be one of ${enablementStatuses.join(', ')}` }).optional(),
+    waitingOn: z.enum(waitingOnValues, { error: `must be one of ${waitingOnValues.join(', ')}` }).optional(),
+    cloud: z.enum(clouds, { error: `must be one of ${clouds.join(', ')}` }).optional(),
+    connectionType: z.enum(connectionTypes, { error: `must be one of ${connectionTypes.join(', ')}` }).optional(),
+    company: z.string().min(1).max(200).optional(),
+    breached: bool.optional(),
+    pageSize: z.coerce
+      .number({ error: 'must be a number' })
+      .int()
+      .min(1, { error: 'must be at least 1' })
+      .max(200, { error: 'must be at most 200' })
+      .default(50),
+    pageToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,4096}$/, { error: 'must be a nextPageToken from an earlier page' })
+      .optional(),
+  })
+  .strict();
+
+export const historyQuerySchema = z
+  .object({ format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json') })
+  .strict();
+
+/** A problem answer (RFC 9457). */
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    problems: z.array(z.string()).optional(),
+  })
+  .loose()
+  .describe('application/problem+json');

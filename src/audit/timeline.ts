@@ -1,0 +1,333 @@
+/**
+ * Builds a request's audit timeline from Temporal's event history (never from the workflow's memory): who sent which
+ * event and what became of it, each state change, each effect on the outside world and its answer, SLA warnings and
+ * breaches, and how the request ended. The history of every run is read, following continue-as-new.
+ */
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import type { AuditEntry } from '../temporal/messages';
+import { AUDIT_MEMO_KEY, searchAttributes, STARTED_BY_MEMO_KEY } from '../temporal/names';
+import { chain, type TimelineEntry } from './chain';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const T = temporal.api.enums.v1.EventType;
+
+/** The history of one run, in order. */
+export interface RunHistory {
+  runId: string;
+  events: readonly HistoryEvent[];
+}
+
+type Draft = Omit<TimelineEntry, 'seq' | 'ticketId' | 'prevHash' | 'hash'>;
+
+/** An event as sent to the workflow (signal or update), waiting for the workflow's record of its result. */
+interface Received {
+  via: 'signal' | 'update';
+  input: Record<string, unknown>;
+  at: string;
+  identity: string;
+  used: boolean;
+}
+
+function decode(payload: Payload | null | undefined): unknown {
+  if (!payload) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+function first(payloads: { payloads?: Payload[] | null } | null | undefined): unknown {
+  return decode(payloads?.payloads?.[0]);
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+function timeOf(event: HistoryEvent): string {
+  const ms = optionalTsToMs(event.eventTime);
+  return new Date(ms ?? 0).toISOString();
+}
+
+function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undefined): string {
+  let f = failure;
+  while (f?.cause) f = f.cause;
+  return f?.message ?? failure?.message ?? '';
+}
+
+/** What an activity call did, in words: the comment template, the notification kind, the check target. */
+function describeActivity(
+  type: string,
+  input: Record<string, unknown>,
+): { kind: 'effect' | 'sla'; what: string } | null {
+  switch (type) {
+    case 'postTicketComment': {
+      const template = str(record(input.comment).template);
+      return { kind: template.startsWith('sla_') ? 'sla' : 'effect', what: `ticket comment: ${template}` };
+    }
+    case 'sendNotification': {
+      const kind = str(record(input.notification).kind);
+      return { kind: kind.startsWith('sla_') ? 'sla' : 'effect', what: `notification: ${kind}` };
+    }
+    case 'checkConnectivity': {
+      const ports = Array.isArray(input.ports) ? input.ports.join(',') : '';
+      return { kind: 'effect', what: `connectivity check: ${str(input.target)}:${ports}` };
+    }
+    default:
+      // Loading the vendor configuration and calendar windows are internal reads, not effects on the world.
+      return null;
+  }
+}
+
+function describeResult(type: string, result: unknown): string {
+  if (type === 'postTicketComment') {
+    const r = record(result);
+    return `comment ${str(r.commentId)}${r.duplicate ? ' (already posted)' : ''}`;
+  }
+  if (type === 'checkConnectivity' && Array.isArray(result)) {
+    return result
+      .map((r) => {
+        const x = record(r);
+        return `${str(x.port)} ${str(x.outcome)}${typeof x.connectMs === 'number' ? ` in ${x.connectMs} ms` : ''}`;
+      })
+      .join(', ');
+  }
+  return '';
+}
+
+/** The timeline entries of one run. `state` carries the request's state across runs. */
+function entriesOfRun(run: RunHistory, carry: { state: string }): Draft[] {
+  const out: Draft[] = [];
+  const received: Received[] = [];
+  const scheduled = new Map<string, { type: string; kind: 'effect' | 'sla'; what: string }>();
+  let lastActor = 'system';
+  const add = (event: HistoryEvent, e: Omit<Draft, 'runId' | 'historyEventId' | 'at'> & { at?: string }) =>
+    out.push({ at: timeOf(event), runId: run.runId, historyEventId: Number(event.eventId ?? 0), ...e });
+
+  for (const event of run.events) {
+    switch (event.eventType) {
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const a = event.workflowExecutionStartedEventAttributes;
+        if (a?.continuedExecutionRunId) break; // a continuation: the previous run's last entry says so
+        const input = record(first(a?.input));
+        const startedBy = str(decode(a?.memo?.fields?.[STARTED_BY_MEMO_KEY]));
+        lastActor = startedBy || a?.identity || 'unknown';
+        add(event, {
+          kind: 'request.started',
+          actor: lastActor,
+          type: a?.workflowType?.name ?? '',
+          result: 'started',
+          from: '',
+          to: '',
+          detail: input.intake ? 'started with intake data' : 'waiting for ticket.submitted',
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+        const a = event.workflowExecutionSignaledEventAttributes;
+        received.push({
+          via: 'signal',
+          input: record(first(a?.input)),
+          at: timeOf(event),
+          identity: a?.identity ?? '',
+          used: false,
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
+        const a = event.workflowExecutionUpdateAcceptedEventAttributes;
+        received.push({
+          via: 'update',
+          input: record(first(a?.acceptedRequest?.input?.args)),
+          at: timeOf(event),
+          identity: a?.acceptedRequest?.meta?.identity ?? '',
+          used: false,
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED: {
+        const marker = decode(event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.[AUDIT_MEMO_KEY]);
+        if (!marker) break;
+        const m = record(marker) as Partial<AuditEntry>;
+        // The event as it was sent: the earliest not yet matched with the same type, sender and dedupe key.
+        const sent = received.find(
+          (r) =>
+            !r.used &&
+            r.via === m.via &&
+            str(r.input.type) === str(m.type) &&
+            str(r.input.actor) === str(m.actor) &&
+            str(r.input.eventId) === str(m.eventId),
+        );
+        if (sent) sent.used = true;
+        const comment = sent ? str(sent.input.comment) : '';
+        lastActor = str(m.actor);
+        add(event, {
+          ...(sent ? { at: sent.at } : {}),
+          kind: 'event',
+          actor: str(m.actor),
+          type: str(m.type),
+          result: str(m.result),
+          from: str(m.from),
+          to: str(m.to),
+          detail: [m.reason, comment && `comment: ${comment}`, m.eventId && `eventId: ${m.eventId}`]
+            .filter(Boolean)
+            .join('; '),
+        });
+        if (m.result !== 'applied') lastActor = 'system';
+        break;
+      }
+      case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+        const decoded = decodeSearchAttributes(fields);
+        const state = str(decoded[searchAttributes.state.name]?.[0]);
+        if (state && state !== carry.state) {
+          const status = str(decoded[searchAttributes.status.name]?.[0]);
+          add(event, {
+            kind: 'state.changed',
+            actor: lastActor,
+            type: status,
+            result: '',
+            from: carry.state,
+            to: state,
+            detail: `waiting on ${str(decoded[searchAttributes.waitingOn.name]?.[0]) || 'none'}`,
+          });
+          carry.state = state;
+        }
+        break;
+      }
+      case T.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const a = event.activityTaskScheduledEventAttributes;
+        const type = a?.activityType?.name ?? '';
+        const described = describeActivity(type, record(first(a?.input)));
+        if (described) scheduled.set(String(event.eventId), { type, ...described });
+        lastActor = 'system';
+        break;
+      }
+      case T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
+      case T.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case T.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT:
+      case T.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        const attrs =
+          event.activityTaskCompletedEventAttributes ??
+          event.activityTaskFailedEventAttributes ??
+          event.activityTaskTimedOutEventAttributes ??
+          event.activityTaskCanceledEventAttributes;
+        const activity = scheduled.get(String(attrs?.scheduledEventId));
+        if (!activity) break;
+        const done = event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
+        const detail = done
+          ? describeResult(activity.type, first(event.activityTaskCompletedEventAttributes?.result))
+          : event.activityTaskFailedEventAttributes
+            ? failureMessage(event.activityTaskFailedEventAttributes.failure)
+            : event.activityTaskTimedOutEventAttributes
+              ? `timed out: ${failureMessage(event.activityTaskTimedOutEventAttributes.failure)}`
+              : 'cancelled';
+        add(event, {
+          kind: activity.kind,
+          actor: 'system',
+          type: activity.what,
+          result: done ? 'done' : 'failed',
+          from: '',
+          to: '',
+          detail,
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED: {
+        const r = record(first(event.workflowExecutionCompletedEventAttributes?.result));
+        add(event, {
+          kind: 'request.ended',
+          actor: 'system',
+          type: str(r.status),
+          result: 'completed',
+          from: carry.state,
+          to: str(r.state),
+          detail: `${str(r.events)} event(s)`,
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        add(event, {
+          kind: 'request.ended',
+          actor: 'system',
+          type: 'failed',
+          result: 'failed',
+          from: carry.state,
+          to: '',
+          detail: failureMessage(event.workflowExecutionFailedEventAttributes?.failure),
+        });
+        break;
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED: {
+        const a = event.workflowExecutionTerminatedEventAttributes;
+        add(event, {
+          kind: 'request.ended',
+          actor: a?.identity || 'unknown',
+          type: 'terminated',
+          result: 'terminated',
+          from: carry.state,
+          to: '',
+          detail: a?.reason ?? '',
+        });
+        break;
+      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+        add(event, {
+          kind: 'request.ended',
+          actor: 'system',
+          type: event.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED ? 'canceled' : 'timed_out',
+          result: event.eventType === T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED ? 'canceled' : 'timed_out',
+          from: carry.state,
+          to: '',
+          detail: '',
+        });
+        break;
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
+        add(event, {
+          kind: 'run.continued',
+          actor: 'system',
+          type: 'continue-as-new',
+          result: '',
+          from: carry.state,
+          to: carry.state,
+          detail: `continued in run ${event.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? ''}`,
+        });
+        break;
+      default:
+        break;
+    }
+  }
+  // Events sent but without a recorded result (histories from before the audit memo, or not yet processed).
+  for (const r of received.filter((x) => !x.used)) {
+    out.push({
+      at: r.at,
+      runId: run.runId,
+      historyEventId: 0,
+      kind: 'event',
+      actor: str(r.input.actor) || r.identity,
+      type: str(r.input.type),
+      result: 'received',
+      from: '',
+      to: '',
+      detail: `via ${r.via}; no result recorded yet`,
+    });
+  }
+  return out;
+}
+
+/** The chained timeline of a request from the histories of its runs, oldest run first. */
+export function buildTimeline(ticketId: string, runs: readonly RunHistory[]): TimelineEntry[] {
+  const carry = { state: '' };
+  return chain(
+    ticketId,
+    runs.flatMap((run) => entriesOfRun(run, carry)),
+  );
+}

@@ -1,0 +1,316 @@
+import type { FastifyInstance } from 'fastify';
+import { verifyExport } from '../../src/audit/chain';
+import type { StateView } from '../../src/temporal/messages';
+import { validIntake } from '../fixtures/requests';
+import { bearer, buildTestApi, testCredentials } from '../helpers/api';
+import { useTemporal } from '../helpers/temporal';
+
+const temporal = useTemporal('dev-server');
+const creds = testCredentials();
+let api: FastifyInstance;
+
+beforeAll(() => {
+  api = buildTestApi(temporal, { store: creds.store });
+});
+afterAll(() => api.close());
+
+const support = bearer(creds.tokens.support);
+let n = 0;
+const nextTicket = () => `API-${Date.now().toString(36)}-${++n}`;
+
+async function start(ticketId: string, intake = validIntake('aws', 'unidirectional', ticketId)) {
+  return api.inject({ method: 'POST', url: '/api/requests', headers: support, payload: intake });
+}
+
+async function send(ticketId: string, payload: object, headers = support) {
+  return api.inject({ method: 'POST', url: `/api/requests/${ticketId}/events`, headers, payload });
+}
+
+describe('starting a request', () => {
+  it('starts from intake data, records the caller as the actor and answers the state view', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const res = await start(ticketId);
+      expect(res.statusCode).toBe(201);
+      expect(res.headers.location).toBe(`/api/requests/${ticketId}`);
+      const view = res.json<StateView>();
+      expect(view).toMatchObject({ ticketId, status: 'in_progress', state: 'allowlisting', waitingOn: 'vendor' });
+      expect(view.events[0]).toMatchObject({
+        type: 'ticket.submitted',
+        actor: creds.subjects.support,
+        result: 'applied',
+      });
+    }));
+
+  it('accepts incomplete intake: the request waits for information and lists every problem', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const res = await start(ticketId, { ticketId, company: 'Acme' });
+      expect(res.statusCode).toBe(201);
+      const view = res.json<StateView>();
+      expect(view.status).toBe('awaiting_information');
+      expect(view.request.problems.map((p) => p.field)).toEqual(
+        expect.arrayContaining(['subject', 'projectId', 'cloud', 'customerAccount', 'services']),
+      );
+    }));
+
+  it('refuses a second start for the same ticket with 409, naming the current state', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      expect((await start(ticketId)).statusCode).toBe(201);
+      const again = await start(ticketId);
+      expect(again.statusCode).toBe(409);
+      expect(again.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(again.json()).toMatchObject({ status: 409, state: 'allowlisting' });
+      expect(again.json<{ detail: string }>().detail).toContain('already exists');
+    }));
+
+  it('answers 422 for a body without a usable ticket id, and starts nothing', () =>
+    temporal.withWorker(async () => {
+      const res = await api.inject({
+        method: 'POST',
+        url: '/api/requests',
+        headers: support,
+        payload: { ticketId: 'bad id!', company: 'Acme' },
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.json<{ problems: string[] }>().problems[0]).toMatch(/^ticketId: must be 1 to 64/);
+      const missing = await api.inject({ method: 'GET', url: '/api/requests/bad-id', headers: support });
+      expect(missing.statusCode).toBe(404);
+    }));
+});
+
+describe('recording steps', () => {
+  it('applies an allowed event through the update and records the authenticated subject', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const res = await send(ticketId, { type: 'customer_access.granted', comment: 'allowlisted' });
+      expect(res.statusCode).toBe(200);
+      const view = res.json<StateView>();
+      expect(view.state).toBe('awaitingEndpoint');
+      expect(view.events.at(-1)).toMatchObject({
+        type: 'customer_access.granted',
+        actor: creds.subjects.support,
+        comment: 'allowlisted',
+      });
+    }));
+
+  it('answers 409 with the state and the allowed events for an event not allowed now, and changes nothing', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const res = await send(ticketId, { type: 'connection.approved' });
+      expect(res.statusCode).toBe(409);
+      const problem = res.json<{ detail: string; state: string; allowedEvents: string[] }>();
+      expect(problem.state).toBe('allowlisting');
+      expect(problem.allowedEvents).toEqual(expect.arrayContaining(['customer_access.granted', 'request.cancelled']));
+      expect(problem.detail).toContain('allowlisting');
+      const view = (
+        await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support })
+      ).json<StateView>();
+      expect(view.state).toBe('allowlisting');
+      expect(view.events).toHaveLength(1);
+    }));
+
+  it('answers 422 for an invalid payload, an unknown type, or an actor in the body', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const missingReason = await send(ticketId, { type: 'request.cancelled' });
+      expect(missingReason.statusCode).toBe(422);
+      expect(missingReason.json<{ problems: string[] }>().problems).toEqual([expect.stringMatching(/^reason: /)]);
+      const unknown = await send(ticketId, { type: 'connection.teleported' });
+      expect(unknown.statusCode).toBe(422);
+      expect(unknown.json<{ problems: string[] }>().problems[0]).toContain('customer_access.granted');
+      const extra = await send(ticketId, { type: 'connection.approved', colour: 'blue' });
+      expect(extra.statusCode).toBe(422);
+      expect(extra.json<{ problems: string[] }>().problems).toEqual(['colour: is not a field of connection.approved']);
+      const actor = await send(ticketId, { type: 'note.added', text: 'hi', actor: 'someone-else' });
+      expect(actor.statusCode).toBe(422);
+      expect(actor.json<{ detail: string }>().detail).toContain(creds.subjects.support);
+    }));
+
+  it('answers 404 for an unknown ticket', async () => {
+    const res = await send('NOPE-1', { type: 'connection.approved' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json<{ detail: string }>().detail).toBe('No request for ticket NOPE-1.');
+  });
+
+  it('answers 400 for malformed JSON and 413 for a body over the limit', async () => {
+    const malformed = await api.inject({
+      method: 'POST',
+      url: '/api/requests/T-1/events',
+      headers: { ...support, 'content-type': 'application/json' },
+      payload: '{"type": "note.added",',
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<{ detail: string }>().detail).toMatch(/not valid JSON/);
+    const huge = await send('T-1', { type: 'note.added', text: 'x'.repeat(70 * 1024) });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+});
+
+describe('roles', () => {
+  const matrix: [keyof typeof creds.tokens, string, object, number][] = [
+    ['auditor', 'GET', {}, 200],
+    ['auditor', 'POST', { type: 'note.added', text: 'x' }, 403],
+    ['automation', 'POST', { type: 'ticket.updated', intake: { region: 'us-east-1' } }, 409],
+    ['automation', 'POST', { type: 'customer_access.granted' }, 403],
+    ['support', 'POST', { type: 'customer_access.granted' }, 200],
+    ['admin', 'POST', { type: 'customer_access.granted' }, 200],
+  ];
+  it.each(matrix)('%s %s %j -> %s', (role, method, payload, status) =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const res =
+        method === 'GET'
+          ? await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: bearer(creds.tokens[role]) })
+          : await send(ticketId, payload, bearer(creds.tokens[role]));
+      expect(res.statusCode).toBe(status);
+      if (status === 403) expect(res.json<{ detail: string }>().detail).toContain(`role ${role}`);
+    }),
+  );
+
+  it('only support, automation and admin may start requests', async () => {
+    const res = await api.inject({
+      method: 'POST',
+      url: '/api/requests',
+      headers: bearer(creds.tokens.auditor),
+      payload: validIntake('aws', 'unidirectional', nextTicket()),
+    });
+    expect(res.statusCode).toBe(403);
+  });
+
+  it('answers 401 with WWW-Authenticate for a missing or wrong token, before reading the body', async () => {
+    for (const headers of [{}, bearer('not-a-token'), { authorization: 'Basic abc' }]) {
+      const res = await api.inject({ method: 'POST', url: '/api/requests', headers, payload: '{not json' });
+      expect(res.statusCode).toBe(401);
+      expect(res.headers['www-authenticate']).toBe('Bearer');
+      expect(JSON.stringify(res.json())).not.toContain('not-a-token');
+    }
+  });
+});
+
+describe('audit history', () => {
+  it('builds the timeline from the event history, chained, as JSON and CSV that both verify', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      await send(ticketId, { type: 'connection.approved' }, bearer(creds.tokens.support)); // refused by the validator
+      await send(ticketId, { type: 'customer_access.granted' });
+      await send(ticketId, { type: 'note.added', text: 'called the customer' }, bearer(creds.tokens.admin));
+      // Wait for the effects of the last transition to be carried out.
+      for (let i = 0; i < 100; i++) {
+        const v = (
+          await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support })
+        ).json<StateView>();
+        if (v.effects.pending === 0) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const res = await api.inject({
+        method: 'GET',
+        url: `/api/requests/${ticketId}/history`,
+        headers: bearer(creds.tokens.auditor),
+      });
+      expect(res.statusCode).toBe(200);
+      const timeline = res.json<{
+        entries: { kind: string; actor: string; type: string; result: string; to: string }[];
+        head: string;
+      }>();
+      const kinds = timeline.entries.map((e) => `${e.kind} ${e.type} ${e.result}`.trim());
+      expect(kinds[0]).toBe('request.started enablementWorkflow started');
+      expect(timeline.entries).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            kind: 'event',
+            type: 'ticket.submitted',
+            actor: creds.subjects.support,
+            result: 'applied',
+          }),
+          expect.objectContaining({ kind: 'state.changed', to: 'allowlisting' }),
+          expect.objectContaining({ kind: 'effect', type: 'ticket comment: intake_accepted', result: 'done' }),
+          expect.objectContaining({ kind: 'event', type: 'customer_access.granted', result: 'applied' }),
+          expect.objectContaining({ kind: 'state.changed', to: 'awaitingEndpoint', actor: creds.subjects.support }),
+          expect.objectContaining({
+            kind: 'event',
+            type: 'note.added',
+            actor: creds.subjects.admin,
+            result: 'applied',
+          }),
+        ]),
+      );
+      expect(verifyExport(res.body)).toMatchObject({ ok: true, head: timeline.head });
+
+      const csv = await api.inject({
+        method: 'GET',
+        url: `/api/requests/${ticketId}/history?format=csv`,
+        headers: bearer(creds.tokens.auditor),
+      });
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.body.split('\r\n')[0]).toBe(
+        'seq,ticketId,at,kind,actor,type,result,from,to,detail,runId,historyEventId,prevHash,hash',
+      );
+      expect(verifyExport(csv.body)).toMatchObject({ ok: true, head: timeline.head });
+      const tampered = csv.body.replace(creds.subjects.admin, 'mallory@vendor.example');
+      expect(verifyExport(tampered)).toMatchObject({ ok: false });
+    }));
+});
+
+describe('listing', () => {
+  it('filters on the search attributes and pages with nextPageToken', () =>
+    temporal.withWorker(async () => {
+      const company = `Listco${Date.now().toString(36)}`;
+      const ids = [nextTicket(), nextTicket(), nextTicket()];
+      for (const id of ids) {
+        await start(id, {
+          ...validIntake('aws', 'unidirectional', id),
+          company,
+          subject: `PrivateLink support for ${company}`,
+        });
+      }
+      await send(ids[0]!, { type: 'customer_access.granted' });
+      const list = async (query: string) =>
+        (
+          await api.inject({ method: 'GET', url: `/api/requests?${query}`, headers: bearer(creds.tokens.auditor) })
+        ).json<{
+          requests: { ticketId: string; state: string }[];
+          nextPageToken: string | null;
+        }>();
+      let waiting: string[] = [];
+      for (let i = 0; i < 100 && waiting.length !== 1; i++) {
+        waiting = (await list(`company=${company}&waitingOn=customer`)).requests.map((r) => r.ticketId);
+        if (waiting.length !== 1) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(waiting).toEqual([ids[0]]);
+      const first = await list(`company=${company}&pageSize=2`);
+      expect(first.requests).toHaveLength(2);
+      expect(first.nextPageToken).toEqual(expect.any(String));
+      const second = await list(`company=${company}&pageSize=2&pageToken=${first.nextPageToken}`);
+      expect([...first.requests, ...second.requests].map((r) => r.ticketId).sort()).toEqual([...ids].sort());
+    }));
+
+  it('answers 400 for an unknown filter value, naming the allowed ones', async () => {
+    const res = await api.inject({ method: 'GET', url: '/api/requests?status=done', headers: support });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<{ problems: string[] }>().problems[0]).toContain('awaiting_information');
+  });
+});
+
+describe('openapi', () => {
+  it('describes every route, generated from the route schemas', async () => {
+    const doc = (await api.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, object> }>();
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        '/api/requests',
+        '/api/requests/{ticketId}',
+        '/api/requests/{ticketId}/events',
+        '/api/requests/{ticketId}/history',
+        '/webhooks/tickets',
+      ].sort(),
+    );
+    expect(JSON.stringify(doc.paths['/api/requests/{ticketId}/events'])).toContain('connection.approved');
+  });
+});
