@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
 import { productVersion } from '../version';
+import { addRequestCommands } from './requests';
 import { addSlaCommands } from './sla';
+import { addTokenCommands } from './tokens';
 
 /** Builds the `plctl` command tree; exported so tests can run commands in-process. */
 export function buildCli(): Command {
@@ -29,7 +31,9 @@ export function buildCli(): Command {
       }
     });
 
+  addRequestCommands(program);
   addSlaCommands(program);
+  addTokenCommands(program);
   return program;
 }
 

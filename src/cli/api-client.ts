@@ -1,0 +1,71 @@
+/** The HTTP API as `plctl` calls it: `PLCTL_URL` (default http://127.0.0.1:3000) and `PLCTL_TOKEN`. */
+import { AppError, type AppErrorCode } from '../errors';
+
+const codes: Record<number, AppErrorCode> = {
+  400: 'bad_request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'too_large',
+  422: 'invalid',
+};
+
+/** Where the API is and how to authenticate, from the environment. */
+export interface ApiTarget {
+  url: string;
+  token?: string;
+}
+
+export function apiTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ApiTarget {
+  return { url: (env.PLCTL_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''), token: env.PLCTL_TOKEN || undefined };
+}
+
+/** Calls the API; a problem answer becomes an AppError carrying the API's own message. */
+export async function callApi(
+  target: ApiTarget,
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; contentType: string; text: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`${target.url}${path}`, {
+      method,
+      headers: {
+        accept: 'application/json, application/problem+json, text/csv',
+        ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.timeout(60_000),
+    });
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+    throw new AppError(
+      'unavailable',
+      `Cannot reach the API at ${target.url} (${cause}). Start it with \`npm start\`, or set PLCTL_URL.`,
+    );
+  }
+  const text = await res.text();
+  const contentType = res.headers.get('content-type') ?? '';
+  if (res.ok) return { status: res.status, contentType, text };
+  let problem: { title?: string; detail?: string; problems?: string[]; allowedEvents?: string[] } = {};
+  try {
+    problem = JSON.parse(text) as typeof problem;
+  } catch {
+    // Not a problem document (a proxy's error page): the status says enough.
+  }
+  const detail = problem.detail ?? `${res.status} ${res.statusText}`;
+  const hint = res.status === 401 && !target.token ? ' Set PLCTL_TOKEN to your API token.' : '';
+  const extra = problem.allowedEvents ? [`allowed now: ${problem.allowedEvents.join(', ') || '(none)'}`] : [];
+  // The problems are already in the detail; list them one per line for reading.
+  const message = problem.problems?.length ? detail.split(': ')[0]! + ':' : detail;
+  throw new AppError(codes[res.status] ?? 'unavailable', `${message}${hint}`, [...(problem.problems ?? []), ...extra]);
+}
+
+/** Calls the API and parses its JSON answer. */
+export async function getJson<T>(target: ApiTarget, method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const { text } = await callApi(target, method, path, body);
+  return JSON.parse(text) as T;
+}

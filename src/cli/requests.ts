@@ -1,0 +1,289 @@
+/**
+ * `plctl start | status | list | event | history`: the HTTP API from a terminal. Human-readable by default, `--json`
+ * for scripts; errors exit non-zero with the API's own message.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { type TimelineExport, verifyExport } from '../audit/chain';
+import { isEventType, eventTypes } from '../domain/events';
+import { AppError } from '../errors';
+import type { StateView } from '../temporal/messages';
+import { apiTargetFromEnv, callApi, getJson } from './api-client';
+import { table } from './table';
+
+const out = (text: string): void => {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+};
+const printJson = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+function readJsonFile(file: string, what: string): unknown {
+  let text: string;
+  try {
+    text = file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new AppError(
+      'bad_request',
+      `Cannot read ${what} ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new AppError('bad_request', `${what} ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** A state view for people. */
+export function formatView(v: StateView): string {
+  const sla = v.sla;
+  const lines = [
+    `Ticket        ${v.ticketId}${v.company ? `  (${v.company})` : ''}`,
+    `Path          ${v.cloud ?? '?'} ${v.connectionType}`,
+    `Status        ${v.status}, in ${v.state}, waiting on ${v.waitingOn}`,
+    `Allowed now   ${v.allowedEvents.join(', ') || '(none)'}`,
+  ];
+  if (sla) {
+    lines.push(
+      `SLA           ${sla.breached ? 'BREACHED' : sla.paused ? 'paused' : 'running'}; due ${sla.deadlineLocal ?? '(paused)'}; ${sla.leftHours} of ${sla.targetHours} business hours left`,
+    );
+  }
+  if (v.request.problems.length) {
+    lines.push('Problems');
+    for (const p of v.request.problems) lines.push(`  - ${p.field}: ${p.message}`);
+  }
+  const recent = v.events.slice(-5);
+  if (recent.length) {
+    lines.push(`Last events   (${v.events.length} in all)`);
+    for (const e of recent) {
+      lines.push(
+        `  ${e.at}  ${e.type}  by ${e.actor}  ${e.result}${e.result === 'applied' && e.from !== e.to ? `  ${e.from} -> ${e.to}` : ''}${e.reason ? `  (${e.reason})` : ''}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+/** `--reason "x" --endpoint-id vpce-1` after the event type: the event's payload. Values that look like JSON are parsed. */
+export function parseFieldArgs(args: readonly string[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const m = /^--([A-Za-z][\w-]*)(?:=(.*))?$/.exec(arg);
+    if (!m) throw new AppError('bad_request', `Expected --field value, got "${arg}".`);
+    const name = m[1]!.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    let value = m[2];
+    if (value === undefined) {
+      const next = args[i + 1];
+      if (next === undefined || /^--[A-Za-z]/.test(next)) throw new AppError('bad_request', `--${m[1]} needs a value.`);
+      value = next;
+      i++;
+    }
+    fields[name] = fieldValue(value);
+  }
+  return fields;
+}
+
+function fieldValue(value: string): unknown {
+  if (value.startsWith('@')) return readJsonFile(value.slice(1), 'the file');
+  if (/^[[{]/.test(value.trim())) {
+    try {
+      return JSON.parse(value);
+    } catch {
+      throw new AppError('bad_request', `Looks like JSON but does not parse: ${value}`);
+    }
+  }
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
+
+/** Adds the API commands to `plctl`. */
+export function addRequestCommands(program: Command): void {
+  const target = () => apiTargetFromEnv();
+
+  program
+    .command('start')
+    .description('Start a request from an intake JSON file (- for stdin)')
+    .argument('<intake.json>', 'intake data (SPEC.md "Intake data")')
+    .option('--json', 'print the state view as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      const view = await getJson<StateView>(target(), 'POST', '/api/requests', readJsonFile(file, 'the intake'));
+      if (opts.json) printJson(view);
+      else out(`Started.\n${formatView(view)}`);
+    });
+
+  program
+    .command('status')
+    .description("A request's state: status, whose move, allowed events, SLA")
+    .argument('<ticketId>')
+    .option('--json', 'print the state view as JSON')
+    .action(async (ticketId: string, opts: { json?: boolean }) => {
+      const view = await getJson<StateView>(target(), 'GET', `/api/requests/${encodeURIComponent(ticketId)}`);
+      if (opts.json) printJson(view);
+      else out(formatView(view));
+    });
+
+  program
+    .command('list')
+    .description('List requests (filters map to search attributes)')
+    .option('--status <status>', 'awaiting_information | in_progress | enabled | rejected | cancelled')
+    .option('--waiting-on <who>', 'vendor | customer | none')
+    .option('--cloud <cloud>', 'aws | azure')
+    .option('--connection-type <type>', 'unidirectional | bidirectional')
+    .option('--company <name>')
+    .option('--breached', 'only requests past their SLA deadline')
+    .option('--not-breached', 'only requests within their SLA')
+    .option('--page-size <n>', 'rows per page (1-200)', '50')
+    .option('--page-token <token>', 'nextPageToken of the previous page')
+    .option('--json', 'print the API answer as JSON')
+    .action(
+      async (opts: {
+        status?: string;
+        waitingOn?: string;
+        cloud?: string;
+        connectionType?: string;
+        company?: string;
+        breached?: boolean;
+        notBreached?: boolean;
+        pageSize: string;
+        pageToken?: string;
+        json?: boolean;
+      }) => {
+        const q = new URLSearchParams();
+        const set = (k: string, v: string | undefined) => v !== undefined && q.set(k, v);
+        set('status', opts.status);
+        set('waitingOn', opts.waitingOn);
+        set('cloud', opts.cloud);
+        set('connectionType', opts.connectionType);
+        set('company', opts.company);
+        if (opts.breached) q.set('breached', 'true');
+        if (opts.notBreached) q.set('breached', 'false');
+        set('pageSize', opts.pageSize);
+        set('pageToken', opts.pageToken);
+        const page = await getJson<{
+          requests: Record<string, unknown>[];
+          nextPageToken: string | null;
+        }>(target(), 'GET', `/api/requests?${q.toString()}`);
+        if (opts.json) {
+          printJson(page);
+          return;
+        }
+        if (!page.requests.length) {
+          out('No requests match.');
+          return;
+        }
+        out(
+          table(
+            ['TICKET', 'COMPANY', 'CLOUD', 'TYPE', 'STATUS', 'STATE', 'WAITING ON', 'SLA DUE', 'BREACHED'],
+            page.requests.map((r) => [
+              r.ticketId,
+              r.company,
+              r.cloud,
+              r.connectionType,
+              r.status,
+              r.state,
+              r.waitingOn,
+              r.slaDeadline,
+              r.slaBreached ? 'yes' : '',
+            ]),
+          ),
+        );
+        if (page.nextPageToken) out(`More: plctl list --page-token ${page.nextPageToken}`);
+      },
+    );
+
+  program
+    .command('event')
+    .description(`Record a step: plctl event T-1001 connection.rejected --reason "wrong account"`)
+    .argument('<ticketId>')
+    .argument('<type>', `one of ${eventTypes.join(', ')}`)
+    .argument('[fields...]', '--field value pairs: the payload (JSON values and @file accepted)')
+    .option('--json', 'print the new state view as JSON')
+    .allowUnknownOption()
+    .helpOption('-h, --help')
+    .action(async (ticketId: string, type: string, rest: string[], opts: { json?: boolean }) => {
+      if (!isEventType(type)) {
+        throw new AppError('invalid', `Unknown event type "${type}". Known types: ${eventTypes.join(', ')}.`);
+      }
+      const args = rest.filter((a) => a !== '--json');
+      const json = opts.json || rest.includes('--json');
+      const fields = parseFieldArgs(args);
+      const view = await getJson<StateView>(target(), 'POST', `/api/requests/${encodeURIComponent(ticketId)}/events`, {
+        type,
+        ...fields,
+      });
+      if (json) printJson(view);
+      else out(`${type} applied.\n${formatView(view)}`);
+    });
+
+  program
+    .command('history')
+    .description("A request's audit timeline; --verify checks a saved export's hash chain")
+    .argument('[ticketId]')
+    .option('--csv', 'CSV instead of a table')
+    .option('--json', 'the export as JSON (entries with their chained hashes)')
+    .option('-o, --output <file>', 'write the export to a file')
+    .option('--verify <file>', 'check a saved export (JSON or CSV): every hash and link')
+    .action(
+      async (
+        ticketId: string | undefined,
+        opts: { csv?: boolean; json?: boolean; output?: string; verify?: string },
+      ) => {
+        if (opts.verify) {
+          let text: string;
+          try {
+            text = readFileSync(opts.verify, 'utf8');
+          } catch (err) {
+            throw new AppError('bad_request', `Cannot read ${opts.verify}: ${(err as NodeJS.ErrnoException).code}`);
+          }
+          const result = verifyExport(text);
+          if (opts.json) printJson(result);
+          else if (result.ok) {
+            out(
+              `OK: ${result.entries} entries for ticket ${result.ticketId ?? '?'}, chain intact, head ${result.head}`,
+            );
+          }
+          if (!result.ok) {
+            if (!opts.json)
+              out(`FAILED: ${result.problems.length} problem(s)\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
+            process.exitCode = 3;
+          }
+          return;
+        }
+        if (!ticketId)
+          throw new AppError('bad_request', 'Name a ticket (plctl history T-1001) or use --verify <file>.');
+        const path = `/api/requests/${encodeURIComponent(ticketId)}/history`;
+        if (opts.csv) {
+          const { text } = await callApi(target(), 'GET', `${path}?format=csv`);
+          if (opts.output) writeFileSync(opts.output, text);
+          else process.stdout.write(text);
+          return;
+        }
+        const timeline = await getJson<TimelineExport>(target(), 'GET', path);
+        if (opts.output) writeFileSync(opts.output, `${JSON.stringify(timeline, null, 2)}\n`);
+        if (opts.json) {
+          if (!opts.output) printJson(timeline);
+          return;
+        }
+        if (opts.output) {
+          out(`Wrote ${timeline.entries.length} entries to ${opts.output} (head ${timeline.head}).`);
+          return;
+        }
+        out(
+          table(
+            ['#', 'AT', 'WHAT', 'ACTOR', 'TYPE', 'RESULT', 'STATE', 'DETAIL'],
+            timeline.entries.map((e) => [
+              e.seq,
+              e.at,
+              e.kind,
+              e.actor,
+              e.type,
+              e.result,
+              e.from !== e.to ? `${e.from} -> ${e.to}` : e.to,
+              e.detail,
+            ]),
+          ),
+        );
+        out(`head ${timeline.head}`);
+      },
+    );
+}
