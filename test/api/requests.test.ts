@@ -257,6 +257,23 @@ describe('audit history', () => {
       const tampered = csv.body.replace(creds.subjects.admin, 'mallory@vendor.example');
       expect(verifyExport(tampered)).toMatchObject({ ok: false });
     }));
+  it('shows the SLA breach, notification and ticket comment, for a ticket submitted long ago', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const submittedAt = new Date(Date.now() - 20 * 24 * 3_600_000).toISOString();
+      await start(ticketId, { ...validIntake('aws', 'unidirectional', ticketId), submittedAt });
+      let entries: { kind: string; type: string; result: string }[] = [];
+      for (let i = 0; i < 100; i++) {
+        const res = await api.inject({ method: 'GET', url: `/api/requests/${ticketId}/history`, headers: support });
+        entries = res.json<{ entries: typeof entries }>().entries;
+        if (entries.some((e) => e.kind === 'sla' && e.type === 'ticket comment: sla_breached')) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const sla = entries.filter((e) => e.kind === 'sla').map((e) => `${e.type} ${e.result}`);
+      expect(sla).toEqual(
+        expect.arrayContaining(['notification: sla_breached done', 'ticket comment: sla_breached done']),
+      );
+    }));
 });
 
 describe('listing', () => {

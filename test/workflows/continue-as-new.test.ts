@@ -1,3 +1,5 @@
+import { RequestsService } from '../../src/api/requests';
+import { verifyExport } from '../../src/audit/chain';
 import { applyEnablementEventUpdate, enablementEventSignal, type StateView } from '../../src/temporal/messages';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { enablementWorkflow } from '../../workflows';
@@ -47,6 +49,18 @@ describe('a long request', () => {
       // The ticket got each comment once across runs (idempotency keys continue their sequence).
       const keys = temporal.activities.tickets.comments(ticketId).map((c) => c.idempotencyKey);
       expect(new Set(keys).size).toBe(keys.length);
+
+      // The audit timeline reads every run's history: all 35 events, in order, one start and one end.
+      const timeline = await new RequestsService(temporal.client, temporal.taskQueue).history(ticketId);
+      const events = timeline.entries.filter((e) => e.kind === 'event');
+      expect(events.map((e) => e.type)).toEqual(
+        view.events.map((e) => e.type).concat(['connection.approved', 'connection.verified']),
+      );
+      expect(new Set(timeline.entries.map((e) => e.runId)).size).toBeGreaterThan(1);
+      expect(timeline.entries.filter((e) => e.kind === 'run.continued').length).toBeGreaterThan(0);
+      expect(timeline.entries.filter((e) => e.kind === 'request.started')).toHaveLength(1);
+      expect(timeline.entries.at(-1)).toMatchObject({ kind: 'request.ended', type: 'enabled', to: 'enabled' });
+      expect(verifyExport(JSON.stringify(timeline))).toMatchObject({ ok: true, entries: timeline.entries.length });
     });
   });
 });
