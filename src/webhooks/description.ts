@@ -1,0 +1,363 @@
+/**
+ * Intake data written the way people write tickets: `Key: value` lines in a ticket's description or comment. The
+ * same key table reads structured fields (Zendesk custom fields, Jira custom fields), so every ticket system accepts
+ * the same spellings, and the README lists them from {@link intakeKeys}.
+ *
+ * Nothing here judges the values: a port that is not a number or an unknown cloud is passed on as written, and intake
+ * validation names the problem on the ticket. Parsing never throws.
+ */
+import { type IntakeDraft, mergeIntake } from '../domain/intake';
+
+/** How a value is read: as text, yes/no, a comma-separated list, or services with ports (`mysql 3306, sftp 2222`). */
+export type IntakeKeyKind = 'text' | 'boolean' | 'list' | 'services';
+
+/** One accepted key: the intake field it fills and the spellings a ticket may use for it. */
+export interface IntakeKey {
+  /** Path in the intake data, e.g. `projectId` or `azure.clusterId`. */
+  field: string;
+  /** Accepted spellings, the first one documented; matched ignoring case, spaces, `-` and `_`. */
+  labels: readonly string[];
+  kind: IntakeKeyKind;
+  /** A line as a customer would write it. */
+  example: string;
+  /** Light clean-up of common ways of writing the value, e.g. `Pro Production` -> `production`. */
+  normalize?: (value: string) => string;
+}
+
+/** The accepted keys, one source of truth for parsing and for the docs. */
+export const intakeKeys: readonly IntakeKey[] = [
+  { field: 'company', labels: ['Company', 'Company name', 'Customer'], kind: 'text', example: 'Company: Acme' },
+  {
+    field: 'subject',
+    labels: ['Subject'],
+    kind: 'text',
+    example: 'Subject: PrivateLink support for Acme',
+  },
+  { field: 'projectId', labels: ['Project ID', 'Project'], kind: 'text', example: 'Project ID: abcdef123456' },
+  {
+    field: 'environment',
+    labels: ['Environment', 'Env'],
+    kind: 'text',
+    example: 'Environment: production',
+    normalize: (v) => v.replace(/^pro\s+(production|staging)$/i, '$1'),
+  },
+  {
+    field: 'cloud',
+    labels: ['Cloud', 'Cloud provider', 'Provider'],
+    kind: 'text',
+    example: 'Cloud: aws',
+    normalize: (v) =>
+      v.replace(/^(amazon web services|amazon|aws privatelink)$/i, 'aws').replace(/^microsoft azure$/i, 'azure'),
+  },
+  { field: 'region', labels: ['Region', 'Cloud region'], kind: 'text', example: 'Region: us-east-1' },
+  {
+    field: 'customerAccount',
+    labels: [
+      'Customer account',
+      'AWS account',
+      'AWS account ID',
+      'Azure subscription',
+      'Azure subscription ID',
+      'Account ID',
+    ],
+    kind: 'text',
+    example: 'AWS account: 123456789012',
+    normalize: (v) => (/^\d{4}-\d{4}-\d{4}$/.test(v) ? v.replace(/-/g, '') : v),
+  },
+  {
+    field: 'services',
+    labels: ['Services', 'Ports', 'Services and ports'],
+    kind: 'services',
+    example: 'Services: mysql 3306, sftp 2222',
+  },
+  {
+    field: 'connectionType',
+    labels: ['Connection type', 'Connection'],
+    kind: 'text',
+    example: 'Connection type: bidirectional',
+    normalize: (v) => v.replace(/^(uni|bi)[- ]directional$/i, (_, way: string) => `${way.toLowerCase()}directional`),
+  },
+  {
+    field: 'customerEndpointService',
+    labels: ['Customer endpoint service', 'Endpoint service', 'Customer service name', 'Private Link service'],
+    kind: 'text',
+    example: 'Customer endpoint service: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+  },
+  {
+    field: 'vendorPrincipalAccessGranted',
+    labels: ['Vendor principal access granted', 'Principal access granted', 'Principal granted'],
+    kind: 'boolean',
+    example: 'Vendor principal access granted: yes',
+  },
+  { field: 'privateDns', labels: ['Private DNS'], kind: 'boolean', example: 'Private DNS: no' },
+  {
+    field: 'azure.clusterId',
+    labels: ['Azure cluster ID', 'Cluster ID'],
+    kind: 'text',
+    example: 'Azure cluster ID: c1a2b3',
+  },
+  {
+    field: 'azure.subscriptionIds',
+    labels: ['Azure subscription IDs', 'Subscription IDs'],
+    kind: 'list',
+    example: 'Azure subscription IDs: 00000000-0000-0000-0000-000000000000, 11111111-1111-1111-1111-111111111111',
+  },
+  {
+    field: 'azure.targetResourceIds',
+    labels: ['Azure target resource IDs', 'Target resource IDs'],
+    kind: 'list',
+    example:
+      'Azure target resource IDs: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls',
+  },
+];
+
+/** What {@link parseDescription} found. */
+export interface ParsedIntake {
+  /** Only the fields found; `azure.*` keys fill a nested `azure` object. */
+  draft: IntakeDraft;
+  /** Keys that are not intake keys, as written (first spelling, each once). */
+  unknownKeys: string[];
+}
+
+const byNormalizedLabel = new Map<string, IntakeKey>(
+  intakeKeys.flatMap((key) => key.labels.map((label) => [normalizeKey(label), key] as const)),
+);
+// Structured fields may use the intake's own field names (`projectId`, `azure.clusterId`, `clusterId`).
+for (const key of intakeKeys) {
+  for (const name of [key.field, key.field.replace(/^azure\./, ''), key.field.replace(/\./g, ' ')]) {
+    if (!byNormalizedLabel.has(normalizeKey(name))) byNormalizedLabel.set(normalizeKey(name), key);
+  }
+}
+
+/** The key a label stands for (`Project-ID`, `project_id`, `projectId` all give `projectId`), if any. */
+export function findIntakeKey(label: string): IntakeKey | undefined {
+  return byNormalizedLabel.get(normalizeKey(label));
+}
+
+function normalizeKey(label: string): string {
+  return label.toLowerCase().replace(/[\s_.-]+/g, '');
+}
+
+// A key line: optional bullet (`-`, `*`, `•`, `1.`), optional emphasis around the key (`**Key:**`, `*Key*:`).
+const keyLinePattern =
+  /^\s*(?:[-*•+>#]\s+|\d{1,3}[.)]\s+)?(\*\*|__|\*|_)?([A-Za-z][A-Za-z0-9 _/()-]{0,59}?)\1?\s*:\s*(?:\*\*|__|\*|_)?(.*)$/;
+const maxLineLength = 4000;
+const bulletPattern = /^\s*(?:[-*•+>#]\s+|\d{1,3}[.)]\s+)/;
+
+interface KeyLine {
+  label: string;
+  value: string;
+}
+
+function keyLine(line: string): KeyLine | undefined {
+  const match = keyLinePattern.exec(line);
+  if (!match) return undefined;
+  const label = (match[2] ?? '').trim();
+  const value = match[3] ?? '';
+  // `https://…` and other URLs are not keys; neither are long sentences that happen to contain a colon.
+  if (value.startsWith('//') || label.split(/\s+/).length > 6) return undefined;
+  return { label, value };
+}
+
+/**
+ * Reads `Key: value` lines (keys case-insensitive, tolerant of spaces, `-`, `_`, a leading bullet and Markdown or
+ * Jira emphasis). A list key with nothing after the colon takes the lines below it, up to a blank line or the next
+ * intake key. Later lines win over earlier ones. Never throws.
+ */
+export function parseDescription(text: string): ParsedIntake {
+  const entries: [string, unknown][] = [];
+  const unknown: string[] = [];
+  // Lines longer than any intake line are prose or pasted logs; skipping them keeps parsing linear on any input.
+  const lines = (typeof text === 'string' ? text.split(/\r\n|\r|\n/) : []).map((line) =>
+    line.length > maxLineLength ? '' : line,
+  );
+  for (let i = 0; i < lines.length; i++) {
+    const found = keyLine(lines[i] ?? '');
+    if (!found) continue;
+    const key = findIntakeKey(found.label);
+    if (!key) {
+      unknown.push(found.label);
+      continue;
+    }
+    let value = cleanValue(found.value);
+    if (value === '' && (key.kind === 'list' || key.kind === 'services')) {
+      const items: string[] = [];
+      let bulleted = false;
+      // Blank lines before the first item, or before another bullet, do not end the list (ADF and loose Markdown).
+      for (let j = i + 1; j < lines.length; j++) {
+        const next = lines[j] ?? '';
+        if (next.trim() === '') continue;
+        const nextKey = keyLine(next);
+        if (nextKey && findIntakeKey(nextKey.label)) break;
+        const bullet = bulletPattern.test(next);
+        const blankBefore = j > i + 1 && (lines[j - 1] ?? '').trim() === '';
+        // After a bulleted item, only bullets continue the list; after a plain one, only lines without a gap.
+        if (items.length && (bulleted ? !bullet : blankBefore)) break;
+        if (!items.length) bulleted = bullet;
+        items.push(cleanValue(next.replace(bulletPattern, '')));
+        i = j;
+      }
+      value = items.filter(Boolean).join(', ');
+    }
+    entries.push([found.label, value]);
+  }
+  const parsed = intakeFromFields(entries);
+  return { draft: parsed.draft, unknownKeys: dedupe([...unknown, ...parsed.unknownKeys]) };
+}
+
+/**
+ * Reads structured fields (label -> value), e.g. a webhook's `intake` object or ticket custom fields, with the same
+ * keys and value rules as {@link parseDescription}. Strings are read like description values; booleans, numbers,
+ * arrays and `{ name, port }` services pass through. Blank values and unrendered `{{placeholders}}` count as absent.
+ */
+export function intakeFromFields(fields: Iterable<readonly [string, unknown]>): ParsedIntake {
+  let draft: IntakeDraft = {};
+  const unknownKeys: string[] = [];
+  for (const [label, raw] of fields) {
+    if (label.toLowerCase() === 'azure' && isRecord(raw)) {
+      const nested = intakeFromFields(Object.entries(raw).map(([k, v]) => [`azure ${k}`, v] as const));
+      draft = mergeIntake(draft, nested.draft);
+      unknownKeys.push(...nested.unknownKeys);
+      continue;
+    }
+    const key = findIntakeKey(label);
+    if (!key) {
+      if (!isAbsent(raw)) unknownKeys.push(label);
+      continue;
+    }
+    const value = isAbsent(raw) ? undefined : readValue(key, raw);
+    if (value === undefined) continue;
+    draft = mergeIntake(
+      draft,
+      key.field.startsWith('azure.') ? { azure: { [key.field.slice(6)]: value } } : { [key.field]: value },
+    );
+  }
+  return { draft, unknownKeys: dedupe(unknownKeys) };
+}
+
+/** Layers drafts, later ones winning field by field (`azure` merged per field). */
+export function layerDrafts(...drafts: IntakeDraft[]): IntakeDraft {
+  return drafts.reduce<IntakeDraft>((merged, draft) => mergeIntake(merged, draft), {});
+}
+
+/** `Acme` from the documented subject `PrivateLink support for Acme`, so a ticket need not repeat its company. */
+export function companyFromSubject(subject: unknown): string | undefined {
+  if (typeof subject !== 'string' || subject.length > 1000) return undefined;
+  return /^privatelink\s+support\s+for\s+(\S.*)$/i.exec(subject.trim())?.[1];
+}
+
+function readValue(key: IntakeKey, raw: unknown): unknown {
+  if (typeof raw === 'number' && key.kind === 'text') return String(raw);
+  if (typeof raw !== 'string') {
+    const items: unknown[] | undefined = Array.isArray(raw) ? raw : undefined;
+    if (items && key.kind === 'services') return items.map((s) => (typeof s === 'string' ? service(s) : s));
+    if (items && key.kind === 'list') return items.map((s) => (typeof s === 'string' ? s.trim() : s));
+    return raw;
+  }
+  const value = cleanValue(raw);
+  if (value === '') return undefined;
+  switch (key.kind) {
+    case 'text':
+      return key.normalize ? key.normalize(value) : value;
+    case 'boolean':
+      if (/^(yes|true)\b/i.test(value)) return true;
+      if (/^(no|false)\b/i.test(value)) return false;
+      return value;
+    case 'list':
+      return value.split(/[\s,;]+/).filter(Boolean);
+    case 'services':
+      return serviceItems(value).map(service);
+  }
+}
+
+/** `mysql 3306, sftp 2222; http 80 and https 443` -> one string per service (linear: no regex backtracking). */
+function serviceItems(value: string): string[] {
+  const items: string[] = [];
+  for (const piece of value.split(/[,;\n]/)) {
+    let words: string[] = [];
+    for (const word of piece.split(/\s+/)) {
+      if (word.toLowerCase() === 'and' && words.length) {
+        items.push(words.join(' '));
+        words = [];
+      } else if (word) words.push(word);
+    }
+    if (words.length) items.push(words.join(' '));
+  }
+  return items;
+}
+
+/** `mysql 3306`, `mysql:3306`, `mysql (3306/tcp)`, `mysql port 3306`, `3306 mysql` -> `{ name, port }`. */
+function service(item: string): { name: string; port?: number | string } {
+  // No real service is written in more than a few words; longer text is passed on for validation to report.
+  if (item.length > 200) return { name: item.trim() };
+  const text = item
+    .trim()
+    .replace(/\s*[/(]?\s*\b(tcp|udp)\)?$/i, '')
+    .trim();
+  const match = /^(.*?)[\s:=/]+\(?([^\s()]+?)\)?$/.exec(text);
+  let name = match ? (match[1] ?? '') : text;
+  let port: string | undefined = match ? match[2] : undefined;
+  if (!match && /^\d+$/.test(text)) [name, port] = ['', text];
+  if (port !== undefined && /^\d+$/.test(name.trim()) && !/^\d+$/.test(port)) [name, port] = [port, name];
+  name = name.replace(/\s+port$/i, '').trim();
+  if (port === undefined) return { name };
+  return { name, port: /^\d{1,9}$/.test(port) ? Number(port) : port };
+}
+
+/** Trims, and drops quotes, backticks, Jira `{{monospace}}` and trailing emphasis around a value. */
+function cleanValue(value: string): string {
+  let v = value
+    .trim()
+    .replace(/(\*\*|__)$/, '')
+    .trim();
+  for (const [open, close] of [
+    ['{{', '}}'],
+    ['`', '`'],
+    ['"', '"'],
+    ["'", "'"],
+  ] as const) {
+    if (v.length >= open.length + close.length && v.startsWith(open) && v.endsWith(close)) {
+      v = v.slice(open.length, v.length - close.length).trim();
+    }
+  }
+  return v;
+}
+
+function isAbsent(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value !== 'string') return false;
+  const v = value.trim();
+  // Zendesk renders an unknown placeholder as itself or as nothing; neither is an answer.
+  return v === '' || /^\{\{[^{}]*\}\}$/.test(v);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function dedupe(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((v) => {
+    const k = normalizeKey(v);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/**
+ * The line our ticket adapters end every comment with. It lets an adapter find a comment it already posted (Zendesk
+ * and Jira have no idempotency keys) and lets the webhook parsers skip comments we wrote ourselves.
+ */
+export function commentFooter(idempotencyKey: string): string {
+  return `[ref: ${idempotencyKey}]`;
+}
+
+/** True when the text has a {@link commentFooter} line: for this key when one is given, for any key otherwise. */
+export function hasCommentFooter(text: string, idempotencyKey?: string): boolean {
+  if (typeof text !== 'string') return false;
+  const footer = idempotencyKey === undefined ? undefined : commentFooter(idempotencyKey);
+  return text
+    .split(/\r\n|\r|\n/)
+    .some((line) => (footer ? line.trim() === footer : /^\[ref: [^\s\]]+\]$/.test(line.trim())));
+}

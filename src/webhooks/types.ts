@@ -1,0 +1,70 @@
+/**
+ * What every ticket-system webhook is turned into before it reaches Temporal: one shape for the generic tickets
+ * webhook, Zendesk and Jira, so the routes that start and signal workflows never look at a ticket system's payload.
+ * Also the small rules every ticket system's parser shares (dates, what counts as a PrivateLink ticket).
+ */
+import type { IntakeDraft } from '../domain/intake';
+
+/** A ticket was created or updated: the intake data it carries, as far as the ticket says it. */
+export interface TicketWebhookEvent {
+  /** Which webhook it came from. */
+  source: 'zendesk' | 'jira' | 'tickets';
+  /** `created` starts a request (`ticket.submitted`); `updated` answers "awaiting information" (`ticket.updated`). */
+  kind: 'created' | 'updated';
+  /** Our ticket id (matches `^[A-Za-z0-9._-]{1,64}$`): `ZD-<number>` for Zendesk, the issue key for Jira. */
+  ticketId: string;
+  /**
+   * The intake fields the ticket gives, possibly wrong (validation reports them); `intake.ticketId` equals
+   * `ticketId`, and `intake.submittedAt`, when the ticket gives its creation time, is ISO 8601 in UTC with seconds.
+   */
+  intake: IntakeDraft;
+  /** The ticket system's id of this delivery (the same on its retries), when it sends one: a dedupe key. */
+  deliveryId?: string;
+  /** `Key: value` lines or structured fields that are not intake fields, as written, for the operator's logs. */
+  unknownKeys?: string[];
+}
+
+/**
+ * The verdict on a webhook body: an event to apply, a well-formed delivery that is deliberately not used (answer
+ * 202 and drop it), or a body that is not what the webhook is configured to send (answer 4xx with the problems).
+ */
+export type TicketWebhookParse =
+  | { ok: true; value: TicketWebhookEvent; ignored?: undefined }
+  | { ok: true; value?: undefined; ignored: string }
+  | { ok: false; problems: string[]; value?: undefined; ignored?: undefined };
+
+/** The verdict on a webhook's signature. `reason` says what to check, and never contains a secret. */
+export type SignatureVerdict = { ok: true } | { ok: false; reason: string };
+
+/**
+ * A ticket system's date-time as our intake wants it: ISO 8601 in UTC with seconds (`2026-11-02T15:00:00Z`).
+ * Accepts Zendesk's minute-precision `2013-12-12T05:35Z` and Jira's `2026-11-02T10:00:00.000-0500`; `undefined` when
+ * the text is not such a date-time.
+ */
+export function isoSeconds(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.length > 64) return undefined;
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)$/i.exec(
+    value.trim(),
+  );
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, zone] = m;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return undefined;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
+  let offsetMin = 0;
+  if (zone && zone.toUpperCase() !== 'Z') {
+    const digits = zone.slice(1).replace(':', '');
+    offsetMin = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * (zone.startsWith('-') ? -1 : 1);
+  }
+  const date = new Date(local - offsetMin * 60_000);
+  // Reject 2026-02-31 and friends rather than let Date roll them over.
+  if (Number.isNaN(date.getTime()) || new Date(local).getUTCDate() !== Number(d)) return undefined;
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * True when a ticket's subject is about PrivateLink (`PrivateLink support for Acme`, `Private Link for Acme`). Tickets
+ * that are not are ignored, so a trigger or webhook with too wide a filter never comments on unrelated tickets.
+ */
+export function mentionsPrivateLink(subject: unknown): boolean {
+  return typeof subject === 'string' && /private[\s-]?link/i.test(subject);
+}
