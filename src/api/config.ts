@@ -1,5 +1,6 @@
 /** The API's security settings from the environment: who may call it, and the webhook secrets. */
 import { AppError } from '../errors';
+import { findIntakeKey } from '../webhooks/description';
 import { Authenticator, TokenStore } from './auth';
 import { OidcVerifier, oidcConfigFromEnv } from './oidc';
 import { splitSecrets, type WebhookSecrets } from './routes/webhooks';
@@ -39,6 +40,19 @@ export function apiSecurityFromEnv(env: NodeJS.ProcessEnv): ApiSecurity {
     zendesk: splitSecrets(env.ZENDESK_WEBHOOK_SECRET),
     jira: splitSecrets(env.JIRA_WEBHOOK_SECRET),
   };
+  if (env.JIRA_INTAKE_FIELDS) {
+    webhooks.jiraFields = {};
+    for (const pair of env.JIRA_INTAKE_FIELDS.split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const m = /^(customfield_\d+|[a-z][A-Za-z]*)\s*=\s*(.+)$/.exec(pair);
+      if (!m || !findIntakeKey(m[2]!)) {
+        problems.push(
+          `JIRA_INTAKE_FIELDS: "${pair}" must be <field id>=<intake key>, e.g. customfield_10050=Project ID (keys as in the README's description table)`,
+        );
+      } else webhooks.jiraFields[m[1]!] = m[2]!.trim();
+    }
+  }
   const bad = webhooks.tickets!.filter((s) => !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(s));
   if (bad.length)
     problems.push('TICKET_WEBHOOK_SECRET: each secret must be whsec_ followed by base64 (Standard Webhooks)');

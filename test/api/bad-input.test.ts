@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { eventSchemas, eventTypes } from '../../src/domain/events';
@@ -11,10 +12,15 @@ import { useTemporal } from '../helpers/temporal';
 const temporal = useTemporal('dev-server');
 const creds = testCredentials();
 const secret = newWebhookSecret();
+const ZENDESK_SECRET = 'fuzz-zendesk-secret';
+const JIRA_SECRET = 'fuzz-jira-secret';
 let api: FastifyInstance;
 
 beforeAll(() => {
-  api = buildTestApi(temporal, { store: creds.store, webhooks: { tickets: [secret] } });
+  api = buildTestApi(temporal, {
+    store: creds.store,
+    webhooks: { tickets: [secret], zendesk: [ZENDESK_SECRET], jira: [JIRA_SECRET] },
+  });
 });
 afterAll(() => api.close());
 
@@ -72,7 +78,7 @@ let seen: Record<number, number> = {};
 beforeEach(() => {
   seen = {};
 });
-/** The runs must also reach Temporal (a 2xx or a refusal by the workflow), or the property proves little. */
+/** The runs must also get past validation to Temporal (an answer from it or a workflow), or the property proves little. */
 function expectSomeReachedTheWorkflow(statuses: number[]) {
   expect(statuses.reduce((n, s) => n + (seen[s] ?? 0), 0)).toBeGreaterThan(10);
 }
@@ -126,7 +132,7 @@ describe('bad input never yields a 5xx', () => {
         ),
         { numRuns: 150 },
       );
-      expectSomeReachedTheWorkflow([200, 409]);
+      expectSomeReachedTheWorkflow([200, 404, 409]);
     }));
 
   it('POST /webhooks/tickets (signed, so the body is what gets tested)', () =>
@@ -153,5 +159,102 @@ describe('bad input never yields a 5xx', () => {
           { numRuns: 150 },
         )
         .then(() => expectSomeReachedTheWorkflow([202, 404])),
+    ));
+
+  const description = fc
+    .array(
+      fc.oneof(fc.constantFrom('Company: Acme', 'Cloud: aws', 'Services: mysql 3306', 'AWS account: 1'), fc.string()),
+    )
+    .map((lines) => lines.join('\n'));
+
+  it('POST /webhooks/zendesk (signed)', () =>
+    temporal.withWorker(() =>
+      fc
+        .assert(
+          fc.asyncProperty(
+            bodies(
+              fc.record({
+                event: fc.constantFrom('created', 'updated', 'x'),
+                ticket: fc.record(
+                  {
+                    id: mostly(fc.integer({ min: 1, max: 1e9 }).map(String)),
+                    title: mostly(fc.constantFrom('PrivateLink support for Acme', 'hello')),
+                    description: mostly(description),
+                    latest_public_comment: mostly(description),
+                    created_at: mostly(fc.constantFrom('2026-11-02T15:00:00Z', 'yesterday')),
+                  },
+                  { requiredKeys: [] },
+                ),
+                intake: fc.oneof(nearIntake, fc.jsonValue()),
+              }),
+            ),
+            async ({ payload, type }) => {
+              const timestamp = new Date().toISOString();
+              const res = await api.inject({
+                method: 'POST',
+                url: '/webhooks/zendesk',
+                headers: {
+                  'content-type': type,
+                  'x-zendesk-webhook-signature': createHmac('sha256', ZENDESK_SECRET)
+                    .update(timestamp + payload)
+                    .digest('base64'),
+                  'x-zendesk-webhook-signature-timestamp': timestamp,
+                },
+                payload,
+              });
+              expectNo5xx(res);
+            },
+          ),
+          { numRuns: 150 },
+        )
+        .then(() => expectSomeReachedTheWorkflow([202])),
+    ));
+
+  it('POST /webhooks/jira (signed)', () =>
+    temporal.withWorker(() =>
+      fc
+        .assert(
+          fc.asyncProperty(
+            bodies(
+              fc.record({
+                webhookEvent: mostly(fc.constantFrom('jira:issue_created', 'jira:issue_updated', 'comment_created')),
+                issue: mostly(
+                  fc.record(
+                    {
+                      key: mostly(fc.integer({ min: 1, max: 99999 }).map((n) => `FZ-${n}`)),
+                      fields: mostly(
+                        fc.record(
+                          {
+                            summary: mostly(fc.constantFrom('PrivateLink support for Acme', 'other')),
+                            description: mostly(description),
+                            created: mostly(fc.constantFrom('2026-11-02T10:00:00.000-0500', 'x')),
+                          },
+                          { requiredKeys: [] },
+                        ),
+                      ),
+                    },
+                    { requiredKeys: [] },
+                  ),
+                ),
+                comment: fc.jsonValue(),
+                changelog: fc.jsonValue(),
+              }),
+            ),
+            async ({ payload, type }) => {
+              const res = await api.inject({
+                method: 'POST',
+                url: '/webhooks/jira',
+                headers: {
+                  'content-type': type,
+                  'x-hub-signature': `sha256=${createHmac('sha256', JIRA_SECRET).update(payload).digest('hex')}`,
+                },
+                payload,
+              });
+              expectNo5xx(res);
+            },
+          ),
+          { numRuns: 150 },
+        )
+        .then(() => expectSomeReachedTheWorkflow([202])),
     ));
 });

@@ -326,6 +326,8 @@ describe('openapi', () => {
         '/api/requests/{ticketId}/events',
         '/api/requests/{ticketId}/history',
         '/webhooks/tickets',
+        '/webhooks/zendesk',
+        '/webhooks/jira',
       ].sort(),
     );
     expect(JSON.stringify(doc.paths['/api/requests/{ticketId}/events'])).toContain('connection.approved');

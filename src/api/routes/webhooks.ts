@@ -9,6 +9,20 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import { AppError } from '../../errors';
 import type { EnablementEventInput } from '../../temporal/messages';
+import {
+  JIRA_DELIVERY_HEADER,
+  JIRA_SIGNATURE_HEADER,
+  parseJiraWebhook,
+  verifyJiraSignature,
+} from '../../webhooks/jira';
+import type { SignatureVerdict, TicketWebhookEvent, TicketWebhookParse } from '../../webhooks/types';
+import {
+  parseZendeskWebhook,
+  verifyZendeskSignature,
+  ZENDESK_INVOCATION_HEADER,
+  ZENDESK_SIGNATURE_HEADER,
+  ZENDESK_TIMESTAMP_HEADER,
+} from '../../webhooks/zendesk';
 import type { RequestsService } from '../requests';
 import { intakeBodySchema, problemSchema } from '../schemas';
 
@@ -18,6 +32,8 @@ export interface WebhookSecrets {
   tickets?: string[];
   zendesk?: string[];
   jira?: string[];
+  /** Jira issue fields holding intake data, by field id (`customfield_10050` → `Project ID`); JIRA_INTAKE_FIELDS. */
+  jiraFields?: Record<string, string>;
 }
 
 /** Splits a secrets variable: several secrets separated by spaces or commas (rotation). */
@@ -28,38 +44,28 @@ export function splitSecrets(value: string | undefined): string[] {
 /** The actor recorded for events a ticket system sends: the sender its signature authenticated. */
 export const webhookActor = (source: string) => `ticket-system:${source}`;
 
-/** A ticket-system event, in the shape the webhooks share. */
-export interface TicketDelivery {
-  source: 'tickets' | 'zendesk' | 'jira';
-  kind: 'created' | 'updated';
-  ticketId: string;
-  intake: Record<string, unknown>;
-  /** The sender's delivery id, stable across redeliveries. */
-  deliveryId: string;
-}
-
 /**
- * Hands a delivery to the workflow. A created ticket becomes `ticket.submitted` with one eventId per ticket, so
- * however many times (and however concurrently) it is delivered it applies once; an update becomes `ticket.updated`
- * deduped on the delivery id.
+ * Hands a ticket-system event to the workflow. A created ticket becomes `ticket.submitted` with one eventId per
+ * ticket, so however many times (and however concurrently) it is delivered it applies once; an update becomes
+ * `ticket.updated` deduped on the sender's delivery id (or, without one, the body's hash: a redelivery repeats it).
  */
-export async function deliver(requests: RequestsService, d: TicketDelivery) {
-  const created = d.kind === 'created';
+export async function deliver(requests: RequestsService, e: TicketWebhookEvent, raw: Buffer) {
+  const created = e.kind === 'created';
   const event: EnablementEventInput = created
     ? {
         type: 'ticket.submitted',
-        actor: webhookActor(d.source),
-        eventId: `ticket.submitted:${d.ticketId}`,
-        intake: { ...d.intake, ticketId: d.ticketId },
+        actor: webhookActor(e.source),
+        eventId: `ticket.submitted:${e.ticketId}`,
+        intake: { ...e.intake, ticketId: e.ticketId },
       }
     : {
         type: 'ticket.updated',
-        actor: webhookActor(d.source),
-        eventId: `${d.source}:${d.deliveryId}`,
-        intake: d.intake,
+        actor: webhookActor(e.source),
+        eventId: `${e.source}:${e.deliveryId ?? bodyId(raw)}`,
+        intake: e.intake,
       };
-  await requests.deliver(d.ticketId, event, created);
-  return { accepted: true, ticketId: d.ticketId, event: event.type, eventId: event.eventId };
+  await requests.deliver(e.ticketId, event, created);
+  return { accepted: true, ticketId: e.ticketId, event: event.type, eventId: event.eventId };
 }
 
 /** The raw body, kept as bytes: signatures are over exactly what was sent. */
@@ -97,6 +103,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: RequestsService,
     done(null, body);
   });
 
+  const problems = Object.fromEntries([400, 401, 404, 413, 422, 503].map((status) => [status, problemSchema]));
   const verifiers = (secrets.tickets ?? []).map((s) => {
     try {
       return new Webhook(s);
@@ -157,15 +164,80 @@ export function webhookRoutes(scope: FastifyInstance, requests: RequestsService,
         );
       }
       const { type, data } = parsed.data;
-      const result = await deliver(requests, {
-        source: 'tickets',
-        kind: type === 'ticket.created' ? 'created' : 'updated',
-        ticketId: data.ticketId,
-        intake: data,
-        deliveryId: headers['webhook-id']!,
-      });
+      const result = await deliver(
+        requests,
+        {
+          source: 'tickets',
+          kind: type === 'ticket.created' ? 'created' : 'updated',
+          ticketId: data.ticketId,
+          intake: data,
+          deliveryId: headers['webhook-id']!,
+        },
+        raw,
+      );
       return reply.code(202).send(result);
     },
+  );
+
+  /** Zendesk and Jira: verify with the system's own scheme, parse its payload, then deliver like any ticket event. */
+  const ticketSystemRoute = (
+    source: 'zendesk' | 'jira',
+    doc: { summary: string; description: string },
+    variable: string,
+    verify: (request: FastifyRequest, raw: Buffer) => SignatureVerdict,
+    parse: (body: unknown, request: FastifyRequest) => TicketWebhookParse,
+  ) =>
+    scope.post(
+      `/webhooks/${source}`,
+      { schema: { ...doc, response: { 202: z.unknown(), ...problems } } },
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!secrets[source]?.length) throw notConfigured(variable);
+        const raw = request.rawBody ?? Buffer.alloc(0);
+        const verdict = verify(request, raw);
+        if (!verdict.ok)
+          throw new AppError('unauthenticated', `The ${source} webhook signature is not valid: ${verdict.reason}.`);
+        const parsed = parse(parseJson(raw), request);
+        if (!parsed.ok) throw new AppError('invalid', `The ${source} webhook body is not usable:`, parsed.problems);
+        if (parsed.ignored !== undefined) return reply.code(202).send({ accepted: false, ignored: parsed.ignored });
+        return reply.code(202).send(await deliver(requests, parsed.value, raw));
+      },
+    );
+
+  ticketSystemRoute(
+    'zendesk',
+    {
+      summary: 'Zendesk trigger webhook',
+      description:
+        'Signed by Zendesk (X-Zendesk-Webhook-Signature: base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + body; ±5 min). Body from the trigger template in the README.',
+    },
+    'ZENDESK_WEBHOOK_SECRET',
+    (request, raw) =>
+      verifyZendeskSignature({
+        rawBody: raw,
+        signature: header(request, ZENDESK_SIGNATURE_HEADER),
+        timestamp: header(request, ZENDESK_TIMESTAMP_HEADER),
+        secrets: secrets.zendesk ?? [],
+        nowMs: Date.now(),
+      }),
+    (body, request) => parseZendeskWebhook(body, { deliveryId: header(request, ZENDESK_INVOCATION_HEADER) }),
+  );
+
+  ticketSystemRoute(
+    'jira',
+    {
+      summary: 'Jira Cloud webhook',
+      description:
+        'Signed by Jira (X-Hub-Signature: sha256=<hex HMAC of the body>); jira:issue_created starts a request, jira:issue_updated forwards ticket.updated; other events are acknowledged and ignored.',
+    },
+    'JIRA_WEBHOOK_SECRET',
+    (request, raw) =>
+      verifyJiraSignature({
+        rawBody: raw,
+        signature: header(request, JIRA_SIGNATURE_HEADER),
+        secrets: secrets.jira ?? [],
+      }),
+    (body, request) =>
+      parseJiraWebhook(body, { deliveryId: header(request, JIRA_DELIVERY_HEADER), customFields: secrets.jiraFields }),
   );
 }
 

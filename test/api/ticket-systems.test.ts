@@ -1,0 +1,253 @@
+import { createHmac } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { createActivities } from '../../activities';
+import { JiraTicketSystem } from '../../activities/jira';
+import { ZendeskTicketSystem } from '../../activities/zendesk';
+import type { StateView } from '../../src/temporal/messages';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { zendeskTriggerBody } from '../../src/webhooks/zendesk';
+import { buildTestApi } from '../helpers/api';
+import { FakeJira } from '../helpers/fake-jira';
+import { FakeZendesk } from '../helpers/fake-zendesk';
+import { useTemporal } from '../helpers/temporal';
+
+/**
+ * The whole loop for each ticket system: its signed webhook starts the request, the request waits for the missing
+ * information, and the ticket is told exactly what is missing through the system's own REST API (local fakes that
+ * speak its wire format); the customer's answer, by update webhook, completes the intake.
+ */
+const temporal = useTemporal('dev-server');
+const ZENDESK_SECRET = 'emVuZGVzayBzaWduaW5nIHNlY3JldCBmb3IgdGVzdHM';
+const JIRA_SECRET = 'jira-webhook-secret-for-tests';
+let api: FastifyInstance;
+let zendesk: FakeZendesk;
+let jira: FakeJira;
+
+beforeAll(async () => {
+  api = buildTestApi(temporal, { webhooks: { zendesk: [ZENDESK_SECRET], jira: [JIRA_SECRET] } });
+  zendesk = await new FakeZendesk().start();
+  jira = await new FakeJira().start();
+});
+afterAll(async () => {
+  await api.close();
+  await zendesk.stop();
+  await jira.stop();
+});
+
+const incompleteDescription = [
+  'Hello, please enable PrivateLink.',
+  'Company: Acme',
+  'Project ID: abcdef123456',
+  'Environment: Pro Production',
+  'Cloud: AWS',
+  'Region: us-east-1',
+  'Services: mysql 3306',
+  'Connection type: unidirectional',
+].join('\n');
+
+async function eventually(ticketId: string, done: (v: StateView) => boolean): Promise<StateView> {
+  const read = () => readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)));
+  let view = await read();
+  for (let i = 0; i < 100 && !done(view); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    view = await read();
+  }
+  return view;
+}
+
+async function waitFor(check: () => boolean) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+}
+
+describe('Zendesk', () => {
+  const number = 700000 + Math.floor(Math.random() * 99999);
+  const ticketId = `ZD-${number}`;
+
+  function signed(body: object, opts: { secret?: string; at?: Date } = {}) {
+    const raw = JSON.stringify(body);
+    const timestamp = (opts.at ?? new Date()).toISOString();
+    return {
+      payload: raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-zendesk-webhook-signature': createHmac('sha256', opts.secret ?? ZENDESK_SECRET)
+          .update(timestamp + raw)
+          .digest('base64'),
+        'x-zendesk-webhook-signature-timestamp': timestamp,
+        'x-zendesk-webhook-invocation-id': `inv-${Math.random()}`,
+      },
+    };
+  }
+
+  /** A body as the README's trigger template renders it (placeholders filled in by Zendesk). */
+  function rendered(event: 'created' | 'updated', fields: Record<string, string>) {
+    let text = zendeskTriggerBody({ event });
+    for (const [placeholder, value] of Object.entries(fields)) {
+      text = text.replace(`{{${placeholder}}}`, JSON.stringify(value).slice(1, -1));
+    }
+    return JSON.parse(text) as object;
+  }
+
+  it('a created ticket with missing data waits for information, and the ticket is told what is missing', () =>
+    temporal.withWorker(
+      async () => {
+        zendesk.addTicket(number);
+        const created = rendered('created', {
+          'ticket.id': String(number),
+          'ticket.title': 'PrivateLink support for Acme',
+          'ticket.description': incompleteDescription,
+          'ticket.latest_public_comment': '',
+          'ticket.created_at_with_timestamp': '2026-11-02T15:00:00Z',
+          'ticket.updated_at_with_timestamp': '2026-11-02T15:00:00Z',
+        });
+        const res = await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(created) });
+        expect(res.statusCode).toBe(202);
+        expect(res.json()).toMatchObject({ ticketId, event: 'ticket.submitted' });
+
+        const waiting = await eventually(ticketId, (v) => v.status === 'awaiting_information');
+        expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
+        await waitFor(() => zendesk.comments(number).length > 0);
+        const [comment] = zendesk.comments(number);
+        expect(comment!.public).toBe(true);
+        expect(comment!.body).toContain('customerAccount');
+        expect(zendesk.violations).toEqual([]);
+
+        // The customer answers in a public comment; the update trigger forwards it.
+        const updated = rendered('updated', {
+          'ticket.id': String(number),
+          'ticket.title': 'PrivateLink support for Acme',
+          'ticket.description': incompleteDescription,
+          'ticket.latest_public_comment': 'AWS account: 123456789012',
+          'ticket.created_at_with_timestamp': '2026-11-02T15:00:00Z',
+          'ticket.updated_at_with_timestamp': '2026-11-02T16:00:00Z',
+        });
+        expect((await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(updated) })).statusCode).toBe(
+          202,
+        );
+        const accepted = await eventually(ticketId, (v) => v.status === 'in_progress');
+        expect(accepted.state).toBe('allowlisting');
+        expect(accepted.events.map((e) => `${e.type} ${e.actor} ${e.result}`)).toEqual([
+          'ticket.submitted ticket-system:zendesk applied',
+          'ticket.updated ticket-system:zendesk applied',
+        ]);
+      },
+      {
+        activities: createActivities({
+          ...temporal.activities.deps,
+          tickets: new ZendeskTicketSystem({ baseUrl: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken }),
+        }),
+      },
+    ));
+
+  it('refuses a bad signature (tampered, stale, wrong secret) with 401', async () => {
+    const body = rendered('created', { 'ticket.id': '1', 'ticket.title': 'PrivateLink support for X' });
+    const good = signed(body);
+    const cases = [
+      { ...good, payload: good.payload.replace('support', 'supp0rt') },
+      signed(body, { at: new Date(Date.now() - 10 * 60_000) }),
+      signed(body, { secret: 'c29tZSBvdGhlciBzZWNyZXQ' }),
+    ];
+    for (const c of cases) {
+      const res = await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...c });
+      expect(res.statusCode).toBe(401);
+    }
+  });
+
+  it('acknowledges and ignores a ticket that is not about PrivateLink', async () => {
+    const body = rendered('created', {
+      'ticket.id': '2',
+      'ticket.title': 'Password reset',
+      'ticket.description': 'help',
+    });
+    const res = await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(body) });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: false });
+  });
+});
+
+describe('Jira', () => {
+  const key = `PL${Math.floor(Math.random() * 1000)}-${Math.floor(Math.random() * 100000) + 1}`;
+
+  function signed(body: object, secret = JIRA_SECRET) {
+    const raw = JSON.stringify(body);
+    return {
+      payload: raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`,
+        'x-atlassian-webhook-identifier': `${Math.floor(Math.random() * 1e9)}`,
+      },
+    };
+  }
+
+  const issue = (webhookEvent: string, description: string, extra: object = {}) => ({
+    timestamp: Date.now(),
+    webhookEvent,
+    issue_event_type_name: webhookEvent === 'jira:issue_created' ? 'issue_created' : 'issue_generic',
+    user: { accountId: '557058:customer', displayName: 'Jane' },
+    issue: {
+      id: '10042',
+      key,
+      fields: {
+        summary: 'PrivateLink support for Acme',
+        description,
+        created: '2026-11-02T10:00:00.000-0500',
+        updated: '2026-11-02T10:00:00.000-0500',
+      },
+    },
+    ...extra,
+  });
+
+  it('issue_created with missing data waits for information and comments on the issue; issue_updated completes it', () =>
+    temporal.withWorker(
+      async () => {
+        jira.addIssue(key);
+        const res = await api.inject({
+          method: 'POST',
+          url: '/webhooks/jira',
+          ...signed(issue('jira:issue_created', incompleteDescription)),
+        });
+        expect(res.statusCode).toBe(202);
+        const waiting = await eventually(key, (v) => v.status === 'awaiting_information');
+        expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
+        await waitFor(() => jira.commentTexts(key).length > 0);
+        expect(jira.commentTexts(key)[0]).toContain('customerAccount');
+        expect(jira.violations).toEqual([]);
+
+        const comment = {
+          comment: {
+            id: '10100',
+            author: { accountId: '557058:customer' },
+            body: 'AWS account: 123456789012',
+          },
+        };
+        const update = await api.inject({
+          method: 'POST',
+          url: '/webhooks/jira',
+          ...signed(issue('jira:issue_updated', incompleteDescription, comment)),
+        });
+        expect(update.statusCode).toBe(202);
+        const accepted = await eventually(key, (v) => v.status === 'in_progress');
+        expect(accepted.state).toBe('allowlisting');
+      },
+      {
+        activities: createActivities({
+          ...temporal.activities.deps,
+          tickets: new JiraTicketSystem({ baseUrl: jira.url, email: jira.email, apiToken: jira.apiToken }),
+        }),
+      },
+    ));
+
+  it('refuses a tampered body or a wrong secret with 401, and acknowledges other Jira events', async () => {
+    const good = signed(issue('jira:issue_created', incompleteDescription));
+    const tampered = { ...good, payload: good.payload.replace('Acme', 'Acmf') };
+    expect((await api.inject({ method: 'POST', url: '/webhooks/jira', ...tampered })).statusCode).toBe(401);
+    const wrong = signed(issue('jira:issue_created', incompleteDescription), 'not-the-secret');
+    expect((await api.inject({ method: 'POST', url: '/webhooks/jira', ...wrong })).statusCode).toBe(401);
+    const other = signed({ webhookEvent: 'jira:issue_deleted', issue: { key } });
+    const res = await api.inject({ method: 'POST', url: '/webhooks/jira', ...other });
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: false });
+  });
+});
