@@ -12,6 +12,7 @@ if (existsSync(compiled)) {
 }
 
 function fail(err) {
-  process.stderr.write(`${err && err.message ? err.message : String(err)}\n`);
+  const cli = existsSync(compiled) ? require(compiled) : require('../src/cli/index.ts');
+  cli.reportError(err, process.argv.includes('--json'));
   process.exit(1);
 }

@@ -23,7 +23,12 @@ export interface OidcConfig {
 const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
 
 const env = z.object({
-  OIDC_JWKS_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL of the JWKS' }),
+  // Keys fetched over plain HTTP could be swapped on the way: https only, except on this machine.
+  OIDC_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: "must be the https URL of the identity provider's JWKS" })
+    .refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(u), {
+      error: 'must be an https URL (plain http only for localhost)',
+    }),
   OIDC_ISSUER: z.string().min(1, { error: 'must name the issuer (the `iss` claim) to accept' }),
   OIDC_AUDIENCE: z.string().min(1, { error: 'must name this API as the audience (the `aud` claim) to accept' }),
   OIDC_ALGORITHMS: z

@@ -56,6 +56,10 @@ export function toAppError(err: FastifyError): AppError {
   if (err instanceof AppError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
+    // A body that is not an object at all (null, a number, an array) is malformed, not invalid data.
+    if (where === 'body' && err.validation.some((v) => v.instancePath === '/' && v.keyword === 'invalid_type')) {
+      return new AppError('bad_request', 'The body must be a JSON object.');
+    }
     const problems = err.validation.map((v) => {
       const path = formatPath(
         v.instancePath

@@ -10,6 +10,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { createHash } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { decodeSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
@@ -21,6 +22,7 @@ import { AppError } from '../errors';
 import {
   applyEnablementEventUpdate,
   enablementEventSignal,
+  STARTING,
   type EnablementEventInput,
   type StateView,
 } from '../temporal/messages';
@@ -73,9 +75,9 @@ function literal(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
-/** The visibility query for a set of filters. */
+/** The visibility query for a set of filters: one row per request (a continued run is not a request of its own). */
 export function listQuery(filters: ListFilters): string {
-  const clauses = [`WorkflowType = ${literal(WORKFLOW_TYPE)}`];
+  const clauses = [`WorkflowType = ${literal(WORKFLOW_TYPE)}`, `ExecutionStatus != "ContinuedAsNew"`];
   for (const [key, attribute] of Object.entries(filterAttributes)) {
     const value = filters[key as keyof typeof filterAttributes];
     if (value !== undefined) clauses.push(`${attribute} = ${literal(value)}`);
@@ -133,6 +135,8 @@ export class RequestsService {
       taskQueue: this.taskQueue,
       args: [{ ticketId }],
       workflowIdConflictPolicy: 'FAIL',
+      // One request per ticket, ever: a ticket whose request ended is not started again (its history stays whole).
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { [STARTED_BY_MEMO_KEY]: by.subject },
     });
     const event: EnablementEventInput = {
@@ -151,7 +155,9 @@ export class RequestsService {
         const view = await this.get(ticketId).catch(() => undefined);
         throw new AppError(
           'conflict',
-          `A request for ticket ${ticketId} already exists${view ? ` (${view.status}, in ${view.state})` : ''}; send ticket.updated to add information.`,
+          view && ['enabled', 'rejected', 'cancelled'].includes(view.status)
+            ? `The request for ticket ${ticketId} has ended (${view.status}); a ticket has one request. Open a new ticket for a new request.`
+            : `A request for ticket ${ticketId} already exists${view ? ` (${view.status}, in ${view.state})` : ''}; send ticket.updated to add information.`,
           [],
           view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
         );
@@ -163,12 +169,25 @@ export class RequestsService {
     }
   }
 
+  /** True when the ticket's request exists and has ended (Temporal answers NOT_FOUND to updates of closed runs). */
+  private async hasEnded(ticketId: string): Promise<boolean> {
+    try {
+      const { status } = await this.handle(ticketId).describe();
+      return status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+
   /** The state view of a ticket's request. */
   async get(ticketId: string): Promise<StateView> {
     try {
       return await readState(this.handle(ticketId));
     } catch (err) {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      if (isStartingError(err)) {
+        throw new AppError('unavailable', `The request for ticket ${ticketId} is still starting; try again shortly.`);
+      }
       return unavailable(err);
     }
   }
@@ -181,7 +200,9 @@ export class RequestsService {
     try {
       return await this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] });
     } catch (err) {
-      if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      if (isNotFound(err) && !(await this.hasEnded(ticketId))) {
+        throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      }
       if (err instanceof WorkflowUpdateFailedError) {
         const view = await this.get(ticketId).catch(() => undefined);
         throw new AppError(
@@ -191,7 +212,7 @@ export class RequestsService {
           view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
         );
       }
-      if (isClosed(err)) {
+      if (isClosed(err) || isNotFound(err)) {
         const view = await this.get(ticketId).catch(() => undefined);
         throw new AppError(
           'conflict',
@@ -209,7 +230,11 @@ export class RequestsService {
    * workflow per ticket however often, and however concurrently, the webhook is delivered). Returns at once: the
    * workflow does the work.
    */
-  async deliver(ticketId: string, event: EnablementEventInput, startIfMissing: boolean): Promise<void> {
+  async deliver(
+    ticketId: string,
+    event: EnablementEventInput,
+    startIfMissing: boolean,
+  ): Promise<'delivered' | 'ended'> {
     try {
       if (startIfMissing) {
         await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
@@ -218,17 +243,24 @@ export class RequestsService {
           args: [{ ticketId }],
           signal: enablementEventSignal,
           signalArgs: [event],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { [STARTED_BY_MEMO_KEY]: event.actor },
         });
       } else {
         await this.handle(ticketId).signal(enablementEventSignal, event);
       }
     } catch (err) {
+      const ended =
+        err instanceof WorkflowExecutionAlreadyStartedError ||
+        hasCause(err, WorkflowExecutionAlreadyStartedError) ||
+        (isNotFound(err) && (await this.hasEnded(ticketId)));
+      if (ended) return 'ended';
       if (isNotFound(err)) {
         throw new AppError('not_found', `No request for ticket ${ticketId}; deliver its ticket.created first.`);
       }
       return unavailable(err);
     }
+    return 'delivered';
   }
 
   /** One page of requests matching the filters, newest first. */
@@ -238,13 +270,14 @@ export class RequestsService {
     pageToken?: string,
   ): Promise<{ query: string; requests: RequestSummary[]; nextPageToken: string | null }> {
     const query = listQuery(filters);
+    const serverToken = pageToken === undefined ? undefined : openPageToken(pageToken, query);
     let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
     try {
       response = await this.client.workflowService.listWorkflowExecutions({
         namespace: this.client.options.namespace,
         query,
         pageSize,
-        nextPageToken: pageToken ? Buffer.from(pageToken, 'base64url') : undefined,
+        nextPageToken: serverToken,
       });
     } catch (err) {
       if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
@@ -253,7 +286,7 @@ export class RequestsService {
       return unavailable(err);
     }
     const requests = response.executions.map((e) => summarize(e));
-    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    const token = response.nextPageToken?.length ? sealPageToken(response.nextPageToken, query) : null;
     return { query, requests, nextPageToken: token };
   }
 
@@ -283,15 +316,52 @@ export class RequestsService {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
       return unavailable(err);
     }
-    const entries = buildTimeline(ticketId, runs);
+    const { entries, pending } = buildTimeline(ticketId, runs);
     return {
       ticketId,
       workflowId,
       algorithm: CHAIN_ALGORITHM,
       head: entries.length ? entries[entries.length - 1]!.hash : genesisHash(ticketId),
       entries,
+      pending,
     };
   }
+}
+
+/**
+ * Page tokens handed to callers wrap the server's token with the query it belongs to, so a token that was altered,
+ * made up, or reused with other filters is a 400 here instead of an error (or a wrong page) from the server.
+ */
+function sealPageToken(serverToken: Uint8Array, query: string): string {
+  return Buffer.from(JSON.stringify({ q: queryTag(query), t: Buffer.from(serverToken).toString('base64') })).toString(
+    'base64url',
+  );
+}
+
+function openPageToken(token: string, query: string): Buffer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  const { q, t } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as { q?: unknown; t?: unknown };
+  if (typeof t !== 'string' || typeof q !== 'string') {
+    throw new AppError('bad_request', 'pageToken is not a nextPageToken from this API.');
+  }
+  if (q !== queryTag(query)) {
+    throw new AppError('bad_request', 'pageToken belongs to a list with other filters; start again without it.');
+  }
+  return Buffer.from(t, 'base64');
+}
+
+function queryTag(query: string): string {
+  return createHash('sha256').update(query).digest('base64url').slice(0, 16);
+}
+
+function isStartingError(err: unknown): boolean {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(STARTING)) return true;
+  return false;
 }
 
 function hasCause(err: unknown, type: new (...args: never[]) => Error): boolean {

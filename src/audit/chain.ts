@@ -110,6 +110,8 @@ export interface TimelineExport {
   /** The last entry's hash (the genesis hash for an empty timeline). */
   head: string;
   entries: TimelineEntry[];
+  /** Events received but not handled yet; outside the chain until the request records their result. */
+  pending?: { at: string; via: string; actor: string; type: string; runId: string; historyEventId: number }[];
 }
 
 /** Cells that a spreadsheet would run as a formula are prefixed with `'`; a leading `'` is doubled to stay reversible. */
@@ -214,6 +216,7 @@ export function verifyExport(text: string): Verification {
   }
 
   const problems: string[] = [];
+  if (rows.length === 0) return { ok: false, entries: 0, problems: ['the export has no entries'] };
   const ticketId = declaredTicket ?? (rows[0] ? asText(rows[0].ticketId) : undefined);
   let prev = ticketId !== undefined ? genesisHash(ticketId) : '';
   rows.forEach((row, i) => {
@@ -234,4 +237,40 @@ export function verifyExport(text: string): Verification {
   return problems.length
     ? { ok: false, entries: rows.length, problems }
     : { ok: true, entries: rows.length, ticketId: ticketId ?? null, head };
+}
+
+/**
+ * Compares a saved export with a fresh one from the server: the saved entries must be exactly the first entries of
+ * the live timeline. This also catches what no offline check can: entries cut from the end, or an export rewritten and
+ * re-chained from the start.
+ */
+export function comparePrefix(
+  saved: readonly Pick<TimelineEntry, 'hash'>[],
+  live: readonly Pick<TimelineEntry, 'hash'>[],
+): { ok: true; saved: number; live: number } | { ok: false; problem: string } {
+  if (saved.length > live.length) {
+    return { ok: false, problem: `the export has ${saved.length} entries, the live history only ${live.length}` };
+  }
+  const differs = saved.findIndex((e, i) => e.hash !== live[i]!.hash);
+  if (differs >= 0) return { ok: false, problem: `entry ${differs + 1} differs from the live history` };
+  return { ok: true, saved: saved.length, live: live.length };
+}
+
+/** The entries of a saved export (JSON or CSV), for {@link comparePrefix}; undefined when it cannot be read. */
+export function exportedHashes(text: string): { hash: string }[] | undefined {
+  const trimmed = text.trimStart();
+  try {
+    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+      const doc = JSON.parse(text) as unknown;
+      const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown }).entries;
+      return Array.isArray(entries)
+        ? entries.map((e) => ({ hash: asText((e as { hash?: unknown })?.hash) }))
+        : undefined;
+    }
+    const [header, ...rows] = parseCsv(text);
+    const at = header?.indexOf('hash') ?? -1;
+    return at < 0 ? undefined : rows.map((r) => ({ hash: r[at] ?? '' }));
+  } catch {
+    return undefined;
+  }
 }

@@ -28,6 +28,7 @@ interface Received {
   input: Record<string, unknown>;
   at: string;
   identity: string;
+  historyEventId: number;
   used: boolean;
 }
 
@@ -103,9 +104,41 @@ function describeResult(type: string, result: unknown): string {
   return '';
 }
 
-/** The timeline entries of one run. `state` carries the request's state across runs. */
-function entriesOfRun(run: RunHistory, carry: { state: string }): Draft[] {
+/** An event sent to the request that it has not handled yet: not part of the chained timeline until it is. */
+export interface PendingEvent {
+  at: string;
+  via: 'signal' | 'update';
+  actor: string;
+  type: string;
+  runId: string;
+  historyEventId: number;
+}
+
+const closingEvents = new Set([
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  T.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
+
+/**
+ * The timeline entries of one run. `state` carries the request's state across runs.
+ *
+ * Entries appear in history order, so a later export of the same request starts with the same entries (and hashes).
+ * An event whose result is not recorded yet is returned as pending, outside the chain. A closed run recorded before
+ * the workflow wrote results (no result memo at all) shows each event in place with result `unknown`.
+ */
+function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Draft[]; pending: PendingEvent[] } {
   const out: Draft[] = [];
+  const legacy =
+    run.events.some((e) => closingEvents.has(e.eventType as never)) &&
+    !run.events.some(
+      (e) =>
+        e.eventType === T.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED &&
+        e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.[AUDIT_MEMO_KEY],
+    );
   const received: Received[] = [];
   const scheduled = new Map<string, { type: string; kind: 'effect' | 'sla'; what: string }>();
   let lastActor = 'system';
@@ -131,25 +164,36 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): Draft[] {
         });
         break;
       }
-      case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
-        const a = event.workflowExecutionSignaledEventAttributes;
-        received.push({
-          via: 'signal',
-          input: record(first(a?.input)),
-          at: timeOf(event),
-          identity: a?.identity ?? '',
-          used: false,
-        });
-        break;
-      }
+      case T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
       case T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED: {
-        const a = event.workflowExecutionUpdateAcceptedEventAttributes;
-        received.push({
-          via: 'update',
-          input: record(first(a?.acceptedRequest?.input?.args)),
+        const signal = event.workflowExecutionSignaledEventAttributes;
+        const update = event.workflowExecutionUpdateAcceptedEventAttributes;
+        const r: Received = {
+          via: signal ? 'signal' : 'update',
+          input: record(signal ? first(signal.input) : first(update?.acceptedRequest?.input?.args)),
           at: timeOf(event),
-          identity: a?.acceptedRequest?.meta?.identity ?? '',
+          identity: (signal ? signal.identity : update?.acceptedRequest?.meta?.identity) ?? '',
+          historyEventId: Number(event.eventId ?? 0),
           used: false,
+        };
+        if (!legacy) {
+          received.push(r);
+          break;
+        }
+        lastActor = str(r.input.actor) || r.identity;
+        add(event, {
+          kind: 'event',
+          actor: lastActor,
+          type: str(r.input.type),
+          result: 'unknown',
+          from: '',
+          to: '',
+          detail: [
+            `via ${r.via}; recorded before results were written to the history`,
+            r.input.eventId !== undefined && `eventId: ${str(r.input.eventId)}`,
+          ]
+            .filter(Boolean)
+            .join('; '),
         });
         break;
       }
@@ -305,29 +349,32 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): Draft[] {
         break;
     }
   }
-  // Events sent but without a recorded result (histories from before the audit memo, or not yet processed).
-  for (const r of received.filter((x) => !x.used)) {
-    out.push({
+  // Events sent but not handled yet: pending, outside the chain (their entry is added once the result is recorded).
+  const pending = received
+    .filter((x) => !x.used)
+    .map((r) => ({
       at: r.at,
-      runId: run.runId,
-      historyEventId: 0,
-      kind: 'event',
+      via: r.via,
       actor: str(r.input.actor) || r.identity,
       type: str(r.input.type),
-      result: 'received',
-      from: '',
-      to: '',
-      detail: `via ${r.via}; no result recorded yet`,
-    });
-  }
-  return out;
+      runId: run.runId,
+      historyEventId: r.historyEventId,
+    }));
+  return { entries: out, pending };
 }
 
 /** The chained timeline of a request from the histories of its runs, oldest run first. */
-export function buildTimeline(ticketId: string, runs: readonly RunHistory[]): TimelineEntry[] {
+export function buildTimeline(
+  ticketId: string,
+  runs: readonly RunHistory[],
+): { entries: TimelineEntry[]; pending: PendingEvent[] } {
   const carry = { state: '' };
-  return chain(
-    ticketId,
-    runs.flatMap((run) => entriesOfRun(run, carry)),
-  );
+  const perRun = runs.map((run) => entriesOfRun(run, carry));
+  return {
+    entries: chain(
+      ticketId,
+      perRun.flatMap((r) => r.entries),
+    ),
+    pending: perRun.flatMap((r) => r.pending),
+  };
 }

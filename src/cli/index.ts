@@ -41,7 +41,21 @@ if (require.main === module) {
   buildCli()
     .parseAsync(process.argv)
     .catch((err: unknown) => {
-      process.stderr.write(`${err instanceof AppError || err instanceof Error ? err.message : String(err)}\n`);
+      reportError(err, process.argv.includes('--json'));
       process.exit(1);
     });
+}
+
+/** Prints an error for people, or as JSON (`{ "error": { code, message, problems } }`) when `--json` was given. */
+export function reportError(err: unknown, json: boolean): void {
+  const message = err instanceof Error ? err.message : String(err);
+  if (json) {
+    const body =
+      err instanceof AppError
+        ? { code: err.code, message: err.message.split('\n')[0], problems: err.problems }
+        : { code: 'error', message };
+    process.stderr.write(`${JSON.stringify({ error: body })}\n`);
+  } else {
+    process.stderr.write(`${message}\n`);
+  }
 }

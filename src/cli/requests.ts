@@ -4,15 +4,17 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type TimelineExport, verifyExport } from '../audit/chain';
+import { comparePrefix, exportedHashes, type TimelineExport, verifyExport } from '../audit/chain';
 import { isEventType, eventTypes } from '../domain/events';
 import { AppError } from '../errors';
 import type { StateView } from '../temporal/messages';
 import { apiTargetFromEnv, callApi, getJson } from './api-client';
-import { table } from './table';
+import { printable, table } from './table';
 
+/** Human output: anything a ticket or a caller wrote is printed without control characters (no terminal escapes). */
 const out = (text: string): void => {
-  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  const clean = printable(text);
+  process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
 };
 const printJson = (value: unknown) => out(JSON.stringify(value, null, 2));
 
@@ -78,22 +80,19 @@ export function parseFieldArgs(args: readonly string[]): Record<string, unknown>
       value = next;
       i++;
     }
-    fields[name] = fieldValue(value);
+    // Values are text as typed; only `intake` (an object) takes JSON or @file.json.
+    fields[name] = name === 'intake' ? intakeValue(value) : value;
   }
   return fields;
 }
 
-function fieldValue(value: string): unknown {
-  if (value.startsWith('@')) return readJsonFile(value.slice(1), 'the file');
-  if (/^[[{]/.test(value.trim())) {
-    try {
-      return JSON.parse(value);
-    } catch {
-      throw new AppError('bad_request', `Looks like JSON but does not parse: ${value}`);
-    }
+function intakeValue(value: string): unknown {
+  if (value.startsWith('@')) return readJsonFile(value.slice(1), 'the intake file');
+  try {
+    return JSON.parse(value);
+  } catch {
+    throw new AppError('bad_request', `--intake must be a JSON object or @file.json (got ${value})`);
   }
-  if (value === 'true' || value === 'false') return value === 'true';
-  return value;
 }
 
 /** Adds the API commands to `plctl`. */
@@ -196,7 +195,7 @@ export function addRequestCommands(program: Command): void {
     .description(`Record a step: plctl event T-1001 connection.rejected --reason "wrong account"`)
     .argument('<ticketId>')
     .argument('<type>', `one of ${eventTypes.join(', ')}`)
-    .argument('[fields...]', '--field value pairs: the payload (JSON values and @file accepted)')
+    .argument('[fields...]', '--field value pairs: the payload as text (--intake takes JSON or @file.json)')
     .option('--json', 'print the new state view as JSON')
     .allowUnknownOption()
     .helpOption('-h, --help')
@@ -236,17 +235,28 @@ export function addRequestCommands(program: Command): void {
             throw new AppError('bad_request', `Cannot read ${opts.verify}: ${(err as NodeJS.ErrnoException).code}`);
           }
           const result = verifyExport(text);
-          if (opts.json) printJson(result);
+          // With a ticket, the export is also compared with the live history (catches truncation and re-chaining).
+          let live: ReturnType<typeof comparePrefix> | undefined;
+          if (ticketId && result.ok) {
+            const fresh = await getJson<TimelineExport>(
+              target(),
+              'GET',
+              `/api/requests/${encodeURIComponent(ticketId)}/history`,
+            );
+            live = comparePrefix(exportedHashes(text) ?? [], fresh.entries);
+          }
+          const ok = result.ok && (live === undefined || live.ok);
+          if (opts.json) printJson({ ...result, ...(live ? { live } : {}) });
           else if (result.ok) {
             out(
               `OK: ${result.entries} entries for ticket ${result.ticketId ?? '?'}, chain intact, head ${result.head}`,
             );
+            if (live?.ok) out(`OK: identical to the first ${live.saved} of ${live.live} entries of the live history`);
+            if (live && !live.ok) out(`FAILED: ${live.problem}`);
+          } else {
+            out(`FAILED: ${result.problems.length} problem(s)\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
           }
-          if (!result.ok) {
-            if (!opts.json)
-              out(`FAILED: ${result.problems.length} problem(s)\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
-            process.exitCode = 3;
-          }
+          if (!ok) process.exitCode = 3;
           return;
         }
         if (!ticketId)

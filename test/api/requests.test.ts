@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { verifyExport } from '../../src/audit/chain';
+import { RequestsService } from '../../src/api/requests';
+import { comparePrefix, verifyExport } from '../../src/audit/chain';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
 import type { StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
-import { bearer, buildTestApi, testCredentials } from '../helpers/api';
+import { bearer, buildTestApi, newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
 import { useTemporal } from '../helpers/temporal';
 
 const temporal = useTemporal('dev-server');
@@ -152,6 +155,40 @@ describe('recording steps', () => {
   });
 });
 
+describe('a request that has ended', () => {
+  it('refuses further events with 409, a second start with 409, and a re-delivered ticket.created is acknowledged without a new request', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      expect((await send(ticketId, { type: 'request.cancelled', reason: 'customer withdrew' })).statusCode).toBe(200);
+      await temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)).result();
+
+      const event = await send(ticketId, { type: 'note.added', text: 'late note' });
+      expect(event.statusCode).toBe(409);
+      expect(event.json<{ detail: string }>().detail).toContain('has ended (cancelled)');
+      const again = await start(ticketId);
+      expect(again.statusCode).toBe(409);
+      expect(again.json<{ detail: string }>().detail).toContain('has ended (cancelled)');
+
+      const secret = newWebhookSecret();
+      const hooks = buildTestApi(temporal, { webhooks: { tickets: [secret] } });
+      const body = JSON.stringify({ type: 'ticket.created', data: validIntake('aws', 'unidirectional', ticketId) });
+      const res = await hooks.inject({
+        method: 'POST',
+        url: '/webhooks/tickets',
+        headers: signStandard(body, [secret]),
+        payload: body,
+      });
+      await hooks.close();
+      expect(res.statusCode).toBe(202);
+      expect(res.json()).toMatchObject({ accepted: false });
+      const count = await temporal.client.workflow.count(`WorkflowId = "${workflowIdForTicket(ticketId)}"`);
+      expect(count.count).toBeLessThanOrEqual(1);
+      const { status } = await temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)).describe();
+      expect(status.name).toBe('COMPLETED');
+    }));
+});
+
 describe('roles', () => {
   const matrix: [keyof typeof creds.tokens, string, object, number][] = [
     ['auditor', 'GET', {}, 200],
@@ -276,6 +313,40 @@ describe('audit history', () => {
     }));
 });
 
+describe('the audit timeline is append-only', () => {
+  it('keeps an unhandled event out of the chain, and a later export repeats every earlier entry', async () => {
+    const ticketId = nextTicket();
+    // No worker yet: the request is started and sent an event that nothing handles.
+    const handle = await temporal.client.workflow.start('enablementWorkflow', {
+      workflowId: workflowIdForTicket(ticketId),
+      taskQueue: temporal.taskQueue,
+      args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
+    });
+    await handle.signal('enablementEvent', { type: 'customer_access.granted', actor: 'alice@vendor.example' });
+    const service = new RequestsService(temporal.client, temporal.taskQueue);
+    const before = await service.history(ticketId);
+    expect(before.entries.map((e) => e.kind)).toEqual(['request.started']);
+    expect(before.pending).toEqual([expect.objectContaining({ type: 'customer_access.granted', via: 'signal' })]);
+
+    await temporal.withWorker(async () => {
+      for (let i = 0; i < 100 && (await readState(handle)).state !== 'awaitingEndpoint'; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    });
+    const after = await service.history(ticketId);
+    expect(after.pending).toEqual([]);
+    expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
+    expect(after.entries).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'event', type: 'customer_access.granted', actor: 'alice@vendor.example' }),
+      ]),
+    );
+    expect(comparePrefix(before.entries, after.entries)).toMatchObject({ ok: true });
+    expect(comparePrefix(after.entries.slice(1), after.entries)).toMatchObject({ ok: false });
+    await handle.terminate('test over');
+  });
+});
+
 describe('listing', () => {
   it('filters on the search attributes and pages with nextPageToken', () =>
     temporal.withWorker(async () => {
@@ -313,6 +384,26 @@ describe('listing', () => {
     const res = await api.inject({ method: 'GET', url: '/api/requests?status=done', headers: support });
     expect(res.statusCode).toBe(400);
     expect(res.json<{ problems: string[] }>().problems[0]).toContain('awaiting_information');
+  });
+});
+
+describe('more malformed input', () => {
+  it('answers 400 quickly for a made-up or altered pageToken, and for a body that is not an object', async () => {
+    for (const token of ['AAAA', Buffer.from('{"q":"x","t":"AAAA"}').toString('base64url')]) {
+      const res = await api.inject({ method: 'GET', url: `/api/requests?pageToken=${token}`, headers: support });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ detail: string }>().detail).toMatch(/pageToken/);
+    }
+    for (const payload of ['null', '42', '[]']) {
+      const res = await api.inject({
+        method: 'POST',
+        url: '/api/requests',
+        headers: { ...support, 'content-type': 'application/json' },
+        payload,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ detail: string }>().detail).toBe('The body must be a JSON object.');
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
+import { chain, type TimelineExport } from '../../src/audit/chain';
 import type { StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { buildTestApi, testCredentials } from '../helpers/api';
@@ -89,6 +90,28 @@ describe('plctl against a running API', () => {
           new RegExp(`^OK: \\d+ entries for ticket ${ticketId}, chain intact`),
         );
       }
+      // Against the live history: a full export matches; one cut short still chains, but is caught there.
+      expect((await plctl(['history', ticketId, '--verify', csvFile], creds.tokens.auditor)).stdout).toMatch(
+        /OK: identical to the first \d+ of \d+ entries of the live history/,
+      );
+      const rows = readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
+      const cut = join(dir, `${ticketId}.cut.csv`);
+      writeFileSync(cut, `${rows.slice(0, -1).join('\r\n')}\r\n`);
+      expect((await plctl(['history', '--verify', cut])).stdout).toMatch(/^OK/);
+      const rewritten = join(dir, `${ticketId}.rewritten.json`);
+      const doc = JSON.parse(readFileSync(jsonFile, 'utf8')) as TimelineExport;
+      doc.entries[1]!.actor = 'mallory@vendor.example';
+      const rechained = chain(
+        ticketId,
+        doc.entries.map(({ seq: _s, ticketId: _t, prevHash: _p, hash: _h, ...e }) => e),
+      );
+      writeFileSync(rewritten, JSON.stringify({ entries: rechained }));
+      expect((await plctl(['history', '--verify', rewritten])).stdout).toMatch(/^OK/);
+      await expect(plctl(['history', ticketId, '--verify', rewritten], creds.tokens.auditor)).rejects.toMatchObject({
+        code: 3,
+        stdout: expect.stringContaining('entry 2 differs from the live history') as unknown,
+      });
+
       const edited = join(dir, `${ticketId}.edited.csv`);
       writeFileSync(edited, readFileSync(csvFile, 'utf8').replace('done in console', 'done by someone else'));
       await expect(plctl(['history', '--verify', edited])).rejects.toMatchObject({
@@ -124,6 +147,23 @@ describe('plctl against a running API', () => {
       });
       await expect(plctl(['event', ticketId, 'connection.teleported'])).rejects.toMatchObject({
         stderr: expect.stringContaining('Unknown event type "connection.teleported"') as unknown,
+      });
+    }));
+
+  it('sends field values as typed, and prints errors as JSON with --json', () =>
+    temporal.withWorker(async () => {
+      const ticketId = ticket();
+      const intakeFile = join(dir, `${ticketId}.json`);
+      writeFileSync(intakeFile, JSON.stringify(validIntake('aws', 'unidirectional', ticketId)));
+      await plctl(['start', intakeFile]);
+      const view = await json<StateView>(['event', ticketId, 'note.added', '--text', '@alice [P1] true']);
+      expect(view.events.at(-1)).toMatchObject({ type: 'note.added', result: 'applied' });
+      const history = await json<{ entries: { type: string; detail: string }[] }>(['history', ticketId]);
+      expect(history.entries.find((e) => e.type === 'note.added')).toBeDefined();
+
+      await expect(plctl(['event', ticketId, 'connection.approved', '--json'])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringMatching(/^\{"error":\{"code":"conflict","message":".*allowlisting/) as unknown,
       });
     }));
 

@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
+import { eventSchemas } from '../../domain/events';
+import { formatPath } from '../../domain/problems';
 import { AppError } from '../../errors';
 import type { EnablementEventInput } from '../../temporal/messages';
 import {
@@ -47,10 +49,14 @@ export const webhookActor = (source: string) => `ticket-system:${source}`;
 /**
  * Hands a ticket-system event to the workflow. A created ticket becomes `ticket.submitted` with one eventId per
  * ticket, so however many times (and however concurrently) it is delivered it applies once; an update becomes
- * `ticket.updated` deduped on the sender's delivery id (or, without one, the body's hash: a redelivery repeats it).
+ * `ticket.updated` deduped on a key the signature covers: the Standard Webhooks `webhook-id` (signed with the body),
+ * else the hash of the signed body itself — Zendesk's and Jira's delivery-id headers are not signed, so a replayed
+ * body with a new id header must not count as a new update. The event is checked like any other before it is sent,
+ * so a 202 means the workflow will take it.
  */
 export async function deliver(requests: RequestsService, e: TicketWebhookEvent, raw: Buffer) {
   const created = e.kind === 'created';
+  const updateKey = e.source === 'tickets' && e.deliveryId ? e.deliveryId : bodyId(raw);
   const event: EnablementEventInput = created
     ? {
         type: 'ticket.submitted',
@@ -61,10 +67,26 @@ export async function deliver(requests: RequestsService, e: TicketWebhookEvent, 
     : {
         type: 'ticket.updated',
         actor: webhookActor(e.source),
-        eventId: `${e.source}:${e.deliveryId ?? bodyId(raw)}`,
+        // Long delivery ids are hashed to fit the eventId limit.
+        eventId: `${e.source}:${updateKey.length > 120 ? bodyId(Buffer.from(updateKey)) : updateKey}`,
         intake: e.intake,
       };
-  await requests.deliver(e.ticketId, event, created);
+  const parsed = eventSchemas[event.type as 'ticket.submitted' | 'ticket.updated'].safeParse(event);
+  if (!parsed.success) {
+    throw new AppError(
+      'invalid',
+      `The ${e.source} webhook does not make a valid ${event.type} event:`,
+      parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
+    );
+  }
+  const outcome = await requests.deliver(e.ticketId, event, created);
+  if (outcome === 'ended') {
+    return {
+      accepted: false,
+      ticketId: e.ticketId,
+      ignored: `The request for ticket ${e.ticketId} has ended; a ticket has one request.`,
+    };
+  }
   return { accepted: true, ticketId: e.ticketId, event: event.type, eventId: event.eventId };
 }
 
