@@ -1,9 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
+import { validIntake } from '../fixtures/requests';
+import { newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
 import { freePort, isAlive, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
 
 /**
@@ -13,6 +15,10 @@ import { freePort, isAlive, type RunningProcess, runEntry, waitFor } from '../he
 describe('npm start (the embedded stack)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'embedded-'));
   const pidFile = join(dataDir, 'temporal-dev-server.pid');
+  const creds = testCredentials();
+  const tokensFile = join(dataDir, 'tokens.json');
+  writeFileSync(tokensFile, JSON.stringify(creds.file.filter((t) => t.role === 'support')));
+  const secret = newWebhookSecret();
   let ports: { api: number; temporal: number; ui: number };
   let running: RunningProcess | undefined;
 
@@ -35,6 +41,8 @@ describe('npm start (the embedded stack)', () => {
     TEMPORAL_DEV_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.ui),
     LOG_LEVEL: 'warn',
+    AUTH_TOKENS_FILE: tokensFile,
+    TICKET_WEBHOOK_SECRET: secret,
   });
 
   async function start(): Promise<RunningProcess> {
@@ -85,6 +93,40 @@ describe('npm start (the embedded stack)', () => {
         args: [{ ticketId: 'E2E-PERSIST' }],
       });
     });
+  });
+
+  it('serves the API with the configured tokens and webhook secret: a request started over HTTP runs on its worker', async () => {
+    if (!running || running.child.exitCode !== null) await start();
+    expect(running!.output()).toContain('Access          1 bearer token(s)');
+    const api = `http://127.0.0.1:${ports.api}`;
+    expect((await fetch(`${api}/api/requests`)).status).toBe(401);
+    const started = await fetch(`${api}/api/requests`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${creds.tokens.support}`, 'content-type': 'application/json' },
+      body: JSON.stringify(validIntake('aws', 'unidirectional', 'E2E-API-1')),
+    });
+    expect(started.status).toBe(201);
+    expect(await started.json()).toMatchObject({ state: 'allowlisting', events: [{ actor: creds.subjects.support }] });
+
+    const body = JSON.stringify({ type: 'ticket.created', data: validIntake('aws', 'unidirectional', 'E2E-HOOK-1') });
+    const hook = await fetch(`${api}/webhooks/tickets`, {
+      method: 'POST',
+      headers: signStandard(body, [secret]),
+      body,
+    });
+    expect(hook.status).toBe(202);
+    let state = '';
+    for (let i = 0; i < 100 && state !== 'allowlisting'; i++) {
+      const res = await fetch(`${api}/api/requests/E2E-HOOK-1`, {
+        headers: { authorization: `Bearer ${creds.tokens.support}` },
+      });
+      if (res.ok) state = ((await res.json()) as { state: string }).state;
+      else await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(state).toBe('allowlisting');
+    // Secrets are never logged.
+    expect(running!.output()).not.toContain(creds.tokens.support);
+    expect(running!.output()).not.toContain(secret.slice(6));
   });
 
   it('stops everything on SIGTERM, leaving no server process behind', async () => {
