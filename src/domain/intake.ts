@@ -278,7 +278,11 @@ function validateServices(value: unknown, cloud: Cloud | undefined, add: Add): S
       ok = false;
     }
     if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
-      add(`${field}.port`, 'invalid', `must be a whole number from 1 to 65535 (got ${JSON.stringify(service.port)})`);
+      add(
+        `${field}.port`,
+        'invalid',
+        `must be a whole number from 1 to 65535 (got ${JSON.stringify(service.given) ?? 'nothing'})`,
+      );
       ok = false;
       return;
     }
@@ -308,22 +312,23 @@ function validateServices(value: unknown, cloud: Cloud | undefined, add: Add): S
     } else {
       seenPorts.set(service.port, i);
     }
-    services.push(service);
+    services.push({ name: service.name, port: service.port });
   });
   return ok ? services : undefined;
 }
 
 /** Accepts `{ name, port }` or the ticket form `"mysql 3306"` / `"mysql:3306"`. */
-function parseService(entry: unknown): { name: string; port: number } | undefined {
+/** A service entry read from either form; `given` is the port as written, quoted back when it is not a port. */
+function parseService(entry: unknown): { name: string; port: number; given: unknown } | undefined {
   if (typeof entry === 'string') {
     const match = /^\s*(.*?)[\s:]+(\S+)\s*$/.exec(entry);
     if (!match) return undefined;
-    return { name: match[1] ?? '', port: Number(match[2]) };
+    return { name: match[1] ?? '', port: Number(match[2]), given: match[2] };
   }
   if (!isRecord(entry)) return undefined;
   const name = typeof entry.name === 'string' ? entry.name.trim() : '';
   const port = typeof entry.port === 'string' && entry.port.trim() !== '' ? Number(entry.port) : entry.port;
-  return { name, port: typeof port === 'number' ? port : NaN };
+  return { name, port: typeof port === 'number' ? port : NaN, given: entry.port };
 }
 
 function validateCustomerEndpointService(

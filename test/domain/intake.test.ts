@@ -357,6 +357,14 @@ describe('an intake with problems', () => {
     ]);
   });
 
+  it('quotes a port back as the ticket wrote it, so the customer sees their typo', () => {
+    const result = validateIntake(aws({ services: ['mysql 33o6', { name: 'http', port: 'eighty' }] }), vendor);
+    expect(result.problems.map((p) => `${p.field}: ${p.message}`)).toEqual([
+      'services[0].port: must be a whole number from 1 to 65535 (got "33o6")',
+      'services[1].port: must be a whole number from 1 to 65535 (got "eighty")',
+    ]);
+  });
+
   it('refuses something that is not an object', () => {
     expect(validateIntake('mysql 3306', vendor)).toEqual({
       kind: 'incomplete',
