@@ -107,13 +107,16 @@ async function main(): Promise<void> {
       requests,
       authenticator: security.authenticator,
       webhooks: security.webhooks,
+      ready: async () => {
+        await client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));
+      },
     });
     await api.listen({ port: config.port, host: config.host });
     cleanups.push(() => api.close());
 
     say('');
     say('PrivateLink enablement engine is running.');
-    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz, docs: /openapi.json)`);
+    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz, /readyz; docs: /openapi.json)`);
     say(`  Access          ${security.summary.join('; ')}`);
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
     if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { productVersion } from '../version';
 import { type Action, allows, type Authenticator, type Principal } from './auth';
-import { installProblemHandlers } from './problem';
+import { installProblemHandlers, sendProblem } from './problem';
 import type { RequestsService } from './requests';
 import { requestRoutes } from './routes/requests';
 import { type WebhookSecrets, webhookRoutes } from './routes/webhooks';
@@ -28,6 +28,8 @@ export interface ApiServerOptions {
   requests?: RequestsService;
   authenticator?: Authenticator;
   webhooks?: WebhookSecrets;
+  /** Readiness: resolves when the API can serve requests (Temporal reachable), throws with the reason otherwise. */
+  ready?: () => Promise<void>;
 }
 
 /** Largest body accepted (webhooks carry whole tickets; `/api` routes set a smaller limit). */
@@ -79,6 +81,23 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
   // Liveness of this process only; it does not call Temporal, so a slow cluster never fails the probe.
   app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // Readiness: can this process serve requests now? (Temporal reachable within 3 s.) For load balancers and compose.
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    if (!opts.ready) return { status: 'ready' };
+    try {
+      await Promise.race([
+        opts.ready(),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000).unref()),
+      ]);
+      return { status: 'ready' };
+    } catch (err) {
+      return sendProblem(
+        reply,
+        request,
+        new AppError('unavailable', `Not ready: Temporal is not reachable (${(err as Error).message}).`),
+      );
+    }
+  });
 
   if (opts.requests) {
     const requests = opts.requests;

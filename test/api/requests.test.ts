@@ -1,4 +1,7 @@
+import { Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { buildApiServer } from '../../src/api/server';
+import { freePort } from '../helpers/processes';
 import { RequestsService } from '../../src/api/requests';
 import { comparePrefix, verifyExport } from '../../src/audit/chain';
 import { workflowIdForTicket } from '../../src/temporal/names';
@@ -404,6 +407,23 @@ describe('more malformed input', () => {
       expect(res.statusCode).toBe(400);
       expect(res.json<{ detail: string }>().detail).toBe('The body must be a JSON object.');
     }
+  });
+});
+
+describe('readiness', () => {
+  it('/readyz answers 200 while Temporal is reachable and a 503 problem when it is not', async () => {
+    const probe = (connection: Connection) => () =>
+      connection
+        .withDeadline(Date.now() + 1_000, () => connection.workflowService.getSystemInfo({}))
+        .then(() => undefined);
+    const up = buildApiServer({ ready: probe(temporal.env.connection) });
+    expect((await up.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const dead = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const down = buildApiServer({ ready: probe(dead) });
+    const res = await down.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json<{ detail: string }>().detail).toMatch(/^Not ready: Temporal is not reachable/);
+    await Promise.all([up.close(), down.close(), dead.close()]);
   });
 });
 
