@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { commentFooter, hasCommentFooter } from '../src/webhooks/description';
 import { jiraIssueKeyPattern, richText } from '../src/webhooks/jira';
+import { callJsonApi } from './json-api';
 import { HttpStatusError, type TicketSystem } from './ports';
 
 /** How to reach Jira Cloud: the site URL and an API token of the account that comments (id.atlassian.com). */
@@ -123,37 +124,20 @@ export class JiraTicketSystem implements TicketSystem {
     return undefined;
   }
 
-  private async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    const url = new URL(path, this.baseUrl);
-    const where = `${method} ${url.pathname}`;
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: {
-          authorization: this.authorization,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw new Error(`${this.name} could not be reached (${where}): ${this.redact((err as Error).message)}`);
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      throw new HttpStatusError(this.name, response.status, this.redact(`${errorDetail(response, text)} (${where})`));
-    }
-    try {
-      return text ? (JSON.parse(text) as unknown) : undefined;
-    } catch {
-      throw new Error(`${this.name} answered ${where} with something that is not JSON`);
-    }
-  }
-
-  private redact(text: string): string {
-    return this.secrets.reduce((out, secret) => (secret ? out.split(secret).join('[redacted]') : out), text);
+  private request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return callJsonApi(
+      {
+        name: this.name,
+        baseUrl: this.baseUrl,
+        authorization: this.authorization,
+        secrets: this.secrets,
+        timeoutMs: this.timeoutMs,
+        errorDetail,
+      },
+      method,
+      path,
+      body,
+    );
   }
 }
 

@@ -9,6 +9,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { companyFromSubject, hasCommentFooter, intakeFromFields, layerDrafts, parseDescription } from './description';
 import {
+  describeValue as describe,
+  isRecord,
   isoSeconds,
   mentionsPrivateLink,
   type SignatureVerdict,
@@ -235,19 +237,4 @@ function adfText(node: Record<string, unknown>, depth: number): string {
     .map((child) => adfText(child, depth + 1))
     .filter((t) => t !== '')
     .join('\n\n');
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let json: string;
-  try {
-    json = JSON.stringify(value) ?? typeof value;
-  } catch {
-    json = typeof value;
-  }
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -68,3 +68,20 @@ export function isoSeconds(value: unknown): string | undefined {
 export function mentionsPrivateLink(subject: unknown): boolean {
   return typeof subject === 'string' && /private[\s-]?link/i.test(subject);
 }
+
+/** A value as a short text for a problem message: JSON, cut at 80 characters; `nothing` for undefined. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? typeof value;
+  } catch {
+    json = typeof value;
+  }
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** True for a plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

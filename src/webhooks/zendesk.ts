@@ -19,6 +19,8 @@ import {
   parseDescription,
 } from './description';
 import {
+  describeValue as describe,
+  isRecord,
   isoSeconds,
   mentionsPrivateLink,
   type SignatureVerdict,
@@ -231,19 +233,4 @@ function text(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const v = value.trim();
   return v === '' || /^\{\{[^{}]*\}\}$/.test(v) ? undefined : v;
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let json: string;
-  try {
-    json = JSON.stringify(value) ?? typeof value;
-  } catch {
-    json = typeof value;
-  }
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
