@@ -9,6 +9,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { status as grpcStatus } from '@grpc/grpc-js';
@@ -107,6 +108,12 @@ function isClosed(err: unknown): boolean {
 
 function unavailable(err: unknown): never {
   if (err instanceof AppError) throw err;
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    throw new AppError(
+      'unavailable',
+      'Temporal did not confirm the event in time; it may still be applied. Check the request, or send it again with the same eventId (applied once).',
+    );
+  }
   if (isGrpcServiceError(err) && [grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED].includes(err.code)) {
     throw new AppError('unavailable', 'Temporal is not reachable right now; try again shortly.');
   }

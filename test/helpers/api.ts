@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { Authenticator, hashToken, type JwtVerifier, type Role, roles, TokenStore } from '../../src/api/auth';
 import { RequestsService } from '../../src/api/requests';
@@ -42,9 +42,10 @@ export function signStandard(
 /** The product's API over a test file's Temporal server and task queue. */
 export function buildTestApi(
   temporal: TemporalTestContext,
-  opts: { store?: TokenStore; jwt?: JwtVerifier; webhooks?: WebhookSecrets } = {},
+  opts: { store?: TokenStore; jwt?: JwtVerifier; webhooks?: WebhookSecrets; logger?: FastifyBaseLogger } = {},
 ): FastifyInstance {
   return buildApiServer({
+    logger: opts.logger,
     requests: new RequestsService(temporal.client, temporal.taskQueue),
     authenticator: new Authenticator(opts.store, opts.jwt),
     webhooks: opts.webhooks ?? {},
