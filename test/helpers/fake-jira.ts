@@ -1,7 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { richText } from '../../src/webhooks/jira';
-import type { FakeFailure } from './fake-zendesk';
+import { type FakeFailure, FakeHttpService } from './fake-http';
 
 /** A comment as Jira Cloud's REST API v3 returns it (the fields our adapter and tests read). */
 export interface FakeJiraComment {
@@ -19,17 +18,13 @@ export interface FakeJiraComment {
  * type and the ADF shape, answers errors as Jira does (`errorMessages`/`errors`; 401, 404, 429 with Retry-After,
  * 5xx), and records requests that break the documented shape in {@link violations}.
  */
-export class FakeJira {
+export class FakeJira extends FakeHttpService<'GET' | 'POST'> {
   readonly email = 'privatelink-bot@vendor.example';
   readonly apiToken = 'ATATT-jira-5ecr3t-token';
   readonly accountId = '5b10ac8d82e05b22cc7d4ef5';
   readonly violations: string[] = [];
-  readonly requests: { method: string; path: string }[] = [];
-  url = '';
   private readonly issues = new Map<string, FakeJiraComment[]>();
-  private readonly failures = new Map<string, FakeFailure[]>();
   private nextId = 10_000;
-  private server: Server | undefined;
 
   get basicCredentials(): string {
     return Buffer.from(`${this.email}:${this.apiToken}`).toString('base64');
@@ -64,34 +59,13 @@ export class FakeJira {
     return [...this.issue(key)];
   }
 
-  failNext(method: 'GET' | 'POST', ...failures: (number | FakeFailure)[]): void {
-    const queue = this.failures.get(method) ?? [];
-    queue.push(...failures.map((f) => (typeof f === 'number' ? { status: f } : f)));
-    this.failures.set(method, queue);
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => this.handle(req, body, res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
   private issue(key: string): FakeJiraComment[] {
     const comments = this.issues.get(key);
     if (!comments) throw new Error(`fake Jira has no issue ${key}`);
     return comments;
   }
 
-  private handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
     const method = req.method ?? '';
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method, path: `${url.pathname}${url.search}` });
@@ -107,7 +81,7 @@ export class FakeJira {
         .writeHead(401, { 'content-type': 'text/plain;charset=UTF-8' })
         .end('Client must be authenticated to access this resource.');
     }
-    const failure = this.failures.get(method)?.shift();
+    const failure = this.nextFailure(method);
     const fail = (f: FakeFailure) =>
       void (f.status === 429
         ? send(

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type FakeFailure, FakeHttpService } from './fake-http';
 
 /** A comment as Zendesk's Ticket Comments API returns it (the fields our adapter and tests read). */
 export interface FakeZendeskComment {
@@ -10,14 +10,6 @@ export interface FakeZendeskComment {
   plain_body: string;
   public: boolean;
   created_at: string;
-}
-
-/** A scripted failure: the status to answer, optionally a Retry-After, optionally after doing the work anyway. */
-export interface FakeFailure {
-  status: number;
-  retryAfter?: string;
-  /** Apply the request, then answer with the failure (a lost answer: the comment exists, the caller sees an error). */
-  afterCommit?: boolean;
 }
 
 interface FakeTicket {
@@ -32,18 +24,14 @@ interface FakeTicket {
  * auth, the content type and the body shape, answers errors as Zendesk does (401, 404, 422, 429 with Retry-After,
  * 5xx), and records requests that break the documented shape in {@link violations}.
  */
-export class FakeZendesk {
+export class FakeZendesk extends FakeHttpService<'GET' | 'PUT'> {
   readonly email = 'privatelink-bot@vendor.example';
   readonly apiToken = 'zd-api-token-5ecr3t-value';
   /** The API user's id: comments the adapter posts are authored by it. */
   readonly userId = 9001;
   readonly violations: string[] = [];
-  readonly requests: { method: string; path: string }[] = [];
-  url = '';
   private readonly tickets = new Map<number, FakeTicket>();
-  private readonly failures = new Map<string, FakeFailure[]>();
   private nextId = 1_000_000;
-  private server: Server | undefined;
 
   /** Credentials as the adapter should send them: `Basic base64({email}/token:{api_token})`. */
   get basicCredentials(): string {
@@ -75,35 +63,13 @@ export class FakeZendesk {
     return [...this.ticket(ticket).comments];
   }
 
-  /** Answer the next requests with this method with these failures, in order (then normally). */
-  failNext(method: 'GET' | 'PUT', ...failures: (number | FakeFailure)[]): void {
-    const queue = this.failures.get(method) ?? [];
-    queue.push(...failures.map((f) => (typeof f === 'number' ? { status: f } : f)));
-    this.failures.set(method, queue);
-  }
-
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => this.handle(req, body, res));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
   private ticket(id: number): FakeTicket {
     const ticket = this.tickets.get(id);
     if (!ticket) throw new Error(`fake Zendesk has no ticket ${id}`);
     return ticket;
   }
 
-  private handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
     const method = req.method ?? '';
     const url = new URL(req.url ?? '/', this.url);
     this.requests.push({ method, path: `${url.pathname}${url.search}` });
@@ -122,7 +88,7 @@ export class FakeZendesk {
     }
     if (!authorized) return send(401, { error: "Couldn't authenticate you" });
 
-    const failure = this.failures.get(method)?.shift();
+    const failure = this.nextFailure(method);
     const fail = (f: FakeFailure) =>
       void (f.status === 429
         ? send(
