@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EnablementActivities } from '../activities';
-import type { EnablementEvent } from '../src/domain/events';
+import { checkEvent, type EnablementEvent } from '../src/domain/events';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
   applyEvent,
@@ -39,7 +39,6 @@ import {
   STARTING,
 } from '../src/temporal/messages';
 import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, workflowIdForTicket } from '../src/temporal/names';
-import { parseEvent } from './parse-event';
 import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateView } from './state-view';
 
@@ -137,7 +136,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     via: AuditEntry['via'],
   ): string | undefined => {
     const from = stateName(current);
-    const parsed = parseEvent(raw);
+    const parsed = checkEvent(raw);
     const base = {
       type: typeof raw?.type === 'string' ? raw.type : String(raw?.type),
       actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
@@ -199,7 +198,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     {
       // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.
       validator: (raw) => {
-        const parsed = parseEvent(raw);
+        const parsed = checkEvent(raw);
         if (!parsed.ok) throw new Error(parsed.reason);
         if (!snapshot || (parsed.event.eventId && seenEventIds.has(parsed.event.eventId))) return;
         const step = applyEvent(snapshot, parsed.event);

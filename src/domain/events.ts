@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatPath } from './problems';
 
 const text = (what: string) =>
   z
@@ -67,4 +68,36 @@ export type EventOf<K extends EventType> = Extract<EnablementEvent, { type: K }>
 /** True when `type` is one of the vocabulary's event types. */
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, type);
+}
+
+/** The verdict on an incoming event: the parsed event, or why not (as one sentence and as one line per field). */
+export type EventCheck = { ok: true; event: EnablementEvent } | { ok: false; reason: string; problems: string[] };
+
+/**
+ * Checks an incoming event against the vocabulary and its payload schema. The reason is written for the person who
+ * sent it: the unknown type with the known ones, or each invalid field. The workflow, the API and the webhooks all
+ * use it, so they refuse the same events with the same words.
+ */
+export function checkEvent(input: unknown): EventCheck {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const reason = 'An event must be an object: { "type": …, "actor": …, …payload }.';
+    return { ok: false, reason, problems: [reason] };
+  }
+  const type = (input as { type?: unknown }).type;
+  if (!isEventType(type)) {
+    const problem = `type: unknown event type ${JSON.stringify(type)}; known types: ${eventTypes.join(', ')}`;
+    return {
+      ok: false,
+      reason: `Unknown event type ${JSON.stringify(type)}. Known types: ${eventTypes.join(', ')}.`,
+      problems: [problem],
+    };
+  }
+  const parsed = eventSchemas[type].safeParse(input);
+  if (parsed.success) return { ok: true, event: parsed.data };
+  const problems = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => `${key}: is not a field of ${type}`)
+      : [`${formatPath(issue.path)}: ${issue.message}`],
+  );
+  return { ok: false, reason: `Invalid ${type} event: ${problems.join('; ')}.`, problems };
 }

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toCsv } from '../../audit/chain';
-import { type EventType, eventSchemas } from '../../domain/events';
-import { formatPath } from '../../domain/problems';
+import { checkEvent, type EventType } from '../../domain/events';
 import { AppError } from '../../errors';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
@@ -119,18 +118,8 @@ export function requestRoutes(scope: FastifyInstance, requests: RequestsService)
         throw new AppError('forbidden', `${principal.subject} has role ${principal.role}, which may not send ${type}.`);
       }
       const event: EnablementEventInput = { ...request.body, actor: principal.subject };
-      const parsed = eventSchemas[type].safeParse(event);
-      if (!parsed.success) {
-        throw new AppError(
-          'invalid',
-          `Invalid ${type} event:`,
-          parsed.error.issues.flatMap((issue) =>
-            issue.code === 'unrecognized_keys'
-              ? issue.keys.map((key) => `${key}: is not a field of ${type}`)
-              : [`${formatPath(issue.path)}: ${issue.message}`],
-          ),
-        );
-      }
+      const checked = checkEvent(event);
+      if (!checked.ok) throw new AppError('invalid', `Invalid ${type} event:`, checked.problems);
       return requests.sendEvent(request.params.ticketId, event);
     },
   );

@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
-import { eventSchemas } from '../../domain/events';
-import { formatPath } from '../../domain/problems';
+import { checkEvent } from '../../domain/events';
 import { AppError } from '../../errors';
 import type { EnablementEventInput } from '../../temporal/messages';
 import {
@@ -71,12 +70,12 @@ export async function deliver(requests: RequestsService, e: TicketWebhookEvent, 
         eventId: `${e.source}:${updateKey.length > 120 ? bodyId(Buffer.from(updateKey)) : updateKey}`,
         intake: e.intake,
       };
-  const parsed = eventSchemas[event.type as 'ticket.submitted' | 'ticket.updated'].safeParse(event);
-  if (!parsed.success) {
+  const checked = checkEvent(event);
+  if (!checked.ok) {
     throw new AppError(
       'invalid',
       `The ${e.source} webhook does not make a valid ${event.type} event:`,
-      parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`),
+      checked.problems,
     );
   }
   const outcome = await requests.deliver(e.ticketId, event, created);
