@@ -38,3 +38,10 @@ export class AppError extends Error {
     super(problems.length ? `${message}\n${problems.map((p) => `  - ${p}`).join('\n')}` : message);
   }
 }
+
+/** An error and its causes, outermost first (Temporal wraps the words that matter several layers deep). */
+export function errorChain(err: unknown): Error[] {
+  const chain: Error[] = [];
+  for (let e: unknown = err; e instanceof Error && !chain.includes(e); e = e.cause) chain.push(e);
+  return chain;
+}

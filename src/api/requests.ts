@@ -19,15 +19,14 @@ import { type temporal } from '@temporalio/proto';
 import { CHAIN_ALGORITHM, genesisHash, type TimelineExport } from '../audit/chain';
 import { buildTimeline, type RunHistory } from '../audit/timeline';
 import type { EventType } from '../domain/events';
-import { AppError } from '../errors';
+import { AppError, errorChain } from '../errors';
 import {
   applyEnablementEventUpdate,
   enablementEventSignal,
-  STARTING,
   type EnablementEventInput,
   type StateView,
 } from '../temporal/messages';
-import { readState } from '../temporal/read-state';
+import { isStarting, readState } from '../temporal/read-state';
 import {
   searchAttributes,
   STARTED_BY_MEMO_KEY,
@@ -90,9 +89,7 @@ export function listQuery(filters: ListFilters): string {
 
 /** The refusal message of a failed update, from the innermost cause (the workflow's own words). */
 function refusalOf(err: WorkflowUpdateFailedError): string {
-  let e: unknown = err;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return e instanceof Error ? e.message : err.message;
+  return errorChain(err).at(-1)!.message;
 }
 
 function isNotFound(err: unknown): boolean {
@@ -100,10 +97,7 @@ function isNotFound(err: unknown): boolean {
 }
 
 function isClosed(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/already completed|workflow execution.*(completed|closed)/i.test(e.message)) return true;
-  }
-  return false;
+  return errorChain(err).some((e) => /already completed|workflow execution.*(completed|closed)/i.test(e.message));
 }
 
 function unavailable(err: unknown): never {
@@ -192,7 +186,7 @@ export class RequestsService {
       return await readState(this.handle(ticketId));
     } catch (err) {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
-      if (isStartingError(err)) {
+      if (isStarting(err)) {
         throw new AppError('unavailable', `The request for ticket ${ticketId} is still starting; try again shortly.`);
       }
       return unavailable(err);
@@ -366,18 +360,8 @@ function queryTag(query: string): string {
   return createHash('sha256').update(query).digest('base64url').slice(0, 16);
 }
 
-function isStartingError(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(STARTING)) return true;
-  return false;
-}
-
 function hasCause(err: unknown, type: new (...args: never[]) => Error): boolean {
-  let e: unknown = err;
-  while (e instanceof Error) {
-    if (e instanceof type) return true;
-    e = (e as Error).cause;
-  }
-  return false;
+  return errorChain(err).some((e) => e instanceof type);
 }
 
 function summarize(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): RequestSummary {

@@ -73,7 +73,7 @@ export function genesisHash(ticketId: string): string {
 }
 
 /** A field as text: strings as they are, numbers in decimal, nothing as the empty string. */
-function asText(value: unknown): string {
+export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return value === undefined || value === null ? '' : JSON.stringify(value);

@@ -9,7 +9,7 @@ import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import type { AuditEntry } from '../temporal/messages';
 import { AUDIT_MEMO_KEY, searchAttributes, STARTED_BY_MEMO_KEY } from '../temporal/names';
-import { chain, type TimelineEntry } from './chain';
+import { asText, chain, type TimelineEntry } from './chain';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const T = temporal.api.enums.v1.EventType;
@@ -45,10 +45,6 @@ function first(payloads: { payloads?: Payload[] | null } | null | undefined): un
   return decode(payloads?.payloads?.[0]);
 }
 
-function str(value: unknown): string {
-  return typeof value === 'string' ? value : value === undefined || value === null ? '' : JSON.stringify(value);
-}
-
 function record(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
@@ -71,16 +67,16 @@ function describeActivity(
 ): { kind: 'effect' | 'sla'; what: string } | null {
   switch (type) {
     case 'postTicketComment': {
-      const template = str(record(input.comment).template);
+      const template = asText(record(input.comment).template);
       return { kind: template.startsWith('sla_') ? 'sla' : 'effect', what: `ticket comment: ${template}` };
     }
     case 'sendNotification': {
-      const kind = str(record(input.notification).kind);
+      const kind = asText(record(input.notification).kind);
       return { kind: kind.startsWith('sla_') ? 'sla' : 'effect', what: `notification: ${kind}` };
     }
     case 'checkConnectivity': {
       const ports = Array.isArray(input.ports) ? input.ports.join(',') : '';
-      return { kind: 'effect', what: `connectivity check: ${str(input.target)}:${ports}` };
+      return { kind: 'effect', what: `connectivity check: ${asText(input.target)}:${ports}` };
     }
     default:
       // Loading the vendor configuration and calendar windows are internal reads, not effects on the world.
@@ -91,13 +87,13 @@ function describeActivity(
 function describeResult(type: string, result: unknown): string {
   if (type === 'postTicketComment') {
     const r = record(result);
-    return `comment ${str(r.commentId)}${r.duplicate ? ' (already posted)' : ''}`;
+    return `comment ${asText(r.commentId)}${r.duplicate ? ' (already posted)' : ''}`;
   }
   if (type === 'checkConnectivity' && Array.isArray(result)) {
     return result
       .map((r) => {
         const x = record(r);
-        return `${str(x.port)} ${str(x.outcome)}${typeof x.connectMs === 'number' ? ` in ${x.connectMs} ms` : ''}`;
+        return `${asText(x.port)} ${asText(x.outcome)}${typeof x.connectMs === 'number' ? ` in ${x.connectMs} ms` : ''}`;
       })
       .join(', ');
   }
@@ -151,7 +147,7 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
         const a = event.workflowExecutionStartedEventAttributes;
         if (a?.continuedExecutionRunId) break; // a continuation: the previous run's last entry says so
         const input = record(first(a?.input));
-        const startedBy = str(decode(a?.memo?.fields?.[STARTED_BY_MEMO_KEY]));
+        const startedBy = asText(decode(a?.memo?.fields?.[STARTED_BY_MEMO_KEY]));
         lastActor = startedBy || a?.identity || 'unknown';
         add(event, {
           kind: 'request.started',
@@ -180,17 +176,17 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
           received.push(r);
           break;
         }
-        lastActor = str(r.input.actor) || r.identity;
+        lastActor = asText(r.input.actor) || r.identity;
         add(event, {
           kind: 'event',
           actor: lastActor,
-          type: str(r.input.type),
+          type: asText(r.input.type),
           result: 'unknown',
           from: '',
           to: '',
           detail: [
             `via ${r.via}; recorded before results were written to the history`,
-            r.input.eventId !== undefined && `eventId: ${str(r.input.eventId)}`,
+            r.input.eventId !== undefined && `eventId: ${asText(r.input.eventId)}`,
           ]
             .filter(Boolean)
             .join('; '),
@@ -206,21 +202,21 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
           (r) =>
             !r.used &&
             r.via === m.via &&
-            str(r.input.type) === str(m.type) &&
-            str(r.input.actor) === str(m.actor) &&
-            str(r.input.eventId) === str(m.eventId),
+            asText(r.input.type) === asText(m.type) &&
+            asText(r.input.actor) === asText(m.actor) &&
+            asText(r.input.eventId) === asText(m.eventId),
         );
         if (sent) sent.used = true;
-        const comment = sent ? str(sent.input.comment) : '';
-        lastActor = str(m.actor);
+        const comment = sent ? asText(sent.input.comment) : '';
+        lastActor = asText(m.actor);
         add(event, {
           ...(sent ? { at: sent.at } : {}),
           kind: 'event',
-          actor: str(m.actor),
-          type: str(m.type),
-          result: str(m.result),
-          from: str(m.from),
-          to: str(m.to),
+          actor: asText(m.actor),
+          type: asText(m.type),
+          result: asText(m.result),
+          from: asText(m.from),
+          to: asText(m.to),
           detail: [m.reason, comment && `comment: ${comment}`, m.eventId && `eventId: ${m.eventId}`]
             .filter(Boolean)
             .join('; '),
@@ -231,9 +227,9 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
       case T.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
         const fields = event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
         const decoded = decodeSearchAttributes(fields);
-        const state = str(decoded[searchAttributes.state.name]?.[0]);
+        const state = asText(decoded[searchAttributes.state.name]?.[0]);
         if (state && state !== carry.state) {
-          const status = str(decoded[searchAttributes.status.name]?.[0]);
+          const status = asText(decoded[searchAttributes.status.name]?.[0]);
           add(event, {
             kind: 'state.changed',
             actor: lastActor,
@@ -241,7 +237,7 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
             result: '',
             from: carry.state,
             to: state,
-            detail: `waiting on ${str(decoded[searchAttributes.waitingOn.name]?.[0]) || 'none'}`,
+            detail: `waiting on ${asText(decoded[searchAttributes.waitingOn.name]?.[0]) || 'none'}`,
           });
           carry.state = state;
         }
@@ -290,11 +286,11 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
         add(event, {
           kind: 'request.ended',
           actor: 'system',
-          type: str(r.status),
+          type: asText(r.status),
           result: 'completed',
           from: carry.state,
-          to: str(r.state),
-          detail: `${str(r.events)} event(s)`,
+          to: asText(r.state),
+          detail: `${asText(r.events)} event(s)`,
         });
         break;
       }
@@ -355,8 +351,8 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
     .map((r) => ({
       at: r.at,
       via: r.via,
-      actor: str(r.input.actor) || r.identity,
-      type: str(r.input.type),
+      actor: asText(r.input.actor) || r.identity,
+      type: asText(r.input.type),
       runId: run.runId,
       historyEventId: r.historyEventId,
     }));

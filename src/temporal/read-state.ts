@@ -1,4 +1,5 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { errorChain } from '../errors';
 import { enablementStateQuery, STARTING, type StateView } from './messages';
 
 /**
@@ -18,7 +19,6 @@ export async function readState(handle: WorkflowHandle, timeoutMs = 10_000): Pro
 }
 
 /** True when the error, or any error in its cause chain, is the request's "starting" answer. */
-function isStarting(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e.message.includes(STARTING)) return true;
-  return false;
+export function isStarting(err: unknown): boolean {
+  return errorChain(err).some((e) => e.message.includes(STARTING));
 }
