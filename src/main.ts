@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   const vendor = loadVendorConfig();
   const security = apiSecurityFromEnv(process.env);
   const logger = pino({ level: config.logLevel });
+  // Every setting is checked before anything starts: a bad one stops start-up with all problems listed.
+  const activityDeps = activityDepsFromEnv(process.env, vendor.config, logger.child({ component: 'activities' }));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
   Runtime.install({ shutdownSignals: [], logger: temporalLoggerFor(logger) });
@@ -83,9 +85,7 @@ async function main(): Promise<void> {
 
     const nativeConnection = await NativeConnection.connect(temporal);
     cleanups.push(() => nativeConnection.close());
-    const activities = createActivities(
-      activityDepsFromEnv(process.env, vendor.config, logger.child({ component: 'activities' })),
-    );
+    const activities = createActivities(activityDeps);
     const worker = await createEnablementWorker({
       connection: nativeConnection,
       namespace: temporal.namespace,
