@@ -4,6 +4,12 @@ const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 
 const compiled = join(__dirname, '..', 'dist', 'src', 'cli', 'index.js');
+
+// `plctl history T-1 | head`: the reader went away; stop quietly instead of crashing with EPIPE.
+process.stdout.on('error', (err) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 if (existsSync(compiled)) {
   require(compiled).buildCli().parseAsync(process.argv).catch(fail);
 } else {

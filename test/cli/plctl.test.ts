@@ -23,6 +23,19 @@ describe('plctl', () => {
     });
   });
 
+  it('stops quietly when the reader of its output goes away (plctl … | head)', async () => {
+    const { stdout, stderr } = await run(
+      'bash',
+      [
+        '-c',
+        `set -o pipefail; "${process.execPath}" bin/plctl.js sla deadline --submitted 2026-11-02T15:00:00Z | true; echo "exit $?"`,
+      ],
+      { cwd: repoRoot },
+    );
+    expect(stdout.trim()).toBe('exit 0');
+    expect(stderr).not.toContain('EPIPE');
+  });
+
   it('exits non-zero with help on an unknown command', async () => {
     await expect(plctl('frobnicate')).rejects.toMatchObject({
       code: 1,
