@@ -1,0 +1,270 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type EnablementResult,
+  type StateView,
+} from '../../src/temporal/messages';
+import { searchAttributes, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { validIntake } from '../fixtures/requests';
+import {
+  auditFromHistory,
+  type DrillServer,
+  distinctNotifications,
+  killWorker,
+  readTicketFile,
+  startDrillServer,
+  startWorkerProcess,
+  waitForCount,
+  type WorkerProcess,
+} from '../helpers/drill-stack';
+import { repoRoot, waitFor } from '../helpers/processes';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+
+/**
+ * Drill (issue 7): the worker process dies by SIGKILL while 100 requests are being driven through their steps. A new
+ * worker process takes over; every request must end enabled, with each step applied exactly once and every comment
+ * and notification sent exactly once.
+ */
+
+const REQUESTS = 100;
+/** Applied steps (over all requests) after which the worker is killed: well into the run, far from its end. */
+const KILL_AFTER = 250;
+const actor = 'drill@vendor.example';
+/** An event as the drill sends it, before the actor is added. */
+type Step = { type: string; eventId: string } & Record<string, unknown>;
+
+/**
+ * Each request's steps. The notes are the steps only the eventId guards: a note is allowed in every state, so a note
+ * applied twice would show. For odd requests the notes go by signal (fire-and-forget, as automation sends them), and
+ * each is delivered twice, as automation redelivers.
+ */
+const script = (ticketId: string): Step[] =>
+  [
+    { type: 'note.added', text: 'picked up by the drill' },
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: 'vpce-0drill' },
+    { type: 'connection.approved' },
+    { type: 'connection.failed', details: 'Connection timed out' },
+    { type: 'troubleshooting.resolved' },
+    { type: 'note.added', text: 'fixed the security group' },
+    { type: 'connection.verified' },
+  ].map((event, n) => ({ ...event, eventId: `${ticketId}/step-${n}` }));
+
+/** The states a request passes through, in order, as the PrivateLinkState search attribute must show them. */
+const statePath = [
+  'allowlisting',
+  'awaitingEndpoint',
+  'reviewingConnection',
+  'verifyingConnection',
+  'troubleshooting',
+  'verifyingConnection',
+  'enabled',
+];
+const expectedComments = [
+  'intake_accepted',
+  'create_endpoint',
+  'verify_connection',
+  'troubleshooting_started',
+  'verify_again',
+  'enabled',
+];
+const expectedNotifications = ['action_required', 'action_required', 'verification_failed', 'enabled'];
+
+let server: DrillServer;
+let receiver: WebhookReceiver;
+let dir: string;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  [server, receiver] = await Promise.all([startDrillServer(), new WebhookReceiver().start()]);
+  dir = mkdtempSync(join(tmpdir(), 'drill-sigkill-'));
+}, 60_000);
+
+afterAll(async () => {
+  for (const w of workers) await killWorker(w);
+  await server?.teardown();
+  await receiver?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+function worker(): WorkerProcess {
+  const w = startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
+    TICKET_SYSTEM: 'file',
+    TICKET_LOG_FILE: join(dir, 'ticket-comments.jsonl'),
+    NOTIFY_WEBHOOK_URL: receiver.url,
+  });
+  workers.push(w);
+  return w;
+}
+
+/** Progress of the drivers, to pick the moment of the kill and to report it. */
+const progress = { applied: 0, retries: 0 };
+/** Sends of each ticket beyond one per step (redeliveries and retries): each must show as a recorded duplicate. */
+const extraSends = new Map<string, number>();
+const countExtra = (ticketId: string) => extraSends.set(ticketId, (extraSends.get(ticketId) ?? 0) + 1);
+
+/**
+ * Sends one step and returns once it is confirmed. An update the client gave up on (the worker died under it) is sent
+ * again with the same eventId, as the API tells its callers to; a refusal is a drill failure and is thrown.
+ */
+async function sendStep(
+  ticketId: string,
+  handle: WorkflowHandle,
+  event: EnablementEventInput,
+  bySignal: boolean,
+): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      if (bySignal) await handle.signal(enablementEventSignal, event);
+      else await handle.executeUpdate(applyEnablementEventUpdate, { args: [event] });
+      progress.applied++;
+      return;
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError || Date.now() > deadline) throw err;
+      progress.retries++;
+      countExtra(ticketId);
+    }
+  }
+}
+
+async function drive(ticketId: string, index: number): Promise<void> {
+  const handle = server.client.workflow.getHandle(workflowIdForTicket(ticketId));
+  for (const step of script(ticketId)) {
+    const bySignal = step.type === 'note.added' && index % 2 === 1;
+    await sendStep(ticketId, handle, { actor, ...step }, bySignal);
+    if (bySignal) {
+      // Automation redelivers: the same signal again, with the same eventId.
+      await handle.signal(enablementEventSignal, { actor, ...step });
+      countExtra(ticketId);
+    }
+  }
+}
+
+/** The PrivateLinkState values the run upserted, in order, with repeats in a row folded (other attributes changed). */
+async function upsertedStates(handle: WorkflowHandle): Promise<string[]> {
+  const history = await handle.fetchHistory();
+  const states: string[] = [];
+  for (const event of history.events ?? []) {
+    const field =
+      event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.[
+        searchAttributes.state.name
+      ];
+    if (!field?.data) continue;
+    const state = JSON.parse(Buffer.from(field.data).toString('utf8')) as string;
+    if (states.at(-1) !== state) states.push(state);
+  }
+  return states;
+}
+
+describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
+  it('a new worker finishes every request; each step, comment and notification happens exactly once', async () => {
+    const runId = Date.now().toString(36);
+    const tickets = Array.from({ length: REQUESTS }, (_, i) => `KILL-${runId}-${i}`);
+    const t0 = Date.now();
+    const at = (label: string) => marks.push(`${label} ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const marks: string[] = [];
+    const first = worker();
+    await first.ready;
+    at('first worker polling');
+
+    const handles = await Promise.all(
+      tickets.map((ticketId) =>
+        server.client.workflow.start(WORKFLOW_TYPE, {
+          workflowId: workflowIdForTicket(ticketId),
+          taskQueue: TASK_QUEUE,
+          args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
+        }),
+      ),
+    );
+    const drivers = Promise.all(tickets.map((ticketId, i) => drive(ticketId, i)));
+    // Drivers that fail before the end are reported by `await drivers` below, not as unhandled rejections.
+    drivers.catch(() => undefined);
+
+    await waitFor(() => progress.applied >= KILL_AFTER, 90_000, `${KILL_AFTER} steps applied before the kill`);
+    first.child.kill('SIGKILL');
+    expect(await first.exited).toBe('SIGKILL');
+    const appliedAtKill = progress.applied;
+    at('killed');
+    // Mid-flight: most steps were still to come when the worker died.
+    expect(appliedAtKill).toBeLessThan(REQUESTS * 8 * 0.6);
+
+    const second = worker();
+    await second.ready;
+    at('second worker polling');
+    await drivers;
+    at('all steps confirmed');
+    const results = (await Promise.all(handles.map((h) => h.result()))) as EnablementResult[];
+    at('all requests ended');
+    expect(results.map((r) => r.status)).toEqual(tickets.map(() => 'enabled'));
+
+    const ticketFile = readTicketFile(join(dir, 'ticket-comments.jsonl'));
+    const notifications = distinctNotifications(receiver.received);
+    const problems: string[] = [];
+    await Promise.all(
+      tickets.map(async (ticketId, i) => {
+        const handle = handles[i]!;
+        const view: StateView = await readState(handle);
+        const steps = script(ticketId);
+        // Each step applied once, in order; a retried send may only show up as a recorded duplicate.
+        const applied = view.events.filter((e) => e.result === 'applied').map((e) => e.eventId);
+        if (JSON.stringify(applied) !== JSON.stringify(steps.map((s) => s.eventId))) {
+          problems.push(`${ticketId}: applied ${JSON.stringify(applied)}`);
+        }
+        const refused = view.events.filter((e) => e.result === 'refused');
+        if (refused.length) problems.push(`${ticketId}: refused ${JSON.stringify(refused)}`);
+        const duplicates = view.events.filter((e) => e.result === 'duplicate').length;
+        if (duplicates !== (extraSends.get(ticketId) ?? 0)) {
+          problems.push(`${ticketId}: ${duplicates} duplicates recorded for ${extraSends.get(ticketId) ?? 0} repeats`);
+        }
+        // The audit trail in Temporal's own history says the same.
+        const durable = (await auditFromHistory(handle)).map((e) => `${e.seq} ${e.eventId} ${e.result}`);
+        const queried = view.events.map((e) => `${e.seq} ${e.eventId} ${e.result}`);
+        if (JSON.stringify(durable) !== JSON.stringify(queried)) {
+          problems.push(`${ticketId}: history audit ${JSON.stringify(durable)} != query ${JSON.stringify(queried)}`);
+        }
+        const states = await upsertedStates(handle);
+        if (JSON.stringify(states) !== JSON.stringify(statePath)) {
+          problems.push(`${ticketId}: PrivateLinkState went ${states.join(' > ')}`);
+        }
+        // Effects: each carried out once, none failed, none left pending.
+        const done = view.effects.done.map((e) => `${e.seq} ${e.type} ${e.what} ${e.status}`);
+        if (new Set(view.effects.done.map((e) => e.seq)).size !== done.length || view.effects.pending !== 0) {
+          problems.push(`${ticketId}: effects ${JSON.stringify(done)}, pending ${view.effects.pending}`);
+        }
+        if (view.effects.done.some((e) => e.status !== 'done')) problems.push(`${ticketId}: failed effect`);
+        // What the customer and the vendor's channel actually received.
+        const comments = ticketFile.filter((c) => c.ticketId === ticketId);
+        const templates = view.effects.done.filter((e) => e.type === 'postTicketComment').map((e) => e.what);
+        if (
+          JSON.stringify(templates) !== JSON.stringify(expectedComments) ||
+          comments.length !== expectedComments.length ||
+          new Set(comments.map((c) => c.idempotencyKey)).size !== comments.length
+        ) {
+          problems.push(`${ticketId}: ${comments.length} comments in the ticket (templates ${templates.join(', ')})`);
+        }
+        const kinds = notifications.filter((n) => n.ticketId === ticketId).map((n) => n.kind);
+        if (JSON.stringify(kinds) !== JSON.stringify(expectedNotifications)) {
+          problems.push(`${ticketId}: notifications ${kinds.join(', ')}`);
+        }
+      }),
+    );
+    expect(problems).toEqual([]);
+
+    // Visibility agrees: every request of the drill is listed as enabled, none still open.
+    // (This file's server holds only the drill's requests.)
+    await waitForCount(server.client, 'PrivateLinkStatus = "enabled"', REQUESTS, 10_000);
+    await waitForCount(server.client, 'ExecutionStatus = "Running"', 0, 10_000);
+    process.stderr.write(
+      `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * 8} steps; ${progress.retries} sends retried; ${marks.join(', ')}\n`,
+    );
+  }, 240_000);
+});

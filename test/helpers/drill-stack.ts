@@ -1,0 +1,254 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
+import { temporal as proto } from '@temporalio/proto';
+import type { VendorConfig } from '../../src/domain/vendor-config';
+import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
+import type { AuditEntry, StateView } from '../../src/temporal/messages';
+import { AUDIT_MEMO_KEY, WORKFLOW_TYPE } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { exampleVendorConfig } from '../fixtures/requests';
+import { freePort, repoRoot, type RunningProcess, waitFor } from './processes';
+import type { ReceivedRequest } from './webhook-receiver';
+
+/**
+ * The pieces of a reliability drill (issue 7): a real Temporal dev server on a SQLite file that survives restarts,
+ * and the product's worker entry (`src/worker.ts`) as real child processes, configured the way an operator would.
+ */
+
+const { EventType } = proto.api.enums.v1;
+
+/** A dev server owned by one drill file, restartable on the same port and database. */
+export interface DrillServer {
+  readonly address: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** A client whose connection outlives server restarts (gRPC reconnects on its own). */
+  readonly client: Client;
+  /** Stops the server (SIGTERM, as an operator or orchestrator would) and waits until it has exited. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port with the same SQLite file. */
+  start(): Promise<void>;
+  /** Stops the server and closes the client, deleting the data folder. */
+  teardown(): Promise<void>;
+}
+
+/**
+ * Starts `temporal server start-dev` headless on a free port and a fresh SQLite file, registers the product's search
+ * attributes (in each of `namespaces`), and connects a client.
+ */
+export async function startDrillServer(opts: { namespaces?: string[] } = {}): Promise<DrillServer> {
+  const cli = await resolveTemporalCli();
+  const dataDir = mkdtempSync(join(tmpdir(), 'drill-temporal-'));
+  const port = await freePort();
+  const quiet = () => undefined;
+  const launch = () => startDevServer({ cliPath: cli.path, dataDir, port, uiPort: false, log: quiet });
+  let server: DevServer | undefined = await launch();
+  const connection = await Connection.connect({ address: server.address });
+  for (const namespace of opts.namespaces ?? []) {
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+  }
+  for (const namespace of ['default', ...(opts.namespaces ?? [])]) {
+    // A namespace registered a moment ago may not be visible to the operator service yet.
+    await waitFor(
+      () =>
+        ensureSearchAttributes(connection, namespace).then(
+          () => true,
+          () => false,
+        ),
+      20_000,
+      `search attributes in namespace ${namespace}`,
+    );
+  }
+  const client = new Client({ connection });
+  return {
+    address: server.address,
+    port,
+    dataDir,
+    client,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server ??= await launch();
+    },
+    async teardown() {
+      await connection.close().catch(() => undefined);
+      await server?.stop();
+      server = undefined;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A worker process and what it needs to be stopped and inspected. */
+export interface WorkerProcess extends RunningProcess {
+  /** Resolves once the worker polls its task queue (it bundles the workflow code first). */
+  ready: Promise<void>;
+}
+
+/**
+ * Runs the product's worker entry (`src/worker.ts`, i.e. `npm run worker`) as one real process. tsx's CLI would run the
+ * entry in a grandchild, which a SIGKILL of the child leaves running; `node --import tsx` keeps the worker in the
+ * child itself, so `child.kill('SIGKILL')` kills the worker as the OOM killer would.
+ */
+export function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+    cwd: repoRoot,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
+  );
+  const ready = waitFor(
+    () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`the worker exited before polling:\n${output}`);
+      }
+      return output.includes('Worker polling task queue');
+    },
+    90_000,
+    'the worker to poll its task queue',
+  );
+  // A drill that fails before awaiting `ready` must not also report an unhandled rejection.
+  ready.catch(() => undefined);
+  return { child, output: () => output, exited, ready };
+}
+
+/** Kills a worker process if it still runs (SIGKILL: the drill is over, a graceful drain would only cost time). */
+export async function killWorker(worker: WorkerProcess | undefined): Promise<void> {
+  if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+  worker.child.kill('SIGKILL');
+  await worker.exited;
+}
+
+/**
+ * Writes a vendor configuration file (VENDOR_CONFIG) based on the repository's example, with this SLA policy: a
+ * 24/7 UTC calendar, so business time is wall time and deadlines can be put a few seconds away.
+ */
+export function writeVendorConfig(dir: string, sla: { hours: number; warnAtPercent: number[] }): string {
+  const base = exampleVendorConfig();
+  const allDay: [string, string][] = [['00:00', '24:00']];
+  const config: VendorConfig = {
+    ...base,
+    sla: {
+      calendar: {
+        timeZone: 'UTC',
+        week: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+        holidays: [],
+        slaBusinessHours: sla.hours,
+      },
+      pauseWhileWaitingOnCustomer: false,
+      warnAtPercent: sla.warnAtPercent,
+    },
+  };
+  const path = join(dir, 'vendor.json');
+  writeFileSync(path, JSON.stringify(config, null, 2));
+  return path;
+}
+
+/** One comment of the file ticket system (TICKET_LOG_FILE), as an operator tailing the file sees it. */
+export interface TicketFileComment {
+  ticketId: string;
+  idempotencyKey: string;
+  body: string;
+}
+
+/** The comments in a ticket file (JSON lines), read afresh: the worker process writes it. */
+export function readTicketFile(path: string): TicketFileComment[] {
+  let text = '';
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as TicketFileComment);
+}
+
+/** A notification as the receiver got it; a receiver drops repeats of an `Idempotency-Key`, so keys are what count. */
+export interface ReceivedNotification {
+  ticketId: string;
+  kind: string;
+  message: string;
+  idempotencyKey: string;
+}
+
+/** The notifications a receiver got, one per idempotency key (what a deduplicating receiver would keep). */
+export function distinctNotifications(received: ReceivedRequest[]): ReceivedNotification[] {
+  const byKey = new Map<string, ReceivedNotification>();
+  for (const r of received) {
+    const body = r.body as Omit<ReceivedNotification, 'idempotencyKey'>;
+    const key = String(r.headers['idempotency-key']);
+    if (!byKey.has(key)) byKey.set(key, { ...body, idempotencyKey: key });
+  }
+  return [...byKey.values()];
+}
+
+/** The audit entries recorded in a run's event history (the memo the workflow upserts after each event). */
+export async function auditFromHistory(handle: WorkflowHandle): Promise<AuditEntry[]> {
+  const history = await handle.fetchHistory();
+  const entries: AuditEntry[] = [];
+  for (const event of history.events ?? []) {
+    const field = event.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.[AUDIT_MEMO_KEY];
+    if (field?.data) entries.push(JSON.parse(Buffer.from(field.data).toString('utf8')) as AuditEntry);
+  }
+  return entries;
+}
+
+/** How many events of one type a run's history holds. */
+export async function countHistoryEvents(handle: WorkflowHandle, type: proto.api.enums.v1.EventType): Promise<number> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).filter((e) => e.eventType === type).length;
+}
+
+export { EventType };
+
+/** Polls the state view until `done` holds (or `timeoutMs` passes, then throws with the last view seen). */
+export async function waitForState(
+  handle: WorkflowHandle,
+  done: (view: StateView) => boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<StateView> {
+  let last: StateView | undefined;
+  await waitFor(
+    async () => {
+      last = await readState(handle).catch(() => last);
+      return last !== undefined && done(last);
+    },
+    timeoutMs,
+    what,
+  );
+  return last!;
+}
+
+/** Counts executions matching a visibility query until it equals `expected` (visibility is eventually consistent). */
+export async function waitForCount(client: Client, query: string, expected: number, timeoutMs: number): Promise<void> {
+  const full = `WorkflowType = "${WORKFLOW_TYPE}" AND ${query}`;
+  let count = -1;
+  try {
+    await waitFor(
+      async () => (count = (await client.workflow.count(full)).count) === expected,
+      timeoutMs,
+      `${expected} executions matching ${full}`,
+    );
+  } catch (err) {
+    throw new Error(`${(err as Error).message} (last count ${count})`);
+  }
+}
