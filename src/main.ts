@@ -1,19 +1,18 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities';
 import { activityDepsFromEnv } from '../activities/defaults';
+import { buildProductApi } from './api/app';
 import { apiSecurityFromEnv } from './api/config';
-import { RequestsService } from './api/requests';
-import { buildApiServer } from './api/server';
 import { loadVendorConfig } from './config/vendor-config-file';
 import { AppError } from './errors';
 import { runtimeConfigFromEnv } from './runtime-config';
 import { resolveTemporalCli } from './temporal/binaries';
 import { connectionConfigFromEnv, type TemporalConnectionConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
-import { temporalLoggerFor } from './temporal/logging';
 import { TASK_QUEUE } from './temporal/names';
+import { installTemporalRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createEnablementWorker } from './worker';
 
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const activityDeps = activityDepsFromEnv(process.env, vendor.config, logger.child({ component: 'activities' }));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
-  Runtime.install({ shutdownSignals: [], logger: temporalLoggerFor(logger) });
+  installTemporalRuntime({ logger, metricsAddress: config.metricsAddress, shutdownSignals: [] });
 
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
@@ -90,6 +89,7 @@ async function main(): Promise<void> {
       connection: nativeConnection,
       namespace: temporal.namespace,
       activities,
+      maxCachedWorkflows: config.maxCachedWorkflows,
     });
     const running = worker.run();
     cleanups.push(async () => {
@@ -101,22 +101,16 @@ async function main(): Promise<void> {
       if (!stopping) stopping = cleanup().then(() => process.exit(1));
     });
 
-    const requests = new RequestsService(new Client({ connection: client, namespace: temporal.namespace }));
-    const api = buildApiServer({
-      logger,
-      requests,
-      authenticator: security.authenticator,
-      webhooks: security.webhooks,
-      ready: async () => {
-        await client.withDeadline(Date.now() + 3_000, () => client.workflowService.getSystemInfo({}));
-      },
-    });
+    const api = buildProductApi({ connection: client, namespace: temporal.namespace, logger, security });
     await api.listen({ port: config.port, host: config.host });
     cleanups.push(() => api.close());
 
     say('');
     say('PrivateLink enablement engine is running.');
-    say(`  HTTP API        http://${config.host}:${config.port}  (health: /healthz, /readyz; docs: /openapi.json)`);
+    say(
+      `  HTTP API        http://${config.host}:${config.port}  (health: /healthz, /readyz; docs: /openapi.json; metrics: /metrics)`,
+    );
+    if (config.metricsAddress) say(`  Worker metrics  http://${config.metricsAddress}/metrics`);
     say(`  Access          ${security.summary.join('; ')}`);
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
     if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);

@@ -12,9 +12,22 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI: z.enum(['true', 'false']).default('true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // The SDK's exporter binds a socket address, so an IP literal, not a host name.
+  METRICS_ADDRESS: z
+    .string()
+    .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\]):\d{1,5}$/, {
+      error: 'must be <IP>:<port>, e.g. 0.0.0.0:9464 or 127.0.0.1:9464',
+    })
+    .optional(),
+  HEALTH_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce
+    .number({ error: 'must be a whole number' })
+    .int({ error: 'must be a whole number' })
+    .min(0)
+    .optional(),
 });
 
-/** Settings of `npm start` (the embedded stack), from the environment. */
+/** Settings of `npm start` (the embedded stack), `npm run worker` and `npm run api`, from the environment. */
 export interface RuntimeConfig {
   /** Port and interface of the HTTP API. */
   port: number;
@@ -25,6 +38,12 @@ export interface RuntimeConfig {
   /** Port of the Temporal UI, or `false` when `TEMPORAL_UI=false`. */
   uiPort: number | false;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
+  /** Where the worker's Temporal SDK metrics are served for Prometheus (`/metrics`); off when unset. */
+  metricsAddress?: string;
+  /** Port of the standalone worker's own `/healthz` (on `host`); off when unset. */
+  healthPort?: number;
+  /** Workflows the worker keeps in memory between tasks (the SDK's default when unset; 0 replays every task). */
+  maxCachedWorkflows?: number;
 }
 
 /** Reads and validates the runtime settings; every invalid variable is reported at once. */
@@ -47,5 +66,8 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     devServerPort: c.TEMPORAL_DEV_PORT,
     uiPort: c.TEMPORAL_UI === 'false' ? false : c.TEMPORAL_UI_PORT,
     logLevel: c.LOG_LEVEL,
+    ...(c.METRICS_ADDRESS !== undefined ? { metricsAddress: c.METRICS_ADDRESS } : {}),
+    ...(c.HEALTH_PORT !== undefined ? { healthPort: c.HEALTH_PORT } : {}),
+    ...(c.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS } : {}),
   };
 }

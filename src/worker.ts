@@ -1,10 +1,13 @@
+import { createServer, type Server } from 'node:http';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities';
 import { activityDepsFromEnv } from '../activities/defaults';
 import { loadVendorConfig } from './config/vendor-config-file';
+import { runtimeConfigFromEnv } from './runtime-config';
 import { connectionConfigFromEnv } from './temporal/connection';
 import { TASK_QUEUE } from './temporal/names';
+import { installTemporalRuntime } from './temporal/runtime';
 
 /** Path of the workflow code the worker bundles (`workflows/index.ts`, or its compiled form). */
 export const workflowsPath = require.resolve('../workflows');
@@ -33,21 +36,61 @@ export function createEnablementWorker(opts: EnablementWorkerOptions): Promise<W
   });
 }
 
-/** `npm run worker`: a standalone worker against `TEMPORAL_ADDRESS` (default 127.0.0.1:7233). */
+/**
+ * Serves the worker's own liveness for container healthchecks: `GET /healthz` answers 200 while the worker polls and
+ * 503 once it stopped or failed (the process may still be draining). The worker has no other HTTP surface.
+ */
+export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number, host: string): Promise<Server> {
+  const server = createServer((request, response) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (request.method !== 'GET' || (path !== '/healthz' && path !== '/readyz')) {
+      response.writeHead(404, { 'content-type': 'application/problem+json' });
+      response.end(JSON.stringify({ title: 'Not Found', status: 404, detail: 'Only GET /healthz is served here.' }));
+      return;
+    }
+    const state = worker.getState();
+    const ok = state === 'RUNNING';
+    response.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable', worker: state.toLowerCase() }));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+/**
+ * `npm run worker`: a standalone worker against `TEMPORAL_ADDRESS` (default 127.0.0.1:7233), with SDK metrics at
+ * `METRICS_ADDRESS` and a health endpoint on `HEALTH_PORT` when set. SIGINT/SIGTERM stop it gracefully: it stops
+ * polling, lets running activities finish within the SDK's grace time, then exits.
+ */
 async function main(): Promise<void> {
+  const settings = runtimeConfigFromEnv();
   const config = connectionConfigFromEnv(process.env) ?? { address: '127.0.0.1:7233', namespace: 'default' };
   const vendor = loadVendorConfig();
-  const logger = pino({ level: process.env.LOG_LEVEL || 'info' });
+  const logger = pino({ level: settings.logLevel });
   const activities = createActivities(activityDepsFromEnv(process.env, vendor.config, logger));
+  installTemporalRuntime({ logger, metricsAddress: settings.metricsAddress });
   const connection = await NativeConnection.connect(config);
+  let health: Server | undefined;
   try {
-    const worker = await createEnablementWorker({ connection, namespace: config.namespace, activities });
+    const worker = await createEnablementWorker({
+      connection,
+      namespace: config.namespace,
+      activities,
+      maxCachedWorkflows: settings.maxCachedWorkflows,
+    });
+    if (settings.healthPort !== undefined) health = await serveWorkerHealth(worker, settings.healthPort, settings.host);
     process.stderr.write(
-      `Worker polling task queue ${TASK_QUEUE} on ${config.address} (namespace ${config.namespace})\n`,
+      `Worker polling task queue ${TASK_QUEUE} on ${config.address} (namespace ${config.namespace})` +
+        (settings.metricsAddress ? `; metrics at http://${settings.metricsAddress}/metrics` : '') +
+        (health ? `; health at http://${settings.host}:${settings.healthPort}/healthz` : '') +
+        '\n',
     );
     // The SDK's runtime stops the worker gracefully on SIGINT/SIGTERM.
     await worker.run();
   } finally {
+    health?.close();
     await connection.close();
   }
 }

@@ -36,4 +36,18 @@ describe('npm start settings', () => {
     expect(message).toMatch(/TEMPORAL_UI_PORT: .*\(got "70000"\)/);
     expect(message).toMatch(/LOG_LEVEL: .*\(got "loud"\)/);
   });
+
+  it('reads the worker settings: metrics address, health port and cache size', () => {
+    expect(
+      runtimeConfigFromEnv({ METRICS_ADDRESS: '0.0.0.0:9464', HEALTH_PORT: '8081', WORKER_MAX_CACHED_WORKFLOWS: '0' }),
+    ).toMatchObject({ metricsAddress: '0.0.0.0:9464', healthPort: 8081, maxCachedWorkflows: 0 });
+    expect(runtimeConfigFromEnv({ METRICS_ADDRESS: '[::]:9464' }).metricsAddress).toBe('[::]:9464');
+    // A host name would only fail later, inside the SDK's exporter: it wants a socket address.
+    expect(() => runtimeConfigFromEnv({ METRICS_ADDRESS: 'prometheus:9464' })).toThrow(
+      /METRICS_ADDRESS: must be <IP>:<port>.*\(got "prometheus:9464"\)/,
+    );
+    expect(() => runtimeConfigFromEnv({ WORKER_MAX_CACHED_WORKFLOWS: '2.5' })).toThrow(
+      /WORKER_MAX_CACHED_WORKFLOWS: must be a whole number \(got "2.5"\)/,
+    );
+  });
 });

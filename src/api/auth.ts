@@ -4,18 +4,22 @@ import { z } from 'zod';
 import { formatPath } from '../domain/problems';
 import { AppError } from '../errors';
 
-/** Who may do what (SPEC.md): support staff record steps, automation starts requests and forwards ticket events. */
-export const roles = ['support', 'automation', 'auditor', 'admin'] as const;
+/**
+ * Who may do what (SPEC.md): support staff record steps, automation starts requests and forwards ticket events,
+ * auditors read. `monitor` is for a metrics scraper (Prometheus): it may read `/metrics` and nothing else.
+ */
+export const roles = ['support', 'automation', 'auditor', 'admin', 'monitor'] as const;
 export type Role = (typeof roles)[number];
 
 /** What an API call does, for authorization. */
-export type Action = 'read' | 'start' | 'event' | 'ticket_event';
+export type Action = 'read' | 'start' | 'event' | 'ticket_event' | 'metrics';
 
 const permissions: Record<Role, readonly Action[]> = {
   support: ['read', 'start', 'event', 'ticket_event'],
   automation: ['read', 'start', 'ticket_event'],
   auditor: ['read'],
-  admin: ['read', 'start', 'event', 'ticket_event'],
+  admin: ['read', 'start', 'event', 'ticket_event', 'metrics'],
+  monitor: ['metrics'],
 };
 
 /** True when `role` may perform `action`. */

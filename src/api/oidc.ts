@@ -73,7 +73,7 @@ export function oidcConfigFromEnv(source: NodeJS.ProcessEnv): OidcConfig | undef
 }
 
 /** Highest first: a token carrying several roles gets the strongest it names. */
-const rank: Role[] = ['admin', 'support', 'automation', 'auditor'];
+const rank: Role[] = ['admin', 'support', 'automation', 'auditor', 'monitor'];
 
 /** Verifies OIDC JWTs. */
 export class OidcVerifier {

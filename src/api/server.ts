@@ -3,6 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { productVersion } from '../version';
 import { type Action, allows, type Authenticator, type Principal } from './auth';
+import { installMetrics } from './metrics';
 import { installProblemHandlers, sendProblem } from './problem';
 import type { RequestsService } from './requests';
 import { requestRoutes } from './routes/requests';
@@ -30,6 +31,8 @@ export interface ApiServerOptions {
   webhooks?: WebhookSecrets;
   /** Readiness: resolves when the API can serve requests (Temporal reachable), throws with the reason otherwise. */
   ready?: () => Promise<void>;
+  /** Also export the Node process' metrics at `/metrics` (the entry points; tests build many APIs per process). */
+  processMetrics?: boolean;
 }
 
 /** Largest body accepted (webhooks carry whole tickets; `/api` routes set a smaller limit). */
@@ -44,6 +47,7 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app);
+  installMetrics(app, { processMetrics: opts.processMetrics });
 
   void app.register(swagger, {
     openapi: {
@@ -123,5 +127,7 @@ function describeAction(action: Action): string {
       return 'record enablement steps';
     case 'ticket_event':
       return 'send events';
+    case 'metrics':
+      return 'read metrics';
   }
 }

@@ -40,13 +40,18 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
 
   it('lets each role do what SPEC.md gives it, and no more', () => {
     const table = Object.fromEntries(
-      roles.map((role) => [role, (['read', 'start', 'event', 'ticket_event'] as const).filter((a) => allows(role, a))]),
+      roles.map((role) => [
+        role,
+        (['read', 'start', 'event', 'ticket_event', 'metrics'] as const).filter((a) => allows(role, a)),
+      ]),
     );
     expect(table).toEqual({
       support: ['read', 'start', 'event', 'ticket_event'],
       automation: ['read', 'start', 'ticket_event'],
       auditor: ['read'],
-      admin: ['read', 'start', 'event', 'ticket_event'],
+      admin: ['read', 'start', 'event', 'ticket_event', 'metrics'],
+      // A Prometheus scraper's token: it can read the metrics and nothing about any request.
+      monitor: ['metrics'],
     });
   });
 

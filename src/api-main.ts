@@ -1,0 +1,58 @@
+import { Connection } from '@temporalio/client';
+import { pino } from 'pino';
+import { buildProductApi } from './api/app';
+import { apiSecurityFromEnv } from './api/config';
+import { AppError } from './errors';
+import { runtimeConfigFromEnv } from './runtime-config';
+import { connectionConfigFromEnv } from './temporal/connection';
+
+/**
+ * `npm run api`: the HTTP API alone, for deployments that run the worker separately (docker-compose.yml). It needs
+ * `TEMPORAL_ADDRESS`; it starts no server and registers nothing. SIGINT/SIGTERM stop accepting connections, let
+ * requests in flight finish, then close the Temporal connection.
+ */
+async function main(): Promise<void> {
+  const settings = runtimeConfigFromEnv();
+  const temporal = connectionConfigFromEnv();
+  if (!temporal) {
+    throw new AppError(
+      'invalid_config',
+      'TEMPORAL_ADDRESS is not set: the API alone needs a running Temporal cluster (npm start runs an embedded one).',
+    );
+  }
+  const security = apiSecurityFromEnv(process.env);
+  const logger = pino({ level: settings.logLevel });
+  const connection = await Connection.connect(temporal);
+  const api = buildProductApi({ connection, namespace: temporal.namespace, logger, security });
+  await api.listen({ port: settings.port, host: settings.host });
+  logger.info(
+    { temporal: temporal.address, namespace: temporal.namespace, access: security.summary },
+    `API listening on http://${settings.host}:${settings.port} (health: /healthz, /readyz; metrics: /metrics)`,
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    api
+      .close()
+      .then(() => connection.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `${err instanceof AppError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { Client, type Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import type { ApiSecurity } from './config';
+import { RequestsService } from './requests';
+import { buildApiServer } from './server';
+
+/** How long `/readyz` waits for Temporal before answering 503. */
+const READY_TIMEOUT_MS = 3_000;
+
+/**
+ * The product's HTTP API as `npm start` and `npm run api` serve it: requests over the given Temporal connection, the
+ * configured security, the process' own metrics at `/metrics`, and `/readyz` asking Temporal for its system info.
+ */
+export function buildProductApi(opts: {
+  connection: Connection;
+  namespace: string;
+  logger: PinoLogger;
+  security: ApiSecurity;
+}): FastifyInstance {
+  const { connection, namespace, logger, security } = opts;
+  return buildApiServer({
+    logger,
+    requests: new RequestsService(new Client({ connection, namespace })),
+    authenticator: security.authenticator,
+    webhooks: security.webhooks,
+    processMetrics: true,
+    ready: async () => {
+      await connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}));
+    },
+  });
+}
