@@ -85,7 +85,7 @@ export default tseslint.config(
   },
   {
     // Deterministic workflow code: sandboxed, no Node, no client/worker/activity packages.
-    files: ['workflows/**/*.ts'],
+    files: ['workflows/**/*.ts', 'bench/workflows/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { ...noNode, patterns: noServerSide }] },
   },
   {

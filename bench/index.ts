@@ -1,5 +1,54 @@
 /**
- * `npm run bench`. The benchmarks (each a ratio against a baseline measured in the same run) arrive with the
- * benchmark issue; until then this says so instead of pretending to measure.
+ * `npm run bench`: every benchmark of issue 7, each a ratio against a baseline measured in the same run on the same
+ * server. Prints the table; a full run also writes `bench/results/<date>.json` and the README's Benchmarks table.
+ *
+ *   npm run bench                  full run (about three minutes)
+ *   npm run bench -- --quick       smoke run of every path, writes nothing unless --out is given
+ *   npm run bench -- --out f.json  also write the JSON report to f.json
+ *   npm run bench -- --no-readme   do not touch README.md
  */
-process.stdout.write('No benchmarks yet: they arrive with the operations/benchmark issue (see README).\n');
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { historyTable, machineLine, resultsTable, updateReadme } from './report';
+import { fullSizes, quickSizes, runBench } from './run';
+
+const repoRoot = join(__dirname, '..');
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i === -1 ? undefined : args[i + 1];
+}
+
+async function main(args: string[]): Promise<number> {
+  const quick = args.includes('--quick');
+  const report = await runBench({ sizes: quick ? quickSizes : fullSizes, mode: quick ? 'quick' : 'full' });
+  process.stdout.write(`\n${machineLine(report)}\n\n${resultsTable(report)}\n\n${historyTable(report)}\n\n`);
+
+  const outputs = [
+    option(args, '--out'),
+    quick ? undefined : join(repoRoot, 'bench', 'results', `${report.date}.json`),
+  ];
+  for (const file of outputs.filter((f): f is string => f !== undefined)) {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`Wrote ${file}\n`);
+  }
+  if (!quick && !args.includes('--no-readme')) {
+    // Read right before writing: the README is edited by others too, and only the Benchmarks section is ours.
+    const readmePath = join(repoRoot, 'README.md');
+    const updated = updateReadme(readFileSync(readmePath, 'utf8'), report, readmePath);
+    writeFileSync(readmePath, updated);
+    process.stdout.write(`Updated the Benchmarks table in ${readmePath}\n`);
+  }
+  const failed = report.results.filter((r) => r.pass === false);
+  if (failed.length) process.stdout.write(`Below target: ${failed.map((r) => r.id).join(', ')}\n`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

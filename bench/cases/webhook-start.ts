@@ -1,0 +1,156 @@
+/**
+ * Webhook → workflow start rate: signed `POST /webhooks/tickets` (`ticket.created`, Standard Webhooks signature,
+ * zod-checked body, the event check, then signal-with-start) against the raw client's `workflow.start` with the same
+ * intake. Both start on a task queue no worker polls, so this measures the intake path alone; what a started request
+ * then costs is the throughput benchmark's part. The deliveries come from a child process (the ticket system is
+ * another machine: its HTTP client's work is not the product's), signed before the clock starts.
+ */
+import { spawn } from 'node:child_process';
+import { EVENT_SIGNAL, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { signStandard } from '../../test/helpers/api';
+import { validIntake } from '../../test/fixtures/requests';
+import type { BenchEnvironment } from '../environment';
+import { compare, THROUGHPUT_TARGET, type BenchmarkResult, type BenchSizes } from '../result';
+import { pool, round, since } from '../stats';
+import { benchTicket } from './common';
+
+/** Starts done and the time they took, per kind. */
+export interface StartSamples {
+  webhook: { starts: number; ms: number; batches: number[] };
+  raw: { starts: number; ms: number; batches: number[] };
+  /** Diagnostic: the raw client's signal-with-start, the call the webhook makes, without the HTTP layer. */
+  rawSignalWithStart: { starts: number; ms: number; batches: number[] };
+}
+
+/**
+ * The sender, run by a plain `node` child: POSTs every delivery with `concurrency` in flight and prints the
+ * milliseconds from the first request to the last answer, or the first answer that was not 202.
+ */
+const SENDER = `
+let input = '';
+process.stdin.on('data', (d) => (input += d));
+process.stdin.on('end', async () => {
+  const { url, concurrency, deliveries } = JSON.parse(input);
+  let next = 0;
+  let failure;
+  const started = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < deliveries.length && !failure) {
+      const { body, headers } = deliveries[next++];
+      const res = await fetch(url, { method: 'POST', headers, body });
+      const answer = await res.text();
+      if (res.status !== 202) failure = res.status + ' ' + answer;
+    }
+  }));
+  process.stdout.write(JSON.stringify({ ms: performance.now() - started, failure }));
+});
+`;
+
+function sendFromChild(
+  url: string,
+  concurrency: number,
+  deliveries: { body: string; headers: Record<string, string> }[],
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', SENDER], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      try {
+        const { ms, failure } = JSON.parse(out) as { ms: number; failure?: string };
+        if (code !== 0 || failure) throw new Error(failure ? `a webhook answered ${failure}` : `exit ${code}`);
+        resolve(ms);
+      } catch (e) {
+        reject(new Error(`the webhook sender failed: ${(e as Error).message} ${err.slice(-500)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify({ url, concurrency, deliveries }));
+  });
+}
+
+/** Alternates batches of webhook deliveries and raw starts; the first round is a warm-up. */
+export async function sampleStarts(env: BenchEnvironment, sizes: BenchSizes): Promise<StartSamples> {
+  const out: StartSamples = {
+    webhook: { starts: 0, ms: 0, batches: [] },
+    raw: { starts: 0, ms: 0, batches: [] },
+    rawSignalWithStart: { starts: 0, ms: 0, batches: [] },
+  };
+  const warmup = sizes.webhookRounds > 1;
+  for (let r = 0; r < sizes.webhookRounds + (warmup ? 1 : 0); r++) {
+    const n = sizes.webhookStartsPerRound;
+    const deliveries = Array.from({ length: n }, (_, i) => {
+      const ticketId = benchTicket('WH', r * 10_000 + i);
+      const body = JSON.stringify({ type: 'ticket.created', data: validIntake('aws', 'unidirectional', ticketId) });
+      return { body, headers: signStandard(body, [env.webhookSecret]) };
+    });
+    const webhookMs = await sendFromChild(
+      `${env.intakeApi.url}/webhooks/tickets`,
+      sizes.webhookConcurrency,
+      deliveries,
+    );
+
+    const starts = Array.from({ length: n }, (_, i) => {
+      const ticketId = benchTicket('RAW', r * 10_000 + i);
+      return { ticketId, intake: validIntake('aws', 'unidirectional', ticketId) };
+    });
+    const started = performance.now();
+    await pool(n, sizes.webhookConcurrency, async (i) => {
+      const { ticketId, intake } = starts[i]!;
+      await env.client.workflow.start(WORKFLOW_TYPE, {
+        workflowId: workflowIdForTicket(ticketId),
+        taskQueue: env.unpolledQueue,
+        args: [{ ticketId, intake }],
+      });
+    });
+    const rawMs = since(started);
+
+    const signalStarted = performance.now();
+    await pool(n, sizes.webhookConcurrency, async (i) => {
+      const ticketId = `${starts[i]!.ticketId}-sws`;
+      const intake = { ...starts[i]!.intake, ticketId };
+      await env.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+        workflowId: workflowIdForTicket(ticketId),
+        taskQueue: env.unpolledQueue,
+        args: [{ ticketId }],
+        signal: EVENT_SIGNAL,
+        signalArgs: [{ type: 'ticket.submitted', actor: 'bench', eventId: `ticket.submitted:${ticketId}`, intake }],
+      });
+    });
+    const signalMs = since(signalStarted);
+    if (warmup && r === 0) continue;
+    for (const [k, ms] of [
+      ['webhook', webhookMs],
+      ['raw', rawMs],
+      ['rawSignalWithStart', signalMs],
+    ] as const) {
+      out[k].starts += n;
+      out[k].ms += ms;
+      out[k].batches.push(round((n * 1000) / ms));
+    }
+  }
+  return out;
+}
+
+/** The starts/second comparison. */
+export function startResult(s: StartSamples, sizes: BenchSizes): BenchmarkResult {
+  const rate = (k: keyof StartSamples) => (s[k].starts * 1000) / s[k].ms;
+  const side = (k: 'webhook' | 'raw', extra: Record<string, number> = {}) => ({
+    value: rate(k),
+    unit: 'starts/s',
+    raw: { starts: s[k].starts, ms: round(s[k].ms), startsPerSecondPerBatch: s[k].batches, ...extra },
+  });
+  return compare(
+    {
+      id: 'webhook-start-rate',
+      title: `Webhook → workflow start, ${sizes.webhookConcurrency} concurrent`,
+      baselineIs: 'raw client workflow.start with the same intake',
+      baseline: side('raw'),
+      product: side('webhook', { rawSignalWithStartPerSecond: round(rate('rawSignalWithStart')) }),
+      note: 'signed POST /webhooks/tickets (ticket.created → signal-with-start) sent by a child process; no worker polls the queue; raw.rawSignalWithStartPerSecond is the same call from the raw client',
+    },
+    THROUGHPUT_TARGET,
+  );
+}
