@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   condition,
   continueAsNew,
+  currentUpdateInfo,
   log,
   patched,
   proxyActivities,
@@ -12,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EnablementActivities } from '../activities';
-import { checkEvent, type EnablementEvent } from '../src/domain/events';
+import { checkEvent, type EnablementEvent, type EventCheck } from '../src/domain/events';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
   applyEvent,
@@ -129,14 +130,23 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     }
   };
 
+  // The validator's verdict on the update it just accepted, for its handler in the same activation: each live update
+  // is then checked and transitioned once, not twice. Used only while the snapshot is the one it was made against.
+  let validated:
+    | { updateId: string; against: EnablementSnapshot; parsed: EventCheck; step?: ReturnType<typeof applyEvent> }
+    | undefined;
+
   /** Applies an event, or records why not. Returns the refusal reason, if any. */
   const receive = (
     current: EnablementSnapshot,
     raw: EnablementEventInput,
     via: AuditEntry['via'],
+    updateId?: string,
   ): string | undefined => {
+    const reuse = updateId && validated?.updateId === updateId && validated.against === current ? validated : undefined;
+    validated = undefined;
     const from = stateName(current);
-    const parsed = checkEvent(raw);
+    const parsed = reuse?.parsed ?? checkEvent(raw);
     const base = {
       type: typeof raw?.type === 'string' ? raw.type : String(raw?.type),
       actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
@@ -154,7 +164,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       audit({ ...base, result: 'duplicate', to: from });
       return undefined;
     }
-    const step = applyEvent(current, event);
+    const step = reuse?.step ?? applyEvent(current, event);
     if ('refused' in step) {
       audit({ ...base, result: 'refused', to: from, reason: step.message });
       return step.message;
@@ -189,20 +199,24 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   setHandler(
     applyEnablementEventUpdate,
     async (raw) => {
+      const updateId = currentUpdateInfo()?.id;
       await condition(() => snapshot !== undefined);
       // Only an update that arrived while starting can be refused here; the validator refused all others.
-      const refusal = receive(snapshot!, raw, 'update');
+      const refusal = receive(snapshot!, raw, 'update', updateId);
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');
       return view(snapshot!);
     },
     {
       // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.
       validator: (raw) => {
+        validated = undefined;
         const parsed = checkEvent(raw);
         if (!parsed.ok) throw new Error(parsed.reason);
         if (!snapshot || (parsed.event.eventId && seenEventIds.has(parsed.event.eventId))) return;
         const step = applyEvent(snapshot, parsed.event);
         if ('refused' in step) throw new Error(step.message);
+        const updateId = currentUpdateInfo()?.id;
+        if (updateId) validated = { updateId, against: snapshot, parsed, step };
       },
     },
   );

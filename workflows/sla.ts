@@ -144,7 +144,7 @@ export class SlaTracker {
     return {
       startedAt: iso(clock.startedAt),
       deadline: deadline === undefined ? null : iso(deadline),
-      deadlineLocal: deadline === undefined ? null : localTime(deadline, zone),
+      deadlineLocal: deadline === undefined ? null : this.localDeadline(deadline, zone),
       timeZone: zone,
       targetHours: clock.targetMs / HOUR_MS,
       usedHours: round(used / HOUR_MS),
@@ -159,6 +159,19 @@ export class SlaTracker {
       events: [...this.state.records],
     };
   }
+
+  /**
+   * The deadline in the calendar's zone, formatted once per deadline: the view is built for every update and query,
+   * and `toLocaleString` with a time zone builds a new formatter on each call (the largest cost of a view).
+   */
+  private localDeadline(deadline: number, zone: string): string {
+    if (this.deadlineLocal?.deadline !== deadline || this.deadlineLocal.zone !== zone) {
+      this.deadlineLocal = { deadline, zone, text: localTime(deadline, zone) };
+    }
+    return this.deadlineLocal.text;
+  }
+
+  private deadlineLocal?: { deadline: number; zone: string; text: string };
 
   private pendingWarnings(): number[] {
     return this.policy.warnAtPercent.filter((p) => !this.state.warningsSent.includes(p));
