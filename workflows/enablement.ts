@@ -284,6 +284,11 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const current = () => snapshot!;
   const clock = sla;
   const fetchWindows: FetchWindows = (fromMs, toMs) => businessWindows({ calendar: vendor.sla.calendar, fromMs, toMs });
+  // The instant the SLA timer that last fired was set for. A fired timer proves its instant has come even when the
+  // activation it woke carries an older workflow time: seen after a Temporal server restart (test/drills), where the
+  // workflow then found nothing due, dropped the warning and re-armed the same timer (the breach came a whole timer
+  // late), and a replay, which sees the right time, no longer matched the history. Without that fault it is a no-op.
+  let timerFiredFor = 0;
   for (;;) {
     if (current().status === 'active') {
       if (!clock.started && current().context.draft) {
@@ -292,7 +297,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
         publish(current());
       }
       if (clock.needsMoreWindows()) await clock.extend(fetchWindows);
-      for (const record of clock.due(Date.now())) {
+      for (const record of clock.due(Math.max(Date.now(), timerFiredFor))) {
         // A due SLA event implies a running clock, so the deadline is known.
         enqueue(slaEffects(record, current(), vendor.sla.calendar.timeZone, clock.deadline()!));
         publish(current());
@@ -307,7 +312,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       (!clock.started && current().context.draft !== undefined);
     const next = current().status === 'active' ? clock.nextAt() : undefined;
     if (next === undefined) await condition(wake);
-    else if (next > Date.now()) await condition(wake, next - Date.now());
+    else if (next > Date.now() && !(await condition(wake, next - Date.now()))) timerFiredFor = next;
     while (queue.length) {
       const item = queue.shift()!;
       inFlight = 1;
