@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { Worker } from '@temporalio/worker';
 import type { StateView } from '../../src/temporal/messages';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
@@ -13,8 +12,9 @@ import {
   type DrillServer,
   distinctNotifications,
   EventType,
-  killWorker,
+  killProcess,
   readTicketFile,
+  replayFailures,
   startDrillServer,
   startWorkerProcess,
   waitForCount,
@@ -62,7 +62,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await killWorker(worker);
+  await killProcess(worker);
   await server?.teardown();
   await receiver?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -205,14 +205,12 @@ describe('drill: restart the Temporal server while SLA timers are pending', () =
     expect(problems).toEqual([]);
     // Each run's history replays with the workflow code: after a restart, the next cache eviction must not find a
     // history the code no longer produces.
-    const histories = await Promise.all(
-      requests.map(async (r) => ({ workflowId: r.handle.workflowId, history: await r.handle.fetchHistory() })),
-    );
-    const replays: string[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'drill-restart' }, histories)) {
-      if (result.error) replays.push(`${result.workflowId}: ${result.error.message}`);
-    }
-    expect(replays).toEqual([]);
+    expect(
+      await replayFailures(
+        requests.map((r) => r.handle),
+        workflowsPath,
+      ),
+    ).toEqual([]);
     await waitForCount(server.client, 'PrivateLinkSlaBreached = true', REQUESTS, 10_000);
     process.stderr.write(
       `[drill restart] down ${((upAt - stoppedAt) / 1000).toFixed(1)} s; pending at stop: ${pendingAtStop.warnings} warnings, ${pendingAtStop.breaches} breaches; ${dueDuringOutage} deadlines fell in the outage; ${folded} last warnings folded into the breach\n`,

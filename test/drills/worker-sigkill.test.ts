@@ -16,7 +16,7 @@ import {
   auditFromHistory,
   type DrillServer,
   distinctNotifications,
-  killWorker,
+  killProcess,
   readTicketFile,
   startDrillServer,
   startWorkerProcess,
@@ -87,7 +87,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const w of workers) await killWorker(w);
+  for (const w of workers) await killProcess(w);
   await server?.teardown();
   await receiver?.stop();
   rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import type { VendorConfig } from '../../src/domain/vendor-config';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
@@ -90,19 +91,22 @@ export async function startDrillServer(opts: { namespaces?: string[] } = {}): Pr
   };
 }
 
-/** A worker process and what it needs to be stopped and inspected. */
-export interface WorkerProcess extends RunningProcess {
-  /** Resolves once the worker polls its task queue (it bundles the workflow code first). */
+/** A product process started by a drill, and when it is ready for work. */
+export interface ProductProcess extends RunningProcess {
+  /** Resolves once the process serves (the worker polls its task queue; the API answers /readyz). */
   ready: Promise<void>;
 }
 
+/** The worker entry, kept for the drills' wording. */
+export type WorkerProcess = ProductProcess;
+
 /**
- * Runs the product's worker entry (`src/worker.ts`, i.e. `npm run worker`) as one real process. tsx's CLI would run the
- * entry in a grandchild, which a SIGKILL of the child leaves running; `node --import tsx` keeps the worker in the
- * child itself, so `child.kill('SIGKILL')` kills the worker as the OOM killer would.
+ * Runs one of the product's entry points as one real process. tsx's CLI would run the entry in a grandchild, which a
+ * SIGKILL of the child leaves running; `node --import tsx` keeps the product in the child itself, so
+ * `child.kill('SIGKILL')` kills it as the OOM killer would.
  */
-export function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+function spawnEntry(entry: string, env: NodeJS.ProcessEnv, isReady: (output: string) => Promise<boolean>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: repoRoot,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,23 +120,38 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
   const ready = waitFor(
     () => {
       if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`the worker exited before polling:\n${output}`);
+        throw new Error(`${entry} exited before it was ready:\n${output}`);
       }
-      return output.includes('Worker polling task queue');
+      return isReady(output);
     },
     90_000,
-    'the worker to poll its task queue',
+    `${entry} to be ready`,
   );
   // A drill that fails before awaiting `ready` must not also report an unhandled rejection.
   ready.catch(() => undefined);
   return { child, output: () => output, exited, ready };
 }
 
-/** Kills a worker process if it still runs (SIGKILL: the drill is over, a graceful drain would only cost time). */
-export async function killWorker(worker: WorkerProcess | undefined): Promise<void> {
-  if (!worker || worker.child.exitCode !== null || worker.child.signalCode !== null) return;
-  worker.child.kill('SIGKILL');
-  await worker.exited;
+/** Runs the product's worker entry (`src/worker.ts`, i.e. `npm run worker`) as a real process. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv): WorkerProcess {
+  return spawnEntry('src/worker.ts', env, (output) => Promise.resolve(output.includes('Worker polling task queue')));
+}
+
+/** Runs the product's API entry (`src/api-main.ts`, i.e. `npm run api`) as a real process on `port`. */
+export function startApiProcess(port: number, env: NodeJS.ProcessEnv): ProductProcess {
+  return spawnEntry('src/api-main.ts', { ...env, PORT: String(port) }, () =>
+    fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    ),
+  );
+}
+
+/** Kills a product process if it still runs (SIGKILL: the drill is over, a graceful drain would only cost time). */
+export async function killProcess(proc: ProductProcess | undefined): Promise<void> {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  proc.child.kill('SIGKILL');
+  await proc.exited;
 }
 
 /**
@@ -218,6 +237,27 @@ export async function countHistoryEvents(handle: WorkflowHandle, type: proto.api
 }
 
 export { EventType };
+
+/**
+ * Replays each run's history with the product's workflow code, as a worker does after a cache eviction or restart;
+ * returns the failures (none when every history replays).
+ */
+export async function replayFailures(handles: WorkflowHandle[], workflowsPath: string): Promise<string[]> {
+  try {
+    // The SDK logs bundling and worker states at INFO; the drill's output should show only its own lines.
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this jest worker.
+  }
+  const histories = await Promise.all(
+    handles.map(async (h) => ({ workflowId: h.workflowId, history: await h.fetchHistory() })),
+  );
+  const failures: string[] = [];
+  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'drill' }, histories)) {
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return failures;
+}
 
 /** Polls the state view until `done` holds (or `timeoutMs` passes, then throws with the last view seen). */
 export async function waitForState(

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { webhookActor } from '../../src/api/routes/webhooks';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { validIntake } from '../fixtures/requests';
+import { newWebhookSecret, signStandard } from '../helpers/api';
+import {
+  countHistoryEvents,
+  type DrillServer,
+  distinctNotifications,
+  EventType,
+  killProcess,
+  type ProductProcess,
+  readTicketFile,
+  startApiProcess,
+  startDrillServer,
+  startWorkerProcess,
+  waitForCount,
+  waitForState,
+} from '../helpers/drill-stack';
+import { freePort } from '../helpers/processes';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+
+/**
+ * Drill (issue 7): a ticket system delivers the same "ticket created" webhook 20 times at once (redeliveries of one
+ * message, and the same ticket under new webhook-ids), through the real route of the API process to a real worker
+ * process. The ticket gets one request, its intake is applied once, and the customer hears about it once.
+ */
+
+const DELIVERIES = 20;
+const secret = newWebhookSecret();
+let server: DrillServer;
+let receiver: WebhookReceiver;
+let dir: string;
+const processes: ProductProcess[] = [];
+
+beforeAll(async () => {
+  [server, receiver] = await Promise.all([startDrillServer(), new WebhookReceiver().start()]);
+  dir = mkdtempSync(join(tmpdir(), 'drill-storm-'));
+}, 60_000);
+
+afterAll(async () => {
+  for (const p of processes) await killProcess(p);
+  await server?.teardown();
+  await receiver?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+describe('drill: 20 parallel deliveries of one ticket webhook', () => {
+  it('start one request and apply its intake once', async () => {
+    const ticketFile = join(dir, 'ticket-comments.jsonl');
+    const apiPort = await freePort();
+    const common = { TEMPORAL_ADDRESS: server.address, TICKET_WEBHOOK_SECRET: secret };
+    const worker = startWorkerProcess({ ...common, TICKET_LOG_FILE: ticketFile, NOTIFY_WEBHOOK_URL: receiver.url });
+    const api = startApiProcess(apiPort, common);
+    processes.push(worker, api);
+    await Promise.all([worker.ready, api.ready]);
+
+    const ticketId = `STORM-${Date.now().toString(36)}`;
+    const body = JSON.stringify({ type: 'ticket.created', data: validIntake('aws', 'unidirectional', ticketId) });
+    // Half are redeliveries of one message (same webhook-id, same signature); half are the same ticket sent as new
+    // messages (their own webhook-id and signature), as a sender that lost track of what it sent would.
+    const redelivered = signStandard(body, [secret], { id: `msg_${ticketId}` });
+    const deliveries = Array.from({ length: DELIVERIES }, (_, i) =>
+      i % 2 === 0 ? redelivered : signStandard(body, [secret], { id: `msg_${ticketId}_${i}` }),
+    );
+    const answers = await Promise.all(
+      deliveries.map((headers) =>
+        fetch(`http://127.0.0.1:${apiPort}/webhooks/tickets`, { method: 'POST', headers, body }).then(async (res) => ({
+          status: res.status,
+          body: (await res.json()) as { accepted?: boolean },
+        })),
+      ),
+    );
+    // Every delivery acknowledged: a sender retries anything else, and would keep the storm going.
+    expect(answers.map((a) => `${a.status} ${a.body.accepted}`)).toEqual(answers.map(() => '202 true'));
+
+    const handle = server.client.workflow.getHandle(workflowIdForTicket(ticketId));
+    const view = await waitForState(
+      handle,
+      (v) => v.events.length === DELIVERIES && v.effects.pending === 0,
+      30_000,
+      'every delivery to reach the request',
+    );
+    expect(view.events.map((e) => `${e.type} ${e.actor} ${e.result}`)).toEqual([
+      `ticket.submitted ${webhookActor('tickets')} applied`,
+      ...Array.from({ length: DELIVERIES - 1 }, () => `ticket.submitted ${webhookActor('tickets')} duplicate`),
+    ]);
+    expect(view).toMatchObject({ state: 'allowlisting', status: 'in_progress' });
+
+    // One execution, started once, that took every delivery.
+    expect(await countHistoryEvents(handle, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).toBe(1);
+    expect(await countHistoryEvents(handle, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBe(DELIVERIES);
+    await waitForCount(server.client, `WorkflowId = "${handle.workflowId}"`, 1, 10_000);
+    await waitForCount(server.client, 'ExecutionStatus = "Running"', 1, 10_000);
+
+    // The customer is told once that the request was accepted; the vendor is asked once to allowlist.
+    const comments = readTicketFile(ticketFile).filter((c) => c.ticketId === ticketId);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain('PrivateLink request is complete and accepted');
+    const notes = distinctNotifications(receiver.received).filter((n) => n.ticketId === ticketId);
+    expect(notes.map((n) => n.kind)).toEqual(['action_required']);
+  }, 90_000);
+});
