@@ -1,0 +1,141 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { commentFooter } from '../../src/webhooks/description';
+import { validIntake } from '../fixtures/requests';
+import {
+  type DrillServer,
+  killProcess,
+  startDrillServer,
+  startWorkerProcess,
+  waitForState,
+  type WorkerProcess,
+} from '../helpers/drill-stack';
+import type { FakeFailure } from '../helpers/fake-http';
+import { FakeZendesk } from '../helpers/fake-zendesk';
+import { repoRoot } from '../helpers/processes';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+
+/**
+ * Drill (issue 7): Zendesk answers 5xx to the worker's comment three times, then works. The comment is retried with
+ * backoff by Temporal and lands exactly once, including when the third failure is a lost answer (Zendesk saved the
+ * comment, the worker saw a 500).
+ */
+
+/** The fake Zendesk with failures scripted per ticket, so two tickets can run their scripts at the same time. */
+class ScriptedZendesk extends FakeZendesk {
+  private readonly scripts = new Map<number, FakeFailure[]>();
+
+  /** Answer the next comment posts (PUT) to this ticket with these failures, in order. */
+  failPostsTo(ticket: number, ...failures: FakeFailure[]): void {
+    this.scripts.set(ticket, [...(this.scripts.get(ticket) ?? []), ...failures]);
+  }
+
+  protected override handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+    const ticket = /^\/api\/v2\/tickets\/(\d+)\.json/.exec(req.url ?? '')?.[1];
+    const failure = req.method === 'PUT' && ticket ? this.scripts.get(Number(ticket))?.shift() : undefined;
+    // The base class takes the failure off its queue synchronously, for this very request.
+    if (failure) this.failNext('PUT', failure);
+    super.handle(req, raw, res);
+  }
+
+  /** The comment posts (PUT) the worker made to a ticket. */
+  posts(ticket: number): number {
+    return this.requests.filter((r) => r.method === 'PUT' && r.path === `/api/v2/tickets/${ticket}.json`).length;
+  }
+}
+
+let server: DrillServer;
+let zendesk: ScriptedZendesk;
+let receiver: WebhookReceiver;
+let worker: WorkerProcess | undefined;
+
+beforeAll(async () => {
+  [server, zendesk, receiver] = await Promise.all([
+    startDrillServer(),
+    new ScriptedZendesk().start(),
+    new WebhookReceiver().start(),
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await killProcess(worker);
+  await server?.teardown();
+  await zendesk?.stop();
+  await receiver?.stop();
+}, 30_000);
+
+describe('drill: the ticket system answers 5xx three times, then succeeds', () => {
+  it('posts exactly one comment after the retries', async () => {
+    worker = startWorkerProcess({
+      TEMPORAL_ADDRESS: server.address,
+      VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
+      TICKET_SYSTEM: 'zendesk',
+      ZENDESK_BASE_URL: zendesk.url,
+      ZENDESK_EMAIL: zendesk.email,
+      ZENDESK_API_TOKEN: zendesk.apiToken,
+      NOTIFY_WEBHOOK_URL: receiver.url,
+    });
+    const base = 700_000 + Math.floor(Math.random() * 90_000);
+    const tickets = {
+      // Three plain outages.
+      outage: { number: base, failures: [503, 502, 500].map((status) => ({ status })), posts: 4 },
+      // The third "failure" saved the comment and lost the answer: the retry must find it instead of posting again.
+      lostAnswer: {
+        number: base + 1,
+        failures: [{ status: 503 }, { status: 502 }, { status: 500, afterCommit: true }],
+        posts: 3,
+      },
+    };
+    for (const t of Object.values(tickets)) {
+      zendesk.addTicket(t.number);
+      zendesk.failPostsTo(t.number, ...t.failures);
+    }
+    await worker.ready;
+
+    const handles = await Promise.all(
+      Object.values(tickets).map((t) => {
+        const ticketId = `ZD-${t.number}`;
+        return server.client.workflow.start(WORKFLOW_TYPE, {
+          workflowId: workflowIdForTicket(ticketId),
+          taskQueue: TASK_QUEUE,
+          args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
+        });
+      }),
+    );
+    // Backoff of 2, 4 and 8 s between the attempts: the comment lands some 14 s after the first try.
+    const views = await Promise.all(
+      handles.map((h) =>
+        waitForState(
+          h,
+          (v) => v.effects.done.some((e) => e.type === 'postTicketComment'),
+          45_000,
+          `the comment on ${h.workflowId}`,
+        ),
+      ),
+    );
+
+    for (const [i, t] of Object.values(tickets).entries()) {
+      const effect = views[i]!.effects.done.find((e) => e.type === 'postTicketComment');
+      expect(effect).toMatchObject({ what: 'intake_accepted', status: 'done' });
+      // The customer sees one comment, written by the API user, marked with its idempotency key.
+      const comments = zendesk.comments(t.number);
+      expect(comments.map((c) => c.author_id)).toEqual([zendesk.userId]);
+      expect(comments[0]!.body).toContain('PrivateLink request is complete and accepted');
+      expect(comments[0]!.body).toContain(commentFooter(`${workflowIdForTicket(`ZD-${t.number}`)}/1`));
+      // The retries happened: each attempt posted (or, after the lost answer, found the comment and did not).
+      expect({ ticket: t.number, posts: zendesk.posts(t.number) }).toEqual({ ticket: t.number, posts: t.posts });
+      // One activity, retried by Temporal: scheduled once, its fourth attempt the one that completed.
+      const history = await handles[i]!.fetchHistory();
+      const scheduled = (history.events ?? []).filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postTicketComment',
+      );
+      expect(scheduled).toHaveLength(1);
+      const started = (history.events ?? []).find(
+        (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString(),
+      );
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(4);
+    }
+    expect(zendesk.violations).toEqual([]);
+  }, 90_000);
+});
