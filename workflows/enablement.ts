@@ -41,7 +41,7 @@ import {
 } from '../src/temporal/messages';
 import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, workflowIdForTicket } from '../src/temporal/names';
 import { type FetchWindows, SlaTracker } from './sla';
-import { searchAttributesOf, stateView } from './state-view';
+import { searchAttributesOf, stateSummary, stateView } from './state-view';
 
 /**
  * The vendor configuration, recorded in history at start. A regular activity rather than a local one: its result
@@ -204,7 +204,12 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       // Only an update that arrived while starting can be refused here; the validator refused all others.
       const refusal = receive(snapshot!, raw, 'update', updateId);
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');
-      return view(snapshot!);
+      // `receive` recorded this event last (applied or duplicate); later ones wait for this handler to return.
+      return {
+        ...stateSummary(ticketId, snapshot!, sla?.view(Date.now()) ?? null),
+        event: events.at(-1)!,
+        effects: { pending: pending() },
+      };
     },
     {
       // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.

@@ -8,7 +8,7 @@ import {
   statusOf,
   waitingOnOf,
 } from '../src/machines';
-import type { AuditEntry, EffectRecord, SlaView, StateView } from '../src/temporal/messages';
+import type { AuditEntry, EffectRecord, SlaView, StateSummary, StateView } from '../src/temporal/messages';
 import { searchAttributes } from '../src/temporal/names';
 
 /** The company, cloud and connection type as far as known: from the accepted intake, else from the draft. */
@@ -19,15 +19,8 @@ function facts(snapshot: EnablementSnapshot) {
   return { company: companyOf(snapshot.context), cloud, connectionType };
 }
 
-/** The state view (SPEC.md): what the `enablementState` query and the update return. */
-export function stateView(
-  ticketId: string,
-  snapshot: EnablementSnapshot,
-  events: AuditEntry[],
-  effects: EffectRecord[],
-  pendingEffects: number,
-  sla: SlaView | null,
-): StateView {
+/** Where the request stands (SPEC.md's state view without its lists). */
+export function stateSummary(ticketId: string, snapshot: EnablementSnapshot, sla: SlaView | null): StateSummary {
   const { company, cloud, connectionType } = facts(snapshot);
   const { intake, draft, validation } = snapshot.context;
   return {
@@ -45,9 +38,19 @@ export function stateView(
       problems: intake ? [] : (validation?.problems ?? []),
     },
     sla,
-    events,
-    effects: { pending: pendingEffects, done: effects },
   };
+}
+
+/** The state view (SPEC.md): what the `enablementState` query returns. */
+export function stateView(
+  ticketId: string,
+  snapshot: EnablementSnapshot,
+  events: AuditEntry[],
+  effects: EffectRecord[],
+  pendingEffects: number,
+  sla: SlaView | null,
+): StateView {
+  return { ...stateSummary(ticketId, snapshot, sla), events, effects: { pending: pendingEffects, done: effects } };
 }
 
 /** The search attributes of the request (SPEC.md), with the SLA's breach flag and deadline. */

@@ -6,7 +6,6 @@ import {
   enablementStateQuery,
   type EnablementEventInput,
   type EnablementWorkflowInput,
-  type StateView,
 } from '../../src/temporal/messages';
 import { WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
@@ -55,7 +54,7 @@ export function startBaseline(
 }
 
 /** Waits until a request has carried out every effect it asked for (none pending), so the next step meets it idle. */
-export async function settle(handle: WorkflowHandle, view?: Pick<StateView, 'effects'>): Promise<void> {
+export async function settle(handle: WorkflowHandle, view?: { effects: { pending: number } }): Promise<void> {
   let pending = view?.effects.pending ?? (await readState(handle)).effects.pending;
   while (pending > 0) {
     await new Promise((r) => setTimeout(r, 5));

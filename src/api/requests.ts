@@ -24,6 +24,7 @@ import {
   applyEnablementEventUpdate,
   enablementEventSignal,
   type EnablementEventInput,
+  type EventOutcome,
   type StateView,
 } from '../temporal/messages';
 import { isStarting, readState } from '../temporal/read-state';
@@ -129,7 +130,7 @@ export class RequestsService {
    * Starts the request for a ticket with its intake as a `ticket.submitted` event from the caller (update-with-start),
    * so the caller gets the state view at once. A ticket that already has a request is a conflict: nothing changes.
    */
-  async start(ticketId: string, intake: Record<string, unknown>, by: Principal): Promise<StateView> {
+  async start(ticketId: string, intake: Record<string, unknown>, by: Principal): Promise<EventOutcome> {
     const workflowId = workflowIdForTicket(ticketId);
     const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPE, {
       workflowId,
@@ -197,7 +198,7 @@ export class RequestsService {
    * Applies an event through the update, so the caller learns at once whether it was accepted. A refusal (not allowed
    * in the current state) comes back as a conflict naming the state and the events allowed now.
    */
-  async sendEvent(ticketId: string, event: EnablementEventInput): Promise<StateView> {
+  async sendEvent(ticketId: string, event: EnablementEventInput): Promise<EventOutcome> {
     try {
       return await this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] });
     } catch (err) {

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { comparePrefix, exportedHashes, type TimelineExport, verifyExport } from '../audit/chain';
 import { isEventType, eventTypes } from '../domain/events';
 import { AppError } from '../errors';
-import type { StateView } from '../temporal/messages';
+import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import { apiTargetFromEnv, callApi, getJson } from './api-client';
 import { printable, table } from './table';
 
@@ -35,8 +35,8 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
-/** A state view for people. */
-export function formatView(v: StateView): string {
+/** A state view (status), or the answer to a start or an event (with the one event it recorded), for people. */
+export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: AuditEntry }): string {
   const sla = v.sla;
   const lines = [
     `Ticket        ${v.ticketId}${v.company ? `  (${v.company})` : ''}`,
@@ -53,9 +53,9 @@ export function formatView(v: StateView): string {
     lines.push('Problems');
     for (const p of v.request.problems) lines.push(`  - ${p.field}: ${p.message}`);
   }
-  const recent = v.events.slice(-5);
+  const recent = v.events ? v.events.slice(-5) : v.event ? [v.event] : [];
   if (recent.length) {
-    lines.push(`Last events   (${v.events.length} in all)`);
+    lines.push(v.events ? `Last events   (${v.events.length} in all)` : 'Recorded');
     for (const e of recent) {
       lines.push(
         `  ${e.at}  ${e.type}  by ${e.actor}  ${e.result}${e.result === 'applied' && e.from !== e.to ? `  ${e.from} -> ${e.to}` : ''}${e.reason ? `  (${e.reason})` : ''}`,
@@ -105,7 +105,7 @@ export function addRequestCommands(program: Command): void {
     .argument('<intake.json>', 'intake data (SPEC.md "Intake data")')
     .option('--json', 'print the state view as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const view = await getJson<StateView>(target(), 'POST', '/api/requests', readJsonFile(file, 'the intake'));
+      const view = await getJson<EventOutcome>(target(), 'POST', '/api/requests', readJsonFile(file, 'the intake'));
       if (opts.json) printJson(view);
       else out(`Started.\n${formatView(view)}`);
     });
@@ -206,10 +206,15 @@ export function addRequestCommands(program: Command): void {
       const args = rest.filter((a) => a !== '--json');
       const json = opts.json || rest.includes('--json');
       const fields = parseFieldArgs(args);
-      const view = await getJson<StateView>(target(), 'POST', `/api/requests/${encodeURIComponent(ticketId)}/events`, {
-        type,
-        ...fields,
-      });
+      const view = await getJson<EventOutcome>(
+        target(),
+        'POST',
+        `/api/requests/${encodeURIComponent(ticketId)}/events`,
+        {
+          type,
+          ...fields,
+        },
+      );
       if (json) printJson(view);
       else out(`${type} applied.\n${formatView(view)}`);
     });

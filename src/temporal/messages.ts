@@ -114,8 +114,8 @@ export interface EffectRecord {
   detail?: string;
 }
 
-/** The answer to the `enablementState` query and the `applyEnablementEvent` update. */
-export interface StateView {
+/** Where a request stands, without its history: the part of the state view that does not grow with each event. */
+export interface StateSummary {
   ticketId: string;
   cloud: Cloud | null;
   connectionType: ConnectionType;
@@ -134,8 +134,22 @@ export interface StateView {
   };
   /** The SLA clock; null until the ticket's intake arrives. */
   sla: SlaView | null;
+}
+
+/** The answer to the `enablementState` query: where the request stands, every event and every effect so far. */
+export interface StateView extends StateSummary {
   events: AuditEntry[];
   effects: { pending: number; done: EffectRecord[] };
+}
+
+/**
+ * The answer to the `applyEnablementEvent` update: where the request stands now and the audit entry of this event
+ * (`applied` or `duplicate`). Not the whole event list: Temporal stores every update's answer in the history, so
+ * answering with the list would make a long-running request's history grow with the square of its events.
+ */
+export interface EventOutcome extends StateSummary {
+  event: AuditEntry;
+  effects: { pending: number };
 }
 
 /** What the workflow returns when the request ends. */
@@ -154,5 +168,5 @@ export interface EnablementResult {
 export const STARTING = 'is starting (loading the vendor configuration)';
 
 export const enablementEventSignal = defineSignal<[EnablementEventInput]>(EVENT_SIGNAL);
-export const applyEnablementEventUpdate = defineUpdate<StateView, [EnablementEventInput]>(EVENT_UPDATE);
+export const applyEnablementEventUpdate = defineUpdate<EventOutcome, [EnablementEventInput]>(EVENT_UPDATE);
 export const enablementStateQuery = defineQuery<StateView>(STATE_QUERY);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chain, type TimelineExport } from '../../src/audit/chain';
-import type { StateView } from '../../src/temporal/messages';
+import type { EventOutcome } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { buildTestApi, testCredentials } from '../helpers/api';
 import { repoRoot } from '../helpers/processes';
@@ -49,7 +49,7 @@ describe('plctl against a running API', () => {
       expect(started.stdout).toContain(`Ticket        ${ticketId}`);
       expect(started.stdout).toContain('Status        in_progress, in allowlisting, waiting on vendor');
 
-      const granted = await json<StateView>([
+      const granted = await json<EventOutcome>([
         'event',
         ticketId,
         'customer_access.granted',
@@ -57,7 +57,7 @@ describe('plctl against a running API', () => {
         'done in console',
       ]);
       expect(granted.state).toBe('awaitingEndpoint');
-      expect(granted.events.at(-1)).toMatchObject({ actor: creds.subjects.support, comment: 'done in console' });
+      expect(granted.event).toMatchObject({ actor: creds.subjects.support, comment: 'done in console' });
 
       const requested = await plctl(['event', ticketId, 'endpoint.requested', '--endpoint-id', 'vpce-0abc']);
       expect(requested.stdout).toContain('endpoint.requested applied.');
@@ -156,8 +156,8 @@ describe('plctl against a running API', () => {
       const intakeFile = join(dir, `${ticketId}.json`);
       writeFileSync(intakeFile, JSON.stringify(validIntake('aws', 'unidirectional', ticketId)));
       await plctl(['start', intakeFile]);
-      const view = await json<StateView>(['event', ticketId, 'note.added', '--text', '@alice [P1] true']);
-      expect(view.events.at(-1)).toMatchObject({ type: 'note.added', result: 'applied' });
+      const view = await json<EventOutcome>(['event', ticketId, 'note.added', '--text', '@alice [P1] true']);
+      expect(view.event).toMatchObject({ type: 'note.added', result: 'applied' });
       const history = await json<{ entries: { type: string; detail: string }[] }>(['history', ticketId]);
       expect(history.entries.find((e) => e.type === 'note.added')).toBeDefined();
 

@@ -107,7 +107,7 @@ describe('npm start (the embedded stack)', () => {
       body: JSON.stringify(validIntake('aws', 'unidirectional', 'E2E-API-1')),
     });
     expect(started.status).toBe(201);
-    expect(await started.json()).toMatchObject({ state: 'allowlisting', events: [{ actor: creds.subjects.support }] });
+    expect(await started.json()).toMatchObject({ state: 'allowlisting', event: { actor: creds.subjects.support } });
 
     const body = JSON.stringify({ type: 'ticket.created', data: validIntake('aws', 'unidirectional', 'E2E-HOOK-1') });
     const hook = await fetch(`${api}/webhooks/tickets`, {

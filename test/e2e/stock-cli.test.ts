@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { EnablementResult, StateView } from '../../src/temporal/messages';
+import type { EnablementResult, EventOutcome, StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { waitFor } from '../helpers/processes';
 import { useTemporal } from '../helpers/temporal';
@@ -49,7 +49,7 @@ describe('walking a request end to end with the stock temporal CLI', () => {
           '--input',
           JSON.stringify(event),
         );
-        return json<{ result: StateView }>(out).result;
+        return json<{ result: EventOutcome }>(out).result;
       };
       const afterGrant = await update({ type: 'customer_access.granted', actor: 'alice@vendor.example' });
       expect(afterGrant).toMatchObject({ state: 'awaitingEndpoint', waitingOn: 'customer' });
@@ -95,7 +95,12 @@ describe('walking a request end to end with the stock temporal CLI', () => {
       await update({ type: 'connection.approved', actor: 'alice@vendor.example' });
       const done = await update({ type: 'connection.verified', actor: 'customer via ticket' });
       expect(done).toMatchObject({ status: 'enabled', waitingOn: 'none' });
-      expect(done.events.map((e) => [e.type, e.actor, e.via])).toEqual([
+      expect(done.event).toMatchObject({
+        type: 'connection.verified',
+        actor: 'customer via ticket',
+        result: 'applied',
+      });
+      expect((await query()).events.map((e) => [e.type, e.actor, e.via])).toEqual([
         ['customer_access.granted', 'alice@vendor.example', 'update'],
         ['endpoint.requested', 'zendesk', 'signal'],
         ['connection.approved', 'alice@vendor.example', 'update'],

@@ -4,7 +4,7 @@ import {
   applyEnablementEventUpdate,
   enablementEventSignal,
   type EnablementEventInput,
-  type StateView,
+  type EventOutcome,
 } from '../../src/temporal/messages';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
@@ -44,7 +44,7 @@ describe('the enablement workflow on a real server', () => {
       const ticketId = nextTicket();
       const handle = await start(ticketId, validIntake(cloud, type, ticketId));
       const steps = type === 'unidirectional' ? forward : [...forward, ...reverse];
-      const views: StateView[] = [];
+      const views: EventOutcome[] = [];
       for (const event of steps) views.push(await send(handle, event));
       expect(views.map((v) => v.state)).toEqual(
         type === 'unidirectional'
@@ -126,10 +126,10 @@ describe('the enablement workflow on a real server', () => {
       const ticketId = nextTicket();
       const handle = await start(ticketId, validIntake('aws', 'bidirectional', ticketId));
       const script = bidirectionalLoopEvents;
-      let last: StateView | undefined;
-      for (const event of script) last = await send(handle, event);
-      expect(last!.status).toBe('enabled');
-      expect(last!.events.map((e) => `${e.from}->${e.to}`).slice(2, 4)).toEqual([
+      for (const event of script) await send(handle, event);
+      const last = await readState(handle);
+      expect(last.status).toBe('enabled');
+      expect(last.events.map((e) => `${e.from}->${e.to}`).slice(2, 4)).toEqual([
         'reviewingConnection->awaitingEndpoint',
         'awaitingEndpoint->reviewingConnection',
       ]);
@@ -222,8 +222,12 @@ describe('the enablement workflow on a real server', () => {
       await handle.signal(enablementEventSignal, { type: 'customer_access.granted', actor, eventId: 'zd-1' });
       const view = await send(handle, { type: 'note.added', text: 'checked' });
       expect(first.state).toBe('awaitingEndpoint');
+      expect(first.event).toMatchObject({ eventId: 'zd-1', result: 'applied', from: 'allowlisting' });
+      // The repeat is answered with the state as it is and its own entry: a duplicate, nothing changed.
       expect(again.state).toBe('awaitingEndpoint');
-      expect(view.events.filter((e) => e.eventId === 'zd-1').map((e) => e.result)).toEqual([
+      expect(again.event).toMatchObject({ eventId: 'zd-1', result: 'duplicate', to: 'awaitingEndpoint' });
+      expect(view.event).toMatchObject({ type: 'note.added', result: 'applied', seq: 4 });
+      expect((await readState(handle)).events.filter((e) => e.eventId === 'zd-1').map((e) => e.result)).toEqual([
         'applied',
         'duplicate',
         'duplicate',

@@ -26,6 +26,11 @@ export function actionForEvent(type: EventType): Action {
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
 const stateView = z.unknown().describe('The state view (SPEC.md "query enablementState")');
+const eventOutcome = z
+  .unknown()
+  .describe(
+    'Where the request stands after this event (the state view without its event and effect lists) and `event`, the audit entry this call recorded',
+  );
 const anyJson = (what: string) => z.unknown().describe(what);
 
 /** Registers the `/api/requests` routes. */
@@ -44,7 +49,7 @@ export function requestRoutes(scope: FastifyInstance, requests: RequestsService)
           'Starts the workflow for the ticket and applies ticket.submitted as the caller. Incomplete or invalid intake data is accepted: the request waits for information (status awaiting_information, with every problem listed).',
         security,
         body: intakeBodySchema,
-        response: { 201: stateView, ...errors(400, 401, 403, 409, 413, 422, 503) },
+        response: { 201: eventOutcome, ...errors(400, 401, 403, 409, 413, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -97,11 +102,11 @@ export function requestRoutes(scope: FastifyInstance, requests: RequestsService)
       schema: {
         summary: 'Record a step (an event)',
         description:
-          'Applied through the workflow update, so the answer says at once whether the step was accepted: 200 with the new state view, 409 when the event is not allowed in the current state (with the allowed events), 422 when its payload is invalid. The actor is the authenticated caller.',
+          'Applied through the workflow update, so the answer says at once whether the step was accepted: 200 with where the request now stands and the audit entry of the event, 409 when the event is not allowed in the current state (with the allowed events), 422 when its payload is invalid. The actor is the authenticated caller.',
         security,
         params: ticketParamsSchema,
         body: eventBodySchema,
-        response: { 200: stateView, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+        response: { 200: eventOutcome, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
       },
     },
     async (request) => {
