@@ -31,6 +31,8 @@ export interface DrillServer {
   readonly dataDir: string;
   /** A client whose connection outlives server restarts (gRPC reconnects on its own). */
   readonly client: Client;
+  /** A client of another namespace (one registered with `startDrillServer({ namespaces })`), on the same connection. */
+  clientFor(namespace: string): Client;
   /** Stops the server (SIGTERM, as an operator or orchestrator would) and waits until it has exited. */
   stop(): Promise<void>;
   /** Starts it again on the same port with the same SQLite file. */
@@ -75,6 +77,7 @@ export async function startDrillServer(opts: { namespaces?: string[] } = {}): Pr
     port,
     dataDir,
     client,
+    clientFor: (namespace) => new Client({ connection, namespace }),
     async stop() {
       await server?.stop();
       server = undefined;

@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type EnablementResult,
+  type StateView,
+} from '../../src/temporal/messages';
+import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
+import { workflowsPath } from '../../src/worker';
+import { validIntake } from '../fixtures/requests';
+import {
+  type DrillServer,
+  EventType,
+  killProcess,
+  replayFailures,
+  startDrillServer,
+  startWorkerProcess,
+  type WorkerProcess,
+} from '../helpers/drill-stack';
+import { repoRoot, waitFor } from '../helpers/processes';
+import { WebhookReceiver } from '../helpers/webhook-receiver';
+import { type Scenario, scenarios } from '../replay/scenarios';
+
+/**
+ * Drill (issue 7): every path and loop of both machines, run in full twice at the same time on one server: in one
+ * namespace by a normal worker, in another by a worker with no workflow cache (WORKER_MAX_CACHED_WORKFLOWS=0: every
+ * workflow task replays the whole history), which is also stopped and replaced mid-run. Both must end in the same
+ * state, and every history must replay with the workflow code.
+ */
+
+const { TaskQueueKind } = proto.api.enums.v1;
+const UNCACHED = 'drill-uncached';
+let server: DrillServer;
+let receiver: WebhookReceiver;
+let dir: string;
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  [server, receiver] = await Promise.all([startDrillServer({ namespaces: [UNCACHED] }), new WebhookReceiver().start()]);
+  dir = mkdtempSync(join(tmpdir(), 'drill-evict-'));
+}, 60_000);
+
+afterAll(async () => {
+  for (const w of workers) await killProcess(w);
+  await server?.teardown();
+  await receiver?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+function worker(namespace: string, env: NodeJS.ProcessEnv = {}): WorkerProcess {
+  const w = startWorkerProcess({
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_NAMESPACE: namespace,
+    VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
+    TICKET_LOG_FILE: join(dir, `${namespace}-tickets.jsonl`),
+    NOTIFY_WEBHOOK_URL: receiver.url,
+    ...env,
+  });
+  workers.push(w);
+  return w;
+}
+
+interface Run {
+  scenario: Scenario;
+  handle: WorkflowHandle;
+  result: EnablementResult;
+  view: StateView;
+}
+
+const actor = 'drill@vendor.example';
+
+/**
+ * Reads the state view, waiting out a moment with no worker to answer (a query needs one; the drill replaces the
+ * uncached worker mid-run).
+ */
+async function readAnswered(handle: WorkflowHandle): Promise<StateView> {
+  let view: StateView | undefined;
+  await waitFor(
+    async () => (view = await readState(handle).catch(() => undefined)) !== undefined,
+    30_000,
+    `an answer from ${handle.workflowId}`,
+  );
+  return view!;
+}
+
+/** Runs one scenario to its end, as test/replay/scenarios.ts does; the state is read once every worker is up. */
+async function drive(client: Client, scenario: Scenario, ticketId: string) {
+  const workflowId = workflowIdForTicket(ticketId);
+  const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
+  if (scenario.start === 'signal-with-start') {
+    await client.workflow.signalWithStart(WORKFLOW_TYPE, {
+      workflowId,
+      taskQueue: TASK_QUEUE,
+      args: [{ ticketId }],
+      signal: enablementEventSignal,
+      signalArgs: [{ type: 'ticket.submitted', actor, eventId: `created-${ticketId}`, intake }],
+    });
+  } else {
+    await client.workflow.start(WORKFLOW_TYPE, { workflowId, taskQueue: TASK_QUEUE, args: [{ ticketId, intake }] });
+  }
+  const handle = client.workflow.getHandle(workflowId);
+  if (scenario.start === 'signal-with-start') {
+    // A signal is applied asynchronously: the steps are allowed once the intake is in.
+    await waitFor(async () => (await readAnswered(handle)).events.length > 0, 30_000, `the intake of ${ticketId}`);
+  }
+  for (const event of scenario.events) {
+    await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
+  }
+  return { scenario, handle, result: (await handle.result()) as EnablementResult };
+}
+
+/** Runs every scenario at once in one namespace; ticket ids carry the tag, so the two runs' requests differ. */
+function runAll(client: Client, tag: string) {
+  return Promise.all(scenarios.map((scenario) => drive(client, scenario, `EVICT-${tag}-${scenario.name}`)));
+}
+
+/** What a user sees of a finished request, without what legitimately differs between two runs (ids, times). */
+function outcome(run: Run, tag: string): unknown {
+  const { view, result } = run;
+  const plain = {
+    result: { status: result.status, state: result.state, events: result.events, cloud: result.cloud },
+    status: view.status,
+    state: view.state,
+    waitingOn: view.waitingOn,
+    allowedEvents: view.allowedEvents,
+    request: view.request,
+    sla: view.sla && {
+      targetHours: view.sla.targetHours,
+      breached: view.sla.breached,
+      events: view.sla.events.map((e) => e.kind),
+    },
+    events: view.events.map(({ at: _at, ...e }) => e),
+    // A connectivity check's detail carries its measured time.
+    effects: view.effects.done.map((e) => `${e.seq} ${e.type} ${e.what} ${e.status}`),
+    pending: view.effects.pending,
+  };
+  return JSON.parse(JSON.stringify(plain).replaceAll(`EVICT-${tag}-`, 'EVICT-'));
+}
+
+/** Workflow tasks of a run that went to a worker's sticky queue (to the workflow cached there). */
+const stickyTasks = async (handle: WorkflowHandle) =>
+  ((await handle.fetchHistory()).events ?? []).filter(
+    (e) =>
+      e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED &&
+      e.workflowTaskScheduledEventAttributes?.taskQueue?.kind === TaskQueueKind.TASK_QUEUE_KIND_STICKY,
+  ).length;
+
+describe('drill: forced workflow-cache eviction during full runs', () => {
+  it('ends every path as a normal run does, and every history replays', async () => {
+    const uncachedClient = server.clientFor(UNCACHED);
+    const normal = worker('default');
+    const uncached = worker(UNCACHED, { WORKER_MAX_CACHED_WORKFLOWS: '0' });
+    await Promise.all([normal.ready, uncached.ready]);
+
+    const normalRuns = runAll(server.client, 'normal');
+    const uncachedRuns = runAll(uncachedClient, 'uncached');
+    // Stop the uncached worker mid-run (SIGTERM: it drains, as in a rolling deploy) and start another: the requests
+    // still open continue on a worker that has never seen them.
+    let closedAtRestart = 0;
+    await waitFor(
+      async () => (closedAtRestart = (await uncachedClient.workflow.count('ExecutionStatus = "Completed"')).count) >= 2,
+      60_000,
+      'two uncached requests to end',
+    );
+    uncached.child.kill('SIGTERM');
+    await uncached.exited;
+    const replacement = worker(UNCACHED, { WORKER_MAX_CACHED_WORKFLOWS: '0' });
+    await replacement.ready;
+
+    const withViews = (runs: Omit<Run, 'view'>[]) =>
+      Promise.all(runs.map(async (run) => ({ ...run, view: await readState(run.handle) })));
+    const [a, b] = await Promise.all([normalRuns.then(withViews), uncachedRuns.then(withViews)]);
+    expect(closedAtRestart).toBeLessThan(scenarios.length);
+    expect(b.map((run) => outcome(run, 'uncached'))).toEqual(a.map((run) => outcome(run, 'normal')));
+    expect(b.map((run) => run.result.status)).toEqual(scenarios.map((s) => s.expected));
+
+    // The uncached worker really ran without its cache: no task went to a sticky queue.
+    const sticky = await Promise.all(b.map((run) => stickyTasks(run.handle)));
+    expect(sticky).toEqual(b.map(() => 0));
+    expect((await Promise.all(a.map((run) => stickyTasks(run.handle)))).some((n) => n > 0)).toBe(true);
+
+    expect(
+      await replayFailures(
+        [...a, ...b].map((run) => run.handle),
+        workflowsPath,
+      ),
+    ).toEqual([]);
+  }, 150_000);
+});
