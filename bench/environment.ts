@@ -21,6 +21,7 @@ import { Authenticator } from '../src/api/auth';
 import { RequestsService } from '../src/api/requests';
 import { buildApiServer } from '../src/api/server';
 import { resolveTemporalCli } from '../src/temporal/binaries';
+import { devServerConfigArgs } from '../src/temporal/dev-server';
 import { ensureSearchAttributes } from '../src/temporal/search-attributes';
 import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../src/worker';
 import { exampleVendorConfig } from '../test/fixtures/requests';
@@ -100,7 +101,13 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
   log(`Starting the Temporal dev server (${temporalCliVersion}) and bundling the workflows ...`);
   const [testEnv, product, baseline] = await Promise.all([
     TestWorkflowEnvironment.createLocal({
-      server: { executable: { type: 'existing-path', path: cli.path }, ip: '127.0.0.1', ui: false },
+      server: {
+        executable: { type: 'existing-path', path: cli.path },
+        ip: '127.0.0.1',
+        ui: false,
+        // The server settings npm start and docker-compose.yml run the product with.
+        extraArgs: devServerConfigArgs(),
+      },
     }),
     bundleWorkflowCode({ workflowsPath: productWorkflowsPath, logger: quiet }),
     bundleWorkflowCode({ workflowsPath: baselineWorkflowsPath, logger: quiet }),

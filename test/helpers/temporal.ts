@@ -10,6 +10,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../src/temporal/binaries';
+import { devServerConfigArgs } from '../../src/temporal/dev-server';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../../src/worker';
 import { startTestActivities, type TestActivities } from './activities';
@@ -137,7 +138,8 @@ async function startEnvironment(kind: TemporalServerKind, devServerArgs: string[
       executable: { type: 'existing-path', path: cli.path },
       ip: '127.0.0.1',
       ui: false,
-      extraArgs: devServerArgs,
+      // The product's own server settings first (as npm start runs it), then the test file's.
+      extraArgs: [...devServerConfigArgs(), ...devServerArgs],
     },
   });
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
