@@ -154,20 +154,34 @@ describe('drill: restart the Temporal server while SLA timers are pending', () =
       const view = await readState(handle);
       const history = await handle.fetchHistory();
       // The product's rule: a warning still pending when the deadline has passed is folded into the breach (no stale
-      // warnings after an outage). So the last warning is sent exactly when the request ran between its due time and
-      // the deadline, which the history tells.
+      // warnings after an outage). So the last warning is sent exactly when the request ran (a workflow task that
+      // completed; one cut off by the outage decided nothing) between its due time and the deadline.
       const warningDue = instantOfPercent(deadline, LAST_WARNING);
+      const events = history.events ?? [];
+      const startedAt = new Map(events.map((e) => [String(e.eventId), tsToMs(e.eventTime)]));
       const firstRunAfterWarning = Math.min(
-        ...(history.events ?? [])
-          .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)
-          .map((e) => tsToMs(e.eventTime))
+        ...events
+          .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+          .map((e) => startedAt.get(String(e.workflowTaskCompletedEventAttributes?.startedEventId)) ?? 0)
           .filter((t) => t >= warningDue),
       );
       const warned = firstRunAfterWarning < deadline;
       if (!warned) folded++;
       const expected = ['warning 50', ...(warned ? [`warning ${LAST_WARNING}`] : []), 'breach'];
       if (JSON.stringify(slaKinds(view)) !== JSON.stringify(expected)) {
-        problems.push(`${ticketId}: SLA events ${slaKinds(view).join(', ')}; expected ${expected.join(', ')}`);
+        const when = (ms: number) => `${((ms - t0) / 1000).toFixed(1)}s`;
+        const timeline = events
+          .map((e) => ({
+            at: tsToMs(e.eventTime),
+            type: String(EventType[e.eventType ?? 0]).replace('EVENT_TYPE_', ''),
+          }))
+          .filter((e) => e.at >= stoppedAt && /^(TIMER_|WORKFLOW_TASK_(?!SCHEDULED))/.test(e.type))
+          .map((e) => `${when(e.at)} ${e.type}`);
+        problems.push(
+          `${ticketId}: SLA events ${slaKinds(view).join(', ')}; expected ${expected.join(', ')} ` +
+            `(warning due ${when(warningDue)}, deadline ${when(deadline)}, server down ${when(stoppedAt)}-${when(upAt)}; ` +
+            `history: ${timeline.join(', ')})`,
+        );
       }
       // Never before it was due, and no later than the outage made unavoidable.
       for (const e of view.sla?.events ?? []) {
