@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createActivities } from '../activities';
@@ -26,6 +26,7 @@ import { ensureSearchAttributes } from '../src/temporal/search-attributes';
 import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../src/worker';
 import { exampleVendorConfig } from '../test/fixtures/requests';
 import { newWebhookSecret, testCredentials } from '../test/helpers/api';
+import { installQuietRuntime } from '../test/helpers/temporal';
 
 /** Path of the baseline workflow, bundled on its own. */
 export const baselineWorkflowsPath = require.resolve('./workflows/baseline');
@@ -58,19 +59,6 @@ export interface BenchEnvironment {
   tokens: ReturnType<typeof testCredentials>;
   webhookSecret: string;
   stop(): Promise<void>;
-}
-
-let runtimeInstalled = false;
-
-/** Keeps the SDK to warnings; the runtime is per process, so install it once (a test runner may have done it). */
-function installQuietRuntime(): void {
-  if (runtimeInstalled) return;
-  try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-  } catch {
-    // Already installed in this process.
-  }
-  runtimeInstalled = true;
 }
 
 /**

@@ -2,13 +2,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative } from 'node:path';
-import { Connection } from '@temporalio/client';
-import { resolveTemporalCli } from '../../src/temporal/binaries';
-import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import type { DevServer } from '../../src/temporal/dev-server';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { freePort, repoRoot, waitFor } from '../helpers/processes';
+import { startCluster } from '../helpers/temporal';
 
 /**
  * What the container image runs, without Docker: `npm run build`'s compiler settings into a fresh folder, then the
@@ -34,21 +32,8 @@ describe('the compiled build the image runs', () => {
       '--outDir',
       outDir,
     ]);
-    const startCluster = (async () => {
-      const cli = await resolveTemporalCli();
-      cluster = await startDevServer({
-        cliPath: cli.path,
-        dataDir: join(scratch, 'cluster'),
-        port: await freePort(),
-        uiPort: false,
-        log: () => undefined,
-      });
-      // docker-compose.yml's temporal-namespace job does this before the worker and the API start.
-      const connection = await Connection.connect({ address: cluster.address });
-      await ensureSearchAttributes(connection, 'default');
-      await connection.close();
-    })();
-    const [compiled] = await Promise.all([compile.exited, startCluster]);
+    const startingCluster = startCluster(join(scratch, 'cluster')).then((c) => (cluster = c));
+    const [compiled] = await Promise.all([compile.exited, startingCluster]);
     if (compiled !== 0) throw new Error(`tsc -p tsconfig.build.json failed:\n${compile.output()}`);
   }, 180_000);
 

@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import { resolveTemporalCli } from '../../src/temporal/binaries';
-import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import type { DevServer } from '../../src/temporal/dev-server';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
+import { startCluster } from '../helpers/temporal';
 import { freePort, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
 
 /**
@@ -22,17 +20,7 @@ describe('npm run worker and npm run api, as separate processes', () => {
   const running: RunningProcess[] = [];
 
   beforeAll(async () => {
-    const cli = await resolveTemporalCli();
-    cluster = await startDevServer({
-      cliPath: cli.path,
-      dataDir: join(scratch, 'cluster'),
-      port: await freePort(),
-      uiPort: false,
-      log: () => undefined,
-    });
-    const connection = await Connection.connect({ address: cluster.address });
-    await ensureSearchAttributes(connection, 'default');
-    await connection.close();
+    cluster = await startCluster(join(scratch, 'cluster'));
   }, 60_000);
   afterAll(async () => {
     // SIGTERM, not SIGKILL: tsx's launcher passes it on to the process it runs, which a SIGKILL would orphan.

@@ -10,7 +10,9 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { resolveTemporalCli, resolveTestServer } from '../../src/temporal/binaries';
-import { devServerConfigArgs } from '../../src/temporal/dev-server';
+import { Connection } from '@temporalio/client';
+import { type DevServer, devServerConfigArgs, startDevServer } from '../../src/temporal/dev-server';
+import { freePort } from './processes';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../../src/worker';
 import { startTestActivities, type TestActivities } from './activities';
@@ -35,8 +37,8 @@ export interface TemporalTestContext {
 
 let runtimeInstalled = false;
 
-/** Keeps the SDK to warnings in test output; the runtime is per process, so install it once. */
-function installQuietRuntime(): void {
+/** Keeps the SDK to warnings in test (and bench) output; the runtime is per process, so install it once. */
+export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -155,4 +157,27 @@ async function waitForStop(worker: Worker): Promise<void> {
   ) {
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * A Temporal cluster for product processes a test starts (`npm run worker`, `npm run api`, the compiled image
+ * commands): the dev server on a free port with its SQLite file under `dataDir`, and the search attributes registered,
+ * as docker-compose.yml's temporal-namespace job does before the worker and the API start.
+ */
+export async function startCluster(dataDir: string): Promise<DevServer> {
+  const cli = await resolveTemporalCli();
+  const cluster = await startDevServer({
+    cliPath: cli.path,
+    dataDir,
+    port: await freePort(),
+    uiPort: false,
+    log: () => undefined,
+  });
+  const connection = await Connection.connect({ address: cluster.address });
+  try {
+    await ensureSearchAttributes(connection, 'default');
+  } finally {
+    await connection.close();
+  }
+  return cluster;
 }
