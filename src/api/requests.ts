@@ -109,17 +109,31 @@ function unavailable(err: unknown): never {
       'Temporal did not confirm the event in time; it may still be applied. Check the request, or send it again with the same eventId (applied once).',
     );
   }
-  if (isGrpcServiceError(err) && [grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED].includes(err.code)) {
-    throw new AppError('unavailable', 'Temporal is not reachable right now; try again shortly.');
+  // The client wraps gRPC errors (a query's ServiceError has the gRPC error as its cause), so look down the chain.
+  const transient = errorChain(err)
+    .filter(isGrpcServiceError)
+    .find((e) => [grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED].includes(e.code));
+  if (transient) {
+    throw new AppError(
+      'unavailable',
+      transient.code === grpcStatus.DEADLINE_EXCEEDED
+        ? 'Temporal or the worker did not answer in time (is a worker running?); try again shortly.'
+        : 'Temporal is not reachable right now; try again shortly.',
+    );
   }
   throw err;
 }
 
 /** Requests as the API sees them, over a Temporal client. */
 export class RequestsService {
+  /**
+   * @param opts.stateTimeoutMs how long reading a request's state may wait for a worker to answer the query before
+   *   the caller gets a 503 (default 10 s; without a worker, Temporal itself would hold the query for about 30 s)
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue = TASK_QUEUE,
+    private readonly opts: { stateTimeoutMs?: number } = {},
   ) {}
 
   private handle(ticketId: string) {
@@ -184,7 +198,10 @@ export class RequestsService {
   /** The state view of a ticket's request. */
   async get(ticketId: string): Promise<StateView> {
     try {
-      return await readState(this.handle(ticketId));
+      const timeoutMs = this.opts.stateTimeoutMs ?? 10_000;
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        readState(this.handle(ticketId), timeoutMs),
+      );
     } catch (err) {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
       if (isStarting(err)) {

@@ -2,6 +2,7 @@ import { Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { freePort } from '../helpers/processes';
+import { Authenticator } from '../../src/api/auth';
 import { RequestsService } from '../../src/api/requests';
 import { comparePrefix, verifyExport } from '../../src/audit/chain';
 import { workflowIdForTicket } from '../../src/temporal/names';
@@ -31,6 +32,27 @@ async function start(ticketId: string, intake = validIntake('aws', 'unidirection
 async function send(ticketId: string, payload: object, headers = support) {
   return api.inject({ method: 'POST', url: `/api/requests/${ticketId}/events`, headers, payload });
 }
+
+describe('reading a request while no worker runs', () => {
+  it('answers 503 within the state timeout, not a 500 after Temporal gives up', async () => {
+    const ticketId = nextTicket();
+    await temporal.withWorker(async () => expect((await start(ticketId)).statusCode).toBe(201));
+    // The worker has stopped: nobody can answer the state query.
+    const impatient = buildApiServer({
+      requests: new RequestsService(temporal.client, temporal.taskQueue, { stateTimeoutMs: 1_500 }),
+      authenticator: new Authenticator(creds.store),
+    });
+    try {
+      const started = Date.now();
+      const res = await impatient.inject({ url: `/api/requests/${ticketId}`, headers: support });
+      expect(res.statusCode).toBe(503);
+      expect(res.json<{ detail: string }>().detail).toContain('is a worker running?');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await impatient.close();
+    }
+  });
+});
 
 describe('starting a request', () => {
   it('starts from intake data, records the caller as the actor and answers the state view', () =>
