@@ -39,8 +39,11 @@ FROM ${NODE_IMAGE} AS runtime
 RUN apt-get update \
   && apt-get install -y --no-install-recommends tini \
   && rm -rf /var/lib/apt/lists/*
+# HOST: inside a container the API must listen on every interface to be reachable through a published port (the
+# product's own default is loopback); publish it on 127.0.0.1 or behind a proxy, as docker-compose.yml does.
 ENV NODE_ENV=production \
-    DATA_DIR=/data
+    DATA_DIR=/data \
+    HOST=0.0.0.0
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -55,8 +58,9 @@ RUN mkdir -p /data && chown 1000:1000 /data
 USER 1000:1000
 # API (PORT), worker metrics (METRICS_ADDRESS), worker health (HEALTH_PORT) in docker-compose.yml.
 EXPOSE 3000 9464 8081
-# The same probe for both roles: the worker's health port when HEALTH_PORT is set, else the API's PORT. Plain node:
-# the slim image has no curl or wget.
+# The same probe for both roles: the worker's health port when HEALTH_PORT is set, else the API's PORT. So a worker
+# container needs HEALTH_PORT (docker-compose.yml sets it), or it reports unhealthy. Plain node: the slim image has no
+# curl or wget.
 HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.HEALTH_PORT||process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]

@@ -12,6 +12,9 @@ import { installTemporalRuntime } from './temporal/runtime';
 /** Path of the workflow code the worker bundles (`workflows/index.ts`, or its compiled form). */
 export const workflowsPath = require.resolve('../workflows');
 
+/** How long running activities may go on once the worker is asked to stop (see {@link createEnablementWorker}). */
+export const SHUTDOWN_GRACE_TIME = '20 seconds';
+
 /** What a caller may change about the enablement worker; everything else is fixed by the product. */
 export interface EnablementWorkerOptions {
   connection: NativeConnection;
@@ -33,6 +36,9 @@ export function createEnablementWorker(opts: EnablementWorkerOptions): Promise<W
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: opts.activities,
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    // On shutdown, activities already running (a ticket comment being posted) get this long to finish before they
+    // are told to cancel; below docker-compose.yml's 30 s stop_grace_period, so they finish before a SIGKILL.
+    shutdownGraceTime: SHUTDOWN_GRACE_TIME,
   });
 }
 
@@ -45,7 +51,9 @@ export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number
     const path = (request.url ?? '').split('?')[0];
     if (request.method !== 'GET' || (path !== '/healthz' && path !== '/readyz')) {
       response.writeHead(404, { 'content-type': 'application/problem+json' });
-      response.end(JSON.stringify({ title: 'Not Found', status: 404, detail: 'Only GET /healthz is served here.' }));
+      response.end(
+        JSON.stringify({ title: 'Not Found', status: 404, detail: 'Only GET /healthz (and /readyz) is served here.' }),
+      );
       return;
     }
     const state = worker.getState();
@@ -62,7 +70,7 @@ export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number
 /**
  * `npm run worker`: a standalone worker against `TEMPORAL_ADDRESS` (default 127.0.0.1:7233), with SDK metrics at
  * `METRICS_ADDRESS` and a health endpoint on `HEALTH_PORT` when set. SIGINT/SIGTERM stop it gracefully: it stops
- * polling, lets running activities finish within the SDK's grace time, then exits.
+ * polling, gives running activities up to {@link SHUTDOWN_GRACE_TIME} to finish, then exits.
  */
 async function main(): Promise<void> {
   const settings = runtimeConfigFromEnv();
@@ -71,6 +79,7 @@ async function main(): Promise<void> {
   const logger = pino({ level: settings.logLevel });
   const activities = createActivities(activityDepsFromEnv(process.env, vendor.config, logger));
   installTemporalRuntime({ logger, metricsAddress: settings.metricsAddress });
+  process.stderr.write(`Connecting to Temporal at ${config.address} and bundling the workflows ...\n`);
   const connection = await NativeConnection.connect(config);
   let health: Server | undefined;
   try {
@@ -87,7 +96,8 @@ async function main(): Promise<void> {
         (health ? `; health at http://${settings.host}:${settings.healthPort}/healthz` : '') +
         '\n',
     );
-    // The SDK's runtime stops the worker gracefully on SIGINT/SIGTERM.
+    // The SDK's runtime stops the worker gracefully on SIGINT/SIGTERM, also one that arrived while it was created
+    // (test/e2e/worker-and-api.test.ts).
     await worker.run();
   } finally {
     health?.close();

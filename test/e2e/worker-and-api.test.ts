@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DevServer } from '../../src/temporal/dev-server';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
+import { startWorkerProcess } from '../helpers/drill-stack';
 import { startCluster } from '../helpers/temporal';
 import { freePort, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
 
@@ -108,6 +109,20 @@ describe('npm run worker and npm run api, as separate processes', () => {
     expect(worker.output()).not.toMatch(/error/i);
     expect(api.output()).not.toContain(creds.tokens.support);
   }, 120_000);
+
+  it('stops cleanly when told to stop while it is still starting (bundling the workflows)', async () => {
+    // Straight under node (no tsx launcher in between), so the signal reaches the worker itself at once.
+    const worker = startWorkerProcess(baseEnv());
+    running.push(worker);
+    await waitFor(() => worker.output().includes('bundling the workflows'), 30_000, 'the worker to start up');
+    worker.child.kill('SIGTERM');
+    // Without care the signal finds no worker to stop yet, and the worker then polls until it is killed.
+    const code = await Promise.race([
+      worker.exited,
+      new Promise((resolve) => setTimeout(() => resolve('still running after 30 s'), 30_000).unref()),
+    ]);
+    expect(code).toBe(0);
+  }, 60_000);
 
   it('refuses bad settings before connecting, naming each one', async () => {
     const worker = launch('src/worker.ts', {
