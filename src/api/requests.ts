@@ -197,8 +197,8 @@ export class RequestsService {
 
   /** The state view of a ticket's request. */
   async get(ticketId: string): Promise<StateView> {
+    const timeoutMs = this.opts.stateTimeoutMs ?? 10_000;
     try {
-      const timeoutMs = this.opts.stateTimeoutMs ?? 10_000;
       return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
         readState(this.handle(ticketId), timeoutMs),
       );
@@ -206,6 +206,16 @@ export class RequestsService {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
       if (isStarting(err)) {
         throw new AppError('unavailable', `The request for ticket ${ticketId} is still starting; try again shortly.`);
+      }
+      // Our deadline ends the query either way: as DEADLINE_EXCEEDED from the client, or CANCELLED from the server.
+      const timedOut = errorChain(err)
+        .filter(isGrpcServiceError)
+        .some((e) => e.code === grpcStatus.DEADLINE_EXCEEDED || e.code === grpcStatus.CANCELLED);
+      if (timedOut) {
+        throw new AppError(
+          'unavailable',
+          `The request for ticket ${ticketId} did not answer within ${timeoutMs / 1000} s (is a worker running?); try again shortly.`,
+        );
       }
       return unavailable(err);
     }
