@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { commentFooter, hasCommentFooter } from '../src/webhooks/description';
 import { jiraIssueKeyPattern, richText } from '../src/webhooks/jira';
-import { callJsonApi } from './json-api';
+import { isRecord } from '../src/webhooks/types';
+import { basicAuthApi, callJsonApi, type JsonApi } from './json-api';
 import { HttpStatusError, type TicketSystem } from './ports';
 
 /** How to reach Jira Cloud: the site URL and an API token of the account that comments (id.atlassian.com). */
@@ -56,19 +57,19 @@ export function adfDocument(text: string): AdfDocument {
  */
 export class JiraTicketSystem implements TicketSystem {
   readonly name: string;
-  private readonly baseUrl: URL;
-  private readonly authorization: string;
-  private readonly secrets: string[];
-  private readonly timeoutMs: number;
+  private readonly api: JsonApi;
   private accountId: Promise<string> | undefined;
 
   constructor(settings: JiraSettings) {
-    this.baseUrl = new URL(settings.baseUrl);
-    this.name = `jira:${this.baseUrl.origin}`;
-    const credentials = Buffer.from(`${settings.email}:${settings.apiToken}`).toString('base64');
-    this.authorization = `Basic ${credentials}`;
-    this.secrets = [settings.apiToken, credentials];
-    this.timeoutMs = settings.timeoutMs ?? 15_000;
+    this.api = basicAuthApi({
+      system: 'Jira',
+      baseUrl: settings.baseUrl,
+      user: settings.email,
+      apiToken: settings.apiToken,
+      timeoutMs: settings.timeoutMs,
+      errorParts,
+    });
+    this.name = this.api.name;
   }
 
   async postComment(ticketId: string, body: string, idempotencyKey: string) {
@@ -125,53 +126,13 @@ export class JiraTicketSystem implements TicketSystem {
   }
 
   private request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
-    return callJsonApi(
-      {
-        name: this.name,
-        baseUrl: this.baseUrl,
-        authorization: this.authorization,
-        secrets: this.secrets,
-        timeoutMs: this.timeoutMs,
-        errorDetail,
-      },
-      method,
-      path,
-      body,
-    );
+    return callJsonApi(this.api, method, path, body);
   }
 }
 
-/**
- * Jira's own words for an error (`{ errorMessages: [...], errors: { field: message } }`), plus the wait it asks for
- * on 429. Retrying is Temporal's job: the wait is reported, not slept.
- */
-function errorDetail(response: Response, text: string): string {
-  let detail = '';
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (isRecord(json)) {
-      const messages: unknown[] = Array.isArray(json.errorMessages) ? json.errorMessages : [];
-      const fields = isRecord(json.errors) ? Object.entries(json.errors).map(([f, m]) => `${f}: ${String(m)}`) : [];
-      const parts = [...messages, ...fields, json.message].filter(
-        (p): p is string => typeof p === 'string' && p !== '',
-      );
-      detail = parts.join('; ');
-    }
-  } catch {
-    detail = text.replace(/\s+/g, ' ').trim().slice(0, 200);
-  }
-  detail ||= response.statusText || 'no details';
-  if (response.status === 429) {
-    const retryAfter = response.headers.get('retry-after')?.trim();
-    detail += !retryAfter
-      ? '; rate limited'
-      : /^\d+$/.test(retryAfter)
-        ? `; rate limited, Jira asks to retry after ${retryAfter} s`
-        : `; rate limited, Jira asks to retry at ${retryAfter}`;
-  }
-  return detail;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/** Jira's own words for an error: `{ errorMessages: [...], errors: { field: message }, message }`. */
+function errorParts(json: Record<string, unknown>): unknown[] {
+  const messages: unknown[] = Array.isArray(json.errorMessages) ? json.errorMessages : [];
+  const fields = isRecord(json.errors) ? Object.entries(json.errors).map(([f, m]) => `${f}: ${String(m)}`) : [];
+  return [...messages, ...fields, json.message];
 }

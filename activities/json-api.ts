@@ -1,3 +1,4 @@
+import { isRecord } from '../src/webhooks/types';
 import { HttpStatusError } from './ports';
 
 /** A JSON REST API reached with one Authorization header (Zendesk's and Jira's comment APIs). */
@@ -46,4 +47,64 @@ export async function callJsonApi(api: JsonApi, method: string, path: string, bo
   } catch {
     throw new Error(`${api.name} answered ${where} with something that is not JSON`);
   }
+}
+
+/**
+ * A {@link JsonApi} with HTTP Basic credentials (`user:apiToken`), as Zendesk and Jira take them. Both the token and
+ * the encoded pair are kept out of error messages.
+ *
+ * @param system the system's name in messages ("Zendesk"), and lower-cased the prefix of `name`
+ * @param errorParts the system's own error fields from an error answer's JSON body
+ */
+export function basicAuthApi(opts: {
+  system: string;
+  baseUrl: string;
+  user: string;
+  apiToken: string;
+  timeoutMs?: number;
+  errorParts: (json: Record<string, unknown>) => unknown[];
+}): JsonApi {
+  const baseUrl = new URL(opts.baseUrl);
+  const credentials = Buffer.from(`${opts.user}:${opts.apiToken}`).toString('base64');
+  return {
+    name: `${opts.system.toLowerCase()}:${baseUrl.origin}`,
+    baseUrl,
+    authorization: `Basic ${credentials}`,
+    secrets: [opts.apiToken, credentials],
+    timeoutMs: opts.timeoutMs ?? 15_000,
+    errorDetail: (response, text) => describeError(opts.system, response, text, opts.errorParts),
+  };
+}
+
+/**
+ * The system's own words for an error answer (its non-empty string fields, joined), else the start of the body, else
+ * the status text; plus the wait it asks for on 429. Retrying is Temporal's job: the wait is reported, not slept.
+ */
+function describeError(
+  system: string,
+  response: Response,
+  text: string,
+  errorParts: (json: Record<string, unknown>) => unknown[],
+): string {
+  let detail = '';
+  try {
+    const json = JSON.parse(text) as unknown;
+    if (isRecord(json)) {
+      detail = errorParts(json)
+        .filter((p): p is string => typeof p === 'string' && p !== '')
+        .join('; ');
+    }
+  } catch {
+    detail = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  }
+  detail ||= response.statusText || 'no details';
+  if (response.status === 429) {
+    const retryAfter = response.headers.get('retry-after')?.trim();
+    detail += !retryAfter
+      ? '; rate limited'
+      : /^\d+$/.test(retryAfter)
+        ? `; rate limited, ${system} asks to retry after ${retryAfter} s`
+        : `; rate limited, ${system} asks to retry at ${retryAfter}`;
+  }
+  return detail;
 }

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { commentFooter, hasCommentFooter } from '../src/webhooks/description';
 import { zendeskTicketNumber } from '../src/webhooks/zendesk';
-import { callJsonApi } from './json-api';
+import { isRecord } from '../src/webhooks/types';
+import { basicAuthApi, callJsonApi, type JsonApi } from './json-api';
 import { HttpStatusError, type TicketSystem } from './ports';
 
 /** How to reach Zendesk: the account URL and an API token (Admin Center > Apps and integrations > Zendesk API). */
@@ -29,19 +30,20 @@ const maxPages = 50;
  */
 export class ZendeskTicketSystem implements TicketSystem {
   readonly name: string;
-  private readonly baseUrl: URL;
-  private readonly authorization: string;
-  private readonly secrets: string[];
-  private readonly timeoutMs: number;
+  private readonly api: JsonApi;
   private userId: Promise<number> | undefined;
 
   constructor(settings: ZendeskSettings) {
-    this.baseUrl = new URL(settings.baseUrl);
-    this.name = `zendesk:${this.baseUrl.origin}`;
-    const credentials = Buffer.from(`${settings.email}/token:${settings.apiToken}`).toString('base64');
-    this.authorization = `Basic ${credentials}`;
-    this.secrets = [settings.apiToken, credentials];
-    this.timeoutMs = settings.timeoutMs ?? 15_000;
+    this.api = basicAuthApi({
+      system: 'Zendesk',
+      baseUrl: settings.baseUrl,
+      // An API token authenticates as `<agent email>/token`.
+      user: `${settings.email}/token`,
+      apiToken: settings.apiToken,
+      timeoutMs: settings.timeoutMs,
+      errorParts,
+    });
+    this.name = this.api.name;
   }
 
   async postComment(ticketId: string, body: string, idempotencyKey: string) {
@@ -106,73 +108,33 @@ export class ZendeskTicketSystem implements TicketSystem {
   /** A pagination link as a path, only if it points at our Zendesk (credentials are never sent elsewhere). */
   private sameOriginPath(link: string): string | undefined {
     try {
-      const url = new URL(link, this.baseUrl);
-      return url.origin === this.baseUrl.origin ? `${url.pathname}${url.search}` : undefined;
+      const url = new URL(link, this.api.baseUrl);
+      return url.origin === this.api.baseUrl.origin ? `${url.pathname}${url.search}` : undefined;
     } catch {
       return undefined;
     }
   }
 
   private request(method: 'GET' | 'PUT', path: string, body?: unknown): Promise<unknown> {
-    return callJsonApi(
-      {
-        name: this.name,
-        baseUrl: this.baseUrl,
-        authorization: this.authorization,
-        secrets: this.secrets,
-        timeoutMs: this.timeoutMs,
-        errorDetail,
-      },
-      method,
-      path,
-      body,
-    );
+    return callJsonApi(this.api, method, path, body);
   }
 }
 
-/**
- * Zendesk's own words for an error (`{ error, description, details }`), plus the wait it asks for on 429. Retrying
- * is Temporal's job: the wait is reported, not slept.
- */
-function errorDetail(response: Response, text: string): string {
-  let detail = '';
-  try {
-    const json = JSON.parse(text) as unknown;
-    if (isRecord(json)) {
-      const error = isRecord(json.error) ? [json.error.title, json.error.message] : [json.error];
-      const parts = [...error, json.description].filter((p): p is string => typeof p === 'string' && p !== '');
-      if (isRecord(json.details)) {
-        for (const [field, problems] of Object.entries(json.details)) {
-          for (const p of Array.isArray(problems) ? problems : []) {
-            if (isRecord(p) && typeof p.description === 'string') parts.push(`${field}: ${p.description}`);
-          }
-        }
+/** Zendesk's own words for an error: `{ error, description, details: { field: [{ description }] } }`. */
+function errorParts(json: Record<string, unknown>): unknown[] {
+  const parts: unknown[] = isRecord(json.error) ? [json.error.title, json.error.message] : [json.error];
+  parts.push(json.description);
+  if (isRecord(json.details)) {
+    for (const [field, problems] of Object.entries(json.details)) {
+      for (const p of Array.isArray(problems) ? problems : []) {
+        if (isRecord(p) && typeof p.description === 'string') parts.push(`${field}: ${p.description}`);
       }
-      detail = parts.join('; ');
     }
-  } catch {
-    detail = text.replace(/\s+/g, ' ').trim().slice(0, 200);
   }
-  detail ||= response.statusText || 'no details';
-  if (response.status === 429) {
-    const retryAfter = response.headers.get('retry-after');
-    detail += retryAfter ? `; rate limited, ${retryAfterWords('Zendesk', retryAfter)}` : '; rate limited';
-  }
-  return detail;
-}
-
-/** `Retry-After` in words: delay-seconds or an HTTP date. */
-function retryAfterWords(system: string, value: string): string {
-  return /^\d+$/.test(value.trim())
-    ? `${system} asks to retry after ${value.trim()} s`
-    : `${system} asks to retry at ${value.trim()}`;
+  return parts;
 }
 
 /** An id from a JSON answer as text (Zendesk ids are numbers). */
 function idText(value: unknown): string | undefined {
   return typeof value === 'number' || typeof value === 'string' ? String(value) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
