@@ -1,6 +1,7 @@
 import {
   allHandlersFinished,
   ApplicationFailure,
+  CancellationScope,
   condition,
   continueAsNew,
   currentUpdateInfo,
@@ -8,6 +9,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -39,7 +41,7 @@ import {
   type SlaRecord,
   STARTING,
 } from '../src/temporal/messages';
-import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, workflowIdForTicket } from '../src/temporal/names';
+import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, SLA_TIMER_PATCH, workflowIdForTicket } from '../src/temporal/names';
 import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateSummary, stateView } from './state-view';
 
@@ -294,6 +296,22 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   // workflow then found nothing due, dropped the warning and re-armed the same timer (the breach came a whole timer
   // late), and a replay, which sees the right time, no longer matched the history. Without that fault it is a no-op.
   let timerFiredFor = 0;
+  // The SLA timer armed for the next SLA instant, kept while the loop wakes for events and effects: re-arming it on
+  // every wake-up cost a timer start and a cancel in the history per event. Histories from before keep that behaviour.
+  const keepSlaTimer = patched(SLA_TIMER_PATCH);
+  let slaTimer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
+  const armSlaTimer = (at: number) => {
+    const timer = { at, scope: new CancellationScope(), fired: false };
+    timer.scope
+      .run(() => sleep(at - Date.now()))
+      .then(
+        () => {
+          timer.fired = true;
+        },
+        () => undefined, // cancelled: the instant changed
+      );
+    return timer;
+  };
   for (;;) {
     if (current().status === 'active') {
       if (!clock.started && current().context.draft) {
@@ -316,8 +334,21 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       slaVersion !== version ||
       (!clock.started && current().context.draft !== undefined);
     const next = current().status === 'active' ? clock.nextAt() : undefined;
-    if (next === undefined) await condition(wake);
-    else if (next > Date.now() && !(await condition(wake, next - Date.now()))) timerFiredFor = next;
+    if (!keepSlaTimer) {
+      if (next === undefined) await condition(wake);
+      else if (next > Date.now() && !(await condition(wake, next - Date.now()))) timerFiredFor = next;
+    } else {
+      if (slaTimer && slaTimer.at !== next) {
+        slaTimer.scope.cancel();
+        slaTimer = undefined;
+      }
+      if (next !== undefined && next > Date.now()) slaTimer ??= armSlaTimer(next);
+      if (next === undefined || next > Date.now()) await condition(() => wake() || slaTimer?.fired === true);
+      if (slaTimer?.fired) {
+        timerFiredFor = slaTimer.at;
+        slaTimer = undefined;
+      }
+    }
     while (queue.length) {
       const item = queue.shift()!;
       inFlight = 1;

@@ -53,3 +53,9 @@ export const STARTED_BY_MEMO_KEY = 'privatelinkStartedBy';
 
 /** Patch id guarding the audit memo, so histories recorded before it still replay. */
 export const AUDIT_MEMO_PATCH = 'audit-event-memo';
+
+/**
+ * Patch id guarding the kept SLA timer: one timer per SLA instant, armed once and cancelled only when the instant
+ * changes. Histories recorded before it re-armed the timer on every wake-up (a start and a cancel per event).
+ */
+export const SLA_TIMER_PATCH = 'sla-timer-kept';

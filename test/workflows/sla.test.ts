@@ -222,6 +222,33 @@ describe('the SLA of a request', () => {
     );
   });
 
+  it('keeps one timer for the next SLA instant while events and their effects come and go', async () => {
+    await temporal.withWorker(async () => {
+      const t0 = await temporal.env.currentTimeMs();
+      const handle = await startRequest('SLA-ONE-TIMER', t0);
+      await started(handle);
+      await send(handle, { type: 'customer_access.granted' });
+      await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-1' });
+      for (const text of ['checked the console', 'called the customer', 'waiting on approval'])
+        await send(handle, { type: 'note.added', text });
+      const view = await readState(handle);
+      expect(view.sla?.events).toEqual([]);
+      // Each event and each effect woke the workflow; none of those wake-ups is a reason to touch the timer.
+      const events = (await handle.fetchHistory()).events ?? [];
+      const count = (attributes: 'timerStartedEventAttributes' | 'timerCanceledEventAttributes') =>
+        events.filter((e) => e[attributes]).length;
+      expect({
+        started: count('timerStartedEventAttributes'),
+        cancelled: count('timerCanceledEventAttributes'),
+      }).toEqual({
+        started: 1,
+        cancelled: 0,
+      });
+      await send(handle, { type: 'request.cancelled', reason: 'done' });
+      await handle.result();
+    });
+  });
+
   it('sends nothing when the request is enabled before its first threshold', async () => {
     await temporal.withWorker(async () => {
       const t0 = await temporal.env.currentTimeMs();
