@@ -23,7 +23,7 @@ import { buildApiServer } from '../src/api/server';
 import { resolveTemporalCli } from '../src/temporal/binaries';
 import { devServerConfigArgs } from '../src/temporal/dev-server';
 import { ensureSearchAttributes } from '../src/temporal/search-attributes';
-import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../src/worker';
+import { createEnablementWorker, workflowBundlerOptions, workflowsPath as productWorkflowsPath } from '../src/worker';
 import { exampleVendorConfig } from '../test/fixtures/requests';
 import { newWebhookSecret, testCredentials } from '../test/helpers/api';
 import { installQuietRuntime } from '../test/helpers/temporal';
@@ -97,7 +97,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
         extraArgs: devServerConfigArgs(),
       },
     }),
-    bundleWorkflowCode({ workflowsPath: productWorkflowsPath, logger: quiet }),
+    bundleWorkflowCode({ workflowsPath: productWorkflowsPath, ...workflowBundlerOptions, logger: quiet }),
     bundleWorkflowCode({ workflowsPath: baselineWorkflowsPath, logger: quiet }),
   ]);
   const namespace = testEnv.namespace ?? 'default';

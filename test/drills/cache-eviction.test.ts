@@ -12,7 +12,6 @@ import {
 } from '../../src/temporal/messages';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { workflowsPath } from '../../src/worker';
 import { validIntake } from '../fixtures/requests';
 import {
   type DrillServer,
@@ -185,11 +184,6 @@ describe('drill: forced workflow-cache eviction during full runs', () => {
     expect(sticky).toEqual(b.map(() => 0));
     expect((await Promise.all(a.map((run) => stickyTasks(run.handle)))).some((n) => n > 0)).toBe(true);
 
-    expect(
-      await replayFailures(
-        [...a, ...b].map((run) => run.handle),
-        workflowsPath,
-      ),
-    ).toEqual([]);
+    expect(await replayFailures([...a, ...b].map((run) => run.handle))).toEqual([]);
   }, 150_000);
 });

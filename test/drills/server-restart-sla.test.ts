@@ -6,7 +6,6 @@ import { tsToMs } from '@temporalio/common/lib/time';
 import type { StateView } from '../../src/temporal/messages';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { workflowsPath } from '../../src/worker';
 import { validIntake } from '../fixtures/requests';
 import {
   type DrillServer,
@@ -219,12 +218,7 @@ describe('drill: restart the Temporal server while SLA timers are pending', () =
     expect(problems).toEqual([]);
     // Each run's history replays with the workflow code: after a restart, the next cache eviction must not find a
     // history the code no longer produces.
-    expect(
-      await replayFailures(
-        requests.map((r) => r.handle),
-        workflowsPath,
-      ),
-    ).toEqual([]);
+    expect(await replayFailures(requests.map((r) => r.handle))).toEqual([]);
     await waitForCount(server.client, 'PrivateLinkSlaBreached = true', REQUESTS, 10_000);
     process.stderr.write(
       `[drill restart] down ${((upAt - stoppedAt) / 1000).toFixed(1)} s; pending at stop: ${pendingAtStop.warnings} warnings, ${pendingAtStop.breaches} breaches; ${dueDuringOutage} deadlines fell in the outage; ${folded} last warnings folded into the breach\n`,

@@ -13,6 +13,7 @@ import type { AuditEntry, StateView } from '../../src/temporal/messages';
 import { AUDIT_MEMO_KEY, WORKFLOW_TYPE } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { exampleVendorConfig } from '../fixtures/requests';
 import { freePort, repoRoot, type RunningProcess, waitFor } from './processes';
 import type { ReceivedRequest } from './webhook-receiver';
@@ -245,7 +246,7 @@ export { EventType };
  * Replays each run's history with the product's workflow code, as a worker does after a cache eviction or restart;
  * returns the failures (none when every history replays).
  */
-export async function replayFailures(handles: WorkflowHandle[], workflowsPath: string): Promise<string[]> {
+export async function replayFailures(handles: WorkflowHandle[]): Promise<string[]> {
   try {
     // The SDK logs bundling and worker states at INFO; the drill's output should show only its own lines.
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -256,7 +257,10 @@ export async function replayFailures(handles: WorkflowHandle[], workflowsPath: s
     handles.map(async (h) => ({ workflowId: h.workflowId, history: await h.fetchHistory() })),
   );
   const failures: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'drill' }, histories)) {
+  for await (const result of Worker.runReplayHistories(
+    { workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'drill' },
+    histories,
+  )) {
     if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
   }
   return failures;

@@ -14,7 +14,11 @@ import { Connection } from '@temporalio/client';
 import { type DevServer, devServerConfigArgs, startDevServer } from '../../src/temporal/dev-server';
 import { freePort } from './processes';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
-import { createEnablementWorker, workflowsPath as productWorkflowsPath } from '../../src/worker';
+import {
+  createEnablementWorker,
+  workflowBundlerOptions,
+  workflowsPath as productWorkflowsPath,
+} from '../../src/worker';
 import { startTestActivities, type TestActivities } from './activities';
 
 /** Which real server a test file runs against. */
@@ -72,7 +76,12 @@ export function useTemporal(
     const quiet = new DefaultLogger('WARN');
     const [started, built, acts] = await Promise.all([
       startEnvironment(kind, opts.devServerArgs ?? []),
-      bundleWorkflowCode({ workflowsPath: opts.workflowsPath ?? productWorkflowsPath, logger: quiet }),
+      bundleWorkflowCode({
+        ...(opts.workflowsPath
+          ? { workflowsPath: opts.workflowsPath }
+          : { workflowsPath: productWorkflowsPath, ...workflowBundlerOptions }),
+        logger: quiet,
+      }),
       startTestActivities(),
     ]);
     env = started;

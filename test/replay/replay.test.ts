@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { workflowsPath } from '../../src/worker';
+import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { useTemporal } from '../helpers/temporal';
 import { runScenario, scenarios } from './scenarios';
 
@@ -22,7 +22,10 @@ describe('replaying recorded histories', () => {
       history: JSON.parse(readFileSync(join(historiesDir, `${s.name}.json`), 'utf8')) as unknown,
     }));
     const outcomes: { workflowId: string; error?: string }[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'recorded' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'recorded' },
+      histories,
+    )) {
       outcomes.push({ workflowId: result.workflowId, ...(result.error ? { error: String(result.error) } : {}) });
     }
     expect(outcomes).toEqual(histories.map((h) => ({ workflowId: h.workflowId })));
@@ -51,7 +54,10 @@ describe('with no workflow cache (every task replays from history)', () => {
     const histories = await Promise.all(
       runs.map(async (r) => ({ workflowId: r.handle.workflowId, history: await r.handle.fetchHistory() })),
     );
-    for await (const result of Worker.runReplayHistories({ workflowsPath, replayName: 'uncached' }, histories)) {
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, bundlerOptions: workflowBundlerOptions, replayName: 'uncached' },
+      histories,
+    )) {
       expect({ workflowId: result.workflowId, error: result.error }).toEqual({
         workflowId: result.workflowId,
         error: undefined,
