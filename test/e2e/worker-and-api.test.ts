@@ -6,7 +6,7 @@ import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { startWorkerProcess } from '../helpers/drill-stack';
 import { startCluster } from '../helpers/temporal';
-import { freePort, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
+import { freePort, killGroup, type RunningProcess, runEntry, runNpmScript, waitFor } from '../helpers/processes';
 
 /**
  * The two processes of a deployment (docker-compose.yml runs them as containers): `npm run worker` and `npm run api`
@@ -24,8 +24,11 @@ describe('npm run worker and npm run api, as separate processes', () => {
     cluster = await startCluster(join(scratch, 'cluster'));
   }, 60_000);
   afterAll(async () => {
-    // SIGTERM, not SIGKILL: tsx's launcher passes it on to the process it runs, which a SIGKILL would orphan.
-    for (const proc of running) if (proc.child.exitCode === null) proc.child.kill('SIGTERM');
+    // Whatever a failed test left running, npm's children included.
+    for (const proc of running) {
+      killGroup(proc);
+      proc.child.kill('SIGKILL');
+    }
     await Promise.all(running.map((p) => p.exited));
     await cluster?.stop();
     rmSync(scratch, { recursive: true, force: true });
@@ -39,6 +42,12 @@ describe('npm run worker and npm run api, as separate processes', () => {
   });
   function launch(entry: string, env: NodeJS.ProcessEnv): RunningProcess {
     const proc = runEntry(entry, env);
+    running.push(proc);
+    return proc;
+  }
+  /** `npm run <script>`, as a user or a process manager starts it. */
+  function npmRun(script: string, env: NodeJS.ProcessEnv): RunningProcess {
+    const proc = runNpmScript(script, env);
     running.push(proc);
     return proc;
   }
@@ -58,12 +67,12 @@ describe('npm run worker and npm run api, as separate processes', () => {
 
   it('runs a request end to end, with health and metrics on each process, and both stop cleanly on SIGTERM', async () => {
     const [metricsPort, healthPort, apiPort] = [await freePort(), await freePort(), await freePort()];
-    const worker = launch('src/worker.ts', {
+    const worker = npmRun('worker', {
       ...baseEnv(),
       METRICS_ADDRESS: `127.0.0.1:${metricsPort}`,
       HEALTH_PORT: String(healthPort),
     });
-    const api = launch('src/api-main.ts', { ...baseEnv(), PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
+    const api = npmRun('api', { ...baseEnv(), PORT: String(apiPort), AUTH_TOKENS_FILE: tokensFile });
     await Promise.all([
       untilUp(worker, `http://127.0.0.1:${healthPort}/healthz`),
       untilUp(api, `http://127.0.0.1:${apiPort}/readyz`),
@@ -102,10 +111,16 @@ describe('npm run worker and npm run api, as separate processes', () => {
     expect(workerText).toMatch(/^temporal_sticky_cache_size\{.*\} 1$/m);
     expect(workerText).toContain('task_queue="privatelink-enablement"');
 
+    // A process manager signals the process it started: npm. The product must get it and stop gracefully, not be
+    // left running (a shell between npm and node would swallow it) nor killed (tsx's launcher SIGKILLs a child
+    // that does not confirm within 30 ms, as a busy one may not).
     worker.child.kill('SIGTERM');
     api.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(await api.exited).toBe(0);
+    for (const url of [`http://127.0.0.1:${healthPort}/healthz`, `${base}/healthz`]) {
+      await expect(fetch(url)).rejects.toThrow();
+    }
     expect(worker.output()).not.toMatch(/error/i);
     expect(api.output()).not.toContain(creds.tokens.support);
   }, 120_000);

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +14,7 @@ import { readState } from '../../src/temporal/read-state';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { exampleVendorConfig } from '../fixtures/requests';
-import { freePort, repoRoot, type RunningProcess, waitFor } from './processes';
+import { freePort, runEntry, type RunningProcess, waitFor } from './processes';
 import type { ReceivedRequest } from './webhook-receiver';
 
 /**
@@ -104,36 +103,22 @@ export interface ProductProcess extends RunningProcess {
 /** The worker entry, kept for the drills' wording. */
 export type WorkerProcess = ProductProcess;
 
-/**
- * Runs one of the product's entry points as one real process. tsx's CLI would run the entry in a grandchild, which a
- * SIGKILL of the child leaves running; `node --import tsx` keeps the product in the child itself, so
- * `child.kill('SIGKILL')` kills it as the OOM killer would.
- */
+/** Runs one of the product's entry points as one real process (see `runEntry`), and tells when it is ready. */
 function spawnEntry(entry: string, env: NodeJS.ProcessEnv, isReady: (output: string) => Promise<boolean>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: repoRoot,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | string>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
-  );
+  const proc = runEntry(entry, { ...process.env, LOG_LEVEL: 'warn', ...env });
   const ready = waitFor(
     () => {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        throw new Error(`${entry} exited before it was ready:\n${output}`);
+      if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
+        throw new Error(`${entry} exited before it was ready:\n${proc.output()}`);
       }
-      return isReady(output);
+      return isReady(proc.output());
     },
     90_000,
     `${entry} to be ready`,
   );
   // A drill that fails before awaiting `ready` must not also report an unhandled rejection.
   ready.catch(() => undefined);
-  return { child, output: () => output, exited, ready };
+  return { ...proc, ready };
 }
 
 /** Runs the product's worker entry (`src/worker.ts`, i.e. `npm run worker`) as a real process. */

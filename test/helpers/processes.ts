@@ -65,13 +65,37 @@ export interface RunningProcess {
   exited: Promise<number | string>;
 }
 
-/** Runs a TypeScript entry point of the product through tsx, as `npm start` does. */
+/**
+ * Runs a TypeScript entry point of the product as its npm script does (`node --import tsx <entry>`, see
+ * package.json): one process, so a signal sent to the child reaches the product itself.
+ */
 export function runEntry(entry: string, env: NodeJS.ProcessEnv): RunningProcess {
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), entry], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return capture(
+    spawn(process.execPath, ['--import', 'tsx', entry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+}
+
+/**
+ * Runs one of the product's npm scripts exactly as a user or a process manager does (`npm run <script>`), in a
+ * process group of its own so {@link killGroup} can clean up whatever npm started, even a process npm lost track of.
+ */
+export function runNpmScript(script: string, env: NodeJS.ProcessEnv): RunningProcess {
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  return capture(
+    spawn(npm, ['run', '--silent', script], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }),
+  );
+}
+
+/** SIGKILLs the process group of a {@link runNpmScript} process (npm, its shell if any, and the product). */
+export function killGroup(proc: RunningProcess): void {
+  try {
+    if (proc.child.pid !== undefined) process.kill(-proc.child.pid, 'SIGKILL');
+  } catch {
+    // The group is gone already.
+  }
+}
+
+function capture(child: ChildProcess): RunningProcess {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
