@@ -13,12 +13,18 @@ import { installTemporalRuntime } from './temporal/runtime';
 export const workflowsPath = require.resolve('../workflows');
 
 /**
- * How the worker bundles the workflow code. `preloadModules`: zod and XState are loaded once per worker thread and
- * shared by every workflow in it (see `src/temporal/workflow-libraries.ts`), not instantiated again for each one: a
- * cached workflow then holds about a third of the memory, and a new or replayed workflow starts faster.
+ * How the worker bundles the workflow code. `preloadModules`: modules loaded once per worker thread and shared by every
+ * workflow in it, not instantiated again for each one: zod and XState (`src/temporal/workflow-libraries.ts`), the
+ * event vocabulary and the state machines with the domain rules they use. A cached workflow then holds about a tenth
+ * of the memory, and a new or replayed workflow starts faster. Shared modules must be stateless, and the SDK freezes
+ * what they export, so they export functions and plain data but no zod schema (`test/domain/shared-modules.test.ts`).
  */
 export const workflowBundlerOptions = {
-  preloadModules: [require.resolve('./temporal/workflow-libraries')],
+  preloadModules: [
+    require.resolve('./temporal/workflow-libraries'),
+    require.resolve('./domain/events'),
+    require.resolve('./machines'),
+  ],
 };
 
 /** How long running activities may go on once the worker is asked to stop (see {@link createEnablementWorker}). */

@@ -31,7 +31,7 @@ function loadCalendar(file: string | undefined): { calendar: SlaCalendar; source
   } catch (err) {
     throw new AppError('invalid_config', `Cannot read the calendar ${file}: ${(err as Error).message}`);
   }
-  const parsed = slaCalendarSchema.safeParse(raw);
+  const parsed = slaCalendarSchema().safeParse(raw);
   if (!parsed.success) {
     throw new AppError(
       'invalid_config',

@@ -25,7 +25,7 @@ export interface Service {
 }
 
 /** A complete, valid and eligible intake: what the rest of the product works with. */
-export const intakeSchema = z.object({
+const intakeSchema = z.object({
   ticketId: z.string(),
   subject: z.string(),
   company: z.string(),
@@ -45,6 +45,14 @@ export const intakeSchema = z.object({
     .optional(),
 });
 export type Intake = z.infer<typeof intakeSchema>;
+
+/**
+ * Parses a complete intake (unknown fields dropped) or throws. A function, not an exported schema: workers share this
+ * module between workflows and freeze what it exports, which a zod schema does not survive.
+ */
+export function parseIntake(value: unknown): Intake {
+  return intakeSchema.parse(value);
+}
 
 /** Whatever a ticket has said so far: any subset of the intake fields, possibly wrong. */
 export type IntakeDraft = Record<string, unknown>;

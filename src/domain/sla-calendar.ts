@@ -50,7 +50,7 @@ function isCalendarDate(value: string): boolean {
  * A business calendar (SPEC.md "SLA calendar"): IANA time zone, working windows per weekday in local time (several a
  * day allowed, days without windows allowed), holidays as local dates, and the SLA target in business hours.
  */
-export const slaCalendarSchema = z
+const calendarSchema = z
   .object({
     timeZone: z.string().refine(isTimeZone, { error: 'must be an IANA time zone such as America/New_York' }),
     week: z.partialRecord(z.enum(weekdays), windows, {
@@ -73,4 +73,12 @@ export const slaCalendarSchema = z
     path: ['week'],
   });
 
-export type SlaCalendar = z.infer<typeof slaCalendarSchema>;
+export type SlaCalendar = z.infer<typeof calendarSchema>;
+
+/**
+ * The calendar's schema, for composing it into other schemas. Returned by a function rather than exported: workers
+ * share this module between workflows and freeze what it exports, which a zod schema does not survive.
+ */
+export function slaCalendarSchema(): typeof calendarSchema {
+  return calendarSchema;
+}

@@ -43,7 +43,7 @@ const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)$/;
  * The vendor side of every request (SPEC.md): who the vendor is in each cloud, its endpoint service per cloud region,
  * the projects it hosts, and the SLA policy. Deployment configuration, not ticket data.
  */
-export const vendorConfigSchema = z
+const vendorConfigSchema = z
   .object({
     vendor: z
       .object({
@@ -68,7 +68,7 @@ export const vendorConfigSchema = z
     projects: z.array(project).min(1, { error: 'must list at least one project' }),
     sla: z
       .object({
-        calendar: slaCalendarSchema,
+        calendar: slaCalendarSchema(),
         pauseWhileWaitingOnCustomer: z.boolean({ error: 'must be true or false' }).default(false),
         warnAtPercent: z
           .array(z.number().gt(0, { error: 'must be above 0' }).lt(100, { error: 'must be below 100' }))

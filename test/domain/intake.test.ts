@@ -1,4 +1,4 @@
-import { type IntakeDraft, intakeSchema, mergeIntake, validateIntake } from '../../src/domain/intake';
+import { type IntakeDraft, mergeIntake, parseIntake, validateIntake } from '../../src/domain/intake';
 import type { ProblemKind } from '../../src/domain/problems';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
 
@@ -24,7 +24,7 @@ describe('a valid intake', () => {
     const result = validateIntake(validIntake(cloud, type), vendor);
     expect(result).toMatchObject({ kind: 'valid', problems: [] });
     if (result.kind !== 'valid') return;
-    expect(intakeSchema.parse(result.intake)).toEqual(result.intake);
+    expect(parseIntake(result.intake)).toEqual(result.intake);
     expect(result.intake).toMatchObject({
       cloud,
       connectionType: type,
