@@ -41,7 +41,13 @@ import {
   type SlaRecord,
   STARTING,
 } from '../src/temporal/messages';
-import { AUDIT_MEMO_KEY, AUDIT_MEMO_PATCH, SLA_TIMER_PATCH, workflowIdForTicket } from '../src/temporal/names';
+import {
+  AUDIT_MEMO_KEY,
+  AUDIT_MEMO_PATCH,
+  SLA_START_PATCH,
+  SLA_TIMER_PATCH,
+  workflowIdForTicket,
+} from '../src/temporal/names';
 import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateSummary, stateView } from './state-view';
 
@@ -315,7 +321,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   for (;;) {
     if (current().status === 'active') {
       if (!clock.started && current().context.draft) {
-        await clock.start(clockStart(current(), Date.now()), Date.now(), fetchWindows);
+        await clock.start(clockStart(current(), Date.now(), patched(SLA_START_PATCH)), Date.now(), fetchWindows);
         trackPause(current());
         publish(current());
       }
@@ -374,9 +380,20 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   }
 }
 
-/** When the SLA clock starts: the ticket's own submission time if it gave a valid one, else now. */
-function clockStart(snapshot: EnablementSnapshot, now: number): number {
+/** An ISO 8601 instant with a four-digit year and an offset, as tickets give their submission time. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * When the SLA clock starts: the ticket's own submission time if it gave a valid one, else now. With `checked`, a
+ * valid one is a plain instant not after now (a waiting ticket's draft is not validated, and a deadline thousands of
+ * years away fits no search attribute); histories from before keep the looser rule.
+ */
+function clockStart(snapshot: EnablementSnapshot, now: number, checked: boolean): number {
   const submitted = snapshot.context.intake?.submittedAt ?? snapshot.context.draft?.submittedAt;
+  if (checked) {
+    const ms = typeof submitted === 'string' && ISO_INSTANT.test(submitted) ? Date.parse(submitted) : NaN;
+    return Number.isNaN(ms) || ms > now ? now : ms;
+  }
   const ms = typeof submitted === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(submitted) ? Date.parse(submitted) : NaN;
   return Number.isNaN(ms) ? now : ms;
 }

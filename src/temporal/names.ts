@@ -59,3 +59,10 @@ export const AUDIT_MEMO_PATCH = 'audit-event-memo';
  * changes. Histories recorded before it re-armed the timer on every wake-up (a start and a cancel per event).
  */
 export const SLA_TIMER_PATCH = 'sla-timer-kept';
+
+/**
+ * Patch id guarding the SLA clock's start: a ticket's submission time is used only when it is a plain ISO instant
+ * (four-digit year) not in the future. Before it, a waiting ticket's unchecked `submittedAt` such as
+ * `+243780-07-20T00:00:00Z` gave a deadline no search attribute can hold, and every later workflow task failed.
+ */
+export const SLA_START_PATCH = 'sla-start-checked';

@@ -166,6 +166,42 @@ describe('the enablement workflow on a real server', () => {
     });
   });
 
+  it('starts the SLA clock now when a waiting ticket gives a submission time from the far future, and stays usable', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const { customerAccount: _omit, ...draft } = validIntake('aws', 'unidirectional', ticketId);
+      const before = Date.now();
+      const handle = await start(ticketId, { ...draft, submittedAt: '+243780-07-20T21:00:00.000Z' });
+      let deadline: string | null | undefined;
+      await waitFor(
+        async () => {
+          deadline = (await readState(handle)).sla?.deadline;
+          return typeof deadline === 'string';
+        },
+        10_000,
+        'the SLA clock to start',
+      );
+      // Five business days from now: within a few weeks, not in year 243780.
+      expect(Date.parse(deadline!)).toBeGreaterThan(before);
+      expect(Date.parse(deadline!)).toBeLessThan(before + 30 * 24 * 3_600_000);
+      // The deadline went into the search attributes, and the workflow still takes events.
+      await waitFor(
+        async () => (await handle.describe()).searchAttributes.PrivateLinkSlaDeadline !== undefined,
+        10_000,
+        'the deadline search attribute',
+      );
+      const waiting = await readState(handle);
+      expect(waiting.request.problems.map((p) => p.field).sort()).toEqual(['customerAccount', 'submittedAt']);
+      const view = await send(handle, {
+        type: 'ticket.updated',
+        intake: { customerAccount: '123456789012', submittedAt: new Date(before).toISOString() },
+      });
+      expect(view).toMatchObject({ status: 'in_progress', state: 'allowlisting' });
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
   it('rejects an ineligible request and ends', async () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
