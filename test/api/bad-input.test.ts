@@ -178,7 +178,9 @@ describe('bad input never yields a 5xx', () => {
               expectNo5xx(res);
             },
           ),
-          { numRuns: 150 },
+          // Twice the others: about one body in eight gets through to Temporal here, and 150 runs left that count
+          // near the floor of 10 often enough to fail now and then.
+          { numRuns: 300 },
         )
         .then(() => expectSomeReachedTheWorkflow([202, 404])),
     ));
