@@ -5,7 +5,6 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { VendorConfig } from '../../src/domain/vendor-config';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import type { AuditEntry, StateView } from '../../src/temporal/messages';
@@ -13,7 +12,7 @@ import { AUDIT_MEMO_KEY, WORKFLOW_TYPE } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
-import { exampleVendorConfig } from '../fixtures/requests';
+import { allDayVendorConfig } from '../fixtures/requests';
 import { freePort, runEntry, type RunningProcess, waitFor } from './processes';
 import type { ReceivedRequest } from './webhook-receiver';
 
@@ -148,21 +147,7 @@ export async function killProcess(proc: ProductProcess | undefined): Promise<voi
  * 24/7 UTC calendar, so business time is wall time and deadlines can be put a few seconds away.
  */
 export function writeVendorConfig(dir: string, sla: { hours: number; warnAtPercent: number[] }): string {
-  const base = exampleVendorConfig();
-  const allDay: [string, string][] = [['00:00', '24:00']];
-  const config: VendorConfig = {
-    ...base,
-    sla: {
-      calendar: {
-        timeZone: 'UTC',
-        week: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-        holidays: [],
-        slaBusinessHours: sla.hours,
-      },
-      pauseWhileWaitingOnCustomer: false,
-      warnAtPercent: sla.warnAtPercent,
-    },
-  };
+  const config = allDayVendorConfig(sla);
   const path = join(dir, 'vendor.json');
   writeFileSync(path, JSON.stringify(config, null, 2));
   return path;

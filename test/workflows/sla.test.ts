@@ -5,7 +5,7 @@ import { applyEnablementEventUpdate, type EventOutcome, type StateView } from '.
 import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
-import { exampleVendorConfig, validIntake } from '../fixtures/requests';
+import { allDayVendorConfig, validIntake } from '../fixtures/requests';
 import { useTemporal } from '../helpers/temporal';
 
 // Timers are the point here: the time-skipping server lets hours pass in milliseconds.
@@ -15,21 +15,7 @@ const MIN = 60_000;
 const HOUR = 60 * MIN;
 /** A 24/7 calendar with a 4-hour target: business time is wall time, so every instant is easy to state. */
 function vendorWith(policy: { pause: boolean }): VendorConfig {
-  const base = exampleVendorConfig();
-  const allDay = [['00:00', '24:00']] as [string, string][];
-  return {
-    ...base,
-    sla: {
-      calendar: {
-        timeZone: 'UTC',
-        week: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
-        holidays: [],
-        slaBusinessHours: 4,
-      },
-      pauseWhileWaitingOnCustomer: policy.pause,
-      warnAtPercent: [50, 75, 90],
-    },
-  };
+  return allDayVendorConfig({ hours: 4, pause: policy.pause });
 }
 const iso = (ms: number) => new Date(ms).toISOString();
 
