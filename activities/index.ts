@@ -6,7 +6,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { SlaCalendar } from '../src/domain/sla-calendar';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import { businessWindows } from '../src/sla/calendar';
-import type { Notification, TicketComment } from '../src/machines';
+import type { Effect, Notification, TicketComment } from '../src/machines';
 import { renderComment } from '../src/machines/templates';
 import { checkTcp, type ConnectivityResult } from './connectivity';
 import { HttpStatusError, type Notifier, type TicketSystem } from './ports';
@@ -22,6 +22,33 @@ export interface ActivityDeps {
   vendorConfig: VendorConfig;
   /** Bound on each connectivity check, name resolution included. */
   connectivityTimeoutMs?: number;
+}
+
+/** An effect that can go out in a batch: a ticket comment or a notification (connectivity checks run alone). */
+export type BatchableEffect = Extract<Effect, { type: 'postTicketComment' | 'notify' }>;
+
+/** What happened to one effect of a batch. */
+export interface EffectOutcome {
+  seq: number;
+  status: 'done' | 'failed';
+  /** When it was carried out (or refused). */
+  at: string;
+  /** The outside system's refusal, for a failed effect. */
+  detail?: string;
+  /** The posted comment, for a ticket comment. */
+  commentId?: string;
+  /** True when the ticket system already had the comment (a retried batch). */
+  duplicate?: boolean;
+}
+
+/**
+ * The outcomes of a batch, in order. A batch stops at the first effect that failed for a reason that may pass (a 5xx,
+ * a timeout, a refused connection): that effect and the ones after it have no outcome here, and `stopped` says why.
+ * The workflow then retries that effect alone, with backoff.
+ */
+export interface EffectBatchResult {
+  outcomes: EffectOutcome[];
+  stopped?: { seq: number; detail: string };
 }
 
 /** Turns a permanent refusal from an outside system into a non-retryable failure; anything else is retried. */
@@ -71,6 +98,34 @@ export function createActivities(deps: ActivityDeps) {
       } catch (err) {
         classify(err);
       }
+    },
+
+    /**
+     * Carries out ticket comments and notifications queued one after another, in order, each idempotent on its own
+     * key. A permanent refusal (4xx) is that effect's outcome and the batch goes on; any other failure stops it (see
+     * {@link EffectBatchResult}), so nothing after a failed effect overtakes it.
+     */
+    async carryOutEffects(input: {
+      ticketId: string;
+      effects: { seq: number; idempotencyKey: string; effect: BatchableEffect }[];
+    }): Promise<EffectBatchResult> {
+      const outcomes: EffectOutcome[] = [];
+      for (const { seq, idempotencyKey, effect } of input.effects) {
+        try {
+          if (effect.type === 'postTicketComment') {
+            const posted = await deps.tickets.postComment(input.ticketId, renderComment(effect.params), idempotencyKey);
+            outcomes.push({ seq, status: 'done', at: new Date().toISOString(), ...posted });
+          } else {
+            await deps.notifier.send({ ticketId: input.ticketId, ...effect.params, idempotencyKey });
+            outcomes.push({ seq, status: 'done', at: new Date().toISOString() });
+          }
+        } catch (err) {
+          const detail = err instanceof Error ? err.message : String(err);
+          if (!(err instanceof HttpStatusError && err.permanent)) return { outcomes, stopped: { seq, detail } };
+          outcomes.push({ seq, status: 'failed', at: new Date().toISOString(), detail });
+        }
+      }
+      return { outcomes };
     },
 
     /**

@@ -1,4 +1,5 @@
 import {
+  type ActivityOptions,
   allHandlersFinished,
   ApplicationFailure,
   CancellationScope,
@@ -14,7 +15,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { EnablementActivities } from '../activities';
+import type { BatchableEffect, EnablementActivities } from '../activities';
 import { checkEvent, type EnablementEvent, type EventCheck } from '../src/domain/events';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
@@ -44,6 +45,7 @@ import {
 import {
   AUDIT_MEMO_KEY,
   AUDIT_MEMO_PATCH,
+  EFFECT_BATCH_PATCH,
   SLA_START_PATCH,
   SLA_TIMER_PATCH,
   workflowIdForTicket,
@@ -60,9 +62,12 @@ const { loadVendorConfig } = proxyActivities<EnablementActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
+/** How long one ticket comment or notification may take (a batch gets this per effect). */
+const EFFECT_TIMEOUT_SECONDS = 30;
+
 /** Ticket comments and notifications: retried with backoff for a day; a 4xx from the outside system is final. */
-const { postTicketComment, sendNotification, businessWindows } = proxyActivities<EnablementActivities>({
-  startToCloseTimeout: '30 seconds',
+const effectActivityOptions: ActivityOptions = {
+  startToCloseTimeout: EFFECT_TIMEOUT_SECONDS * 1000,
   scheduleToCloseTimeout: '1 day',
   retry: {
     initialInterval: '2 seconds',
@@ -70,7 +75,37 @@ const { postTicketComment, sendNotification, businessWindows } = proxyActivities
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: ['OutsideSystemRejected'],
   },
-});
+};
+const { postTicketComment, sendNotification, businessWindows } =
+  proxyActivities<EnablementActivities>(effectActivityOptions);
+
+/** At most this many effects go out in one batch. */
+const MAX_EFFECT_BATCH = 20;
+
+/** An effect waiting to be carried out: its number in the request (the idempotency key's suffix) and what it is. */
+interface QueuedEffect {
+  seq: number;
+  effect: Effect;
+  /** Set on an effect a batch could not carry out: it is retried on its own, with backoff. */
+  alone?: boolean;
+}
+
+/** Ticket comments and notifications go out in batches; connectivity checks, and effects being retried, alone. */
+function batchable(item: QueuedEffect): boolean {
+  return item.effect.type !== 'runConnectivityCheck' && !item.alone;
+}
+
+/** The template for comments, the kind for notifications, the target for checks. */
+function effectWhat(effect: Effect): string {
+  switch (effect.type) {
+    case 'postTicketComment':
+      return effect.params.template;
+    case 'notify':
+      return effect.params.kind;
+    case 'runConnectivityCheck':
+      return effect.params.target;
+  }
+}
 
 /** A connectivity check is a measurement: one retry for a lost worker, not for a closed port (that is a result). */
 const { checkConnectivity } = proxyActivities<EnablementActivities>({
@@ -104,7 +139,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const events: AuditEntry[] = input.resume?.events ?? [];
   const effects: EffectRecord[] = input.resume?.effects ?? [];
   const seenEventIds = new Set(events.filter((e) => e.result === 'applied' && e.eventId).map((e) => e.eventId!));
-  const queue: { seq: number; effect: Effect }[] = [];
+  const queue: QueuedEffect[] = [];
   let effectSeq = input.resume?.effectSeq ?? 0;
   // The effect being carried out right now, if any: still pending until its activity finishes.
   let inFlight = 0;
@@ -247,38 +282,32 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   publish(snapshot);
   for (const raw of earlySignals.splice(0)) receive(snapshot, raw, 'signal');
 
+  /** Records what became of an effect, for the state view (`effects.done`). */
+  const recordEffect = (
+    { seq, effect }: QueuedEffect,
+    status: EffectRecord['status'],
+    detail?: string,
+    at = new Date().toISOString(),
+  ) => effects.push({ seq, type: effect.type, what: effectWhat(effect), status, at, ...(detail ? { detail } : {}) });
+
   /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */
-  const run = async ({ seq, effect }: { seq: number; effect: Effect }) => {
+  const run = async (item: QueuedEffect) => {
+    const { seq, effect } = item;
     const idempotencyKey = `${workflowId}/${seq}`;
-    // The template for comments, the kind for notifications, the target for checks.
-    const what =
-      effect.type === 'postTicketComment'
-        ? effect.params.template
-        : effect.type === 'notify'
-          ? effect.params.kind
-          : effect.params.target;
-    const record = (status: EffectRecord['status'], detail?: string) =>
-      effects.push({
-        seq,
-        type: effect.type,
-        what,
-        status,
-        at: new Date().toISOString(),
-        ...(detail ? { detail } : {}),
-      });
     try {
       switch (effect.type) {
         case 'postTicketComment':
           await postTicketComment({ ticketId, comment: effect.params, idempotencyKey });
-          record('done');
+          recordEffect(item, 'done');
           break;
         case 'notify':
           await sendNotification({ ticketId, notification: effect.params, idempotencyKey });
-          record('done');
+          recordEffect(item, 'done');
           break;
         case 'runConnectivityCheck': {
           const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
-          record(
+          recordEffect(
+            item,
             'done',
             results
               .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
@@ -290,8 +319,55 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     } catch (err) {
       const detail = causeOf(err);
       log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
-      record('failed', detail);
+      recordEffect(item, 'failed', detail);
     }
+  };
+
+  /**
+   * Carries out comments and notifications queued one after another in one activity: one activity (and one workflow
+   * task after it) for a backlog instead of one per effect. Each effect keeps its idempotency key and its own record;
+   * an effect that failed for a reason that may pass goes back to the head of the queue to be retried alone.
+   */
+  const runBatch = async (batch: QueuedEffect[]) => {
+    // Each effect is bounded as a single one is; a lost worker's batch is retried whole (keys make repeats harmless).
+    const { carryOutEffects } = proxyActivities<EnablementActivities>({
+      ...effectActivityOptions,
+      startToCloseTimeout: batch.length * EFFECT_TIMEOUT_SECONDS * 1000,
+    });
+    try {
+      const { outcomes, stopped } = await carryOutEffects({
+        ticketId,
+        effects: batch.map(({ seq, effect }) => ({
+          seq,
+          idempotencyKey: `${workflowId}/${seq}`,
+          effect: effect as BatchableEffect,
+        })),
+      });
+      for (const o of outcomes) {
+        const item = batch.find((b) => b.seq === o.seq);
+        if (!item) continue;
+        if (o.status === 'failed')
+          log.warn('effect failed', { ticketId, seq: o.seq, type: item.effect.type, detail: o.detail });
+        recordEffect(item, o.status, o.detail, o.at);
+      }
+      if (stopped) {
+        const rest = batch.slice(batch.findIndex((b) => b.seq === stopped.seq));
+        log.warn('effect failed; retrying it alone', { ticketId, seq: stopped.seq, detail: stopped.detail });
+        queue.unshift({ ...rest[0]!, alone: true }, ...rest.slice(1));
+      }
+    } catch (err) {
+      // Out of retries (a day of lost workers) or a bug: every effect of the batch is recorded as failed.
+      const detail = causeOf(err);
+      log.warn('effect batch failed', { ticketId, seqs: batch.map((b) => b.seq), detail });
+      for (const item of batch) recordEffect(item, 'failed', detail);
+    }
+  };
+
+  /** The head of the queue, as far as it can go out in one batch (possibly nothing). */
+  const takeBatch = (): QueuedEffect[] => {
+    let n = 0;
+    while (n < queue.length && n < MAX_EFFECT_BATCH && batchable(queue[n]!)) n++;
+    return n > 1 ? queue.slice(0, n) : [];
   };
 
   const current = () => snapshot!;
@@ -356,6 +432,14 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       }
     }
     while (queue.length) {
+      const batch = takeBatch();
+      if (batch.length > 1 && patched(EFFECT_BATCH_PATCH)) {
+        queue.splice(0, batch.length);
+        inFlight = batch.length;
+        await runBatch(batch);
+        inFlight = 0;
+        continue;
+      }
       const item = queue.shift()!;
       inFlight = 1;
       await run(item);

@@ -60,23 +60,50 @@ function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undef
   return f?.message ?? failure?.message ?? '';
 }
 
-/** What an activity call did, in words: the comment template, the notification kind, the check target. */
+/** An effect on the outside world, in words, and whether the SLA clock caused it. */
+interface DescribedEffect {
+  kind: 'effect' | 'sla';
+  what: string;
+}
+
+function describeComment(template: string): DescribedEffect {
+  return { kind: template.startsWith('sla_') ? 'sla' : 'effect', what: `ticket comment: ${template}` };
+}
+
+function describeNotification(kind: string): DescribedEffect {
+  return { kind: kind.startsWith('sla_') ? 'sla' : 'effect', what: `notification: ${kind}` };
+}
+
+/**
+ * What an activity call did, in words: the comment template, the notification kind, the check target; for a batch
+ * (`carryOutEffects`), each of its effects by number.
+ */
 function describeActivity(
   type: string,
   input: Record<string, unknown>,
-): { kind: 'effect' | 'sla'; what: string } | null {
+): DescribedEffect | { batch: Map<number, DescribedEffect> } | null {
   switch (type) {
-    case 'postTicketComment': {
-      const template = asText(record(input.comment).template);
-      return { kind: template.startsWith('sla_') ? 'sla' : 'effect', what: `ticket comment: ${template}` };
-    }
-    case 'sendNotification': {
-      const kind = asText(record(input.notification).kind);
-      return { kind: kind.startsWith('sla_') ? 'sla' : 'effect', what: `notification: ${kind}` };
-    }
+    case 'postTicketComment':
+      return describeComment(asText(record(input.comment).template));
+    case 'sendNotification':
+      return describeNotification(asText(record(input.notification).kind));
     case 'checkConnectivity': {
       const ports = Array.isArray(input.ports) ? input.ports.join(',') : '';
       return { kind: 'effect', what: `connectivity check: ${asText(input.target)}:${ports}` };
+    }
+    case 'carryOutEffects': {
+      const batch = new Map<number, DescribedEffect>();
+      for (const item of Array.isArray(input.effects) ? input.effects : []) {
+        const effect = record(record(item).effect);
+        const params = record(effect.params);
+        batch.set(
+          Number(record(item).seq),
+          effect.type === 'postTicketComment'
+            ? describeComment(asText(params.template))
+            : describeNotification(asText(params.kind)),
+        );
+      }
+      return { batch };
     }
     default:
       // Loading the vendor configuration and calendar windows are internal reads, not effects on the world.
@@ -136,10 +163,61 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
         e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields?.[AUDIT_MEMO_KEY],
     );
   const received: Received[] = [];
-  const scheduled = new Map<string, { type: string; kind: 'effect' | 'sla'; what: string }>();
+  const scheduled = new Map<string, { type: string } & ReturnType<typeof describeActivity> & object>();
   let lastActor = 'system';
   const add = (event: HistoryEvent, e: Omit<Draft, 'runId' | 'historyEventId' | 'at'> & { at?: string }) =>
     out.push({ at: timeOf(event), runId: run.runId, historyEventId: Number(event.eventId ?? 0), ...e });
+  /**
+   * The effects of a finished batch, each at the time it was carried out. An effect the batch stopped at (and those
+   * after it) is not listed: the workflow retried it alone, and that activity's entry follows. A batch that failed as
+   * a whole failed every effect in it.
+   */
+  const addBatch = (
+    event: HistoryEvent,
+    batch: Map<number, DescribedEffect>,
+    result: Record<string, unknown> | null,
+  ) => {
+    const failure =
+      event.activityTaskFailedEventAttributes?.failure ?? event.activityTaskTimedOutEventAttributes?.failure;
+    if (!result) {
+      const detail = event.activityTaskTimedOutEventAttributes
+        ? `timed out: ${failureMessage(failure)}`
+        : failure
+          ? failureMessage(failure)
+          : 'cancelled';
+      for (const effect of batch.values()) {
+        add(event, {
+          kind: effect.kind,
+          actor: 'system',
+          type: effect.what,
+          result: 'failed',
+          from: '',
+          to: '',
+          detail,
+        });
+      }
+      return;
+    }
+    for (const outcome of Array.isArray(result.outcomes) ? result.outcomes.map(record) : []) {
+      const effect = batch.get(Number(outcome.seq));
+      if (!effect) continue;
+      const ok = outcome.status === 'done';
+      add(event, {
+        kind: effect.kind,
+        actor: 'system',
+        type: effect.what,
+        result: ok ? 'done' : 'failed',
+        from: '',
+        to: '',
+        detail: ok
+          ? typeof outcome.commentId === 'string'
+            ? describeResult('postTicketComment', outcome)
+            : ''
+          : asText(outcome.detail),
+        ...(typeof outcome.at === 'string' && !Number.isNaN(Date.parse(outcome.at)) ? { at: outcome.at } : {}),
+      });
+    }
+  };
 
   for (const event of run.events) {
     switch (event.eventType) {
@@ -263,6 +341,14 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
         const activity = scheduled.get(String(attrs?.scheduledEventId));
         if (!activity) break;
         const done = event.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED;
+        if ('batch' in activity) {
+          addBatch(
+            event,
+            activity.batch,
+            done ? record(first(event.activityTaskCompletedEventAttributes?.result)) : null,
+          );
+          break;
+        }
         const detail = done
           ? describeResult(activity.type, first(event.activityTaskCompletedEventAttributes?.result))
           : event.activityTaskFailedEventAttributes

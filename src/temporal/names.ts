@@ -66,3 +66,10 @@ export const SLA_TIMER_PATCH = 'sla-timer-kept';
  * `+243780-07-20T00:00:00Z` gave a deadline no search attribute can hold, and every later workflow task failed.
  */
 export const SLA_START_PATCH = 'sla-start-checked';
+
+/**
+ * Patch id guarding effect batches: ticket comments and notifications queued one after another go out in one activity
+ * (`carryOutEffects`), in order, each with its own idempotency key and outcome. Histories recorded before it ran one
+ * activity per effect.
+ */
+export const EFFECT_BATCH_PATCH = 'effects-batched';

@@ -125,16 +125,21 @@ describe('drill: the ticket system answers 5xx three times, then succeeds', () =
       expect(comments[0]!.body).toContain(commentFooter(`${workflowIdForTicket(`ZD-${t.number}`)}/1`));
       // The retries happened: each attempt posted (or, after the lost answer, found the comment and did not).
       expect({ ticket: t.number, posts: zendesk.posts(t.number) }).toEqual({ ticket: t.number, posts: t.posts });
-      // One activity, retried by Temporal: scheduled once, its fourth attempt the one that completed.
+      // The comment first went out in a batch with the request's first notification; the batch stopped at the 503 and
+      // the comment was retried alone, by Temporal: scheduled once on its own, its third attempt the one that
+      // completed. The notification waited for it (effects go out in order) and went out once.
       const history = await handles[i]!.fetchHistory();
-      const scheduled = (history.events ?? []).filter(
-        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'postTicketComment',
-      );
-      expect(scheduled).toHaveLength(1);
+      const scheduledAs = (name: string) =>
+        (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === name);
+      expect(scheduledAs('carryOutEffects')).toHaveLength(1);
+      const alone = scheduledAs('postTicketComment');
+      expect(alone).toHaveLength(1);
       const started = (history.events ?? []).find(
-        (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled[0]!.eventId?.toString(),
+        (e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === alone[0]!.eventId?.toString(),
       );
-      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(4);
+      expect(started?.activityTaskStartedEventAttributes?.attempt).toBe(3);
+      const notified = receiver.received.filter((r) => (r.body as { ticketId?: string }).ticketId === `ZD-${t.number}`);
+      expect(notified.map((r) => (r.body as { kind?: string }).kind)).toEqual(['action_required']);
     }
     expect(zendesk.violations).toEqual([]);
   }, 90_000);

@@ -1,3 +1,4 @@
+import { RequestsService } from '../../src/api/requests';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { applyEnablementEventUpdate } from '../../src/temporal/messages';
@@ -12,12 +13,25 @@ const temporal = useTemporal('time-skipping');
 const forTicket = (ticketId: string) =>
   temporal.activities.notifications.received.filter((r) => (r.body as { ticketId?: string }).ticketId === ticketId);
 
-function start(ticketId: string) {
+function start(ticketId: string, submittedAt?: string) {
   return temporal.client.workflow.start(enablementWorkflow, {
     workflowId: workflowIdForTicket(ticketId),
     taskQueue: temporal.taskQueue,
-    args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
+    args: [
+      {
+        ticketId,
+        intake: { ...validIntake('aws', 'unidirectional', ticketId), ...(submittedAt ? { submittedAt } : {}) },
+      },
+    ],
   });
+}
+
+/** The activities a request scheduled to act on the outside world (not its reads of configuration), in order. */
+async function activitiesOf(handle: Awaited<ReturnType<typeof start>>): Promise<string[]> {
+  const { events } = await handle.fetchHistory();
+  return (events ?? [])
+    .flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [])
+    .filter((name) => name !== 'loadVendorConfig' && name !== 'businessWindows');
 }
 
 describe('effects against an outside system that fails', () => {
@@ -34,6 +48,12 @@ describe('effects against an outside system that fails', () => {
       );
       const attempts = forTicket('RETRY-1');
       expect(attempts).toHaveLength(4);
+      // The request's first comment and notification went out together; the batch stopped at the 503 and the
+      // notification was retried alone. The comment before it was posted once, not again with the retries.
+      expect(await activitiesOf(handle)).toEqual(['carryOutEffects', 'sendNotification']);
+      expect(temporal.activities.tickets.comments('RETRY-1').map((c) => c.idempotencyKey)).toEqual([
+        'privatelink-RETRY-1/1',
+      ]);
       expect(new Set(attempts.map((a) => a.headers['idempotency-key']))).toEqual(new Set(['privatelink-RETRY-1/2']));
       const view = await readState(handle);
       expect(view.effects.done.find((e) => e.type === 'notify')).toMatchObject({
@@ -63,6 +83,57 @@ describe('effects against an outside system that fails', () => {
         args: [{ type: 'customer_access.granted', actor: 'test' }],
       });
       expect(view.state).toBe('awaitingEndpoint');
+      await handle.executeUpdate(applyEnablementEventUpdate, {
+        args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
+      });
+      expect(await handle.result()).toMatchObject({ status: 'cancelled' });
+    });
+  });
+
+  it('goes on past a refused notification in a batch, keeps the order, and the audit timeline lists each effect', async () => {
+    await temporal.withWorker(async () => {
+      // Submitted long ago: the request is breached at once, so four effects queue up together (intake accepted:
+      // comment and notification; breach: notification and comment). The breach's notification is refused.
+      temporal.activities.notifications.failNext('BATCH-1', 200, 400);
+      const handle = await start('BATCH-1', new Date(Date.now() - 20 * 24 * 3_600_000).toISOString());
+      await waitFor(
+        async () => {
+          const v = await readState(handle);
+          return v.effects.done.length >= 4 && v.effects.pending === 0;
+        },
+        60_000,
+        'the four effects',
+      );
+      const view = await readState(handle);
+      expect(view.effects.done.map((e) => `${e.seq} ${e.type} ${e.what} ${e.status}`)).toEqual([
+        '1 postTicketComment intake_accepted done',
+        '2 notify action_required done',
+        '3 notify sla_breached failed',
+        '4 postTicketComment sla_breached done',
+      ]);
+      expect(view.effects.done[2]!.detail).toContain('answered 400');
+      // All four in one activity; not retried: a 4xx is final. The comment after it still went out, once.
+      expect(await activitiesOf(handle)).toEqual(['carryOutEffects']);
+      expect(forTicket('BATCH-1').map((r) => (r.body as { kind: string }).kind)).toEqual([
+        'action_required',
+        'sla_breached',
+      ]);
+      expect(temporal.activities.tickets.comments('BATCH-1').map((c) => c.idempotencyKey)).toEqual([
+        'privatelink-BATCH-1/1',
+        'privatelink-BATCH-1/4',
+      ]);
+
+      const { entries } = await new RequestsService(temporal.client, temporal.taskQueue).history('BATCH-1');
+      const effects = entries.filter((e) => e.kind === 'effect' || e.kind === 'sla');
+      expect(effects.map((e) => `${e.kind} ${e.type} ${e.result}`)).toEqual([
+        'effect ticket comment: intake_accepted done',
+        'effect notification: action_required done',
+        'sla notification: sla_breached failed',
+        'sla ticket comment: sla_breached done',
+      ]);
+      expect(effects[2]!.detail).toContain('answered 400');
+      expect(effects[0]!.detail).toMatch(/^comment \S+/);
+
       await handle.executeUpdate(applyEnablementEventUpdate, {
         args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
       });
