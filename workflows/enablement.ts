@@ -48,6 +48,7 @@ import {
   EFFECT_BATCH_PATCH,
   SLA_START_PATCH,
   SLA_TIMER_PATCH,
+  UPDATE_AT_ONCE_PATCH,
   workflowIdForTicket,
 } from '../src/temporal/names';
 import { type FetchWindows, SlaTracker } from './sla';
@@ -243,7 +244,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     applyEnablementEventUpdate,
     async (raw) => {
       const updateId = currentUpdateInfo()?.id;
-      await condition(() => snapshot !== undefined);
+      if (!snapshot || !patched(UPDATE_AT_ONCE_PATCH)) await condition(() => snapshot !== undefined);
       // Only an update that arrived while starting can be refused here; the validator refused all others.
       const refusal = receive(snapshot!, raw, 'update', updateId);
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');

@@ -73,3 +73,11 @@ export const SLA_START_PATCH = 'sla-start-checked';
  * activity per effect.
  */
 export const EFFECT_BATCH_PATCH = 'effects-batched';
+
+/**
+ * Patch id guarding the update handler's start: an update that arrives once the request is loaded is applied at once,
+ * in the job that delivers it, instead of after a wait on a condition that already holds (a wait that cost a round of
+ * condition checks per update). Histories recorded before it applied each update after that wait, which can order its
+ * commands after those of other jobs in the same workflow task.
+ */
+export const UPDATE_AT_ONCE_PATCH = 'update-applied-at-once';
