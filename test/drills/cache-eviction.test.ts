@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
@@ -14,16 +12,13 @@ import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/tempor
 import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
 import {
-  type DrillServer,
   EventType,
-  killProcess,
   replayFailures,
-  startDrillServer,
   startWorkerProcess,
+  useDrillStack,
   type WorkerProcess,
 } from '../helpers/drill-stack';
 import { repoRoot, waitFor } from '../helpers/processes';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
 import { type Scenario, scenarios } from '../replay/scenarios';
 
 /**
@@ -35,34 +30,19 @@ import { type Scenario, scenarios } from '../replay/scenarios';
 
 const { TaskQueueKind } = proto.api.enums.v1;
 const UNCACHED = 'drill-uncached';
-let server: DrillServer;
-let receiver: WebhookReceiver;
-let dir: string;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  [server, receiver] = await Promise.all([startDrillServer({ namespaces: [UNCACHED] }), new WebhookReceiver().start()]);
-  dir = mkdtempSync(join(tmpdir(), 'drill-evict-'));
-}, 60_000);
-
-afterAll(async () => {
-  for (const w of workers) await killProcess(w);
-  await server?.teardown();
-  await receiver?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const stack = useDrillStack({ tmpPrefix: 'drill-evict-', namespaces: [UNCACHED] });
 
 function worker(namespace: string, env: NodeJS.ProcessEnv = {}): WorkerProcess {
-  const w = startWorkerProcess({
-    TEMPORAL_ADDRESS: server.address,
-    TEMPORAL_NAMESPACE: namespace,
-    VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
-    TICKET_LOG_FILE: join(dir, `${namespace}-tickets.jsonl`),
-    NOTIFY_WEBHOOK_URL: receiver.url,
-    ...env,
-  });
-  workers.push(w);
-  return w;
+  return stack.track(
+    startWorkerProcess({
+      TEMPORAL_ADDRESS: stack.server.address,
+      TEMPORAL_NAMESPACE: namespace,
+      VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
+      TICKET_LOG_FILE: join(stack.dir, `${namespace}-tickets.jsonl`),
+      NOTIFY_WEBHOOK_URL: stack.receiver.url,
+      ...env,
+    }),
+  );
 }
 
 interface Run {
@@ -152,12 +132,12 @@ const stickyTasks = async (handle: WorkflowHandle) =>
 
 describe('drill: forced workflow-cache eviction during full runs', () => {
   it('ends every path as a normal run does, and every history replays', async () => {
-    const uncachedClient = server.clientFor(UNCACHED);
+    const uncachedClient = stack.server.clientFor(UNCACHED);
     const normal = worker('default');
     const uncached = worker(UNCACHED, { WORKER_MAX_CACHED_WORKFLOWS: '0' });
     await Promise.all([normal.ready, uncached.ready]);
 
-    const normalRuns = runAll(server.client, 'normal');
+    const normalRuns = runAll(stack.server.client, 'normal');
     const uncachedRuns = runAll(uncachedClient, 'uncached');
     // Stop the uncached worker mid-run (SIGTERM: it drains, as in a rolling deploy) and start another: the requests
     // still open continue on a worker that has never seen them.

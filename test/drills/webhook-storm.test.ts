@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { webhookActor } from '../../src/api/routes/webhooks';
 import { workflowIdForTicket } from '../../src/temporal/names';
@@ -7,20 +5,16 @@ import { validIntake } from '../fixtures/requests';
 import { newWebhookSecret, signStandard } from '../helpers/api';
 import {
   countHistoryEvents,
-  type DrillServer,
   distinctNotifications,
   EventType,
-  killProcess,
-  type ProductProcess,
   readTicketFile,
   startApiProcess,
-  startDrillServer,
   startWorkerProcess,
+  useDrillStack,
   waitForCount,
   waitForState,
 } from '../helpers/drill-stack';
 import { freePort } from '../helpers/processes';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
  * Drill (issue 7): a ticket system delivers the same "ticket created" webhook 20 times at once (redeliveries of one
@@ -30,31 +24,17 @@ import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 const DELIVERIES = 20;
 const secret = newWebhookSecret();
-let server: DrillServer;
-let receiver: WebhookReceiver;
-let dir: string;
-const processes: ProductProcess[] = [];
-
-beforeAll(async () => {
-  [server, receiver] = await Promise.all([startDrillServer(), new WebhookReceiver().start()]);
-  dir = mkdtempSync(join(tmpdir(), 'drill-storm-'));
-}, 60_000);
-
-afterAll(async () => {
-  for (const p of processes) await killProcess(p);
-  await server?.teardown();
-  await receiver?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const stack = useDrillStack({ tmpPrefix: 'drill-storm-' });
 
 describe('drill: 20 parallel deliveries of one ticket webhook', () => {
   it('start one request and apply its intake once', async () => {
-    const ticketFile = join(dir, 'ticket-comments.jsonl');
+    const ticketFile = join(stack.dir, 'ticket-comments.jsonl');
     const apiPort = await freePort();
-    const common = { TEMPORAL_ADDRESS: server.address, TICKET_WEBHOOK_SECRET: secret };
-    const worker = startWorkerProcess({ ...common, TICKET_LOG_FILE: ticketFile, NOTIFY_WEBHOOK_URL: receiver.url });
-    const api = startApiProcess(apiPort, common);
-    processes.push(worker, api);
+    const common = { TEMPORAL_ADDRESS: stack.server.address, TICKET_WEBHOOK_SECRET: secret };
+    const worker = stack.track(
+      startWorkerProcess({ ...common, TICKET_LOG_FILE: ticketFile, NOTIFY_WEBHOOK_URL: stack.receiver.url }),
+    );
+    const api = stack.track(startApiProcess(apiPort, common));
     await Promise.all([worker.ready, api.ready]);
 
     const ticketId = `STORM-${Date.now().toString(36)}`;
@@ -76,7 +56,7 @@ describe('drill: 20 parallel deliveries of one ticket webhook', () => {
     // Every delivery acknowledged: a sender retries anything else, and would keep the storm going.
     expect(answers.map((a) => `${a.status} ${a.body.accepted}`)).toEqual(answers.map(() => '202 true'));
 
-    const handle = server.client.workflow.getHandle(workflowIdForTicket(ticketId));
+    const handle = stack.server.client.workflow.getHandle(workflowIdForTicket(ticketId));
     const view = await waitForState(
       handle,
       (v) => v.events.length === DELIVERIES && v.effects.pending === 0,
@@ -92,14 +72,14 @@ describe('drill: 20 parallel deliveries of one ticket webhook', () => {
     // One execution, started once, that took every delivery.
     expect(await countHistoryEvents(handle, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED)).toBe(1);
     expect(await countHistoryEvents(handle, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED)).toBe(DELIVERIES);
-    await waitForCount(server.client, `WorkflowId = "${handle.workflowId}"`, 1, 10_000);
-    await waitForCount(server.client, 'ExecutionStatus = "Running"', 1, 10_000);
+    await waitForCount(stack.server.client, `WorkflowId = "${handle.workflowId}"`, 1, 10_000);
+    await waitForCount(stack.server.client, 'ExecutionStatus = "Running"', 1, 10_000);
 
     // The customer is told once that the request was accepted; the vendor is asked once to allowlist.
     const comments = readTicketFile(ticketFile).filter((c) => c.ticketId === ticketId);
     expect(comments).toHaveLength(1);
     expect(comments[0]!.body).toContain('PrivateLink request is complete and accepted');
-    const notes = distinctNotifications(receiver.received).filter((n) => n.ticketId === ticketId);
+    const notes = distinctNotifications(stack.receiver.received).filter((n) => n.ticketId === ticketId);
     expect(notes.map((n) => n.kind)).toEqual(['action_required']);
   }, 90_000);
 });

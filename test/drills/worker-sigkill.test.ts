@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import {
@@ -14,17 +12,14 @@ import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
 import {
   auditFromHistory,
-  type DrillServer,
   distinctNotifications,
-  killProcess,
   readTicketFile,
-  startDrillServer,
   startWorkerProcess,
+  useDrillStack,
   waitForCount,
   type WorkerProcess,
 } from '../helpers/drill-stack';
 import { repoRoot, waitFor } from '../helpers/processes';
-import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
  * Drill (issue 7): the worker process dies by SIGKILL while 100 requests are being driven through their steps. A new
@@ -76,33 +71,18 @@ const expectedComments = [
 ];
 const expectedNotifications = ['action_required', 'action_required', 'verification_failed', 'enabled'];
 
-let server: DrillServer;
-let receiver: WebhookReceiver;
-let dir: string;
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  [server, receiver] = await Promise.all([startDrillServer(), new WebhookReceiver().start()]);
-  dir = mkdtempSync(join(tmpdir(), 'drill-sigkill-'));
-}, 60_000);
-
-afterAll(async () => {
-  for (const w of workers) await killProcess(w);
-  await server?.teardown();
-  await receiver?.stop();
-  rmSync(dir, { recursive: true, force: true });
-}, 30_000);
+const stack = useDrillStack({ tmpPrefix: 'drill-sigkill-' });
 
 function worker(): WorkerProcess {
-  const w = startWorkerProcess({
-    TEMPORAL_ADDRESS: server.address,
-    VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
-    TICKET_SYSTEM: 'file',
-    TICKET_LOG_FILE: join(dir, 'ticket-comments.jsonl'),
-    NOTIFY_WEBHOOK_URL: receiver.url,
-  });
-  workers.push(w);
-  return w;
+  return stack.track(
+    startWorkerProcess({
+      TEMPORAL_ADDRESS: stack.server.address,
+      VENDOR_CONFIG: join(repoRoot, 'config', 'vendor.example.json'),
+      TICKET_SYSTEM: 'file',
+      TICKET_LOG_FILE: join(stack.dir, 'ticket-comments.jsonl'),
+      NOTIFY_WEBHOOK_URL: stack.receiver.url,
+    }),
+  );
 }
 
 /** Progress of the drivers, to pick the moment of the kill and to report it. */
@@ -137,7 +117,7 @@ async function sendStep(
 }
 
 async function drive(ticketId: string, index: number): Promise<void> {
-  const handle = server.client.workflow.getHandle(workflowIdForTicket(ticketId));
+  const handle = stack.server.client.workflow.getHandle(workflowIdForTicket(ticketId));
   for (const step of script(ticketId)) {
     const bySignal = step.type === 'note.added' && index % 2 === 1;
     await sendStep(ticketId, handle, { actor, ...step }, bySignal);
@@ -178,7 +158,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
 
     const handles = await Promise.all(
       tickets.map((ticketId) =>
-        server.client.workflow.start(WORKFLOW_TYPE, {
+        stack.server.client.workflow.start(WORKFLOW_TYPE, {
           workflowId: workflowIdForTicket(ticketId),
           taskQueue: TASK_QUEUE,
           args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
@@ -206,8 +186,8 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     at('all requests ended');
     expect(results.map((r) => r.status)).toEqual(tickets.map(() => 'enabled'));
 
-    const ticketFile = readTicketFile(join(dir, 'ticket-comments.jsonl'));
-    const notifications = distinctNotifications(receiver.received);
+    const ticketFile = readTicketFile(join(stack.dir, 'ticket-comments.jsonl'));
+    const notifications = distinctNotifications(stack.receiver.received);
     const problems: string[] = [];
     await Promise.all(
       tickets.map(async (ticketId, i) => {
@@ -261,8 +241,8 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
 
     // Visibility agrees: every request of the drill is listed as enabled, none still open.
     // (This file's server holds only the drill's requests.)
-    await waitForCount(server.client, 'PrivateLinkStatus = "enabled"', REQUESTS, 10_000);
-    await waitForCount(server.client, 'ExecutionStatus = "Running"', 0, 10_000);
+    await waitForCount(stack.server.client, 'PrivateLinkStatus = "enabled"', REQUESTS, 10_000);
+    await waitForCount(stack.server.client, 'ExecutionStatus = "Running"', 0, 10_000);
     process.stderr.write(
       `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * 8} steps; ${progress.retries} sends retried; ${marks.join(', ')}\n`,
     );

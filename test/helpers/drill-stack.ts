@@ -14,7 +14,7 @@ import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { allDayVendorConfig } from '../fixtures/requests';
 import { freePort, runEntry, type RunningProcess, waitFor } from './processes';
-import type { ReceivedRequest } from './webhook-receiver';
+import { type ReceivedRequest, WebhookReceiver } from './webhook-receiver';
 
 /**
  * The pieces of a reliability drill (issue 7): a real Temporal dev server on a SQLite file that survives restarts,
@@ -140,6 +140,58 @@ export async function killProcess(proc: ProductProcess | undefined): Promise<voi
   if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   proc.child.kill('SIGKILL');
   await proc.exited;
+}
+
+/** What a drill file runs against: its dev server, a notification receiver and a temp folder for its files. */
+export interface DrillStack {
+  readonly server: DrillServer;
+  readonly receiver: WebhookReceiver;
+  readonly dir: string;
+  /** Kills this product process when the file ends (if it still runs); returns it. */
+  track<P extends ProductProcess>(proc: P): P;
+}
+
+/**
+ * Starts the drill's stack in `beforeAll` and tears it down in `afterAll`: the processes it tracked (SIGKILLed), the
+ * server, the receiver and the temp folder (named `<tmpPrefix>…`).
+ */
+export function useDrillStack(opts: { tmpPrefix: string; namespaces?: string[] }): DrillStack {
+  let server: DrillServer | undefined;
+  let receiver: WebhookReceiver | undefined;
+  let dir: string | undefined;
+  const processes: ProductProcess[] = [];
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`The drill's ${what} is not started yet (use it inside a test)`);
+    return value;
+  };
+  beforeAll(async () => {
+    [server, receiver] = await Promise.all([
+      startDrillServer({ namespaces: opts.namespaces }),
+      new WebhookReceiver().start(),
+    ]);
+    dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
+  }, 60_000);
+  afterAll(async () => {
+    for (const p of processes) await killProcess(p);
+    await server?.teardown();
+    await receiver?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }, 30_000);
+  return {
+    get server() {
+      return started(server, 'server');
+    },
+    get receiver() {
+      return started(receiver, 'notification receiver');
+    },
+    get dir() {
+      return started(dir, 'temp folder');
+    },
+    track(proc) {
+      processes.push(proc);
+      return proc;
+    },
+  };
 }
 
 /**
