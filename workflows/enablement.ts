@@ -364,11 +364,11 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     }
   };
 
-  /** The head of the queue, as far as it can go out in one batch (possibly nothing). */
-  const takeBatch = (): QueuedEffect[] => {
+  /** How many effects at the head of the queue can go out in one batch. */
+  const batchableAtHead = (): number => {
     let n = 0;
     while (n < queue.length && n < MAX_EFFECT_BATCH && batchable(queue[n]!)) n++;
-    return n > 1 ? queue.slice(0, n) : [];
+    return n;
   };
 
   const current = () => snapshot!;
@@ -433,9 +433,9 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       }
     }
     while (queue.length) {
-      const batch = takeBatch();
-      if (batch.length > 1 && patched(EFFECT_BATCH_PATCH)) {
-        queue.splice(0, batch.length);
+      const n = batchableAtHead();
+      if (n > 1 && patched(EFFECT_BATCH_PATCH)) {
+        const batch = queue.splice(0, n);
         inFlight = batch.length;
         await runBatch(batch);
         inFlight = 0;

@@ -60,6 +60,15 @@ function failureMessage(failure: temporal.api.failure.v1.IFailure | null | undef
   return f?.message ?? failure?.message ?? '';
 }
 
+/** Why an activity did not complete: the outside system's words, a timeout, or a cancellation. */
+function activityFailureDetail(event: HistoryEvent): string {
+  if (event.activityTaskFailedEventAttributes) return failureMessage(event.activityTaskFailedEventAttributes.failure);
+  if (event.activityTaskTimedOutEventAttributes) {
+    return `timed out: ${failureMessage(event.activityTaskTimedOutEventAttributes.failure)}`;
+  }
+  return 'cancelled';
+}
+
 /** An effect on the outside world, in words, and whether the SLA clock caused it. */
 interface DescribedEffect {
   kind: 'effect' | 'sla';
@@ -177,14 +186,8 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
     batch: Map<number, DescribedEffect>,
     result: Record<string, unknown> | null,
   ) => {
-    const failure =
-      event.activityTaskFailedEventAttributes?.failure ?? event.activityTaskTimedOutEventAttributes?.failure;
     if (!result) {
-      const detail = event.activityTaskTimedOutEventAttributes
-        ? `timed out: ${failureMessage(failure)}`
-        : failure
-          ? failureMessage(failure)
-          : 'cancelled';
+      const detail = activityFailureDetail(event);
       for (const effect of batch.values()) {
         add(event, {
           kind: effect.kind,
@@ -351,11 +354,7 @@ function entriesOfRun(run: RunHistory, carry: { state: string }): { entries: Dra
         }
         const detail = done
           ? describeResult(activity.type, first(event.activityTaskCompletedEventAttributes?.result))
-          : event.activityTaskFailedEventAttributes
-            ? failureMessage(event.activityTaskFailedEventAttributes.failure)
-            : event.activityTaskTimedOutEventAttributes
-              ? `timed out: ${failureMessage(event.activityTaskTimedOutEventAttributes.failure)}`
-              : 'cancelled';
+          : activityFailureDetail(event);
         add(event, {
           kind: activity.kind,
           actor: 'system',
