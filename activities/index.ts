@@ -64,6 +64,11 @@ function classify(err: unknown): never {
 
 /** The activity implementations registered on the enablement worker. */
 export function createActivities(deps: ActivityDeps) {
+  // The two effects on people, shared by the single activities and the batch (each handles failures its own way).
+  const post = (ticketId: string, comment: TicketComment, idempotencyKey: string) =>
+    deps.tickets.postComment(ticketId, renderComment(comment), idempotencyKey);
+  const notify = (ticketId: string, notification: Notification, idempotencyKey: string) =>
+    deps.notifier.send({ ticketId, ...notification, idempotencyKey });
   return {
     /** The vendor configuration, recorded in the workflow's history so replays never depend on the worker's files. */
     loadVendorConfig(): Promise<VendorConfig> {
@@ -77,7 +82,7 @@ export function createActivities(deps: ActivityDeps) {
       idempotencyKey: string;
     }): Promise<{ commentId: string; duplicate: boolean }> {
       try {
-        return await deps.tickets.postComment(input.ticketId, renderComment(input.comment), input.idempotencyKey);
+        return await post(input.ticketId, input.comment, input.idempotencyKey);
       } catch (err) {
         return classify(err);
       }
@@ -90,11 +95,7 @@ export function createActivities(deps: ActivityDeps) {
       idempotencyKey: string;
     }): Promise<void> {
       try {
-        await deps.notifier.send({
-          ticketId: input.ticketId,
-          ...input.notification,
-          idempotencyKey: input.idempotencyKey,
-        });
+        await notify(input.ticketId, input.notification, input.idempotencyKey);
       } catch (err) {
         classify(err);
       }
@@ -113,10 +114,10 @@ export function createActivities(deps: ActivityDeps) {
       for (const { seq, idempotencyKey, effect } of input.effects) {
         try {
           if (effect.type === 'postTicketComment') {
-            const posted = await deps.tickets.postComment(input.ticketId, renderComment(effect.params), idempotencyKey);
+            const posted = await post(input.ticketId, effect.params, idempotencyKey);
             outcomes.push({ seq, status: 'done', at: new Date().toISOString(), ...posted });
           } else {
-            await deps.notifier.send({ ticketId: input.ticketId, ...effect.params, idempotencyKey });
+            await notify(input.ticketId, effect.params, idempotencyKey);
             outcomes.push({ seq, status: 'done', at: new Date().toISOString() });
           }
         } catch (err) {
