@@ -7,7 +7,6 @@ import {
   continueAsNew,
   currentUpdateInfo,
   log,
-  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -42,15 +41,7 @@ import {
   type SlaRecord,
   STARTING,
 } from '../src/temporal/messages';
-import {
-  AUDIT_MEMO_KEY,
-  AUDIT_MEMO_PATCH,
-  EFFECT_BATCH_PATCH,
-  SLA_START_PATCH,
-  SLA_TIMER_PATCH,
-  UPDATE_AT_ONCE_PATCH,
-  workflowIdForTicket,
-} from '../src/temporal/names';
+import { AUDIT_MEMO_KEY, workflowIdForTicket } from '../src/temporal/names';
 import { type FetchWindows, SlaTracker } from './sla';
 import { searchAttributesOf, stateSummary, stateView } from './state-view';
 
@@ -168,10 +159,8 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     const full: AuditEntry = { seq: events.length + 1, at: new Date().toISOString(), ...entry };
     events.push(full);
     // The result of each event, written into Temporal's event history (the audit timeline reads it from there).
-    if (patched(AUDIT_MEMO_PATCH)) {
-      const { comment: _comment, ...marker } = full;
-      upsertMemo({ [AUDIT_MEMO_KEY]: marker });
-    }
+    const { comment: _comment, ...marker } = full;
+    upsertMemo({ [AUDIT_MEMO_KEY]: marker });
   };
 
   // The validator's verdict on the update it just accepted, for its handler in the same activation: each live update
@@ -244,7 +233,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     applyEnablementEventUpdate,
     async (raw) => {
       const updateId = currentUpdateInfo()?.id;
-      if (!snapshot || !patched(UPDATE_AT_ONCE_PATCH)) await condition(() => snapshot !== undefined);
+      if (!snapshot) await condition(() => snapshot !== undefined);
       // Only an update that arrived while starting can be refused here; the validator refused all others.
       const refusal = receive(snapshot!, raw, 'update', updateId);
       if (refusal) throw ApplicationFailure.nonRetryable(refusal, 'EventRefused');
@@ -380,8 +369,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   // late), and a replay, which sees the right time, no longer matched the history. Without that fault it is a no-op.
   let timerFiredFor = 0;
   // The SLA timer armed for the next SLA instant, kept while the loop wakes for events and effects: re-arming it on
-  // every wake-up cost a timer start and a cancel in the history per event. Histories from before keep that behaviour.
-  const keepSlaTimer = patched(SLA_TIMER_PATCH);
+  // every wake-up would cost a timer start and a cancel in the history per event.
   let slaTimer: { at: number; scope: CancellationScope; fired: boolean } | undefined;
   const armSlaTimer = (at: number) => {
     const timer = { at, scope: new CancellationScope(), fired: false };
@@ -398,7 +386,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   for (;;) {
     if (current().status === 'active') {
       if (!clock.started && current().context.draft) {
-        await clock.start(clockStart(current(), Date.now(), patched(SLA_START_PATCH)), Date.now(), fetchWindows);
+        await clock.start(clockStart(current(), Date.now()), Date.now(), fetchWindows);
         trackPause(current());
         publish(current());
       }
@@ -417,24 +405,19 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       slaVersion !== version ||
       (!clock.started && current().context.draft !== undefined);
     const next = current().status === 'active' ? clock.nextAt() : undefined;
-    if (!keepSlaTimer) {
-      if (next === undefined) await condition(wake);
-      else if (next > Date.now() && !(await condition(wake, next - Date.now()))) timerFiredFor = next;
-    } else {
-      if (slaTimer && slaTimer.at !== next) {
-        slaTimer.scope.cancel();
-        slaTimer = undefined;
-      }
-      if (next !== undefined && next > Date.now()) slaTimer ??= armSlaTimer(next);
-      if (next === undefined || next > Date.now()) await condition(() => wake() || slaTimer?.fired === true);
-      if (slaTimer?.fired) {
-        timerFiredFor = slaTimer.at;
-        slaTimer = undefined;
-      }
+    if (slaTimer && slaTimer.at !== next) {
+      slaTimer.scope.cancel();
+      slaTimer = undefined;
+    }
+    if (next !== undefined && next > Date.now()) slaTimer ??= armSlaTimer(next);
+    if (next === undefined || next > Date.now()) await condition(() => wake() || slaTimer?.fired === true);
+    if (slaTimer?.fired) {
+      timerFiredFor = slaTimer.at;
+      slaTimer = undefined;
     }
     while (queue.length) {
       const n = batchableAtHead();
-      if (n > 1 && patched(EFFECT_BATCH_PATCH)) {
+      if (n > 1) {
         const batch = queue.splice(0, n);
         inFlight = batch.length;
         await runBatch(batch);
@@ -469,18 +452,14 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
 /**
- * When the SLA clock starts: the ticket's own submission time if it gave a valid one, else now. With `checked`, a
- * valid one is a plain instant not after now (a waiting ticket's draft is not validated, and a deadline thousands of
- * years away fits no search attribute); histories from before keep the looser rule.
+ * When the SLA clock starts: the ticket's own submission time if it gave a valid one, else now. A valid one is a plain
+ * instant not after now (a waiting ticket's draft is not validated, and a deadline thousands of years away fits no
+ * search attribute).
  */
-function clockStart(snapshot: EnablementSnapshot, now: number, checked: boolean): number {
+function clockStart(snapshot: EnablementSnapshot, now: number): number {
   const submitted = snapshot.context.intake?.submittedAt ?? snapshot.context.draft?.submittedAt;
-  if (checked) {
-    const ms = typeof submitted === 'string' && ISO_INSTANT.test(submitted) ? Date.parse(submitted) : NaN;
-    return Number.isNaN(ms) || ms > now ? now : ms;
-  }
-  const ms = typeof submitted === 'string' && /T.*(Z|[+-]\d{2}:\d{2})$/.test(submitted) ? Date.parse(submitted) : NaN;
-  return Number.isNaN(ms) ? now : ms;
+  const ms = typeof submitted === 'string' && ISO_INSTANT.test(submitted) ? Date.parse(submitted) : NaN;
+  return Number.isNaN(ms) || ms > now ? now : ms;
 }
 
 /**

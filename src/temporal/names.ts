@@ -50,34 +50,3 @@ export const AUDIT_MEMO_KEY = 'privatelinkEvent';
 
 /** Memo key set at start by the API and webhooks: who (which authenticated subject) started the request. */
 export const STARTED_BY_MEMO_KEY = 'privatelinkStartedBy';
-
-/** Patch id guarding the audit memo, so histories recorded before it still replay. */
-export const AUDIT_MEMO_PATCH = 'audit-event-memo';
-
-/**
- * Patch id guarding the kept SLA timer: one timer per SLA instant, armed once and cancelled only when the instant
- * changes. Histories recorded before it re-armed the timer on every wake-up (a start and a cancel per event).
- */
-export const SLA_TIMER_PATCH = 'sla-timer-kept';
-
-/**
- * Patch id guarding the SLA clock's start: a ticket's submission time is used only when it is a plain ISO instant
- * (four-digit year) not in the future. Before it, a waiting ticket's unchecked `submittedAt` such as
- * `+243780-07-20T00:00:00Z` gave a deadline no search attribute can hold, and every later workflow task failed.
- */
-export const SLA_START_PATCH = 'sla-start-checked';
-
-/**
- * Patch id guarding effect batches: ticket comments and notifications queued one after another go out in one activity
- * (`carryOutEffects`), in order, each with its own idempotency key and outcome. Histories recorded before it ran one
- * activity per effect.
- */
-export const EFFECT_BATCH_PATCH = 'effects-batched';
-
-/**
- * Patch id guarding the update handler's start: an update that arrives once the request is loaded is applied at once,
- * in the job that delivers it, instead of after a wait on a condition that already holds (a wait that cost a round of
- * condition checks per update). Histories recorded before it applied each update after that wait, which can order its
- * commands after those of other jobs in the same workflow task.
- */
-export const UPDATE_AT_ONCE_PATCH = 'update-applied-at-once';

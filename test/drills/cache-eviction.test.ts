@@ -84,10 +84,17 @@ async function drive(client: Client, scenario: Scenario, ticketId: string) {
     await client.workflow.start(WORKFLOW_TYPE, { workflowId, taskQueue: TASK_QUEUE, args: [{ ticketId, intake }] });
   }
   const handle = client.workflow.getHandle(workflowId);
-  if (scenario.start === 'signal-with-start') {
-    // A signal is applied asynchronously: the steps are allowed once the intake is in.
-    await waitFor(async () => (await readAnswered(handle)).events.length > 0, 30_000, `the intake of ${ticketId}`);
-  }
+  // A signal is applied asynchronously: the steps are allowed once the intake is in (and the scenario has settled).
+  await waitFor(
+    async () => {
+      const view = await readAnswered(handle);
+      return (
+        (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true)
+      );
+    },
+    30_000,
+    `the intake of ${ticketId}`,
+  );
   for (const event of scenario.events) {
     await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
   }

@@ -11,7 +11,13 @@ import {
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
-import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents, type TestEvent } from '../fixtures/events';
+import {
+  bidirectionalLoopEvents,
+  forwardLegEvents,
+  reverseLegEvents,
+  type TestEvent,
+  unidirectionalLoopEvents,
+} from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 
 type Event = TestEvent;
@@ -24,6 +30,11 @@ export interface Scenario {
   /** `intake` starts with the intake; `signal-with-start` starts empty and submits by signal, as a webhook does. */
   start: 'intake' | 'signal-with-start';
   intake?: (ticketId: string) => IntakeDraft;
+  /**
+   * Before the events are sent, wait until the request's state view satisfies this: for work the request does on its
+   * own (the SLA clock's start and breach) that would otherwise race with the first event and order effects by chance.
+   */
+  settledWhen?: (view: StateView) => boolean;
   events: Event[];
   expected: EnablementResult['status'];
 }
@@ -74,6 +85,34 @@ export const scenarios: Scenario[] = [
     expected: 'enabled',
   },
   {
+    name: 'azure-bidirectional',
+    cloud: 'azure',
+    type: 'bidirectional',
+    start: 'signal-with-start',
+    events: [...forward, ...reverse],
+    expected: 'enabled',
+  },
+  {
+    name: 'aws-unidirectional-loops',
+    cloud: 'aws',
+    type: 'unidirectional',
+    start: 'intake',
+    events: unidirectionalLoopEvents,
+    expected: 'enabled',
+  },
+  {
+    // A ticket that arrives long after its submission: breached and escalated at once, the next escalation's timer
+    // armed, then cancelled when the request is enabled.
+    name: 'aws-sla-breached',
+    cloud: 'aws',
+    type: 'unidirectional',
+    start: 'intake',
+    intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), submittedAt: '2026-01-05T14:00:00Z' }),
+    settledWhen: (view) => view.effects.done.some((e) => e.what === 'sla_breached' && e.type === 'postTicketComment'),
+    events: forward,
+    expected: 'enabled',
+  },
+  {
     name: 'aws-cancelled',
     cloud: 'aws',
     type: 'bidirectional',
@@ -82,11 +121,32 @@ export const scenarios: Scenario[] = [
     expected: 'cancelled',
   },
   {
+    name: 'azure-cancelled',
+    cloud: 'azure',
+    type: 'unidirectional',
+    start: 'signal-with-start',
+    intake: (ticketId) => {
+      const { azure: _missing, ...draft } = validIntake('azure', 'unidirectional', ticketId);
+      return draft;
+    },
+    events: [{ type: 'request.cancelled', reason: 'customer withdrew while we waited for the cluster id' }],
+    expected: 'cancelled',
+  },
+  {
     name: 'aws-rejected',
     cloud: 'aws',
     type: 'unidirectional',
     start: 'intake',
     intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), environment: 'integration' }),
+    events: [],
+    expected: 'rejected',
+  },
+  {
+    name: 'azure-rejected',
+    cloud: 'azure',
+    type: 'bidirectional',
+    start: 'signal-with-start',
+    intake: (ticketId) => ({ ...validIntake('azure', 'bidirectional', ticketId), region: 'westeurope' }),
     events: [],
     expected: 'rejected',
   },
@@ -114,12 +174,11 @@ export async function runScenario(
     await client.workflow.start(enablementWorkflow, { workflowId, taskQueue, args: [{ ticketId, intake }] });
   }
   const handle = client.workflow.getHandle(workflowId);
-  // Wait until the intake has been taken in (a signal is applied asynchronously).
-  for (
-    let i = 0;
-    i < 400 && (await readState(handle)).events.length === 0 && scenario.start === 'signal-with-start';
-    i++
-  ) {
+  // Wait until the intake has been taken in (a signal is applied asynchronously), and the scenario's own condition.
+  const settled = (view: StateView) =>
+    (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true);
+  for (let i = 0; !settled(await readState(handle)); i++) {
+    if (i >= 400) throw new Error(`${scenario.name}: the request did not settle before its events within 10 s`);
     await new Promise((r) => setTimeout(r, 25));
   }
   for (const event of scenario.events) {
