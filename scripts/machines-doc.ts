@@ -51,7 +51,8 @@ ${stateTable(machine)}
 
 Generated from \`src/machines\` by \`npm run docs:machines\`; do not edit by hand (a test fails when this file is
 stale). Blue states wait on the vendor, yellow ones on the customer, grey ones are final. State names are the
-\`PrivateLinkState\` search attribute; events are the vocabulary of SPEC.md. Guards are shown in brackets.
+\`PrivateLinkState\` search attribute; the events and their fields are in [intake-and-events.md](intake-and-events.md),
+the process in words in [process.md](process.md). Guards are shown in brackets.
 
 Both machines share the intake leg and the forward leg; the bidirectional machine adds the reverse leg. While a
 request is still in intake, a ticket update that changes the connection type moves it to the other machine.

@@ -9,8 +9,8 @@ const run = promisify(execFile);
 const temporal = useTemporal('dev-server');
 
 /**
- * The README's walkthrough, with the stock `temporal` CLI only: start, update, signal, query, list. Any tool that
- * speaks Temporal can drive a request; nothing here goes through this product's own client code.
+ * The walkthrough of docs/workflow.md, with the stock `temporal` CLI only: start, update, signal, query, list. Any
+ * tool that speaks Temporal can drive a request; nothing here goes through this product's own client code.
  */
 describe('walking a request end to end with the stock temporal CLI', () => {
   const cli = (...args: string[]) =>
