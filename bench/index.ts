@@ -1,11 +1,11 @@
 /**
  * `npm run bench`: every benchmark of issue 7, each a ratio against a baseline measured in the same run on the same
- * server. Prints the table; a full run also writes `bench/results/<date>.json` and the README's Benchmarks table.
+ * server. Prints the table; a full run also writes `bench/results/<date>.json` and the results in bench/README.md.
  *
  *   npm run bench                  full run (about three minutes)
  *   npm run bench -- --quick       smoke run of every path, writes nothing unless --out is given
  *   npm run bench -- --out f.json  also write the JSON report to f.json
- *   npm run bench -- --no-readme   do not touch README.md
+ *   npm run bench -- --no-readme   do not touch bench/README.md
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -34,11 +34,11 @@ async function main(args: string[]): Promise<number> {
     process.stdout.write(`Wrote ${file}\n`);
   }
   if (!quick && !args.includes('--no-readme')) {
-    // Read right before writing: the README is edited by others too, and only the Benchmarks section is ours.
-    const readmePath = join(repoRoot, 'README.md');
+    // Read right before writing: the findings in bench/README.md are edited by people; only the results block is ours.
+    const readmePath = join(repoRoot, 'bench', 'README.md');
     const updated = updateReadme(readFileSync(readmePath, 'utf8'), report, readmePath);
     writeFileSync(readmePath, updated);
-    process.stdout.write(`Updated the Benchmarks table in ${readmePath}\n`);
+    process.stdout.write(`Updated the latest results in ${readmePath}\n`);
   }
   const failed = report.results.filter((r) => r.pass === false);
   if (failed.length) process.stdout.write(`Below target: ${failed.map((r) => r.id).join(', ')}\n`);

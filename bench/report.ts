@@ -1,4 +1,4 @@
-/** Turning a report into text: the table printed and put in the README, and the README's Benchmarks section. */
+/** Turning a report into text: the tables printed, and the generated block of `bench/README.md`'s latest results. */
 import { spawnSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
 import type { HistorySize } from './history-size';
@@ -86,7 +86,7 @@ function prettierFormat(text: string, path: string): string {
   return run.stdout;
 }
 
-/** The generated part of the README's Benchmarks section. */
+/** The generated part of `bench/README.md`: where and when, and the tables, between the bench markers. */
 export function readmeBlock(report: BenchReport): string {
   return [
     START,
@@ -99,32 +99,22 @@ export function readmeBlock(report: BenchReport): string {
   ].join('\n');
 }
 
-const SECTION_INTRO = `## Benchmarks
-
-\`npm run bench\` starts a Temporal dev server, the product's worker and the HTTP API on a port, and measures each
-figure against a baseline taken in the same run on the same server, so only ratios are reported (never absolute
-times): the empty workflow in \`bench/workflows/baseline.ts\` (an update handler that does nothing), the raw Temporal
-client, and a plain \`node:http\` server. Targets: at least 0.7 of the baseline's throughput, at most 1.5 times its p50
-latency (and replay time); heap and p99 are reported only. A full run takes about three minutes and writes
-\`bench/results/<date>.json\` (machine, raw numbers, ratios, pass/fail) and the table below;
-\`npm run bench -- --quick\` is a smoke run under a minute that writes nothing. Other work on the machine moves every
-figure: compare ratios from the same run, and rerun before trusting a small difference.
-
-`;
+/** The heading the generated block goes under. */
+const RESULTS_HEADING = '## Latest results';
 
 /**
- * The README with its Benchmarks section's table replaced (between the bench markers), or, when the README has no
- * such section yet, with the section added right before `## Development`. Nothing else in the file changes.
+ * `bench/README.md` with its results replaced (between the bench markers), or, when the file has no such block yet,
+ * with the block put under `## Latest results` (the heading added at the end when missing). Nothing else changes:
+ * the findings around it are written by people.
  */
 export function updateReadme(readme: string, report: BenchReport, readmePath: string): string {
-  // Formatted as Prettier formats the README (CI checks it); only this block, never the rest of the file.
-  const format = (text: string) => prettierFormat(text, readmePath);
-  const block = format(readmeBlock(report)).trimEnd();
+  // Formatted as Prettier formats the file (CI checks it); only this block, never the rest of the file.
+  const block = prettierFormat(readmeBlock(report), readmePath).trimEnd();
   const start = readme.indexOf(START);
   const end = readme.indexOf(END);
   if (start !== -1 && end > start) return readme.slice(0, start) + block + readme.slice(end + END.length);
-  const anchor = readme.indexOf('\n## Development\n');
-  if (anchor === -1) throw new Error('README.md has no "## Development" section to put the Benchmarks section before');
-  const intro = format(SECTION_INTRO);
-  return `${readme.slice(0, anchor + 1)}${intro}\n${block}\n\n${readme.slice(anchor + 1)}`;
+  const heading = readme.indexOf(`\n${RESULTS_HEADING}\n`);
+  if (heading === -1) return `${readme.trimEnd()}\n\n${RESULTS_HEADING}\n\n${block}\n`;
+  const after = heading + RESULTS_HEADING.length + 2;
+  return `${readme.slice(0, after)}\n${block}\n${readme.slice(after)}`;
 }

@@ -6,7 +6,7 @@ import { runBench, tinySizes } from '../../bench/run';
 
 /**
  * Runs every benchmark once with tiny sizes against a real dev server, so `npm run bench` cannot silently rot. The
- * ratios of such a run mean nothing; only that each was measured, and that the report and README table are built.
+ * ratios of such a run mean nothing; only that each was measured, and that the report and bench/README.md's tables are built.
  */
 describe('npm run bench', () => {
   let report: BenchReport;
@@ -60,16 +60,30 @@ describe('npm run bench', () => {
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
-  it('puts the table in the README between the markers, before ## Development, and replaces it there next time', () => {
-    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
-    const path = join(__dirname, '../../README.md');
-    const withoutSection = readme.replace(/## Benchmarks\n[\s\S]*?<!-- bench:end -->\n\n/, '');
-    const once = updateReadme(withoutSection, report, path);
-    expect(once.indexOf('## Benchmarks')).toBeLessThan(once.indexOf('## Development'));
-    expect(once.split('\n## Development')[0]).toContain(resultsTable(report).split('\n')[0]!.slice(0, 10));
+  it('puts the tables in bench/README.md between the markers, under ## Latest results, and replaces them there next time', () => {
+    const path = join(__dirname, '../../bench/README.md');
+    const readme = readFileSync(path, 'utf8');
+    const block = /\n<!-- bench:start -->[\s\S]*?<!-- bench:end -->\n/;
+    expect(readme).toMatch(block);
+    const withoutBlock = readme.replace(block, '');
+    const once = updateReadme(withoutBlock, report, path);
+    expect(once.indexOf('## Latest results')).toBeLessThan(once.indexOf('<!-- bench:start -->'));
+    expect(once.indexOf('<!-- bench:end -->')).toBeLessThan(once.indexOf('## What was found and changed'));
+    expect(once.split('<!-- bench:end -->')[0]).toContain(resultsTable(report).split('\n')[0]!.slice(0, 10));
     const twice = updateReadme(once, report, path);
     expect(twice).toBe(once);
-    expect(once.replace(/\n## Benchmarks\n[\s\S]*?<!-- bench:end -->\n/, '')).toBe(withoutSection);
+    expect(once.replace(block, '')).toBe(withoutBlock);
     expect(readmeBlock(report)).toContain('<!-- bench:start -->');
+    // Without the heading, the block goes at the end under a new one; the rest of the file is untouched.
+    const headless = withoutBlock.replace('## Latest results\n', '');
+    const appended = updateReadme(headless, report, path);
+    expect(appended.startsWith(headless.trimEnd())).toBe(true);
+    expect(appended.slice(headless.trimEnd().length)).toMatch(
+      /^\n\n## Latest results\n\n<!-- bench:start -->[\s\S]*<!-- bench:end -->\n$/,
+    );
+    // The README no longer carries the benchmarks; it points at them.
+    const rootReadme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    expect(rootReadme).not.toContain('<!-- bench:start -->');
+    expect(rootReadme).toContain('(bench/README.md)');
   });
 });
