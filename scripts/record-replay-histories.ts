@@ -1,7 +1,8 @@
 /**
  * Records the history of every replay scenario (test/replay/scenarios.ts) on a fresh dev server and writes them to
  * test/replay/histories/*.json: `npm run replay:record`. Commit the files: CI replays them against the current
- * workflow code, so a change that would break running requests fails until it is guarded with `patched()`.
+ * workflow code, so a change that would break running requests fails. Before 1.0, re-record them after such a change;
+ * from 1.0 on, guard it with a patch registered in workflows/patches.ts and record its new branch (docs/versioning.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -8,7 +8,14 @@ import {
   statusOf,
   waitingOnOf,
 } from '../src/machines';
-import type { AuditEntry, EffectRecord, SlaView, StateSummary, StateView } from '../src/temporal/messages';
+import type {
+  AuditEntry,
+  EffectRecord,
+  EnablementResult,
+  SlaView,
+  StateSummary,
+  StateView,
+} from '../src/temporal/messages';
 import { searchAttributes } from '../src/temporal/names';
 
 /** The company, cloud and connection type as far as known: from the accepted intake, else from the draft. */
@@ -70,4 +77,19 @@ export function searchAttributesOf(
   if (cloud) pairs.push({ key: searchAttributes.cloud, value: cloud });
   if (company) pairs.push({ key: searchAttributes.company, value: company });
   return pairs;
+}
+
+/** What the workflow returns when the request ends. */
+export function requestResult(ticketId: string, snapshot: EnablementSnapshot, events: number): EnablementResult {
+  const { intake } = snapshot.context;
+  return {
+    ticketId,
+    status: statusOf(snapshot) as EnablementResult['status'],
+    state: stateName(snapshot),
+    connectionType: snapshot.context.connectionType,
+    cloud: intake?.cloud ?? null,
+    company: intake?.company ?? null,
+    events,
+    endedAt: new Date().toISOString(),
+  };
 }

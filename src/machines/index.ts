@@ -11,6 +11,7 @@ export {
   startRequest,
   type Step,
 } from './host';
+export { slaEffects } from './sla-effects';
 export type { ConnectivityCheck, Effect, EffectParams, EnablementTag, Notification } from './setup';
 export { renderComment, type TemplateId, type TicketComment, templates } from './templates';
 export { unidirectionalMachine } from './unidirectional';

@@ -9,8 +9,10 @@ import type { ConnectionType, Intake, IntakeDraft } from '../domain/intake';
 import type { Problem } from '../domain/problems';
 import type { VendorConfig } from '../domain/vendor-config';
 import type { EnablementStatus, WaitingOn } from '../machines/view';
-import type { SlaClock } from '../sla/plan';
+import type { SlaRecord, SlaState, SlaView } from '../sla/types';
 import { EVENT_SIGNAL, EVENT_UPDATE, STATE_QUERY } from './names';
+
+export type { SlaRecord, SlaState, SlaView };
 
 /**
  * An event as callers send it: `{ type, actor, eventId?, comment?, ...payload }`. Typed loosely on purpose: the
@@ -22,48 +24,6 @@ export interface EnablementEventInput {
   eventId?: string;
   comment?: string;
   [field: string]: unknown;
-}
-
-/** One SLA event the workflow acted on. */
-export interface SlaRecord {
-  kind: 'warning' | 'breach' | 'escalation';
-  /** For warnings: the threshold crossed. */
-  percent?: number;
-  /** For escalations: how many business days past the deadline. */
-  escalation?: number;
-  /** When it was due, and when it was acted on (later only for a ticket that arrived already late). */
-  dueAt: string;
-  at: string;
-}
-
-/** The SLA clock as the workflow keeps it (carried over on continue-as-new). */
-export interface SlaState {
-  clock?: SlaClock;
-  warningsSent: number[];
-  breachedAt?: number;
-  escalations: number;
-  records: SlaRecord[];
-}
-
-/** The SLA part of the state view. */
-export interface SlaView {
-  startedAt: string;
-  /** The deadline in UTC; null while the clock is paused. */
-  deadline: string | null;
-  /** The same instant in the calendar's zone, e.g. "2026-11-09 10:00 America/New_York". */
-  deadlineLocal: string | null;
-  timeZone: string;
-  targetHours: number;
-  usedHours: number;
-  leftHours: number;
-  percent: number;
-  paused: boolean;
-  pausedSince: string | null;
-  breached: boolean;
-  breachedAt: string | null;
-  warningsSent: number[];
-  escalations: number;
-  events: SlaRecord[];
 }
 
 /** What the workflow carries over when it continues as new. */

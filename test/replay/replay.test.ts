@@ -16,7 +16,7 @@ describe('replaying recorded histories', () => {
     expect(recorded.sort()).toEqual(scenarios.map((s) => s.name).sort());
   });
 
-  it('replays every recorded history with the current workflow code (guard incompatible changes with patched())', async () => {
+  it('replays every recorded history with the current workflow code (from 1.0 on, guard incompatible changes with a registered patch: docs/versioning.md)', async () => {
     const histories = scenarios.map((s) => ({
       workflowId: `privatelink-REPLAY-${s.name}`,
       history: JSON.parse(readFileSync(join(historiesDir, `${s.name}.json`), 'utf8')) as unknown,

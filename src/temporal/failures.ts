@@ -1,0 +1,20 @@
+/**
+ * The `type` of every application failure the product raises, in one place: workflow code, activities and clients
+ * match on these strings (a retry policy's `nonRetryableErrorTypes`, a client telling a refusal from an outage), so
+ * a typo in one of them would silently change behaviour.
+ *
+ * Imported by workflow code too: no Node, no server-side Temporal packages.
+ */
+export const failureTypes = {
+  /** An outside system (ticket system, notification receiver) refused an effect for good (a 4xx other than 408/429). */
+  outsideSystemRejected: 'OutsideSystemRejected',
+  /** A ticket adapter was asked to comment on a ticket id that its system cannot have (`ZD-<n>`, a Jira issue key). */
+  ticketNotInSystem: 'TicketNotInSystem',
+  /** An update arrived while the request was starting and turned out not to be allowed: the caller's 409. */
+  eventRefused: 'EventRefused',
+  /** The workflow was started with an argument no request can have (bad ticket id, wrong workflow id). */
+  invalidWorkflowInput: 'InvalidWorkflowInput',
+} as const;
+
+/** One of {@link failureTypes}. */
+export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];

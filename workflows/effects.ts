@@ -1,0 +1,220 @@
+/**
+ * Carries out the effects transitions ask for, in order, as activities: ticket comments, notifications and
+ * connectivity checks. Comments and notifications queued one after another go out in one activity; every effect keeps
+ * its own idempotency key (`<workflowId>/<seq>`), its own record and its own audit-timeline entry.
+ */
+import { type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
+import type { BatchableEffect, EnablementActivities } from '../activities';
+import type { Effect } from '../src/machines';
+import { failureTypes } from '../src/temporal/failures';
+import type { EffectRecord } from '../src/temporal/messages';
+
+/** How long one ticket comment or notification may take (a batch gets this per effect). */
+const EFFECT_TIMEOUT_SECONDS = 30;
+
+/** At most this many effects go out in one batch. */
+const MAX_EFFECT_BATCH = 20;
+
+/** Ticket comments and notifications: retried with backoff for a day; a 4xx from the outside system is final. */
+const effectActivityOptions: ActivityOptions = {
+  startToCloseTimeout: EFFECT_TIMEOUT_SECONDS * 1000,
+  scheduleToCloseTimeout: '1 day',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [failureTypes.outsideSystemRejected],
+  },
+};
+const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>(effectActivityOptions);
+
+/** A connectivity check is a measurement: one retry for a lost worker, not for a closed port (that is a result). */
+const { checkConnectivity } = proxyActivities<EnablementActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { maximumAttempts: 2 },
+});
+
+/** An effect waiting to be carried out: its number in the request (the idempotency key's suffix) and what it is. */
+interface QueuedEffect {
+  seq: number;
+  effect: Effect;
+  /** Set on an effect a batch could not carry out: it is retried on its own, with backoff. */
+  alone?: boolean;
+}
+
+/** What the runner carries over when the workflow continues as new. */
+export interface EffectRunnerState {
+  effects: EffectRecord[];
+  effectSeq: number;
+}
+
+/** The effects of one request: a queue, the one being carried out, and the record of each carried out. */
+export class EffectRunner {
+  /** What became of each effect (the state view's `effects.done`). */
+  readonly records: EffectRecord[];
+  private seq: number;
+  private readonly queue: QueuedEffect[] = [];
+  /** Effects being carried out right now: still pending until their activity finishes. */
+  private inFlight = 0;
+
+  constructor(
+    private readonly ticketId: string,
+    private readonly workflowId: string,
+    resumed?: EffectRunnerState,
+  ) {
+    this.records = resumed?.effects ?? [];
+    this.seq = resumed?.effectSeq ?? 0;
+  }
+
+  /** Queues effects behind those already waiting, numbering each. */
+  enqueue(effects: readonly Effect[]): void {
+    for (const effect of effects) this.queue.push({ seq: ++this.seq, effect });
+  }
+
+  /** True while effects wait to be carried out. */
+  get queued(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /** Effects not carried out yet, the one in flight included (the state view's `effects.pending`). */
+  get pending(): number {
+    return this.queue.length + this.inFlight;
+  }
+
+  /** What to carry over on continue-as-new (only called with an empty queue). */
+  get state(): EffectRunnerState {
+    return { effects: this.records, effectSeq: this.seq };
+  }
+
+  /** Carries out every queued effect, in order, including any queued while it runs. */
+  async runQueued(): Promise<void> {
+    while (this.queue.length) {
+      const n = this.batchableAtHead();
+      const batch = this.queue.splice(0, Math.max(n, 1));
+      this.inFlight = batch.length;
+      if (n > 1) await this.runBatch(batch);
+      else await this.runOne(batch[0]!);
+      this.inFlight = 0;
+    }
+  }
+
+  /** How many effects at the head of the queue can go out in one batch: comments and notifications not being retried. */
+  private batchableAtHead(): number {
+    let n = 0;
+    while (n < this.queue.length && n < MAX_EFFECT_BATCH) {
+      const item = this.queue[n]!;
+      if (item.effect.type === 'runConnectivityCheck' || item.alone) break;
+      n++;
+    }
+    return n;
+  }
+
+  private key(seq: number): string {
+    return `${this.workflowId}/${seq}`;
+  }
+
+  /** Records what became of an effect, for the state view (`effects.done`). */
+  private record({ seq, effect }: QueuedEffect, status: EffectRecord['status'], detail?: string, at?: string): void {
+    const when = at ?? new Date().toISOString();
+    this.records.push({
+      seq,
+      type: effect.type,
+      what: effectWhat(effect),
+      status,
+      at: when,
+      ...(detail ? { detail } : {}),
+    });
+  }
+
+  /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */
+  private async runOne(item: QueuedEffect): Promise<void> {
+    const { seq, effect } = item;
+    const { ticketId } = this;
+    const idempotencyKey = this.key(seq);
+    try {
+      switch (effect.type) {
+        case 'postTicketComment':
+          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey });
+          this.record(item, 'done');
+          break;
+        case 'notify':
+          await sendNotification({ ticketId, notification: effect.params, idempotencyKey });
+          this.record(item, 'done');
+          break;
+        case 'runConnectivityCheck': {
+          const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
+          const detail = results
+            .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
+            .join(', ');
+          this.record(item, 'done', detail);
+          break;
+        }
+      }
+    } catch (err) {
+      const detail = causeOf(err);
+      log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
+      this.record(item, 'failed', detail);
+    }
+  }
+
+  /**
+   * Carries out comments and notifications queued one after another in one activity: one activity (and one workflow
+   * task after it) for a backlog instead of one per effect. An effect that failed for a reason that may pass goes
+   * back to the head of the queue to be retried alone, before anything after it goes out.
+   */
+  private async runBatch(batch: QueuedEffect[]): Promise<void> {
+    const { ticketId } = this;
+    // Each effect is bounded as a single one is; a lost worker's batch is retried whole (keys make repeats harmless).
+    const { carryOutEffects } = proxyActivities<EnablementActivities>({
+      ...effectActivityOptions,
+      startToCloseTimeout: batch.length * EFFECT_TIMEOUT_SECONDS * 1000,
+    });
+    try {
+      const { outcomes, stopped } = await carryOutEffects({
+        ticketId,
+        effects: batch.map(({ seq, effect }) => ({
+          seq,
+          idempotencyKey: this.key(seq),
+          effect: effect as BatchableEffect,
+        })),
+      });
+      for (const o of outcomes) {
+        const item = batch.find((b) => b.seq === o.seq);
+        if (!item) continue;
+        if (o.status === 'failed') {
+          log.warn('effect failed', { ticketId, seq: o.seq, type: item.effect.type, detail: o.detail });
+        }
+        this.record(item, o.status, o.detail, o.at);
+      }
+      if (stopped) {
+        const rest = batch.slice(batch.findIndex((b) => b.seq === stopped.seq));
+        log.warn('effect failed; retrying it alone', { ticketId, seq: stopped.seq, detail: stopped.detail });
+        this.queue.unshift({ ...rest[0]!, alone: true }, ...rest.slice(1));
+      }
+    } catch (err) {
+      // Out of retries (a day of lost workers) or a bug: every effect of the batch is recorded as failed.
+      const detail = causeOf(err);
+      log.warn('effect batch failed', { ticketId, seqs: batch.map((b) => b.seq), detail });
+      for (const item of batch) this.record(item, 'failed', detail);
+    }
+  }
+}
+
+/** The template for comments, the kind for notifications, the target for checks. */
+function effectWhat(effect: Effect): string {
+  switch (effect.type) {
+    case 'postTicketComment':
+      return effect.params.template;
+    case 'notify':
+      return effect.params.kind;
+    case 'runConnectivityCheck':
+      return effect.params.target;
+  }
+}
+
+/** The innermost message of an activity failure (the outside system's own words). */
+function causeOf(err: unknown): string {
+  let current: unknown = err;
+  while (current instanceof Error && current.cause instanceof Error) current = current.cause;
+  return current instanceof Error ? current.message : String(current);
+}
