@@ -21,7 +21,12 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   // npm start, npm run worker, npm run api
   { name: 'PORT', scope: 'runtime', default: '3000', meaning: 'HTTP API port' },
   { name: 'HOST', scope: 'runtime', default: '127.0.0.1', meaning: 'HTTP API interface (`0.0.0.0` to expose it)' },
-  { name: 'DATA_DIR', scope: 'runtime', default: '.data', meaning: "embedded dev server's SQLite file, log and pid file" },
+  {
+    name: 'DATA_DIR',
+    scope: 'runtime',
+    default: '.data',
+    meaning: "embedded dev server's SQLite file, log and pid file",
+  },
   { name: 'TEMPORAL_DEV_PORT', scope: 'runtime', default: '7233', meaning: "embedded dev server's gRPC port" },
   { name: 'TEMPORAL_UI_PORT', scope: 'runtime', default: '8233', meaning: 'Temporal UI port' },
   { name: 'TEMPORAL_UI', scope: 'runtime', default: 'true', meaning: '`false` runs the dev server headless' },
@@ -29,12 +34,14 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     name: 'LOG_LEVEL',
     scope: 'runtime',
     default: 'info',
-    meaning: '`fatal` … `trace`, `silent`; logs are JSON (pino); at `info` the Temporal SDK logs warnings and errors only',
+    meaning:
+      '`fatal` … `trace`, `silent`; logs are JSON (pino); at `info` the Temporal SDK logs warnings and errors only',
   },
   {
     name: 'METRICS_ADDRESS',
     scope: 'runtime',
-    meaning: "serve the worker's Temporal SDK metrics for Prometheus at `http://<IP:port>/metrics` (e.g. `0.0.0.0:9464`)",
+    meaning:
+      "serve the worker's Temporal SDK metrics for Prometheus at `http://<IP:port>/metrics` (e.g. `0.0.0.0:9464`)",
   },
   { name: 'HEALTH_PORT', scope: 'runtime', meaning: "`npm run worker`: serve the worker's `/healthz` on this port" },
   {
@@ -63,7 +70,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   { name: 'TEMPORAL_TLS_SERVER_NAME', scope: 'temporal', meaning: "override of the server's TLS name" },
   { name: 'TEMPORAL_API_KEY', scope: 'temporal', meaning: 'Temporal Cloud API key (turns TLS on)' },
   // The HTTP API
-  { name: 'AUTH_TOKENS_FILE', scope: 'api', meaning: 'bearer tokens of the API (JSON file of subjects, roles, hashes)' },
+  {
+    name: 'AUTH_TOKENS_FILE',
+    scope: 'api',
+    meaning: 'bearer tokens of the API (JSON file of subjects, roles, hashes)',
+  },
   { name: 'OIDC_JWKS_URL', scope: 'api', meaning: "accept OIDC JWTs: the identity provider's key set" },
   { name: 'OIDC_ISSUER', scope: 'api', meaning: 'accept OIDC JWTs: the issuer (required with `OIDC_JWKS_URL`)' },
   { name: 'OIDC_AUDIENCE', scope: 'api', meaning: 'accept OIDC JWTs: the audience (required with `OIDC_JWKS_URL`)' },
@@ -97,8 +108,17 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   { name: 'JIRA_BASE_URL', scope: 'activities', meaning: 'Jira Cloud site, e.g. `https://acme.atlassian.net`' },
   { name: 'JIRA_EMAIL', scope: 'activities', meaning: "the Jira API token's account email" },
   { name: 'JIRA_API_TOKEN', scope: 'activities', meaning: 'Jira API token (from id.atlassian.com)' },
-  { name: 'NOTIFY_WEBHOOK_URL', scope: 'activities', meaning: 'also POST notifications here (JSON, `Idempotency-Key`)' },
-  { name: 'CONNECTIVITY_TIMEOUT_MS', scope: 'activities', default: '5000', meaning: 'bound on each connectivity check' },
+  {
+    name: 'NOTIFY_WEBHOOK_URL',
+    scope: 'activities',
+    meaning: 'also POST notifications here (JSON, `Idempotency-Key`)',
+  },
+  {
+    name: 'CONNECTIVITY_TIMEOUT_MS',
+    scope: 'activities',
+    default: '5000',
+    meaning: 'bound on each connectivity check',
+  },
   // plctl
   { name: 'PLCTL_URL', scope: 'cli', default: 'http://127.0.0.1:3000', meaning: 'where `plctl` finds the API' },
   { name: 'PLCTL_TOKEN', scope: 'cli', meaning: "`plctl`'s bearer token" },
