@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { first } from '../../src/audit/decode';
+import type { RunHistory } from '../../src/audit/timeline';
+import { checkEvent } from '../../src/domain/events';
+import type { VendorConfig } from '../../src/domain/vendor-config';
+import { applyEvent, type Effect, type EnablementSnapshot, startRequest } from '../../src/machines';
+import type { EnablementEventInput } from '../../src/temporal/messages';
+import { validIntake } from '../fixtures/requests';
+import type { Scenario } from '../replay/scenarios';
+
+const T = temporal.api.enums.v1.EventType;
+
+/** Who sent every event of the recorded scenarios (test/replay/scenarios.ts `runScenario`). */
+export const RECORDER = 'replay-recorder@vendor.example';
+
+/** The ticket each scenario was recorded for (scripts/record-replay-histories.ts). */
+export function recordedTicketId(scenario: Scenario): string {
+  return `REPLAY-${scenario.name}`;
+}
+
+/**
+ * A committed replay history, read as the SDK reads the stock CLI's JSON export (`temporal workflow show --output
+ * json`). The histories hold one run each.
+ */
+export function recordedRun(scenario: Scenario): RunHistory {
+  const json = JSON.parse(
+    readFileSync(join(__dirname, '..', 'replay', 'histories', `${scenario.name}.json`), 'utf8'),
+  ) as unknown;
+  const events = historyFromJSON(json).events ?? [];
+  const runId = events[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? '';
+  return { runId, events };
+}
+
+/** The vendor configuration the run loaded (the result of its `loadVendorConfig` activity). */
+function loadedVendorConfig(run: RunHistory): VendorConfig {
+  const scheduled = run.events.find(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'loadVendorConfig',
+  );
+  const completed = run.events.find(
+    (e) =>
+      e.eventType === T.EVENT_TYPE_ACTIVITY_TASK_COMPLETED &&
+      String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(scheduled?.eventId),
+  );
+  const config = first(completed?.activityTaskCompletedEventAttributes?.result);
+  if (!config) throw new Error('the recorded run loaded no vendor configuration');
+  return config as VendorConfig;
+}
+
+/** What a scenario did, as the machine says it must have happened. */
+export interface ExpectedRun {
+  /** The events sent to the request, in order (with `ticket.submitted` when the request started empty). */
+  sent: EnablementEventInput[];
+  /** The snapshot after the start, then after each sent event. */
+  snapshots: EnablementSnapshot[];
+  /** Every effect the machine asked for, the SLA clock's aside. */
+  effects: Effect[];
+}
+
+/** Runs the scenario's events through the pure machine, with the vendor configuration the recorded run loaded. */
+export function expectedRun(scenario: Scenario, run: RunHistory): ExpectedRun {
+  const ticketId = recordedTicketId(scenario);
+  const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
+  const sent: EnablementEventInput[] = [
+    ...(scenario.start === 'signal-with-start'
+      ? [{ type: 'ticket.submitted', actor: RECORDER, eventId: `created-${ticketId}`, intake } as EnablementEventInput]
+      : []),
+    ...scenario.events.map((event) => ({ actor: RECORDER, ...event }) as EnablementEventInput),
+  ];
+  const start = startRequest({
+    ticketId,
+    vendor: loadedVendorConfig(run),
+    ...(scenario.start === 'intake' ? { intake } : {}),
+  });
+  const snapshots = [start.snapshot];
+  const effects = [...start.effects];
+  for (const raw of sent) {
+    const parsed = checkEvent(raw);
+    if (!parsed.ok) throw new Error(`${scenario.name}: ${parsed.reason}`);
+    const step = applyEvent(snapshots.at(-1)!, parsed.event);
+    if ('refused' in step) throw new Error(`${scenario.name}: ${step.message}`);
+    snapshots.push(step.snapshot);
+    effects.push(...step.effects);
+  }
+  return { sent, snapshots, effects };
+}
+
+/** An effect as the timeline names it: the comment template, the notification kind, the check's target and ports. */
+export function effectInWords(effect: Effect): string {
+  switch (effect.type) {
+    case 'postTicketComment':
+      return `ticket comment: ${effect.params.template}`;
+    case 'notify':
+      return `notification: ${effect.params.kind}`;
+    case 'runConnectivityCheck':
+      return `connectivity check: ${effect.params.target}:${effect.params.ports.join(',')}`;
+  }
+}

@@ -1,0 +1,148 @@
+import { temporal } from '@temporalio/proto';
+import { CHAIN_ALGORITHM, comparePrefix, type EntryKind, toCsv, verifyExport } from '../../src/audit/chain';
+import { buildTimeline } from '../../src/audit/timeline';
+import { stateName, statusOf, waitingOnOf } from '../../src/machines';
+import { WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { scenarios } from '../replay/scenarios';
+import { effectInWords, expectedRun, RECORDER, recordedRun, recordedTicketId } from './recorded';
+
+const T = temporal.api.enums.v1.EventType;
+
+/**
+ * What an auditor sees for each committed replay history (one per scenario of test/replay/scenarios.ts), checked
+ * against what the scenario sent and what the machine says those events must have done.
+ */
+describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of %s', (_name, scenario) => {
+  const ticketId = recordedTicketId(scenario);
+  const run = recordedRun(scenario);
+  const expected = expectedRun(scenario, run);
+  const states = expected.snapshots.map(stateName);
+  const { entries, pending } = buildTimeline(ticketId, [run]);
+  const entriesOf = (kind: EntryKind) => entries.filter((e) => e.kind === kind);
+
+  it('starts with request.started, once, saying whether the intake came with it', () => {
+    expect(entries[0]).toMatchObject({
+      kind: 'request.started',
+      type: WORKFLOW_TYPE,
+      result: 'started',
+      detail: scenario.start === 'intake' ? 'started with intake data' : 'waiting for ticket.submitted',
+    });
+    expect(entriesOf('request.started')).toHaveLength(1);
+  });
+
+  it('lists every event the scenario sent, once, applied, with its sender and the states it moved between', () => {
+    expect(entriesOf('event').map(({ type, actor, result, from, to }) => ({ type, actor, result, from, to }))).toEqual(
+      expected.sent.map((event, i) => ({
+        type: event.type,
+        actor: RECORDER,
+        result: 'applied',
+        from: states[i],
+        to: states[i + 1],
+      })),
+    );
+    expect(pending).toEqual([]);
+  });
+
+  it("follows the machine's path from state to state, each change by whoever caused it", () => {
+    // The machine's path without the events that left the state as it was (a note, a resolved loop back, ...).
+    const path = expected.snapshots.filter((s, i, all) => i === 0 || stateName(s) !== stateName(all[i - 1]!));
+    expect(
+      entriesOf('state.changed').map(({ actor, type, from, to, detail }) => ({ actor, type, from, to, detail })),
+    ).toEqual(
+      path.map((snapshot, i) => ({
+        // The first state is the workflow's doing; every later one follows an event the recorder sent.
+        actor: i === 0 ? 'system' : RECORDER,
+        type: statusOf(snapshot),
+        from: i === 0 ? '' : stateName(path[i - 1]!),
+        to: stateName(snapshot),
+        detail: `waiting on ${waitingOnOf(snapshot)}`,
+      })),
+    );
+  });
+
+  it('shows each effect the machine asked for, carried out by the system, with the outside answer', () => {
+    const effects = entriesOf('effect');
+    expect(effects.map((e) => e.type).sort()).toEqual(expected.effects.map(effectInWords).sort());
+    for (const effect of effects) {
+      expect(effect).toMatchObject({ actor: 'system', result: 'done' });
+      if (effect.type.startsWith('ticket comment:')) expect(effect.detail).toMatch(/^comment \S+/);
+    }
+    for (const check of expected.effects.filter((e) => e.type === 'runConnectivityCheck')) {
+      const entry = effects.find((e) => e.type === effectInWords(check))!;
+      // One outcome per port, in the order checked.
+      expect(entry.detail.split(', ').map((outcome) => outcome.split(' ')[0])).toEqual(check.params.ports.map(String));
+    }
+  });
+
+  const submittedAt = (scenario.intake?.(ticketId) ?? {}).submittedAt;
+  if (submittedAt) {
+    it('shows the SLA breach of a ticket that arrived after its deadline, on the ticket and to the vendor', () => {
+      const sla = entriesOf('sla');
+      expect(sla.map((e) => e.type)).toEqual(
+        expect.arrayContaining(['ticket comment: sla_breached', 'notification: sla_breached']),
+      );
+      for (const entry of sla) expect(entry).toMatchObject({ actor: 'system', result: 'done' });
+    });
+  } else {
+    it('shows no SLA entries for a request handled within seconds of its submission', () => {
+      expect(entriesOf('sla')).toEqual([]);
+    });
+  }
+
+  it(`ends with request.ended, ${scenario.expected}, in the state the machine reached`, () => {
+    const final = states.at(-1)!;
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'request.ended',
+      actor: 'system',
+      type: scenario.expected,
+      result: 'completed',
+      from: final,
+      to: final,
+      detail: `${expected.sent.length} event(s)`,
+    });
+    expect(entriesOf('request.ended')).toHaveLength(1);
+  });
+
+  it('chains every entry: the JSON and CSV exports verify, an altered entry does not', () => {
+    const head = entries.at(-1)!.hash;
+    const exported = {
+      ticketId,
+      workflowId: workflowIdForTicket(ticketId),
+      algorithm: CHAIN_ALGORITHM,
+      head,
+      entries,
+      pending,
+    };
+    expect(verifyExport(JSON.stringify(exported))).toEqual({ ok: true, entries: entries.length, ticketId, head });
+    expect(verifyExport(toCsv(entries))).toMatchObject({ ok: true, head });
+    const altered = entries.map((e, i) => (i === 1 ? { ...e, actor: 'someone else' } : e));
+    expect(verifyExport(JSON.stringify({ ...exported, entries: altered }))).toMatchObject({ ok: false });
+  });
+
+  it('shows the last event as pending while its result is not recorded, the entries before it unchanged', () => {
+    const received = [T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED];
+    const cut = run.events.reduce(
+      (last, e, i) => (e.eventType != null && received.includes(e.eventType) ? i : last),
+      -1,
+    );
+    if (expected.sent.length === 0) {
+      expect(cut).toBe(-1);
+      return;
+    }
+    const partial = buildTimeline(ticketId, [{ runId: run.runId, events: run.events.slice(0, cut + 1) }]);
+    const last = expected.sent.at(-1)!;
+    expect(partial.pending).toEqual([
+      {
+        at: expect.any(String),
+        via: scenario.events.length ? 'update' : 'signal',
+        actor: RECORDER,
+        type: last.type,
+        runId: run.runId,
+        historyEventId: Number(run.events[cut]!.eventId),
+      },
+    ]);
+    expect(partial.entries.filter((e) => e.kind === 'event')).toHaveLength(expected.sent.length - 1);
+    // A later export repeats an earlier one's entries, hash for hash.
+    expect(comparePrefix(partial.entries, entries)).toMatchObject({ ok: true });
+  });
+});
