@@ -1,17 +1,25 @@
+/**
+ * The intake: what a ticket must say before a request can start, checked against the seeds' rules and the vendor's
+ * configuration (the rules for each group of fields are in intake-rules.ts), and merged as the ticket adds to it.
+ */
 import { z } from 'zod';
+import { awsAccountPattern, clouds, examples, guidPattern, isRegionOf } from './formats';
 import {
-  awsAccountPattern,
-  awsServiceNamePattern,
-  azurePrivateLinkServicePattern,
-  type Cloud,
-  clouds,
-  examples,
-  guidPattern,
-  isRegionOf,
-} from './formats';
+  enumField,
+  findProject,
+  isBlank,
+  optionalBoolean,
+  unknownFieldMessage,
+  validateAzure,
+  validateCustomerEndpointService,
+  validateServices,
+} from './intake-rules';
+import { isRecord } from './json';
 import { type Problem } from './problems';
-import { type Environment, environments, type VendorConfig, type VendorProject } from './vendor-config';
+import { TICKET_ID_PATTERN, TICKET_ID_RULE } from './ticket';
+import { type Environment, environments, type VendorConfig } from './vendor-config';
 
+/** The two processes: the customer connects to the vendor, or each side to the other. */
 export const connectionTypes = ['unidirectional', 'bidirectional'] as const;
 export type ConnectionType = (typeof connectionTypes)[number];
 
@@ -80,7 +88,6 @@ const knownFields = [
   'privateDns',
   'azure',
 ] as const;
-const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
 
 /**
  * Checks a draft intake against every rule of the seeds and the vendor configuration and returns *all* problems at
@@ -113,9 +120,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   }
 
   const ticketId = text('ticketId', 'the ticket id');
-  if (ticketId !== undefined && !/^[A-Za-z0-9._-]{1,64}$/.test(ticketId)) {
-    add('ticketId', 'invalid', "must be 1 to 64 letters, digits, '.', '_' or '-'");
-  }
+  if (ticketId !== undefined && !TICKET_ID_PATTERN.test(ticketId)) add('ticketId', 'invalid', TICKET_ID_RULE);
   const company = text('company', "the customer's company name");
   const subject = text('subject', `the ticket subject, "PrivateLink support for ${company ?? '<company>'}"`);
   if (subject !== undefined && company !== undefined) {
@@ -257,257 +262,6 @@ export function mergeIntake(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft
     else merged[key] = value;
   }
   return merged;
-}
-
-type Add = (field: string, kind: Problem['kind'], message: string) => void;
-
-function validateServices(value: unknown, cloud: Cloud | undefined, add: Add): Service[] | undefined {
-  if (isBlank(value) || (Array.isArray(value) && value.length === 0)) {
-    add('services', 'missing', 'is missing: list each service and port to open, e.g. mysql 3306, sftp 2222, http 80');
-    return undefined;
-  }
-  if (!Array.isArray(value)) {
-    add('services', 'invalid', 'must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]');
-    return undefined;
-  }
-  const services: Service[] = [];
-  const seenPorts = new Map<number, number>();
-  let ok = true;
-  value.forEach((entry, i) => {
-    const field = `services[${i}]`;
-    const service = parseService(entry);
-    if (!service) {
-      add(field, 'invalid', 'must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"');
-      ok = false;
-      return;
-    }
-    if (!service.name) {
-      add(`${field}.name`, 'missing', 'is missing: name the service, e.g. mysql');
-      ok = false;
-    }
-    if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
-      add(
-        `${field}.port`,
-        'invalid',
-        `must be a whole number from 1 to 65535 (got ${JSON.stringify(service.given) ?? 'nothing'})`,
-      );
-      ok = false;
-      return;
-    }
-    if (service.port === 22 || /^ssh$/i.test(service.name)) {
-      add(
-        `${field}.port`,
-        'invalid',
-        'SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
-      );
-      ok = false;
-    } else if (cloud === 'azure' && (service.port === 443 || /^https$/i.test(service.name))) {
-      add(
-        `${field}.port`,
-        'invalid',
-        'HTTPS (port 443) is not available over Azure Private Link; remove this service or use another port',
-      );
-      ok = false;
-    }
-    const first = seenPorts.get(service.port);
-    if (first !== undefined) {
-      add(
-        `${field}.port`,
-        'invalid',
-        `port ${service.port} is already listed in services[${first}]; list each port once`,
-      );
-      ok = false;
-    } else {
-      seenPorts.set(service.port, i);
-    }
-    services.push({ name: service.name, port: service.port });
-  });
-  return ok ? services : undefined;
-}
-
-/** Accepts `{ name, port }` or the ticket form `"mysql 3306"` / `"mysql:3306"`. */
-/** A service entry read from either form; `given` is the port as written, quoted back when it is not a port. */
-function parseService(entry: unknown): { name: string; port: number; given: unknown } | undefined {
-  if (typeof entry === 'string') {
-    const match = /^\s*(.*?)[\s:]+(\S+)\s*$/.exec(entry);
-    if (!match) return undefined;
-    return { name: match[1] ?? '', port: Number(match[2]), given: match[2] };
-  }
-  if (!isRecord(entry)) return undefined;
-  const name = typeof entry.name === 'string' ? entry.name.trim() : '';
-  const port = typeof entry.port === 'string' && entry.port.trim() !== '' ? Number(entry.port) : entry.port;
-  return { name, port: typeof port === 'number' ? port : NaN, given: entry.port };
-}
-
-function validateCustomerEndpointService(
-  value: unknown,
-  cloud: Cloud | undefined,
-  region: string | undefined,
-  add: Add,
-): string | undefined {
-  const field = 'customerEndpointService';
-  const shape =
-    cloud === 'azure'
-      ? `the resource id of your Private Link service, ${examples.azurePrivateLinkService}`
-      : `the service name of your endpoint service, e.g. ${examples.awsServiceName(region ?? examples.awsRegion)}`;
-  if (isBlank(value)) {
-    add(field, 'missing', `is missing: bidirectional connections need ${shape}`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    add(field, 'invalid', `must be ${shape}`);
-    return undefined;
-  }
-  const service = value.trim();
-  if (cloud === 'aws') {
-    const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
-    if (!serviceRegion) add(field, 'invalid', `must be ${shape}`);
-    else if (region && serviceRegion !== region) {
-      add(
-        field,
-        'invalid',
-        `must be an endpoint service in ${region}, the region of this request (this one is in ${serviceRegion})`,
-      );
-    }
-  } else if (cloud === 'azure' && !azurePrivateLinkServicePattern.test(service)) {
-    add(field, 'invalid', `must be ${shape}`);
-  }
-  return service;
-}
-
-function validateAzure(
-  value: unknown,
-  customerAccount: string | undefined,
-  connectionType: ConnectionType | undefined,
-  customerEndpointService: string | undefined,
-  add: Add,
-): Intake['azure'] {
-  const azure = isRecord(value) ? value : {};
-  if (!isBlank(value) && !isRecord(value))
-    add('azure', 'invalid', 'must be an object: { "clusterId": …, "subscriptionIds": […] }');
-  for (const field of Object.keys(azure)) {
-    if (!(knownAzureFields as readonly string[]).includes(field))
-      add(`azure.${field}`, 'invalid', unknownFieldMessage(field, knownAzureFields));
-  }
-  let clusterId: string | undefined;
-  if (isBlank(azure.clusterId))
-    add('azure.clusterId', 'missing', 'is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)');
-  else if (typeof azure.clusterId !== 'string') add('azure.clusterId', 'invalid', 'must be text: the cluster id');
-  else clusterId = azure.clusterId.trim();
-
-  const list = (
-    field: 'subscriptionIds' | 'targetResourceIds',
-    check: RegExp,
-    what: string,
-    fallback: string[],
-  ): string[] => {
-    const raw = azure[field];
-    if (isBlank(raw)) return fallback;
-    if (!Array.isArray(raw)) {
-      add(`azure.${field}`, 'invalid', `must be a list of ${what}`);
-      return [];
-    }
-    raw.forEach((item, i) => {
-      if (typeof item !== 'string' || !check.test(item.trim()))
-        add(`azure.${field}[${i}]`, 'invalid', `must be ${what.replace(/s$/, '')}`);
-    });
-    return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
-  };
-  const subscriptionIds = list(
-    'subscriptionIds',
-    guidPattern,
-    'Azure subscription ids (GUIDs) for the Private Endpoint connections',
-    customerAccount ? [customerAccount] : [],
-  );
-  const targetResourceIds = list(
-    'targetResourceIds',
-    azurePrivateLinkServicePattern,
-    'Private Link service resource ids',
-    connectionType === 'bidirectional' && customerEndpointService ? [customerEndpointService] : [],
-  );
-  return clusterId === undefined ? undefined : { clusterId, subscriptionIds, targetResourceIds };
-}
-
-function findProject(
-  vendor: VendorConfig,
-  id: string,
-  environment: string | undefined,
-  add: Add,
-): VendorProject | undefined {
-  const candidates = vendor.projects.filter((p) => p.id === id);
-  if (!candidates.length) {
-    add('projectId', 'invalid', `"${id}" is not a project hosted by ${vendor.vendor.name}; check the project ID`);
-    return undefined;
-  }
-  // Without a usable environment, plan, cloud and region are still checked against the project's record.
-  if (!environment) return candidates[0];
-  const match = candidates.find((p) => p.environment === environment);
-  if (!match) {
-    const known = candidates.map((p) => p.environment).join(', ');
-    add('environment', 'invalid', `project ${id} has no ${environment} environment (it has: ${known})`);
-  }
-  return match;
-}
-
-function enumField<T extends string>(
-  draft: IntakeDraft,
-  field: string,
-  values: readonly T[],
-  words: string,
-  add: Add,
-): T | undefined {
-  const value = draft[field];
-  if (isBlank(value)) {
-    add(field, 'missing', `is missing: ${words}`);
-    return undefined;
-  }
-  const normalized = typeof value === 'string' ? value.trim().toLowerCase() : value;
-  if (!(values as readonly unknown[]).includes(normalized)) {
-    add(field, 'invalid', `must be ${words} (got ${JSON.stringify(value)})`);
-    return undefined;
-  }
-  return normalized as T;
-}
-
-function optionalBoolean(draft: IntakeDraft, field: string, add: Add): boolean | undefined {
-  const value = draft[field];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === 'yes') return true;
-  if (value === 'false' || value === 'no') return false;
-  add(field, 'invalid', `must be true or false (got ${JSON.stringify(value)})`);
-  return undefined;
-}
-
-function unknownFieldMessage(field: string, known: readonly string[]): string {
-  const guess = known.find((k) => editDistance(k.toLowerCase(), field.toLowerCase()) <= 2);
-  return guess
-    ? `is not an intake field; did you mean ${guess}?`
-    : `is not an intake field (known: ${known.join(', ')})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
 function normalizeSpace(value: string): string {

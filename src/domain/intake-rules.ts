@@ -1,0 +1,273 @@
+/**
+ * The intake's rules field by field, for `validateIntake` (intake.ts): services and ports, the customer's endpoint
+ * service, the Azure details, the project's eligibility, enumerations and flags, and the hint for a misspelt field.
+ * Each rule reports every problem it finds through `add` and returns the normalized value, or `undefined`.
+ */
+import { awsServiceNamePattern, azurePrivateLinkServicePattern, type Cloud, examples, guidPattern } from './formats';
+import type { ConnectionType, Intake, IntakeDraft, Service } from './intake';
+import { isRecord } from './json';
+import { type Problem } from './problems';
+import { type VendorConfig, type VendorProject } from './vendor-config';
+
+/** Reports one problem with a field. */
+export type AddProblem = (field: string, kind: Problem['kind'], message: string) => void;
+
+const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
+
+/** True for a value that says nothing: absent, `null` or blank text. */
+export function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** The services to open: each a name and a port, each port once; no SSH, and no HTTPS on Azure. */
+export function validateServices(value: unknown, cloud: Cloud | undefined, add: AddProblem): Service[] | undefined {
+  if (isBlank(value) || (Array.isArray(value) && value.length === 0)) {
+    add('services', 'missing', 'is missing: list each service and port to open, e.g. mysql 3306, sftp 2222, http 80');
+    return undefined;
+  }
+  if (!Array.isArray(value)) {
+    add('services', 'invalid', 'must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]');
+    return undefined;
+  }
+  const services: Service[] = [];
+  const seenPorts = new Map<number, number>();
+  let ok = true;
+  value.forEach((entry, i) => {
+    const field = `services[${i}]`;
+    const service = parseService(entry);
+    if (!service) {
+      add(field, 'invalid', 'must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"');
+      ok = false;
+      return;
+    }
+    if (!service.name) {
+      add(`${field}.name`, 'missing', 'is missing: name the service, e.g. mysql');
+      ok = false;
+    }
+    if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
+      add(
+        `${field}.port`,
+        'invalid',
+        `must be a whole number from 1 to 65535 (got ${JSON.stringify(service.given) ?? 'nothing'})`,
+      );
+      ok = false;
+      return;
+    }
+    if (service.port === 22 || /^ssh$/i.test(service.name)) {
+      add(
+        `${field}.port`,
+        'invalid',
+        'SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
+      );
+      ok = false;
+    } else if (cloud === 'azure' && (service.port === 443 || /^https$/i.test(service.name))) {
+      add(
+        `${field}.port`,
+        'invalid',
+        'HTTPS (port 443) is not available over Azure Private Link; remove this service or use another port',
+      );
+      ok = false;
+    }
+    const first = seenPorts.get(service.port);
+    if (first !== undefined) {
+      add(
+        `${field}.port`,
+        'invalid',
+        `port ${service.port} is already listed in services[${first}]; list each port once`,
+      );
+      ok = false;
+    } else {
+      seenPorts.set(service.port, i);
+    }
+    services.push({ name: service.name, port: service.port });
+  });
+  return ok ? services : undefined;
+}
+
+/**
+ * A service entry read from `{ name, port }` or the ticket form `"mysql 3306"` / `"mysql:3306"`; `given` is the port as
+ * written, quoted back when it is not a port.
+ */
+function parseService(entry: unknown): { name: string; port: number; given: unknown } | undefined {
+  if (typeof entry === 'string') {
+    const match = /^\s*(.*?)[\s:]+(\S+)\s*$/.exec(entry);
+    if (!match) return undefined;
+    return { name: match[1] ?? '', port: Number(match[2]), given: match[2] };
+  }
+  if (!isRecord(entry)) return undefined;
+  const name = typeof entry.name === 'string' ? entry.name.trim() : '';
+  const port = typeof entry.port === 'string' && entry.port.trim() !== '' ? Number(entry.port) : entry.port;
+  return { name, port: typeof port === 'number' ? port : NaN, given: entry.port };
+}
+
+/** The customer's endpoint service a bidirectional request connects back to, in the request's cloud and region. */
+export function validateCustomerEndpointService(
+  value: unknown,
+  cloud: Cloud | undefined,
+  region: string | undefined,
+  add: AddProblem,
+): string | undefined {
+  const field = 'customerEndpointService';
+  const shape =
+    cloud === 'azure'
+      ? `the resource id of your Private Link service, ${examples.azurePrivateLinkService}`
+      : `the service name of your endpoint service, e.g. ${examples.awsServiceName(region ?? examples.awsRegion)}`;
+  if (isBlank(value)) {
+    add(field, 'missing', `is missing: bidirectional connections need ${shape}`);
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    add(field, 'invalid', `must be ${shape}`);
+    return undefined;
+  }
+  const service = value.trim();
+  if (cloud === 'aws') {
+    const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
+    if (!serviceRegion) add(field, 'invalid', `must be ${shape}`);
+    else if (region && serviceRegion !== region) {
+      add(
+        field,
+        'invalid',
+        `must be an endpoint service in ${region}, the region of this request (this one is in ${serviceRegion})`,
+      );
+    }
+  } else if (cloud === 'azure' && !azurePrivateLinkServicePattern.test(service)) {
+    add(field, 'invalid', `must be ${shape}`);
+  }
+  return service;
+}
+
+/**
+ * The Azure details: the cluster id, and the subscriptions and Private Link services to approve (by default the
+ * customer's subscription and, when bidirectional, their endpoint service).
+ */
+export function validateAzure(
+  value: unknown,
+  customerAccount: string | undefined,
+  connectionType: ConnectionType | undefined,
+  customerEndpointService: string | undefined,
+  add: AddProblem,
+): Intake['azure'] {
+  const azure = isRecord(value) ? value : {};
+  if (!isBlank(value) && !isRecord(value))
+    add('azure', 'invalid', 'must be an object: { "clusterId": …, "subscriptionIds": […] }');
+  for (const field of Object.keys(azure)) {
+    if (!(knownAzureFields as readonly string[]).includes(field))
+      add(`azure.${field}`, 'invalid', unknownFieldMessage(field, knownAzureFields));
+  }
+  let clusterId: string | undefined;
+  if (isBlank(azure.clusterId))
+    add('azure.clusterId', 'missing', 'is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)');
+  else if (typeof azure.clusterId !== 'string') add('azure.clusterId', 'invalid', 'must be text: the cluster id');
+  else clusterId = azure.clusterId.trim();
+
+  const list = (
+    field: 'subscriptionIds' | 'targetResourceIds',
+    check: RegExp,
+    what: string,
+    fallback: string[],
+  ): string[] => {
+    const raw = azure[field];
+    if (isBlank(raw)) return fallback;
+    if (!Array.isArray(raw)) {
+      add(`azure.${field}`, 'invalid', `must be a list of ${what}`);
+      return [];
+    }
+    raw.forEach((item, i) => {
+      if (typeof item !== 'string' || !check.test(item.trim()))
+        add(`azure.${field}[${i}]`, 'invalid', `must be ${what.replace(/s$/, '')}`);
+    });
+    return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
+  };
+  const subscriptionIds = list(
+    'subscriptionIds',
+    guidPattern,
+    'Azure subscription ids (GUIDs) for the Private Endpoint connections',
+    customerAccount ? [customerAccount] : [],
+  );
+  const targetResourceIds = list(
+    'targetResourceIds',
+    azurePrivateLinkServicePattern,
+    'Private Link service resource ids',
+    connectionType === 'bidirectional' && customerEndpointService ? [customerEndpointService] : [],
+  );
+  return clusterId === undefined ? undefined : { clusterId, subscriptionIds, targetResourceIds };
+}
+
+/** The vendor's record of the project in that environment (any of its environments when none is usable). */
+export function findProject(
+  vendor: VendorConfig,
+  id: string,
+  environment: string | undefined,
+  add: AddProblem,
+): VendorProject | undefined {
+  const candidates = vendor.projects.filter((p) => p.id === id);
+  if (!candidates.length) {
+    add('projectId', 'invalid', `"${id}" is not a project hosted by ${vendor.vendor.name}; check the project ID`);
+    return undefined;
+  }
+  // Without a usable environment, plan, cloud and region are still checked against the project's record.
+  if (!environment) return candidates[0];
+  const match = candidates.find((p) => p.environment === environment);
+  if (!match) {
+    const known = candidates.map((p) => p.environment).join(', ');
+    add('environment', 'invalid', `project ${id} has no ${environment} environment (it has: ${known})`);
+  }
+  return match;
+}
+
+/** A field that takes one of `values`, compared trimmed and in lower case; `words` lists them for people. */
+export function enumField<T extends string>(
+  draft: IntakeDraft,
+  field: string,
+  values: readonly T[],
+  words: string,
+  add: AddProblem,
+): T | undefined {
+  const value = draft[field];
+  if (isBlank(value)) {
+    add(field, 'missing', `is missing: ${words}`);
+    return undefined;
+  }
+  const normalized = typeof value === 'string' ? value.trim().toLowerCase() : value;
+  if (!(values as readonly unknown[]).includes(normalized)) {
+    add(field, 'invalid', `must be ${words} (got ${JSON.stringify(value)})`);
+    return undefined;
+  }
+  return normalized as T;
+}
+
+/** A yes/no field that may be left out: `true`/`false`, or as a ticket writes it, `"true"`/`"yes"`/`"false"`/`"no"`. */
+export function optionalBoolean(draft: IntakeDraft, field: string, add: AddProblem): boolean | undefined {
+  const value = draft[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'boolean') return value;
+  if (value === 'true' || value === 'yes') return true;
+  if (value === 'false' || value === 'no') return false;
+  add(field, 'invalid', `must be true or false (got ${JSON.stringify(value)})`);
+  return undefined;
+}
+
+/** Why a field is refused as unknown: the known field it is close to, or the list of known fields. */
+export function unknownFieldMessage(field: string, known: readonly string[]): string {
+  const guess = known.find((k) => editDistance(k.toLowerCase(), field.toLowerCase()) <= 2);
+  return guess
+    ? `is not an intake field; did you mean ${guess}?`
+    : `is not an intake field (known: ${known.join(', ')})`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(
+        (previous[j] ?? 0) + 1,
+        (current[j - 1] ?? 0) + 1,
+        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
