@@ -1,5 +1,8 @@
 import { initialContext } from './context';
-import { endStates, forwardLeg, intakeLeg, reverseLeg } from './legs';
+import { endStates } from './legs/end';
+import { forwardLeg } from './legs/forward';
+import { intakeLeg } from './legs/intake';
+import { reverseLeg } from './legs/reverse';
 import { enablementSetup } from './setup';
 
 /**

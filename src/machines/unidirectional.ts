@@ -1,5 +1,7 @@
 import { initialContext } from './context';
-import { endStates, forwardLeg, intakeLeg } from './legs';
+import { endStates } from './legs/end';
+import { forwardLeg } from './legs/forward';
+import { intakeLeg } from './legs/intake';
 import { enablementSetup } from './setup';
 
 /** Unidirectional PrivateLink: the customer's VPC connects to the vendor's endpoint service. */

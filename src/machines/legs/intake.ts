@@ -1,0 +1,81 @@
+/**
+ * The intake leg, shared by both machines: waiting for the ticket, the "awaiting information" loop, and the verdict on
+ * each version of the intake. State names are public: they are the `PrivateLinkState` search attribute.
+ */
+import { accepted } from '../context';
+import { enablementSetup } from '../setup';
+import { comment, greeting, notify, open, problemLines } from './shared';
+
+const { createStateConfig } = enablementSetup;
+
+/** Intake: waiting for the ticket, the "awaiting information" loop, and the verdict on each version of it. */
+export const intakeLeg = {
+  validatingIntake: createStateConfig({
+    description: 'Checks the latest intake; no one waits here',
+    tags: ['vendor', 'intake'],
+    always: [
+      { guard: 'noIntakeYet', target: 'awaitingSubmission' },
+      {
+        guard: 'intakeIneligible',
+        target: 'rejected',
+        actions: [
+          comment(({ context }) => ({
+            template: 'request_rejected',
+            data: {
+              ...greeting(context),
+              reasons: (context.validation?.problems ?? [])
+                .filter((p) => p.kind === 'ineligible')
+                .map((p) => `${p.field}: ${p.message}`),
+            },
+          })),
+          notify('rejected', ({ context }) => `Request rejected as ineligible: ${problemLines(context).join('; ')}`),
+        ],
+      },
+      {
+        guard: 'intakeValid',
+        target: 'allowlisting',
+        actions: [
+          'acceptIntake',
+          comment(({ context }) => {
+            const intake = accepted(context);
+            return {
+              template: 'intake_accepted',
+              data: {
+                ...greeting(context),
+                cloud: intake.cloud,
+                region: intake.region,
+                customerAccount: intake.customerAccount,
+                connectionType: intake.connectionType,
+              },
+            };
+          }),
+          notify('action_required', ({ context }) => {
+            const intake = accepted(context);
+            return `Allowlist ${intake.cloud} account ${intake.customerAccount} on the endpoint service in ${intake.region}, then record customer_access.granted`;
+          }),
+        ],
+      },
+      {
+        target: 'awaitingInformation',
+        actions: comment(({ context }) => ({
+          template: 'intake_incomplete',
+          data: { ...greeting(context), problems: problemLines(context) },
+        })),
+      },
+    ],
+  }),
+  awaitingSubmission: createStateConfig({
+    description: 'Started without intake: waits for the ticket',
+    tags: ['customer', 'intake'],
+    on: { ...open, 'ticket.submitted': { target: 'validatingIntake', actions: 'recordSubmission' } },
+  }),
+  awaitingInformation: createStateConfig({
+    description: 'The ticket lacks or has wrong data; the customer was told what',
+    tags: ['customer', 'intake'],
+    on: {
+      ...open,
+      'ticket.updated': { target: 'validatingIntake', actions: 'recordUpdate' },
+      'ticket.submitted': { target: 'validatingIntake', actions: 'recordSubmission' },
+    },
+  }),
+};

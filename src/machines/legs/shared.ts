@@ -1,0 +1,55 @@
+/**
+ * What the legs of the process share: the effects as actions (a comment, a notification), the data every comment
+ * carries, and the events every open state accepts.
+ */
+import type { EnablementEvent } from '../../domain/events';
+import { companyOf, type EnablementContext } from '../context';
+import type { Notification } from '../setup';
+import type { TicketComment } from '../templates';
+
+/** What an action's params are built from. */
+export type Args = { context: EnablementContext; event: EnablementEvent };
+
+/** A `postTicketComment` effect whose comment is built from the context and event. */
+export const comment = (build: (args: Args) => TicketComment) => ({
+  type: 'postTicketComment' as const,
+  params: build,
+});
+/** A `notify` effect. */
+export const notify = (kind: Notification['kind'], message: (args: Args) => string) => ({
+  type: 'notify' as const,
+  params: (args: Args): Notification => ({ kind, message: `[${args.context.ticketId}] ${message(args)}` }),
+});
+
+/** Who a comment greets: the ticket and the customer's company. */
+export const greeting = (context: EnablementContext) => ({
+  ticketId: context.ticketId,
+  company: companyOf(context) ?? '',
+});
+/** The intake's problems, one line each. */
+export const problemLines = (context: EnablementContext) =>
+  (context.validation?.problems ?? []).map((p) => `${p.field}: ${p.message}`);
+/** The reason or details an event gives for what went wrong. */
+export const reasonOf = (event: EnablementEvent) =>
+  'reason' in event ? event.reason : 'details' in event ? event.details : '(no reason given)';
+/** Where the reverse connection goes: the vendor endpoint's DNS name, else its id, else a placeholder. */
+export const reverseHost = (context: EnablementContext) =>
+  context.vendorEndpointDns ?? context.vendorEndpointId ?? '<vendor-endpoint-dns-name>';
+
+/**
+ * What every open state accepts besides its own steps: cancellation, and notes (no transition; the host records the
+ * text in the audit trail). Listed in each state rather than on the root so ended requests refuse them too.
+ */
+export const open = {
+  'request.cancelled': {
+    target: 'cancelled',
+    actions: [
+      comment(({ context, event }) => ({
+        template: 'cancelled',
+        data: { ...greeting(context), reason: reasonOf(event) },
+      })),
+      notify('cancelled', ({ event }) => `Request cancelled: ${reasonOf(event)}`),
+    ],
+  },
+  'note.added': { actions: 'countNote' },
+} as const;
