@@ -18,7 +18,7 @@ import { WebhookNotifier } from '../activities/notifier';
 import type { TicketSystem } from '../activities/ports';
 import { FileTicketSystem } from '../activities/ticket-file';
 import { Authenticator } from '../src/api/auth';
-import { RequestsService } from '../src/api/requests';
+import { EnablementClient } from '../src/temporal/enablement-client';
 import { buildApiServer } from '../src/api/server';
 import { resolveTemporalCli } from '../src/temporal/binaries';
 import { devServerConfigArgs } from '../src/temporal/dev-server';
@@ -144,7 +144,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
     const unpolledQueue = `bench-unpolled-${suffix}`;
     const build = (taskQueue: string) =>
       buildApiServer({
-        requests: new RequestsService(testEnv.client, taskQueue),
+        requests: new EnablementClient(testEnv.client, taskQueue),
         authenticator: new Authenticator(tokens.store),
         webhooks: { tickets: [webhookSecret] },
       });

@@ -1,10 +1,10 @@
 import { Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { buildProductApi } from './api/app';
-import { apiSecurityFromEnv } from './api/config';
+import { apiSecurity } from './api/security';
+import { apiSettingsFromEnv } from './config/api';
+import { runtimeConfigFromEnv } from './config/runtime';
 import { AppError } from './errors';
-import { runtimeConfigFromEnv } from './runtime-config';
-import { connectionConfigFromEnv } from './temporal/connection';
 
 /**
  * `npm run api`: the HTTP API alone, for deployments that run the worker separately (docker-compose.yml). It needs
@@ -12,15 +12,15 @@ import { connectionConfigFromEnv } from './temporal/connection';
  * requests in flight finish, then close the Temporal connection.
  */
 async function main(): Promise<void> {
-  const settings = runtimeConfigFromEnv();
-  const temporal = connectionConfigFromEnv();
+  const settings = runtimeConfigFromEnv(process.env);
+  const security = apiSecurity(apiSettingsFromEnv(process.env));
+  const temporal = settings.temporal;
   if (!temporal) {
     throw new AppError(
       'invalid_config',
       'TEMPORAL_ADDRESS is not set: the API alone needs a running Temporal cluster (npm start runs an embedded one).',
     );
   }
-  const security = apiSecurityFromEnv(process.env);
   const logger = pino({ level: settings.logLevel });
   const connection = await Connection.connect(temporal);
   const api = buildProductApi({ connection, namespace: temporal.namespace, logger, security });

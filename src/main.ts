@@ -2,14 +2,16 @@ import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities';
-import { activityDepsFromEnv } from '../activities/defaults';
+import { activityDeps } from '../activities/deps';
 import { buildProductApi } from './api/app';
-import { apiSecurityFromEnv } from './api/config';
-import { loadVendorConfig } from './config/vendor-config-file';
+import { apiSecurity } from './api/security';
+import { activitySettingsFromEnv } from './config/activities';
+import { apiSettingsFromEnv } from './config/api';
+import { runtimeConfigFromEnv } from './config/runtime';
+import type { TemporalConnectionConfig } from './config/temporal-connection';
+import { readVendorConfigFile } from './config/vendor-config-file';
 import { AppError } from './errors';
-import { runtimeConfigFromEnv } from './runtime-config';
 import { resolveTemporalCli } from './temporal/binaries';
-import { connectionConfigFromEnv, type TemporalConnectionConfig } from './temporal/connection';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
@@ -22,13 +24,14 @@ import { createEnablementWorker } from './worker';
  * everything in reverse order; a second signal forces exit (the dev server is still killed).
  */
 async function main(): Promise<void> {
-  const config = runtimeConfigFromEnv();
-  const external = connectionConfigFromEnv();
-  const vendor = loadVendorConfig();
-  const security = apiSecurityFromEnv(process.env);
+  // Every setting is read here, once, and checked before anything starts: a bad one stops start-up with its problems.
+  const config = runtimeConfigFromEnv(process.env);
+  const external = config.temporal;
+  const vendor = readVendorConfigFile(config.vendorConfigPath);
+  const security = apiSecurity(apiSettingsFromEnv(process.env));
+  const activitySettings = activitySettingsFromEnv(process.env);
   const logger = pino({ level: config.logLevel });
-  // Every setting is checked before anything starts: a bad one stops start-up with all problems listed.
-  const activityDeps = activityDepsFromEnv(process.env, vendor.config, logger.child({ component: 'activities' }));
+  const deps = activityDeps(activitySettings, vendor.config, logger.child({ component: 'activities' }));
   const say = (line: string) => process.stdout.write(`${line}\n`);
   // We order the shutdown ourselves (API, worker, then server) instead of the SDK stopping the worker on a signal.
   installTemporalRuntime({ logger, metricsAddress: config.metricsAddress, shutdownSignals: [] });
@@ -84,7 +87,7 @@ async function main(): Promise<void> {
 
     const nativeConnection = await NativeConnection.connect(temporal);
     cleanups.push(() => nativeConnection.close());
-    const activities = createActivities(activityDeps);
+    const activities = createActivities(deps);
     const worker = await createEnablementWorker({
       connection: nativeConnection,
       namespace: temporal.namespace,

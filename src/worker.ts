@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { pino } from 'pino';
 import { createActivities } from '../activities';
-import { activityDepsFromEnv } from '../activities/defaults';
-import { loadVendorConfig } from './config/vendor-config-file';
-import { runtimeConfigFromEnv } from './runtime-config';
-import { connectionConfigFromEnv } from './temporal/connection';
+import { activityDeps } from '../activities/deps';
+import { activitySettingsFromEnv } from './config/activities';
+import { runtimeConfigFromEnv } from './config/runtime';
+import { readVendorConfigFile } from './config/vendor-config-file';
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
 
@@ -90,11 +90,12 @@ export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number
  * polling, gives running activities up to {@link SHUTDOWN_GRACE_TIME} to finish, then exits.
  */
 async function main(): Promise<void> {
-  const settings = runtimeConfigFromEnv();
-  const config = connectionConfigFromEnv(process.env) ?? { address: '127.0.0.1:7233', namespace: 'default' };
-  const vendor = loadVendorConfig();
+  const settings = runtimeConfigFromEnv(process.env);
+  const activitySettings = activitySettingsFromEnv(process.env);
+  const config = settings.temporal ?? { address: '127.0.0.1:7233', namespace: 'default' };
+  const vendor = readVendorConfigFile(settings.vendorConfigPath);
   const logger = pino({ level: settings.logLevel });
-  const activities = createActivities(activityDepsFromEnv(process.env, vendor.config, logger));
+  const activities = createActivities(activityDeps(activitySettings, vendor.config, logger));
   installTemporalRuntime({ logger, metricsAddress: settings.metricsAddress });
   process.stderr.write(`Connecting to Temporal at ${config.address} and bundling the workflows ...\n`);
   const connection = await NativeConnection.connect(config);

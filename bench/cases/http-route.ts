@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Authenticator } from '../../src/api/auth';
-import type { RequestsService } from '../../src/api/requests';
+import type { EnablementClient } from '../../src/temporal/enablement-client';
 import { buildApiServer } from '../../src/api/server';
 import type { StateView } from '../../src/temporal/messages';
 import type { BenchEnvironment } from '../environment';
@@ -71,7 +71,7 @@ function listenPlain(view: StateView): Promise<Server> {
 
 /** Alternates the two servers: a warm-up run each, then the timed runs. */
 export async function sampleRoute(env: BenchEnvironment, sizes: BenchSizes, view: StateView): Promise<RouteSamples> {
-  const stub = { get: () => Promise.resolve(view) } as unknown as RequestsService;
+  const stub = { get: () => Promise.resolve(view) } as unknown as EnablementClient;
   const app = buildApiServer({ requests: stub, authenticator: new Authenticator(env.tokens.store) });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const plain = await listenPlain(view);
@@ -125,7 +125,7 @@ export function routeResult(s: RouteSamples, sizes: BenchSizes): BenchmarkResult
       baselineIs: 'plain node:http server answering the same JSON',
       baseline: side('plain'),
       product: side('api'),
-      note: 'bench-only stub RequestsService: auth + role check + zod + fastify serialization, no Temporal',
+      note: 'bench-only stub EnablementClient: auth + role check + zod + fastify serialization, no Temporal',
     },
     THROUGHPUT_TARGET,
   );

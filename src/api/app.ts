@@ -1,8 +1,8 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import type { ApiSecurity } from './config';
-import { RequestsService } from './requests';
+import { EnablementClient } from '../temporal/enablement-client';
+import type { ApiSecurity } from './security';
 import { buildApiServer } from './server';
 
 /** How long `/readyz` waits for Temporal before answering 503. */
@@ -21,7 +21,7 @@ export function buildProductApi(opts: {
   const { connection, namespace, logger, security } = opts;
   return buildApiServer({
     logger,
-    requests: new RequestsService(new Client({ connection, namespace })),
+    requests: new EnablementClient(new Client({ connection, namespace })),
     authenticator: security.authenticator,
     webhooks: security.webhooks,
     processMetrics: true,

@@ -1,15 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { formatPath } from '../domain/problems';
+import { parseTokensFile, readTokensFile, type TokenEntry } from '../config/tokens-file';
+import type { Role } from '../domain/roles';
 import { AppError } from '../errors';
 
-/**
- * Who may do what (SPEC.md): support staff record steps, automation starts requests and forwards ticket events,
- * auditors read. `monitor` is for a metrics scraper (Prometheus): it may read `/metrics` and nothing else.
- */
-export const roles = ['support', 'automation', 'auditor', 'admin', 'monitor'] as const;
-export type Role = (typeof roles)[number];
+export { type Role, roles } from '../domain/roles';
 
 /** What an API call does, for authorization. */
 export type Action = 'read' | 'start' | 'event' | 'ticket_event' | 'metrics';
@@ -33,33 +27,6 @@ export interface Principal {
   role: Role;
 }
 
-const tokenEntry = z
-  .object({
-    subject: z.string().trim().min(1, { error: 'must name who holds the token (e.g. alice@vendor.example)' }),
-    role: z.enum(roles, { error: `must be one of ${roles.join(', ')}` }),
-    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/i, {
-      error: 'must be the SHA-256 of the token as 64 hex digits (never the token itself)',
-    }),
-  })
-  .strict();
-
-const tokensFile = z.array(tokenEntry, { error: 'must be a JSON array of { subject, role, tokenSha256 }' });
-
-/** Entries that hold the same token as an earlier one (checked on the raw file, so it is reported with the rest). */
-function duplicateTokens(content: unknown): string[] {
-  if (!Array.isArray(content)) return [];
-  const seen = new Map<string, number>();
-  const problems: string[] = [];
-  content.forEach((entry: unknown, i) => {
-    const hash = (entry as { tokenSha256?: unknown } | null)?.tokenSha256;
-    if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/i.test(hash)) return;
-    const first = seen.get(hash.toLowerCase());
-    if (first !== undefined) problems.push(`[${i}].tokenSha256: is the same token as entry ${first}`);
-    else seen.set(hash.toLowerCase(), i);
-  });
-  return problems;
-}
-
 /** A token as stored: its hash as bytes, for constant-time comparison. */
 interface StoredToken extends Principal {
   hash: Buffer;
@@ -74,52 +41,21 @@ export function hashToken(token: string): string {
 export class TokenStore {
   private constructor(private readonly tokens: readonly StoredToken[]) {}
 
-  /** Parses a tokens file's content; every problem is listed. */
-  static parse(content: unknown, source = 'AUTH_TOKENS_FILE'): TokenStore {
-    const parsed = tokensFile.safeParse(content);
-    const problems = [
-      ...(parsed.success
-        ? []
-        : parsed.error.issues.map((i) =>
-            i.code === 'unrecognized_keys'
-              ? `${formatPath(i.path)}: unknown field(s) ${i.keys.join(', ')}`
-              : `${formatPath(i.path)}: ${i.message}`,
-          )),
-      ...duplicateTokens(content),
-    ];
-    if (!parsed.success || problems.length) {
-      throw new AppError('invalid_config', `The tokens file ${source} is invalid:`, problems);
-    }
+  /** The tokens of a tokens file's entries. */
+  static of(entries: readonly TokenEntry[]): TokenStore {
     return new TokenStore(
-      parsed.data.map((t) => ({
-        subject: t.subject,
-        role: t.role,
-        hash: Buffer.from(t.tokenSha256.toLowerCase(), 'hex'),
-      })),
+      entries.map((t) => ({ subject: t.subject, role: t.role, hash: Buffer.from(t.tokenSha256.toLowerCase(), 'hex') })),
     );
   }
 
-  /** Loads the file named by `AUTH_TOKENS_FILE`. */
+  /** Parses a tokens file's content; every problem is listed. */
+  static parse(content: unknown, source = 'AUTH_TOKENS_FILE'): TokenStore {
+    return TokenStore.of(parseTokensFile(content, source));
+  }
+
+  /** Loads a tokens file (`AUTH_TOKENS_FILE`). */
   static load(path: string): TokenStore {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (err) {
-      throw new AppError(
-        'invalid_config',
-        `Cannot read the tokens file ${path} (AUTH_TOKENS_FILE): ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      );
-    }
-    let content: unknown;
-    try {
-      content = JSON.parse(text);
-    } catch (err) {
-      throw new AppError(
-        'invalid_config',
-        `The tokens file ${path} (AUTH_TOKENS_FILE) is not valid JSON: ${(err as Error).message}`,
-      );
-    }
-    return TokenStore.parse(content, `${path} (AUTH_TOKENS_FILE)`);
+    return TokenStore.of(readTokensFile(path));
   }
 
   get size(): number {

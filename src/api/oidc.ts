@@ -3,74 +3,10 @@
  * issuer, audience and algorithms pinned by configuration. The role comes from a claim; the subject from another.
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
-import { z } from 'zod';
+import type { OidcConfig } from '../config/api';
+import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
-import { type Principal, type Role, roles } from './auth';
-
-/** OIDC settings, from `OIDC_*` environment variables. */
-export interface OidcConfig {
-  jwksUrl: URL;
-  issuer: string;
-  audience: string;
-  /** Accepted signature algorithms; `none` and HMAC algorithms are never accepted. */
-  algorithms: string[];
-  /** Claim holding the role (a string, or an array whose highest role wins). */
-  roleClaim: string;
-  /** Claim recorded as the actor. */
-  subjectClaim: string;
-}
-
-const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
-
-const env = z.object({
-  // Keys fetched over plain HTTP could be swapped on the way: https only, except on this machine.
-  OIDC_JWKS_URL: z
-    .url({ protocol: /^https?$/, error: "must be the https URL of the identity provider's JWKS" })
-    .refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(u), {
-      error: 'must be an https URL (plain http only for localhost)',
-    }),
-  OIDC_ISSUER: z.string().min(1, { error: 'must name the issuer (the `iss` claim) to accept' }),
-  OIDC_AUDIENCE: z.string().min(1, { error: 'must name this API as the audience (the `aud` claim) to accept' }),
-  OIDC_ALGORITHMS: z
-    .string()
-    .default('RS256,ES256')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((a) => a.trim())
-        .filter(Boolean),
-    )
-    .refine((list) => list.length > 0 && list.every((a) => asymmetric.includes(a)), {
-      error: `must be a comma-separated list of ${asymmetric.join(', ')}`,
-    }),
-  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
-  OIDC_SUBJECT_CLAIM: z.string().min(1).default('sub'),
-});
-
-/** OIDC settings from the environment, or undefined when `OIDC_JWKS_URL` is not set. Every problem is listed. */
-export function oidcConfigFromEnv(source: NodeJS.ProcessEnv): OidcConfig | undefined {
-  const present = Object.fromEntries(
-    Object.entries(source).filter(([k, v]) => k.startsWith('OIDC_') && v !== undefined && v !== ''),
-  );
-  if (Object.keys(present).length === 0) return undefined;
-  const parsed = env.safeParse(present);
-  if (!parsed.success) {
-    throw new AppError(
-      'invalid_config',
-      'Invalid OIDC settings:',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
-    );
-  }
-  const c = parsed.data;
-  return {
-    jwksUrl: new URL(c.OIDC_JWKS_URL),
-    issuer: c.OIDC_ISSUER,
-    audience: c.OIDC_AUDIENCE,
-    algorithms: c.OIDC_ALGORITHMS,
-    roleClaim: c.OIDC_ROLE_CLAIM,
-    subjectClaim: c.OIDC_SUBJECT_CLAIM,
-  };
-}
+import type { Principal } from './auth';
 
 /** Highest first: a token carrying several roles gets the strongest it names. */
 const rank: Role[] = ['admin', 'support', 'automation', 'auditor', 'monitor'];

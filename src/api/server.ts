@@ -5,9 +5,10 @@ import { productVersion } from '../version';
 import { type Action, allows, type Authenticator, type Principal } from './auth';
 import { installMetrics } from './metrics';
 import { installProblemHandlers, sendProblem } from './problem';
-import type { RequestsService } from './requests';
+import type { EnablementClient } from '../temporal/enablement-client';
 import { requestRoutes } from './routes/requests';
-import { type WebhookSecrets, webhookRoutes } from './routes/webhooks';
+import type { WebhookSecrets } from '../config/api';
+import { webhookRoutes } from './routes/webhooks';
 import { AppError } from '../errors';
 
 declare module 'fastify' {
@@ -26,7 +27,7 @@ export interface ApiServerOptions {
   /** A pino logger; without one the API logs nothing. */
   logger?: FastifyBaseLogger;
   /** Requests over Temporal; without it only `/healthz` and `/openapi.json` answer (the API is starting). */
-  requests?: RequestsService;
+  requests?: EnablementClient;
   authenticator?: Authenticator;
   webhooks?: WebhookSecrets;
   /** Readiness: resolves when the API can serve requests (Temporal reachable), throws with the reason otherwise. */

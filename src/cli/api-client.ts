@@ -1,4 +1,5 @@
-/** The HTTP API as `plctl` calls it: `PLCTL_URL` (default http://127.0.0.1:3000) and `PLCTL_TOKEN`. */
+/** The HTTP API as `plctl` calls it, at the target its settings name (`PLCTL_URL`, `PLCTL_TOKEN`). */
+import type { ApiTarget } from '../config/cli';
 import { AppError, type AppErrorCode } from '../errors';
 
 const codes: Record<number, AppErrorCode> = {
@@ -10,16 +11,6 @@ const codes: Record<number, AppErrorCode> = {
   413: 'too_large',
   422: 'invalid',
 };
-
-/** Where the API is and how to authenticate, from the environment. */
-export interface ApiTarget {
-  url: string;
-  token?: string;
-}
-
-export function apiTargetFromEnv(env: NodeJS.ProcessEnv = process.env): ApiTarget {
-  return { url: (env.PLCTL_URL || 'http://127.0.0.1:3000').replace(/\/+$/, ''), token: env.PLCTL_TOKEN || undefined };
-}
 
 /** Calls the API; a problem answer becomes an AppError carrying the API's own message. */
 export async function callApi(

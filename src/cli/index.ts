@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { type CliConfig, cliConfigFromEnv } from '../config/cli';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
 import { productVersion } from '../version';
@@ -6,8 +7,8 @@ import { addRequestCommands } from './requests';
 import { addSlaCommands } from './sla';
 import { addTokenCommands } from './tokens';
 
-/** Builds the `plctl` command tree; exported so tests can run commands in-process. */
-export function buildCli(): Command {
+/** Builds the `plctl` command tree with its settings (from the environment); exported so tests can run it in-process. */
+export function buildCli(config: CliConfig = cliConfigFromEnv(process.env)): Command {
   const program = new Command('plctl')
     .description('Operate the PrivateLink enablement engine')
     .version(productVersion())
@@ -31,8 +32,8 @@ export function buildCli(): Command {
       }
     });
 
-  addRequestCommands(program);
-  addSlaCommands(program);
+  addRequestCommands(program, config);
+  addSlaCommands(program, config);
   addTokenCommands(program);
   return program;
 }

@@ -8,7 +8,8 @@ import { comparePrefix, exportedHashes, type TimelineExport, verifyExport } from
 import { isEventType, eventTypes } from '../domain/events';
 import { AppError } from '../errors';
 import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
-import { apiTargetFromEnv, callApi, getJson } from './api-client';
+import type { CliConfig } from '../config/cli';
+import { callApi, getJson } from './api-client';
 import { printable, table } from './table';
 
 /** Human output: anything a ticket or a caller wrote is printed without control characters (no terminal escapes). */
@@ -96,8 +97,8 @@ function intakeValue(value: string): unknown {
 }
 
 /** Adds the API commands to `plctl`. */
-export function addRequestCommands(program: Command): void {
-  const target = () => apiTargetFromEnv();
+export function addRequestCommands(program: Command, config: CliConfig): void {
+  const target = () => config.api;
 
   program
     .command('start')

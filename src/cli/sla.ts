@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Temporal } from '@js-temporal/polyfill';
 import type { Command } from 'commander';
-import { loadVendorConfig } from '../config/vendor-config-file';
+import type { CliConfig } from '../config/cli';
+import { readVendorConfigFile } from '../config/vendor-config-file';
 import { formatPath } from '../domain/problems';
 import { type SlaCalendar, slaCalendarSchema } from '../domain/sla-calendar';
 import { AppError } from '../errors';
@@ -20,9 +21,9 @@ function parseInstant(value: string, what: string): number {
   return ms;
 }
 
-function loadCalendar(file: string | undefined): { calendar: SlaCalendar; source: string } {
+function loadCalendar(file: string | undefined, vendorConfigPath: string): { calendar: SlaCalendar; source: string } {
   if (!file) {
-    const vendor = loadVendorConfig();
+    const vendor = readVendorConfigFile(vendorConfigPath);
     return { calendar: vendor.config.sla.calendar, source: `${vendor.path} (sla.calendar)` };
   }
   let raw: unknown;
@@ -49,7 +50,7 @@ const human = (ms: number, zone: string) => {
 };
 
 /** `plctl sla …`: SLA arithmetic on the business calendar, without a Temporal server. */
-export function addSlaCommands(program: Command): void {
+export function addSlaCommands(program: Command, config: CliConfig): void {
   const sla = program.command('sla').description('SLA arithmetic on the business calendar (no server needed)');
   sla
     .command('deadline')
@@ -65,7 +66,7 @@ export function addSlaCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((opts: { submitted: string; calendar?: string; pause: string[]; json?: boolean }) => {
       const submitted = parseInstant(opts.submitted, '--submitted');
-      const { calendar, source } = loadCalendar(opts.calendar);
+      const { calendar, source } = loadCalendar(opts.calendar, config.vendorConfigPath);
       const pauses: Pause[] = opts.pause.map((p) => {
         const [from, to, extra] = p.split('/');
         if (!from || !to || extra !== undefined)

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { hashToken, type Role, roles } from '../api/auth';
+import { hashToken } from '../api/auth';
+import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
 
 /** `plctl token new`: a fresh API token and the line for AUTH_TOKENS_FILE (only the hash is ever stored). */

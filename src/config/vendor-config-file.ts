@@ -4,6 +4,7 @@ import { formatProblem, type Problem } from '../domain/problems';
 import { parseVendorConfig, type VendorConfig } from '../domain/vendor-config';
 import { AppError } from '../errors';
 import { projectRoot } from '../paths';
+import { type Env, setting } from './env';
 
 /** The documented example, used when `VENDOR_CONFIG` is not set. */
 export function exampleVendorConfigPath(): string {
@@ -16,13 +17,18 @@ export interface LoadedVendorConfig {
   path: string;
 }
 
+/** The vendor configuration file: the one `VENDOR_CONFIG` names, else the repository's example. */
+export function vendorConfigPathFromEnv(env: Env): string {
+  const named = setting(env, 'VENDOR_CONFIG');
+  return named ? resolve(named) : exampleVendorConfigPath();
+}
+
 /**
- * Loads the vendor configuration from the file named by `VENDOR_CONFIG` (the example file without it). `sla.calendar`
- * may be the calendar itself or the path of a calendar JSON file, relative to the configuration file. Throws an
- * {@link AppError} listing every problem, so start-up stops with all of them at once.
+ * Reads the vendor configuration file at `path` (see {@link vendorConfigPathFromEnv}). `sla.calendar` may be the
+ * calendar itself or the path of a calendar JSON file, relative to the configuration file. Throws an {@link AppError}
+ * listing every problem, so start-up stops with all of them at once.
  */
-export function loadVendorConfig(env: NodeJS.ProcessEnv = process.env): LoadedVendorConfig {
-  const path = env.VENDOR_CONFIG ? resolve(env.VENDOR_CONFIG) : exampleVendorConfigPath();
+export function readVendorConfigFile(path: string): LoadedVendorConfig {
   const fail = (problems: string[]) => {
     throw new AppError('invalid_config', `The vendor configuration ${path} (VENDOR_CONFIG) is invalid:`, problems);
   };

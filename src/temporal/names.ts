@@ -50,3 +50,8 @@ export const AUDIT_MEMO_KEY = 'privatelinkEvent';
 
 /** Memo key set at start by the API and webhooks: who (which authenticated subject) started the request. */
 export const STARTED_BY_MEMO_KEY = 'privatelinkStartedBy';
+
+/** The ticket id of a request's workflow id (the inverse of {@link workflowIdForTicket}). */
+export function ticketIdOfWorkflow(workflowId: string): string {
+  return workflowId.startsWith('privatelink-') ? workflowId.slice('privatelink-'.length) : workflowId;
+}

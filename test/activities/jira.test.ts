@@ -1,13 +1,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
-import { activityDepsFromEnv } from '../../activities/defaults';
 import { adfDocument, JiraTicketSystem } from '../../activities/jira';
 import { HttpStatusError } from '../../activities/ports';
 import { AppError } from '../../src/errors';
-import { exampleVendorConfig } from '../fixtures/requests';
+import { activityDepsFromEnv } from '../helpers/activities';
 import { FakeJira } from '../helpers/fake-jira';
-
-const quietLog = { info: () => undefined, warn: () => undefined };
 
 let jira: FakeJira;
 let nextIssue = 1;
@@ -151,11 +148,12 @@ describe('the Jira ticket system', () => {
 
 describe('activityDepsFromEnv with TICKET_SYSTEM=jira', () => {
   it('posts the activities’ comments to Jira', async () => {
-    const deps = activityDepsFromEnv(
-      { TICKET_SYSTEM: 'jira', JIRA_BASE_URL: jira.url, JIRA_EMAIL: jira.email, JIRA_API_TOKEN: jira.apiToken },
-      exampleVendorConfig(),
-      quietLog,
-    );
+    const deps = activityDepsFromEnv({
+      TICKET_SYSTEM: 'jira',
+      JIRA_BASE_URL: jira.url,
+      JIRA_EMAIL: jira.email,
+      JIRA_API_TOKEN: jira.apiToken,
+    });
     expect(deps.tickets.name).toBe(`jira:${jira.url}`);
     const key = newIssue();
     await createActivities(deps).postTicketComment({
@@ -176,11 +174,7 @@ describe('activityDepsFromEnv with TICKET_SYSTEM=jira', () => {
   it('lists every missing Jira setting at once', () => {
     let err: unknown;
     try {
-      activityDepsFromEnv(
-        { TICKET_SYSTEM: 'jira', JIRA_BASE_URL: 'https://acme.atlassian.net/jira/your-work' },
-        exampleVendorConfig(),
-        quietLog,
-      );
+      activityDepsFromEnv({ TICKET_SYSTEM: 'jira', JIRA_BASE_URL: 'https://acme.atlassian.net/jira/your-work' });
     } catch (e) {
       err = e;
     }

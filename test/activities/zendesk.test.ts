@@ -3,15 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import { createActivities } from '../../activities';
-import { activityDepsFromEnv } from '../../activities/defaults';
 import { HttpStatusError } from '../../activities/ports';
 import { FileTicketSystem } from '../../activities/ticket-file';
 import { ZendeskTicketSystem } from '../../activities/zendesk';
 import { AppError } from '../../src/errors';
-import { exampleVendorConfig } from '../fixtures/requests';
+import { activityDepsFromEnv } from '../helpers/activities';
 import { FakeZendesk } from '../helpers/fake-zendesk';
-
-const quietLog = { info: () => undefined, warn: () => undefined };
 
 let zendesk: FakeZendesk;
 let nextTicket = 100;
@@ -161,7 +158,7 @@ describe('activityDepsFromEnv', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'deps-'));
 
   it('uses the ticket file unless told otherwise', () => {
-    const deps = activityDepsFromEnv({ DATA_DIR: dataDir }, exampleVendorConfig(), quietLog);
+    const deps = activityDepsFromEnv({ DATA_DIR: dataDir });
     expect(deps.tickets).toBeInstanceOf(FileTicketSystem);
     expect(deps.tickets.name).toBe(`file:${join(dataDir, 'ticket-comments.jsonl')}`);
   });
@@ -173,7 +170,7 @@ describe('activityDepsFromEnv', () => {
       ZENDESK_EMAIL: zendesk.email,
       ZENDESK_API_TOKEN: zendesk.apiToken,
     };
-    const deps = activityDepsFromEnv(env, exampleVendorConfig(), quietLog);
+    const deps = activityDepsFromEnv(env);
     expect(deps.tickets.name).toBe(`zendesk:${zendesk.url}`);
     const activities = createActivities(deps);
     const id = newTicket();
@@ -200,16 +197,12 @@ describe('activityDepsFromEnv', () => {
 
   it('lists every missing or invalid Zendesk setting at once, never quoting the token', () => {
     const err = catchError(() =>
-      activityDepsFromEnv(
-        {
-          TICKET_SYSTEM: 'Zendesk',
-          ZENDESK_BASE_URL: 'http://acme.zendesk.com',
-          ZENDESK_EMAIL: 'not-an-email',
-          CONNECTIVITY_TIMEOUT_MS: 'soon',
-        },
-        exampleVendorConfig(),
-        quietLog,
-      ),
+      activityDepsFromEnv({
+        TICKET_SYSTEM: 'Zendesk',
+        ZENDESK_BASE_URL: 'http://acme.zendesk.com',
+        ZENDESK_EMAIL: 'not-an-email',
+        CONNECTIVITY_TIMEOUT_MS: 'soon',
+      }),
     );
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'invalid_config' });
@@ -221,32 +214,31 @@ describe('activityDepsFromEnv', () => {
     ]);
 
     const withSecretUrl = catchError(() =>
-      activityDepsFromEnv(
-        {
-          TICKET_SYSTEM: 'zendesk',
-          ZENDESK_BASE_URL: 'https://bot:hunter2@acme.zendesk.com',
-          ZENDESK_EMAIL: 'bot@acme.example',
-          ZENDESK_API_TOKEN: 'hunter2',
-        },
-        exampleVendorConfig(),
-        quietLog,
-      ),
+      activityDepsFromEnv({
+        TICKET_SYSTEM: 'zendesk',
+        ZENDESK_BASE_URL: 'https://bot:hunter2@acme.zendesk.com',
+        ZENDESK_EMAIL: 'bot@acme.example',
+        ZENDESK_API_TOKEN: 'hunter2',
+      }),
     );
     expect((withSecretUrl as AppError).problems).toEqual([expect.stringMatching(/must not contain credentials/)]);
     expect((withSecretUrl as AppError).message).not.toContain('hunter2');
   });
 
   it('refuses an unknown ticket system, naming the choices', () => {
-    const err = catchError(() => activityDepsFromEnv({ TICKET_SYSTEM: 'servicenow' }, exampleVendorConfig(), quietLog));
+    const err = catchError(() => activityDepsFromEnv({ TICKET_SYSTEM: 'servicenow' }));
     expect((err as AppError).problems).toEqual(['TICKET_SYSTEM must be one of file, zendesk, jira (got "servicenow")']);
   });
 
   it('warns when Zendesk is configured but the ticket file is in use', () => {
     const warnings: string[] = [];
-    activityDepsFromEnv({ DATA_DIR: dataDir, ZENDESK_BASE_URL: 'https://acme.zendesk.com' }, exampleVendorConfig(), {
-      info: () => undefined,
-      warn: (_obj, msg) => warnings.push(msg ?? ''),
-    });
+    activityDepsFromEnv(
+      { DATA_DIR: dataDir, ZENDESK_BASE_URL: 'https://acme.zendesk.com' },
+      {
+        info: () => undefined,
+        warn: (_obj, msg) => warnings.push(msg ?? ''),
+      },
+    );
     expect(warnings).toEqual([expect.stringMatching(/ZENDESK_BASE_URL set but TICKET_SYSTEM is file/)]);
   });
 });

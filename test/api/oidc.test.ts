@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { Authenticator } from '../../src/api/auth';
-import { OidcVerifier, oidcConfigFromEnv } from '../../src/api/oidc';
+import { OidcVerifier } from '../../src/api/oidc';
+import { oidcConfigFromEnv } from '../../src/config/api';
 import { AppError } from '../../src/errors';
 
 const issuer = 'https://idp.vendor.example/';

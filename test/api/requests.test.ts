@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { freePort } from '../helpers/processes';
 import { Authenticator } from '../../src/api/auth';
-import { RequestsService } from '../../src/api/requests';
+import { readTimeline } from '../../src/audit/history';
+import { EnablementClient } from '../../src/temporal/enablement-client';
 import { comparePrefix, verifyExport } from '../../src/audit/chain';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
@@ -39,7 +40,7 @@ describe('reading a request while no worker runs', () => {
     await temporal.withWorker(async () => expect((await start(ticketId)).statusCode).toBe(201));
     // The worker has stopped: nobody can answer the state query.
     const impatient = buildApiServer({
-      requests: new RequestsService(temporal.client, temporal.taskQueue, { stateTimeoutMs: 1_500 }),
+      requests: new EnablementClient(temporal.client, temporal.taskQueue, { stateTimeoutMs: 1_500 }),
       authenticator: new Authenticator(creds.store),
     });
     try {
@@ -350,8 +351,7 @@ describe('the audit timeline is append-only', () => {
       args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
     });
     await handle.signal('enablementEvent', { type: 'customer_access.granted', actor: 'alice@vendor.example' });
-    const service = new RequestsService(temporal.client, temporal.taskQueue);
-    const before = await service.history(ticketId);
+    const before = await readTimeline(temporal.client, ticketId);
     expect(before.entries.map((e) => e.kind)).toEqual(['request.started']);
     expect(before.pending).toEqual([expect.objectContaining({ type: 'customer_access.granted', via: 'signal' })]);
 
@@ -360,7 +360,7 @@ describe('the audit timeline is append-only', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     });
-    const after = await service.history(ticketId);
+    const after = await readTimeline(temporal.client, ticketId);
     expect(after.pending).toEqual([]);
     expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
     expect(after.entries).toEqual(

@@ -1,7 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadVendorConfig } from '../../src/config/vendor-config-file';
+import type { Env } from '../../src/config/env';
+import { readVendorConfigFile, vendorConfigPathFromEnv } from '../../src/config/vendor-config-file';
+
+/** The vendor configuration as the entry points load it: the path from the environment, then the file. */
+const loadVendorConfig = (env: Env) => readVendorConfigFile(vendorConfigPathFromEnv(env));
 import { formatProblem } from '../../src/domain/problems';
 import { parseVendorConfig } from '../../src/domain/vendor-config';
 import { AppError } from '../../src/errors';

@@ -2,8 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ActivityDeps, createActivities } from '../../activities';
-import { WebhookNotifier } from '../../activities/notifier';
+import { activityDeps } from '../../activities/deps';
+import { type ActivityLogger, WebhookNotifier } from '../../activities/notifier';
 import { FileTicketSystem } from '../../activities/ticket-file';
+import { activitySettingsFromEnv } from '../../src/config/activities';
+import type { Env } from '../../src/config/env';
 import { exampleVendorConfig } from '../fixtures/requests';
 import { WebhookReceiver } from './webhook-receiver';
 
@@ -31,4 +34,9 @@ export async function startTestActivities(
     ...overrides,
   };
   return { activities: createActivities(deps), tickets, notifications, deps, stop: () => notifications.stop() };
+}
+
+/** The worker's adapters for an environment, as `npm start` builds them: settings read, then adapters made. */
+export function activityDepsFromEnv(env: Env, log: ActivityLogger = quietLog): ActivityDeps {
+  return activityDeps(activitySettingsFromEnv(env), exampleVendorConfig(), log);
 }

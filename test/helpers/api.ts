@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Webhook } from 'standardwebhooks';
 import { Authenticator, hashToken, type JwtVerifier, type Role, roles, TokenStore } from '../../src/api/auth';
-import { RequestsService } from '../../src/api/requests';
-import type { WebhookSecrets } from '../../src/api/routes/webhooks';
 import { buildApiServer } from '../../src/api/server';
+import type { WebhookSecrets } from '../../src/config/api';
+import { EnablementClient } from '../../src/temporal/enablement-client';
 import type { TemporalTestContext } from './temporal';
 
 /** One random bearer token per role, and the tokens file that holds their hashes. */
@@ -46,7 +46,7 @@ export function buildTestApi(
 ): FastifyInstance {
   return buildApiServer({
     logger: opts.logger,
-    requests: new RequestsService(temporal.client, temporal.taskQueue),
+    requests: new EnablementClient(temporal.client, temporal.taskQueue),
     authenticator: new Authenticator(opts.store, opts.jwt),
     webhooks: opts.webhooks ?? {},
   });

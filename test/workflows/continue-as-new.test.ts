@@ -1,4 +1,4 @@
-import { RequestsService } from '../../src/api/requests';
+import { readTimeline } from '../../src/audit/history';
 import { verifyExport } from '../../src/audit/chain';
 import { applyEnablementEventUpdate, enablementEventSignal, type StateView } from '../../src/temporal/messages';
 import { workflowIdForTicket } from '../../src/temporal/names';
@@ -52,7 +52,7 @@ describe('a long request', () => {
       expect(new Set(keys).size).toBe(keys.length);
 
       // The audit timeline reads every run's history: all 35 events, in order, one start and one end.
-      const timeline = await new RequestsService(temporal.client, temporal.taskQueue).history(ticketId);
+      const timeline = await readTimeline(temporal.client, ticketId);
       const events = timeline.entries.filter((e) => e.kind === 'event');
       expect(events.map((e) => e.type)).toEqual(
         view.events.map((e) => e.type).concat(['connection.approved', 'connection.verified']),

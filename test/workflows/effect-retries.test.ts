@@ -1,4 +1,4 @@
-import { RequestsService } from '../../src/api/requests';
+import { readTimeline } from '../../src/audit/history';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { applyEnablementEventUpdate } from '../../src/temporal/messages';
@@ -123,7 +123,7 @@ describe('effects against an outside system that fails', () => {
         'privatelink-BATCH-1/4',
       ]);
 
-      const { entries } = await new RequestsService(temporal.client, temporal.taskQueue).history('BATCH-1');
+      const { entries } = await readTimeline(temporal.client, 'BATCH-1');
       const effects = entries.filter((e) => e.kind === 'effect' || e.kind === 'sla');
       expect(effects.map((e) => `${e.kind} ${e.type} ${e.result}`)).toEqual([
         'effect ticket comment: intake_accepted done',

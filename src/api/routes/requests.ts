@@ -3,11 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toCsv } from '../../audit/chain';
+import { readTimeline } from '../../audit/history';
 import { checkEvent, type EventType } from '../../domain/events';
 import { AppError } from '../../errors';
+import type { EnablementClient } from '../../temporal/enablement-client';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
-import type { RequestsService } from '../requests';
 import {
   eventBodySchema,
   historyQuerySchema,
@@ -34,7 +35,7 @@ const eventOutcome = z
 const anyJson = (what: string) => z.unknown().describe(what);
 
 /** Registers the `/api/requests` routes. */
-export function requestRoutes(scope: FastifyInstance, requests: RequestsService): void {
+export function requestRoutes(scope: FastifyInstance, requests: EnablementClient): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearer: [] }];
 
@@ -53,7 +54,7 @@ export function requestRoutes(scope: FastifyInstance, requests: RequestsService)
       },
     },
     async (request, reply) => {
-      const view = await requests.start(request.body.ticketId, request.body, request.principal!);
+      const view = await requests.start(request.body.ticketId, request.body, request.principal!.subject);
       return reply
         .code(201)
         .header('location', `/api/requests/${encodeURIComponent(view.ticketId)}`)
@@ -147,7 +148,7 @@ export function requestRoutes(scope: FastifyInstance, requests: RequestsService)
       },
     },
     async (request, reply) => {
-      const timeline = await requests.history(request.params.ticketId);
+      const timeline = await readTimeline(requests.client, request.params.ticketId);
       if (request.query.format === 'csv') {
         return reply
           .type('text/csv; charset=utf-8')

@@ -7,8 +7,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
+import type { WebhookSecrets } from '../../config/api';
 import { checkEvent } from '../../domain/events';
 import { AppError } from '../../errors';
+import { submissionEventId } from '../../domain/ticket';
+import type { EnablementClient } from '../../temporal/enablement-client';
 import type { EnablementEventInput } from '../../temporal/messages';
 import {
   JIRA_DELIVERY_HEADER,
@@ -24,23 +27,7 @@ import {
   ZENDESK_SIGNATURE_HEADER,
   ZENDESK_TIMESTAMP_HEADER,
 } from '../../webhooks/zendesk';
-import type { RequestsService } from '../requests';
 import { intakeBodySchema, problemSchema } from '../schemas';
-
-/** Secrets of each webhook; several per source during key rotation. A source without secrets is switched off. */
-export interface WebhookSecrets {
-  /** Standard Webhooks secrets (`whsec_…`), from TICKET_WEBHOOK_SECRET. */
-  tickets?: string[];
-  zendesk?: string[];
-  jira?: string[];
-  /** Jira issue fields holding intake data, by field id (`customfield_10050` → `Project ID`); JIRA_INTAKE_FIELDS. */
-  jiraFields?: Record<string, string>;
-}
-
-/** Splits a secrets variable: several secrets separated by spaces or commas (rotation). */
-export function splitSecrets(value: string | undefined): string[] {
-  return (value ?? '').split(/[\s,]+/).filter(Boolean);
-}
 
 /** The actor recorded for events a ticket system sends: the sender its signature authenticated. */
 export const webhookActor = (source: string) => `ticket-system:${source}`;
@@ -53,14 +40,14 @@ export const webhookActor = (source: string) => `ticket-system:${source}`;
  * body with a new id header must not count as a new update. The event is checked like any other before it is sent,
  * so a 202 means the workflow will take it.
  */
-export async function deliver(requests: RequestsService, e: TicketWebhookEvent, raw: Buffer) {
+export async function forwardTicketEvent(requests: EnablementClient, e: TicketWebhookEvent, raw: Buffer) {
   const created = e.kind === 'created';
   const updateKey = e.source === 'tickets' && e.deliveryId ? e.deliveryId : bodyId(raw);
   const event: EnablementEventInput = created
     ? {
         type: 'ticket.submitted',
         actor: webhookActor(e.source),
-        eventId: `ticket.submitted:${e.ticketId}`,
+        eventId: submissionEventId(e.ticketId),
         intake: { ...e.intake, ticketId: e.ticketId },
       }
     : {
@@ -78,7 +65,7 @@ export async function deliver(requests: RequestsService, e: TicketWebhookEvent, 
       checked.problems,
     );
   }
-  const outcome = await requests.deliver(e.ticketId, event, created);
+  const outcome = await requests.signalEvent(e.ticketId, event, { startIfMissing: created });
   if (outcome === 'ended') {
     return {
       accepted: false,
@@ -116,7 +103,7 @@ const standardBody = z
   .loose();
 
 /** Registers `/webhooks/*`. */
-export function webhookRoutes(scope: FastifyInstance, requests: RequestsService, secrets: WebhookSecrets): void {
+export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient, secrets: WebhookSecrets): void {
   // Every content type is read as bytes; each route verifies the signature before parsing anything.
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer' }, (request, body, done) => {
@@ -185,7 +172,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: RequestsService,
         );
       }
       const { type, data } = parsed.data;
-      const result = await deliver(
+      const result = await forwardTicketEvent(
         requests,
         {
           source: 'tickets',
@@ -220,7 +207,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: RequestsService,
         const parsed = parse(parseJson(raw), request);
         if (!parsed.ok) throw new AppError('invalid', `The ${source} webhook body is not usable:`, parsed.problems);
         if (parsed.ignored !== undefined) return reply.code(202).send({ accepted: false, ignored: parsed.ignored });
-        return reply.code(202).send(await deliver(requests, parsed.value, raw));
+        return reply.code(202).send(await forwardTicketEvent(requests, parsed.value, raw));
       },
     );
 

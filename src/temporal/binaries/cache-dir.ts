@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
  * It lives outside the work tree (XDG cache by default) so fresh clones, `npm ci` and CI runs on the same machine
  * reuse a build that took minutes. `PRIVATELINK_CACHE_DIR` moves it.
  */
-export function projectCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+export function projectCacheDir(env: NodeJS.ProcessEnv): string {
   if (env.PRIVATELINK_CACHE_DIR) return resolve(env.PRIVATELINK_CACHE_DIR);
   const base = env.XDG_CACHE_HOME ? resolve(env.XDG_CACHE_HOME) : join(homedir(), '.cache');
   return join(base, 'privatelink-enablement');

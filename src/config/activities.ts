@@ -1,79 +1,92 @@
+/**
+ * The worker's activity settings from the environment: where ticket comments go, where notifications go, and how long
+ * a connectivity check may take. Plain data; the worker builds the adapters from it (activities/deps.ts).
+ */
 import { join } from 'node:path';
-import type { VendorConfig } from '../src/domain/vendor-config';
-import { AppError } from '../src/errors';
-import type { ActivityDeps } from './index';
-import { JiraTicketSystem } from './jira';
-import { type ActivityLogger, WebhookNotifier } from './notifier';
-import type { TicketSystem } from './ports';
-import { FileTicketSystem } from './ticket-file';
-import { ZendeskTicketSystem } from './zendesk';
+import { AppError } from '../errors';
+import { type Env, setting } from './env';
 
 /** The ticket systems `TICKET_SYSTEM` can name. */
-export const ticketSystems = ['file', 'zendesk', 'jira'] as const;
+export const ticketSystemKinds = ['file', 'zendesk', 'jira'] as const;
+
+/** Access to a ticket system's REST API: the site, the account's email and its API token. */
+export interface TicketApiSettings {
+  baseUrl: string;
+  email: string;
+  apiToken: string;
+}
+
+/** Where ticket comments go. */
+export type TicketSystemSettings =
+  { kind: 'file'; path: string } | ({ kind: 'zendesk' } & TicketApiSettings) | ({ kind: 'jira' } & TicketApiSettings);
+
+/** What the activities need from the environment. */
+export interface ActivitySettings {
+  tickets: TicketSystemSettings;
+  /** Also POST notifications here (`NOTIFY_WEBHOOK_URL`). */
+  notifyWebhookUrl?: string;
+  /** Bound on each connectivity check (`CONNECTIVITY_TIMEOUT_MS`); the default is the activity's. */
+  connectivityTimeoutMs?: number;
+  /** Settings that are set but unused (e.g. `ZENDESK_BASE_URL` with `TICKET_SYSTEM=file`), for a warning in the log. */
+  unused: string[];
+}
 
 /**
- * The adapters `npm start` and `npm run worker` use, from the environment:
+ * Reads the activity settings:
  * - `TICKET_SYSTEM=file` (default): comments go to `TICKET_LOG_FILE` (default `<DATA_DIR>/ticket-comments.jsonl`);
  * - `TICKET_SYSTEM=zendesk`: `ZENDESK_BASE_URL`, `ZENDESK_EMAIL`, `ZENDESK_API_TOKEN`;
  * - `TICKET_SYSTEM=jira`: `JIRA_BASE_URL`, `JIRA_EMAIL`, `JIRA_API_TOKEN` (Jira Cloud);
- * notifications are logged and, with `NOTIFY_WEBHOOK_URL`, POSTed there. Every invalid or missing setting is reported
- * at once, as an `invalid_config` {@link AppError}.
+ * - `NOTIFY_WEBHOOK_URL`, `CONNECTIVITY_TIMEOUT_MS`.
+ * Every invalid or missing setting is reported at once, as an `invalid_config` {@link AppError}; tokens never quoted.
  */
-export function activityDepsFromEnv(
-  env: NodeJS.ProcessEnv,
-  vendorConfig: VendorConfig,
-  log: ActivityLogger,
-): ActivityDeps {
+export function activitySettingsFromEnv(env: Env): ActivitySettings {
   const problems: string[] = [];
-  const tickets = ticketSystemFromEnv(env, problems, log);
+  const unused: string[] = [];
+  const tickets = ticketSystemFromEnv(env, problems, unused);
   const timeout = setting(env, 'CONNECTIVITY_TIMEOUT_MS');
   if (timeout !== undefined && !/^[1-9]\d{0,6}$/.test(timeout)) {
     problems.push(`CONNECTIVITY_TIMEOUT_MS must be a whole number of milliseconds, e.g. 5000 (got "${timeout}")`);
   }
   if (problems.length || !tickets) throw new AppError('invalid_config', 'The activity settings are invalid:', problems);
+  const notifyWebhookUrl = setting(env, 'NOTIFY_WEBHOOK_URL');
   return {
     tickets,
-    notifier: new WebhookNotifier(env.NOTIFY_WEBHOOK_URL || undefined, log),
-    vendorConfig,
-    connectivityTimeoutMs: timeout !== undefined ? Number(timeout) : undefined,
+    ...(notifyWebhookUrl ? { notifyWebhookUrl } : {}),
+    ...(timeout !== undefined ? { connectivityTimeoutMs: Number(timeout) } : {}),
+    unused,
   };
 }
 
-function ticketSystemFromEnv(
-  env: NodeJS.ProcessEnv,
-  problems: string[],
-  log: ActivityLogger,
-): TicketSystem | undefined {
+function ticketSystemFromEnv(env: Env, problems: string[], unused: string[]): TicketSystemSettings | undefined {
   const kind = (setting(env, 'TICKET_SYSTEM') ?? 'file').toLowerCase();
   switch (kind) {
-    case 'file': {
-      const unused = ['ZENDESK_BASE_URL', 'JIRA_BASE_URL'].filter((name) => setting(env, name) !== undefined);
-      if (unused.length) {
-        log.warn({ unused }, `${unused.join(' and ')} set but TICKET_SYSTEM is file: comments go to the ticket file`);
-      }
-      return new FileTicketSystem(env.TICKET_LOG_FILE || join(env.DATA_DIR || '.data', 'ticket-comments.jsonl'));
-    }
+    case 'file':
+      unused.push(...['ZENDESK_BASE_URL', 'JIRA_BASE_URL'].filter((name) => setting(env, name) !== undefined));
+      return {
+        kind: 'file',
+        path: setting(env, 'TICKET_LOG_FILE') ?? join(setting(env, 'DATA_DIR') ?? '.data', 'ticket-comments.jsonl'),
+      };
     case 'zendesk': {
       const s = apiSettings(env, 'ZENDESK', 'https://acme.zendesk.com', problems);
-      return s && new ZendeskTicketSystem(s);
+      return s && { kind: 'zendesk', ...s };
     }
     case 'jira': {
       const s = apiSettings(env, 'JIRA', 'https://acme.atlassian.net', problems);
-      return s && new JiraTicketSystem(s);
+      return s && { kind: 'jira', ...s };
     }
     default:
-      problems.push(`TICKET_SYSTEM must be one of ${ticketSystems.join(', ')} (got "${env.TICKET_SYSTEM}")`);
+      problems.push(`TICKET_SYSTEM must be one of ${ticketSystemKinds.join(', ')} (got "${env.TICKET_SYSTEM}")`);
       return undefined;
   }
 }
 
 /** `<PREFIX>_BASE_URL`, `<PREFIX>_EMAIL`, `<PREFIX>_API_TOKEN`, each checked; the token is never quoted. */
 function apiSettings(
-  env: NodeJS.ProcessEnv,
+  env: Env,
   prefix: 'ZENDESK' | 'JIRA',
   exampleUrl: string,
   problems: string[],
-): { baseUrl: string; email: string; apiToken: string } | undefined {
+): TicketApiSettings | undefined {
   const before = problems.length;
   const baseUrl = setting(env, `${prefix}_BASE_URL`);
   const email = setting(env, `${prefix}_EMAIL`);
@@ -117,10 +130,4 @@ function baseUrlProblem(value: string): string | undefined {
     return 'must be the site address alone, without a path';
   }
   return undefined;
-}
-
-/** A setting's value; empty counts as unset, as in `VAR= npm start`. */
-function setting(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const value = env[name]?.trim();
-  return value ? value : undefined;
 }

@@ -1,7 +1,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { apiSecurityFromEnv } from '../../src/api/config';
+import { apiSecurity } from '../../src/api/security';
+import { apiSettingsFromEnv } from '../../src/config/api';
+import type { Env } from '../../src/config/env';
+
+/** The API's security as its entry points build it: settings read, then the ways in made. */
+const apiSecurityFromEnv = (env: Env) => apiSecurity(apiSettingsFromEnv(env));
 import { parseFieldArgs } from '../../src/cli/requests';
 import { AppError } from '../../src/errors';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppError } from '../../src/errors';
-import { connectionConfigFromEnv } from '../../src/temporal/connection';
+import { connectionConfigFromEnv } from '../../src/config/temporal-connection';
 
 describe('connecting to an existing Temporal cluster from the environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tls-'));

@@ -1,6 +1,14 @@
+/**
+ * The settings every server process reads (`npm start`, `npm run worker`, `npm run api`): where the API listens, the
+ * embedded dev server, logging and metrics, the worker's cache, the Temporal cluster to use, and the vendor
+ * configuration file. Read once at the entry point and passed down.
+ */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { AppError } from './errors';
+import { AppError } from '../errors';
+import type { Env } from './env';
+import { connectionConfigFromEnv, type TemporalConnectionConfig } from './temporal-connection';
+import { vendorConfigPathFromEnv } from './vendor-config-file';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 
@@ -44,20 +52,30 @@ export interface RuntimeConfig {
   healthPort?: number;
   /** Workflows the worker keeps in memory between tasks (the SDK's default when unset; 0 replays every task). */
   maxCachedWorkflows?: number;
+  /** The Temporal cluster named by `TEMPORAL_ADDRESS`; unset, `npm start` runs its own dev server. */
+  temporal?: TemporalConnectionConfig;
+  /** The vendor configuration file (`VENDOR_CONFIG`, else the repository's example). */
+  vendorConfigPath: string;
 }
 
 /** Reads and validates the runtime settings; every invalid variable is reported at once. */
-export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
+export function runtimeConfigFromEnv(env: Env): RuntimeConfig {
   // Empty values count as unset, as in most shells' `VAR= npm start`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const present = Object.fromEntries(
+    Object.keys(schema.shape).flatMap((name) => (env[name] ? [[name, env[name]] as const] : [])),
+  );
   const parsed = schema.safeParse(present);
-  if (!parsed.success) {
-    throw new AppError(
-      'invalid_config',
-      'Invalid environment:',
-      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got "${env[String(i.path[0])]}")`),
-    );
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message} (got "${env[String(i.path[0])]}")`);
+  let temporal: TemporalConnectionConfig | undefined;
+  try {
+    temporal = connectionConfigFromEnv(env);
+  } catch (err) {
+    if (!(err instanceof AppError)) throw err;
+    problems.push(...err.problems);
   }
+  if (!parsed.success || problems.length) throw new AppError('invalid_config', 'Invalid environment:', problems);
   const c = parsed.data;
   return {
     port: c.PORT,
@@ -69,5 +87,7 @@ export function runtimeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Runt
     ...(c.METRICS_ADDRESS !== undefined ? { metricsAddress: c.METRICS_ADDRESS } : {}),
     ...(c.HEALTH_PORT !== undefined ? { healthPort: c.HEALTH_PORT } : {}),
     ...(c.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: c.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(temporal ? { temporal } : {}),
+    vendorConfigPath: vendorConfigPathFromEnv(env),
   };
 }

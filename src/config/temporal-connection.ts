@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { TLSConfig } from '@temporalio/client';
 import { AppError } from '../errors';
+import type { Env } from './env';
 
 /** How to reach an existing Temporal cluster; accepted by both the client's and the worker's `connect`. */
 export interface TemporalConnectionConfig {
@@ -19,7 +20,7 @@ export interface TemporalConnectionConfig {
  * `TEMPORAL_TLS_SERVER_NAME`. Returns `undefined` when `TEMPORAL_ADDRESS` is not set (the embedded dev server is
  * used then). Every problem is reported at once.
  */
-export function connectionConfigFromEnv(env: NodeJS.ProcessEnv = process.env): TemporalConnectionConfig | undefined {
+export function connectionConfigFromEnv(env: Env): TemporalConnectionConfig | undefined {
   const address = env.TEMPORAL_ADDRESS?.trim();
   if (!address) return undefined;
   const problems: string[] = [];

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import { AppError } from '../src/errors';
-import { runtimeConfigFromEnv } from '../src/runtime-config';
+import { runtimeConfigFromEnv } from '../../src/config/runtime';
+import { AppError } from '../../src/errors';
 
 describe('npm start settings', () => {
   it('defaults to the documented ports and data folder', () => {
@@ -11,6 +11,7 @@ describe('npm start settings', () => {
       devServerPort: 7233,
       uiPort: 8233,
       logLevel: 'info',
+      vendorConfigPath: expect.stringMatching(/config\/vendor\.example\.json$/),
     });
   });
 

@@ -1,0 +1,32 @@
+/** The API's ways in, from its settings: bearer tokens, OIDC JWTs, and the webhooks' secrets. */
+import type { ApiSettings, WebhookSecrets } from '../config/api';
+import { Authenticator, TokenStore } from './auth';
+import { OidcVerifier } from './oidc';
+
+/** What the API server needs to authenticate callers, and a summary for the start-up banner. */
+export interface ApiSecurity {
+  authenticator: Authenticator;
+  webhooks: WebhookSecrets;
+  /** One line per way in, for the start-up banner (never a secret). */
+  summary: string[];
+}
+
+/**
+ * The authenticator and webhook secrets of the API's settings. A server with no way to authenticate still starts
+ * (health and docs answer), and its summary says so.
+ */
+export function apiSecurity(settings: ApiSettings): ApiSecurity {
+  const tokens = settings.tokens ? TokenStore.of(settings.tokens.entries) : undefined;
+  const oidc = settings.oidc ? new OidcVerifier(settings.oidc) : undefined;
+  const { webhooks } = settings;
+  const summary = [
+    settings.tokens
+      ? `${tokens!.size} bearer token(s) from ${settings.tokens.file}`
+      : 'no bearer tokens (set AUTH_TOKENS_FILE)',
+    ...(oidc ? [`OIDC JWTs from ${oidc.config.issuer}`] : []),
+    `webhooks: ${(['tickets', 'zendesk', 'jira'] as const)
+      .map((k) => `${k} ${webhooks[k]?.length ? 'on' : 'off'}`)
+      .join(', ')}`,
+  ];
+  return { authenticator: new Authenticator(tokens, oidc), webhooks, summary };
+}

@@ -1,0 +1,150 @@
+/**
+ * The HTTP API's settings from the environment: who may call it (`AUTH_TOKENS_FILE`, `OIDC_*`) and the ticket-system
+ * webhooks' secrets. Every problem, the tokens file's included, is reported at once.
+ */
+import { z } from 'zod';
+import { AppError } from '../errors';
+import { findIntakeKey } from '../webhooks/description';
+import { type Env, setting } from './env';
+import { readTokensFile, type TokenEntry } from './tokens-file';
+
+/** OIDC settings, from `OIDC_*` environment variables. */
+export interface OidcConfig {
+  jwksUrl: URL;
+  issuer: string;
+  audience: string;
+  /** Accepted signature algorithms; `none` and HMAC algorithms are never accepted. */
+  algorithms: string[];
+  /** Claim holding the role (a string, or an array whose highest role wins). */
+  roleClaim: string;
+  /** Claim recorded as the actor. */
+  subjectClaim: string;
+}
+
+/** Secrets of each webhook; several per source during key rotation. A source without secrets is switched off. */
+export interface WebhookSecrets {
+  /** Standard Webhooks secrets (`whsec_…`), from TICKET_WEBHOOK_SECRET. */
+  tickets?: string[];
+  zendesk?: string[];
+  jira?: string[];
+  /** Jira issue fields holding intake data, by field id (`customfield_10050` → `Project ID`); JIRA_INTAKE_FIELDS. */
+  jiraFields?: Record<string, string>;
+}
+
+/** Everything the API needs to know about who may call it. */
+export interface ApiSettings {
+  /** The tokens file and its entries, when `AUTH_TOKENS_FILE` is set. */
+  tokens?: { file: string; entries: TokenEntry[] };
+  oidc?: OidcConfig;
+  webhooks: WebhookSecrets;
+}
+
+const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
+
+const oidcEnv = z.object({
+  // Keys fetched over plain HTTP could be swapped on the way: https only, except on this machine.
+  OIDC_JWKS_URL: z
+    .url({ protocol: /^https?$/, error: "must be the https URL of the identity provider's JWKS" })
+    .refine((u) => u.startsWith('https:') || /^http:\/\/(localhost|127\.0\.0\.1|\[::1\])[:/]/.test(u), {
+      error: 'must be an https URL (plain http only for localhost)',
+    }),
+  OIDC_ISSUER: z.string().min(1, { error: 'must name the issuer (the `iss` claim) to accept' }),
+  OIDC_AUDIENCE: z.string().min(1, { error: 'must name this API as the audience (the `aud` claim) to accept' }),
+  OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,ES256')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.length > 0 && list.every((a) => asymmetric.includes(a)), {
+      error: `must be a comma-separated list of ${asymmetric.join(', ')}`,
+    }),
+  OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
+  OIDC_SUBJECT_CLAIM: z.string().min(1).default('sub'),
+});
+
+/** OIDC settings from the environment, or undefined when no `OIDC_*` variable is set. Every problem is listed. */
+export function oidcConfigFromEnv(env: Env): OidcConfig | undefined {
+  // Any OIDC_ variable turns OIDC on, so a misspelt one is reported rather than silently ignored.
+  const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('OIDC_') && v));
+  if (Object.keys(present).length === 0) return undefined;
+  const parsed = oidcEnv.safeParse(present);
+  if (!parsed.success) {
+    throw new AppError(
+      'invalid_config',
+      'Invalid OIDC settings:',
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+    );
+  }
+  const c = parsed.data;
+  return {
+    jwksUrl: new URL(c.OIDC_JWKS_URL),
+    issuer: c.OIDC_ISSUER,
+    audience: c.OIDC_AUDIENCE,
+    algorithms: c.OIDC_ALGORITHMS,
+    roleClaim: c.OIDC_ROLE_CLAIM,
+    subjectClaim: c.OIDC_SUBJECT_CLAIM,
+  };
+}
+
+/** Splits a secrets variable: several secrets separated by spaces or commas (rotation). */
+export function splitSecrets(value: string | undefined): string[] {
+  return (value ?? '').split(/[\s,]+/).filter(Boolean);
+}
+
+/**
+ * Reads `AUTH_TOKENS_FILE` (and the file), `OIDC_*`, the webhook secrets and `JIRA_INTAKE_FIELDS`. Every problem is
+ * reported at once, as one `invalid_config` AppError; secrets are never quoted. No way in at all is not a problem:
+ * the API then answers health and docs, and says what to configure.
+ */
+export function apiSettingsFromEnv(env: Env): ApiSettings {
+  const problems: string[] = [];
+  const collect = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      problems.push(err.message);
+      return undefined;
+    }
+  };
+  const tokensFile = setting(env, 'AUTH_TOKENS_FILE');
+  const entries = tokensFile === undefined ? undefined : collect(() => readTokensFile(tokensFile));
+  const oidc = collect(() => oidcConfigFromEnv(env));
+  const webhooks: WebhookSecrets = {
+    tickets: splitSecrets(env.TICKET_WEBHOOK_SECRET),
+    zendesk: splitSecrets(env.ZENDESK_WEBHOOK_SECRET),
+    jira: splitSecrets(env.JIRA_WEBHOOK_SECRET),
+  };
+  if (webhooks.tickets!.some((s) => !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(s))) {
+    problems.push('TICKET_WEBHOOK_SECRET: each secret must be whsec_ followed by base64 (Standard Webhooks)');
+  }
+  const jiraFields = setting(env, 'JIRA_INTAKE_FIELDS');
+  if (jiraFields) webhooks.jiraFields = jiraFieldMap(jiraFields, problems);
+  if (problems.length) throw new AppError('invalid_config', 'Invalid API security settings:', problems);
+  return {
+    ...(tokensFile !== undefined && entries ? { tokens: { file: tokensFile, entries } } : {}),
+    ...(oidc ? { oidc } : {}),
+    webhooks,
+  };
+}
+
+/** `customfield_10050=Project ID,customfield_10051=Region`: each field id and the intake key it holds. */
+function jiraFieldMap(value: string, problems: string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const pair of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const m = /^(customfield_\d+|[a-z][A-Za-z]*)\s*=\s*(.+)$/.exec(pair);
+    if (!m || !findIntakeKey(m[2]!)) {
+      problems.push(
+        `JIRA_INTAKE_FIELDS: "${pair}" must be <field id>=<intake key>, e.g. customfield_10050=Project ID (keys as in docs/webhooks.md)`,
+      );
+    } else fields[m[1]!] = m[2]!.trim();
+  }
+  return fields;
+}

@@ -1,0 +1,197 @@
+/**
+ * The client side of the enablement workflow: start a request, send it an event, read its state, list requests. The
+ * API's routes and webhooks call these; errors come out as AppErrors with the status the caller should see.
+ */
+import {
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { EventType } from '../domain/events';
+import { submissionEventId } from '../domain/ticket';
+import { AppError } from '../errors';
+import { hasCause, innermostMessage, isClosedRun, isNotFound, isOwnDeadline, rethrowTemporalError } from './errors';
+import {
+  applyEnablementEventUpdate,
+  enablementEventSignal,
+  type EnablementEventInput,
+  type EventOutcome,
+  type StateView,
+} from './messages';
+import { STARTED_BY_MEMO_KEY, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from './names';
+import { isStarting, readState } from './read-state';
+import { type ListFilters, listRequests, type RequestPage } from './visibility';
+
+/** What a signalled ticket event came to: delivered to the request, or dropped because the request has ended. */
+export type SignalOutcome = 'delivered' | 'ended';
+
+/** Enablement requests over a Temporal client. */
+export class EnablementClient {
+  /**
+   * @param client the Temporal client (also used by the audit history reader)
+   * @param opts.stateTimeoutMs how long reading a request's state may wait for a worker to answer the query before
+   *   the caller gets a 503 (default 10 s; without a worker, Temporal itself would hold the query for about 30 s)
+   */
+  constructor(
+    readonly client: Client,
+    private readonly taskQueue = TASK_QUEUE,
+    private readonly opts: { stateTimeoutMs?: number } = {},
+  ) {}
+
+  private handle(ticketId: string) {
+    return this.client.workflow.getHandle(workflowIdForTicket(ticketId));
+  }
+
+  /**
+   * Starts the request for a ticket with its intake as a `ticket.submitted` event from the caller (update-with-start),
+   * so the caller gets the state view at once. A ticket that already has a request is a conflict: nothing changes.
+   *
+   * @param startedBy the authenticated subject, recorded as who started the request and as the event's actor
+   */
+  async start(ticketId: string, intake: Record<string, unknown>, startedBy: string): Promise<EventOutcome> {
+    const startWorkflowOperation = new WithStartWorkflowOperation(WORKFLOW_TYPE, {
+      workflowId: workflowIdForTicket(ticketId),
+      taskQueue: this.taskQueue,
+      args: [{ ticketId }],
+      workflowIdConflictPolicy: 'FAIL',
+      // One request per ticket, ever: a ticket whose request ended is not started again (its history stays whole).
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      memo: { [STARTED_BY_MEMO_KEY]: startedBy },
+    });
+    const event: EnablementEventInput = {
+      type: 'ticket.submitted',
+      actor: startedBy,
+      eventId: submissionEventId(ticketId),
+      intake,
+    };
+    try {
+      return await this.client.workflow.executeUpdateWithStart(applyEnablementEventUpdate, {
+        args: [event],
+        startWorkflowOperation,
+      });
+    } catch (err) {
+      if (hasCause(err, WorkflowExecutionAlreadyStartedError)) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          view && ['enabled', 'rejected', 'cancelled'].includes(view.status)
+            ? `The request for ticket ${ticketId} has ended (${view.status}); a ticket has one request. Open a new ticket for a new request.`
+            : `A request for ticket ${ticketId} already exists${view ? ` (${view.status}, in ${view.state})` : ''}; send ticket.updated to add information.`,
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
+        );
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        throw new AppError('invalid', `The intake was refused: ${innermostMessage(err)}`);
+      }
+      return rethrowTemporalError(err);
+    }
+  }
+
+  /** The state view of a ticket's request. */
+  async get(ticketId: string): Promise<StateView> {
+    const timeoutMs = this.opts.stateTimeoutMs ?? 10_000;
+    try {
+      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        readState(this.handle(ticketId), timeoutMs),
+      );
+    } catch (err) {
+      if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      if (isStarting(err)) {
+        throw new AppError('unavailable', `The request for ticket ${ticketId} is still starting; try again shortly.`);
+      }
+      if (isOwnDeadline(err)) {
+        throw new AppError(
+          'unavailable',
+          `The request for ticket ${ticketId} did not answer within ${timeoutMs / 1000} s (is a worker running?); try again shortly.`,
+        );
+      }
+      return rethrowTemporalError(err);
+    }
+  }
+
+  /**
+   * Applies an event through the update, so the caller learns at once whether it was accepted. A refusal (not allowed
+   * in the current state) comes back as a conflict naming the state and the events allowed now.
+   */
+  async sendEvent(ticketId: string, event: EnablementEventInput): Promise<EventOutcome> {
+    try {
+      return await this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] });
+    } catch (err) {
+      if (isNotFound(err) && !(await this.hasEnded(ticketId))) {
+        throw new AppError('not_found', `No request for ticket ${ticketId}.`);
+      }
+      if (err instanceof WorkflowUpdateFailedError) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          innermostMessage(err),
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
+        );
+      }
+      if (isClosedRun(err) || isNotFound(err)) {
+        const view = await this.get(ticketId).catch(() => undefined);
+        throw new AppError(
+          'conflict',
+          `The request for ticket ${ticketId} has ended${view ? ` (${view.status})` : ''}; it accepts no more events.`,
+          [],
+          view ? { state: view.state, requestStatus: view.status, allowedEvents: [] as EventType[] } : {},
+        );
+      }
+      return rethrowTemporalError(err);
+    }
+  }
+
+  /**
+   * Sends an event by signal, for ticket systems: fire-and-forget, the workflow does the work. With `startIfMissing`
+   * (a ticket's creation) the request is started if the ticket has none yet (signal-with-start: one workflow per
+   * ticket however often, and however concurrently, the webhook is delivered).
+   */
+  async signalEvent(
+    ticketId: string,
+    event: EnablementEventInput,
+    opts: { startIfMissing: boolean },
+  ): Promise<SignalOutcome> {
+    try {
+      if (opts.startIfMissing) {
+        await this.client.workflow.signalWithStart(WORKFLOW_TYPE, {
+          workflowId: workflowIdForTicket(ticketId),
+          taskQueue: this.taskQueue,
+          args: [{ ticketId }],
+          signal: enablementEventSignal,
+          signalArgs: [event],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { [STARTED_BY_MEMO_KEY]: event.actor },
+        });
+      } else {
+        await this.handle(ticketId).signal(enablementEventSignal, event);
+      }
+    } catch (err) {
+      const ended =
+        hasCause(err, WorkflowExecutionAlreadyStartedError) || (isNotFound(err) && (await this.hasEnded(ticketId)));
+      if (ended) return 'ended';
+      if (isNotFound(err)) {
+        throw new AppError('not_found', `No request for ticket ${ticketId}; deliver its ticket.created first.`);
+      }
+      return rethrowTemporalError(err);
+    }
+    return 'delivered';
+  }
+
+  /** One page of requests matching the filters, newest first (from visibility). */
+  list(filters: ListFilters, pageSize: number, pageToken?: string): Promise<RequestPage> {
+    return listRequests(this.client, filters, pageSize, pageToken);
+  }
+
+  /** True when the ticket's request exists and has ended (Temporal answers NOT_FOUND to updates of closed runs). */
+  private async hasEnded(ticketId: string): Promise<boolean> {
+    try {
+      const { status } = await this.handle(ticketId).describe();
+      return status.name !== 'RUNNING';
+    } catch {
+      return false;
+    }
+  }
+}
