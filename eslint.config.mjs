@@ -84,14 +84,87 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
-    // Deterministic workflow code: sandboxed, no Node, no client/worker/activity packages.
+    // Deterministic workflow code: sandboxed, no Node, no client/worker/activity packages; from activities/ only the
+    // types that proxyActivities needs (an activity's code must never be bundled into a workflow).
     files: ['workflows/**/*.ts', 'bench/workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          ...noNode,
+          patterns: [
+            ...noServerSide.filter((p) => !p.group.includes('**/activities/**')),
+            {
+              group: ['**/src/api/**', '**/src/cli/**', '**/api/*', '**/cli/*'],
+              message: 'Data flows one way: workflow code never imports the API or the CLI.',
+            },
+            {
+              group: ['**/activities', '**/activities/**'],
+              allowTypeImports: true,
+              message: 'Workflow code imports only types from activities/ (call activities through proxyActivities).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Pure domain, SLA arithmetic, what both sides of a ticket system share: no Node, no I/O, no server-side Temporal.
+    files: ['src/domain/**/*.ts', 'src/sla/**/*.ts', 'src/ticket-systems/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { ...noNode, patterns: noServerSide }] },
   },
   {
-    // Pure domain, SLA arithmetic: no Node, no I/O, no server-side Temporal packages.
-    files: ['src/domain/**/*.ts', 'src/sla/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { ...noNode, patterns: noServerSide }] },
+    // Outbound adapters share with the inbound parsers only what is in src/ticket-systems; never the parsers themselves.
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/src/webhooks/**', '**/src/api/**', '**/src/cli/**', '**/workflows/**'],
+              message:
+                'Activities are the outbound side: share with the inbound webhook parsers through src/ticket-systems, never import them, the API, the CLI or workflow code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Inbound webhook parsing: never the outbound adapters, the API or the CLI.
+    files: ['src/webhooks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**', '**/activities', '**/api/**', '**/cli/**', '**/workflows/**'],
+              message: 'Webhook parsing is pure input handling: share with the adapters through src/ticket-systems.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Configuration is read below everything that uses it: it imports no route, server, CLI or activity code.
+    files: ['src/config/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/activities/**', '**/activities', '**/api/**', '**/cli/**', '**/workflows/**'],
+              message:
+                'Configuration is read below its users: it never imports the API, the CLI, activities or workflows.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Machines are pure XState: no Temporal at all.

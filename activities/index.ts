@@ -8,6 +8,7 @@ import type { VendorConfig } from '../src/domain/vendor-config';
 import { businessWindows } from '../src/sla/calendar';
 import type { Effect, Notification, TicketComment } from '../src/machines';
 import { renderComment } from '../src/machines/templates';
+import { failureTypes } from '../src/temporal/failures';
 import { checkTcp, type ConnectivityResult } from './connectivity';
 import { HttpStatusError, type Notifier, type TicketSystem } from './ports';
 
@@ -54,7 +55,7 @@ export interface EffectBatchResult {
 /** Turns a permanent refusal from an outside system into a non-retryable failure; anything else is retried. */
 function classify(err: unknown): never {
   if (err instanceof HttpStatusError && err.permanent) {
-    throw ApplicationFailure.nonRetryable(err.message, 'OutsideSystemRejected', {
+    throw ApplicationFailure.nonRetryable(err.message, failureTypes.outsideSystemRejected, {
       system: err.system,
       status: err.status,
     });

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { commentFooter, hasCommentFooter } from '../src/webhooks/description';
-import { jiraIssueKeyPattern, richText } from '../src/webhooks/jira';
-import { isRecord } from '../src/webhooks/types';
+import { isRecord } from '../src/domain/json';
+import { failureTypes } from '../src/temporal/failures';
+import { commentFooter, hasCommentFooter } from '../src/ticket-systems/comment-ref';
+import { jiraIssueKeyPattern, richText } from '../src/ticket-systems/jira';
 import { basicAuthApi, callJsonApi, type JsonApi } from './json-api';
 import { HttpStatusError, type TicketSystem } from './ports';
 
@@ -76,7 +77,7 @@ export class JiraTicketSystem implements TicketSystem {
     if (!jiraIssueKeyPattern.test(ticketId)) {
       throw ApplicationFailure.nonRetryable(
         `${this.name} cannot comment on ticket "${ticketId}": Jira tickets are issue keys such as PL-42`,
-        'TicketNotInSystem',
+        failureTypes.ticketNotInSystem,
       );
     }
     const authorId = await this.currentAccountId();

@@ -1,4 +1,4 @@
-import { isRecord } from '../src/webhooks/types';
+import { isRecord } from '../src/domain/json';
 import { HttpStatusError } from './ports';
 
 /** A JSON REST API reached with one Authorization header (Zendesk's and Jira's comment APIs). */

@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { commentFooter, hasCommentFooter } from '../src/webhooks/description';
-import { zendeskTicketNumber } from '../src/webhooks/zendesk';
-import { isRecord } from '../src/webhooks/types';
+import { isRecord } from '../src/domain/json';
+import { failureTypes } from '../src/temporal/failures';
+import { commentFooter, hasCommentFooter } from '../src/ticket-systems/comment-ref';
+import { zendeskTicketNumber } from '../src/ticket-systems/zendesk';
 import { basicAuthApi, callJsonApi, type JsonApi } from './json-api';
 import { HttpStatusError, type TicketSystem } from './ports';
 
@@ -51,7 +52,7 @@ export class ZendeskTicketSystem implements TicketSystem {
     if (number === undefined) {
       throw ApplicationFailure.nonRetryable(
         `${this.name} cannot comment on ticket "${ticketId}": Zendesk tickets are ZD-<ticket number>`,
-        'TicketNotInSystem',
+        failureTypes.ticketNotInSystem,
       );
     }
     const authorId = await this.currentUserId();

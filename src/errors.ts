@@ -23,6 +23,25 @@ export type AppErrorCode =
   /** Well-formed input that breaks the rules (an invalid field, an unknown event type). */
   | 'invalid';
 
+/** The HTTP status of each code, as the API answers it (`invalid_config` is a server not set up to do this: 503). */
+export const httpStatusOfCode: Readonly<Record<AppErrorCode, number>> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  invalid: 422,
+  invalid_config: 503,
+  unavailable: 503,
+};
+
+/** The code of an HTTP error status, for clients of the API (`plctl`); anything else is `unavailable`. */
+export function codeOfHttpStatus(status: number): AppErrorCode {
+  const codes = Object.entries(httpStatusOfCode) as [AppErrorCode, number][];
+  return codes.find(([code, s]) => s === status && code !== 'invalid_config')?.[0] ?? 'unavailable';
+}
+
 /** An error with a machine-readable code and a message a person can act on. */
 export class AppError extends Error {
   override readonly name = 'AppError';

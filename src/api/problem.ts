@@ -5,19 +5,19 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { formatPath } from '../domain/problems';
-import { AppError, type AppErrorCode } from '../errors';
+import { AppError, type AppErrorCode, httpStatusOfCode } from '../errors';
 
-/** HTTP status and title of each error code. */
-export const statusOf: Record<AppErrorCode, { status: number; title: string }> = {
-  bad_request: { status: 400, title: 'Bad request' },
-  unauthenticated: { status: 401, title: 'Unauthenticated' },
-  forbidden: { status: 403, title: 'Forbidden' },
-  not_found: { status: 404, title: 'Not found' },
-  conflict: { status: 409, title: 'Conflict' },
-  too_large: { status: 413, title: 'Payload too large' },
-  invalid: { status: 422, title: 'Invalid data' },
-  invalid_config: { status: 503, title: 'Not configured' },
-  unavailable: { status: 503, title: 'Service unavailable' },
+/** The problem title of each error code (its status is in src/errors.ts). */
+const titles: Record<AppErrorCode, string> = {
+  bad_request: 'Bad request',
+  unauthenticated: 'Unauthenticated',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  conflict: 'Conflict',
+  too_large: 'Payload too large',
+  invalid: 'Invalid data',
+  invalid_config: 'Not configured',
+  unavailable: 'Service unavailable',
 };
 
 /** The body of a problem answer. */
@@ -34,7 +34,8 @@ export interface ProblemBody {
 
 /** Sends an AppError as problem+json. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
-  const { status, title } = statusOf[err.code];
+  const status = httpStatusOfCode[err.code];
+  const title = titles[err.code];
   // The detail reads as one sentence on its own; `problems` lists the same items for programs.
   const detail = err.problems.length ? `${err.message.split('\n')[0]!} ${err.problems.join('; ')}` : err.message;
   const body: ProblemBody = {

@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { eventTypes } from '../domain/events';
 import { clouds } from '../domain/formats';
 import { connectionTypes } from '../domain/intake';
+import { TICKET_ID_PATTERN, TICKET_ID_RULE } from '../domain/ticket';
 import { enablementStatuses, waitingOnValues } from '../machines/view';
 
 /** Ticket ids as workflow ids accept them. */
 export const ticketIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "must be 1 to 64 letters, digits, '.', '_' or '-'" })
+  .regex(TICKET_ID_PATTERN, { error: TICKET_ID_RULE })
   .describe('The ticket id, e.g. T-1001');
 
 /** Intake data as SPEC.md shows it. Values are checked by the request's intake rules, not here. */

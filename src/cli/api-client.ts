@@ -1,16 +1,6 @@
 /** The HTTP API as `plctl` calls it, at the target its settings name (`PLCTL_URL`, `PLCTL_TOKEN`). */
 import type { ApiTarget } from '../config/cli';
-import { AppError, type AppErrorCode } from '../errors';
-
-const codes: Record<number, AppErrorCode> = {
-  400: 'bad_request',
-  401: 'unauthenticated',
-  403: 'forbidden',
-  404: 'not_found',
-  409: 'conflict',
-  413: 'too_large',
-  422: 'invalid',
-};
+import { AppError, codeOfHttpStatus } from '../errors';
 
 /** Calls the API; a problem answer becomes an AppError carrying the API's own message. */
 export async function callApi(
@@ -52,7 +42,7 @@ export async function callApi(
   const extra = problem.allowedEvents ? [`allowed now: ${problem.allowedEvents.join(', ') || '(none)'}`] : [];
   // The problems are already in the detail; list them one per line for reading.
   const message = problem.problems?.length ? detail.split(': ')[0]! + ':' : detail;
-  throw new AppError(codes[res.status] ?? 'unavailable', `${message}${hint}`, [...(problem.problems ?? []), ...extra]);
+  throw new AppError(codeOfHttpStatus(res.status), `${message}${hint}`, [...(problem.problems ?? []), ...extra]);
 }
 
 /** Calls the API and parses its JSON answer. */

@@ -7,6 +7,7 @@
  * validation names the problem on the ticket. Parsing never throws.
  */
 import { type IntakeDraft, mergeIntake } from '../domain/intake';
+import { isRecord } from '../domain/json';
 
 /** How a value is read: as text, yes/no, a comma-separated list, or services with ports (`mysql 3306, sftp 2222`). */
 export type IntakeKeyKind = 'text' | 'boolean' | 'list' | 'services';
@@ -331,10 +332,6 @@ function isAbsent(value: unknown): boolean {
   return v === '' || /^\{\{[^{}]*\}\}$/.test(v);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function dedupe(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((v) => {
@@ -343,21 +340,4 @@ function dedupe(values: string[]): string[] {
     seen.add(k);
     return true;
   });
-}
-
-/**
- * The line our ticket adapters end every comment with. It lets an adapter find a comment it already posted (Zendesk
- * and Jira have no idempotency keys) and lets the webhook parsers skip comments we wrote ourselves.
- */
-export function commentFooter(idempotencyKey: string): string {
-  return `[ref: ${idempotencyKey}]`;
-}
-
-/** True when the text has a {@link commentFooter} line: for this key when one is given, for any key otherwise. */
-export function hasCommentFooter(text: string, idempotencyKey?: string): boolean {
-  if (typeof text !== 'string') return false;
-  const footer = idempotencyKey === undefined ? undefined : commentFooter(idempotencyKey);
-  return text
-    .split(/\r\n|\r|\n/)
-    .some((line) => (footer ? line.trim() === footer : /^\[ref: [^\s\]]+\]$/.test(line.trim())));
 }

@@ -7,10 +7,12 @@
  * Atlassian Document Format (ADF) or as plain/wiki text; both are read for `Key: value` lines.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { companyFromSubject, hasCommentFooter, intakeFromFields, layerDrafts, parseDescription } from './description';
+import { isRecord } from '../domain/json';
+import { hasCommentFooter } from '../ticket-systems/comment-ref';
+import { jiraIssueKeyPattern, richText } from '../ticket-systems/jira';
+import { companyFromSubject, intakeFromFields, layerDrafts, parseDescription } from './description';
 import {
   describeValue as describe,
-  isRecord,
   isoSeconds,
   mentionsPrivateLink,
   type SignatureVerdict,
@@ -22,9 +24,6 @@ import {
 export const JIRA_SIGNATURE_HEADER = 'x-hub-signature';
 /** Header naming one delivery, the same on its retries; a good {@link TicketWebhookEvent.deliveryId}. */
 export const JIRA_DELIVERY_HEADER = 'x-atlassian-webhook-identifier';
-
-/** A Jira issue key: project key, dash, number. */
-export const jiraIssueKeyPattern = /^[A-Z][A-Z0-9_]{0,49}-[1-9]\d{0,15}$/;
 
 const digestBytes = new Map([
   ['sha256', 32],
@@ -182,59 +181,13 @@ function changed(changelog: unknown, field: string): boolean {
   return changelog.items.some((item) => isRecord(item) && (item.field === field || item.fieldId === field));
 }
 
-/** A description or comment body, as text: ADF is flattened to lines, strings are taken as they are. */
-export function richText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (isRecord(value) && value.type === 'doc') return adfText(value, 0);
-  return '';
-}
-
 /** A custom field's value as intake data: option objects give their `value`, ADF its text, arrays a list. */
 function jiraFieldValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(jiraFieldValue).filter((v) => typeof v === 'string');
   if (isRecord(value)) {
-    if (value.type === 'doc') return adfText(value, 0);
+    if (value.type === 'doc') return richText(value);
     for (const key of ['value', 'name', 'key']) if (typeof value[key] === 'string') return value[key];
     return undefined;
   }
   return value;
-}
-
-const inlineTypes = new Set(['paragraph', 'heading', 'codeBlock']);
-const listTypes = new Set(['bulletList', 'orderedList', 'taskList', 'decisionList']);
-
-/**
- * ADF to text: paragraphs and other blocks become lines separated by a blank line, `hardBreak`s line breaks, list
- * items lines starting with "- ", so `Key: value` lines read the same as in a plain-text description.
- */
-function adfText(node: Record<string, unknown>, depth: number): string {
-  if (depth > 64) return '';
-  const children = Array.isArray(node.content) ? node.content.filter(isRecord) : [];
-  const attrs = isRecord(node.attrs) ? node.attrs : {};
-  switch (node.type) {
-    case 'text':
-      return typeof node.text === 'string' ? node.text : '';
-    case 'hardBreak':
-      return '\n';
-    case 'mention':
-    case 'emoji':
-    case 'status':
-      return typeof attrs.text === 'string' ? attrs.text : '';
-    case 'inlineCard':
-      return typeof attrs.url === 'string' ? attrs.url : '';
-  }
-  if (typeof node.type === 'string' && inlineTypes.has(node.type)) {
-    return children.map((child) => adfText(child, depth + 1)).join('');
-  }
-  if (typeof node.type === 'string' && listTypes.has(node.type)) {
-    return children.map((item) => `- ${adfText(item, depth + 1).replace(/\n+/g, ' ')}`).join('\n');
-  }
-  if (node.type === 'tableRow') return children.map((cell) => adfText(cell, depth + 1).trim()).join(' | ');
-  if (node.type === 'table' || node.type === 'listItem' || node.type === 'taskItem') {
-    return children.map((child) => adfText(child, depth + 1)).join('\n');
-  }
-  return children
-    .map((child) => adfText(child, depth + 1))
-    .filter((t) => t !== '')
-    .join('\n\n');
 }

@@ -80,8 +80,3 @@ export function describeValue(value: unknown): string {
   }
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
-
-/** True for a plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

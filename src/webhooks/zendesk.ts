@@ -10,17 +10,12 @@
  * `ZD-<Zendesk ticket number>` (workflow `privatelink-ZD-12345`); the Zendesk adapter maps it back.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import {
-  companyFromSubject,
-  findIntakeKey,
-  hasCommentFooter,
-  intakeFromFields,
-  layerDrafts,
-  parseDescription,
-} from './description';
+import { isRecord } from '../domain/json';
+import { hasCommentFooter } from '../ticket-systems/comment-ref';
+import { zendeskTicketId, zendeskTicketNumber } from '../ticket-systems/zendesk';
+import { companyFromSubject, findIntakeKey, intakeFromFields, layerDrafts, parseDescription } from './description';
 import {
   describeValue as describe,
-  isRecord,
   isoSeconds,
   mentionsPrivateLink,
   type SignatureVerdict,
@@ -34,18 +29,6 @@ export const ZENDESK_SIGNATURE_HEADER = 'x-zendesk-webhook-signature';
 export const ZENDESK_TIMESTAMP_HEADER = 'x-zendesk-webhook-signature-timestamp';
 /** Header naming one invocation of the webhook; a good {@link TicketWebhookEvent.deliveryId}. */
 export const ZENDESK_INVOCATION_HEADER = 'x-zendesk-webhook-invocation-id';
-
-/** Our ticket id for a Zendesk ticket number: `12345` -> `ZD-12345`. */
-export function zendeskTicketId(zendeskId: number | string): string {
-  return `ZD-${zendeskId}`;
-}
-
-/** The Zendesk ticket number in one of our ticket ids (`ZD-12345`, or a bare `12345`), if it is one. */
-export function zendeskTicketNumber(ticketId: string): number | undefined {
-  const digits = /^(?:ZD-)?([1-9]\d{0,15})$/i.exec(ticketId)?.[1];
-  const number = Number(digits);
-  return digits !== undefined && Number.isSafeInteger(number) ? number : undefined;
-}
 
 /**
  * Checks Zendesk's webhook signature: `X-Zendesk-Webhook-Signature` is base64(HMAC-SHA256(signing secret,

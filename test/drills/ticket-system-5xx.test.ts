@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
-import { commentFooter } from '../../src/webhooks/description';
+import { commentFooter } from '../../src/ticket-systems/comment-ref';
 import { validIntake } from '../fixtures/requests';
 import {
   type DrillServer,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { richText } from '../../src/webhooks/jira';
+import { richText } from '../../src/ticket-systems/jira';
 import { type FakeFailure, FakeHttpService } from './fake-http';
 
 /** A comment as Jira Cloud's REST API v3 returns it (the fields our adapter and tests read). */

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { validateIntake } from '../../src/domain/intake';
+import { commentFooter, hasCommentFooter } from '../../src/ticket-systems/comment-ref';
 import {
-  commentFooter,
   companyFromSubject,
   findIntakeKey,
-  hasCommentFooter,
   intakeFromFields,
   intakeKeys,
   parseDescription,

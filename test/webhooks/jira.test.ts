@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { validateIntake } from '../../src/domain/intake';
-import { commentFooter } from '../../src/webhooks/description';
+import { commentFooter } from '../../src/ticket-systems/comment-ref';
 import { parseJiraWebhook, verifyJiraSignature } from '../../src/webhooks/jira';
 import { exampleVendorConfig } from '../fixtures/requests';
 

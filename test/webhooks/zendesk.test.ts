@@ -1,13 +1,12 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { commentFooter } from '../../src/webhooks/description';
+import { commentFooter } from '../../src/ticket-systems/comment-ref';
+import { zendeskTicketId, zendeskTicketNumber } from '../../src/ticket-systems/zendesk';
 import { isoSeconds } from '../../src/webhooks/types';
 import {
   parseZendeskWebhook,
   verifyZendeskSignature,
   ZENDESK_TRIGGER_BODY_TEMPLATE,
-  zendeskTicketId,
-  zendeskTicketNumber,
   zendeskTriggerBody,
 } from '../../src/webhooks/zendesk';
 
