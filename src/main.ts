@@ -18,6 +18,9 @@ import { installTemporalRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createEnablementWorker } from './worker';
 
+/** A second copy of the same signal within this long is the same Ctrl-C (see `onSignal`). */
+const REPEAT_WINDOW_MS = 1_000;
+
 /**
  * `npm start`: the whole product in one command. Without `TEMPORAL_ADDRESS` it starts the Temporal dev server (SQLite
  * under DATA_DIR, UI on), registers the search attributes, then runs the worker and the HTTP API. SIGINT/SIGTERM stop
@@ -47,11 +50,16 @@ async function main(): Promise<void> {
     }
   };
   let stopping: Promise<void> | undefined;
+  let firstSignal: { signal: NodeJS.Signals; at: number } | undefined;
   const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) {
+      // One Ctrl-C under `npm start` arrives twice: from the terminal, and forwarded by npm a moment later. Only a
+      // signal that comes later than that is a person asking to exit at once.
+      if (firstSignal?.signal === signal && Date.now() - firstSignal.at < REPEAT_WINDOW_MS) return;
       say(`${signal} again: exiting now.`);
       process.exit(130);
     }
+    firstSignal = { signal, at: Date.now() };
     say(`${signal} received: stopping ...`);
     stopping = cleanup().then(() => {
       say('Stopped.');
