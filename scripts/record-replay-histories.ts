@@ -17,7 +17,7 @@ import { resolveTemporalCli } from '../src/temporal/binaries';
 import { ensureSearchAttributes } from '../src/temporal/search-attributes';
 import { createEnablementWorker } from '../src/worker';
 import { exampleVendorConfig } from '../test/fixtures/requests';
-import { runScenario, scenarios } from '../test/replay/scenarios';
+import { recordedTicketId, runScenario, scenarios } from '../test/replay/scenarios';
 
 export const historiesDir = join(__dirname, '..', 'test', 'replay', 'histories');
 
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     });
     await worker.runUntil(async () => {
       for (const scenario of scenarios) {
-        const { handle, result } = await runScenario(env.client, taskQueue, scenario, `REPLAY-${scenario.name}`);
+        const { handle, result } = await runScenario(env.client, taskQueue, scenario, recordedTicketId(scenario));
         if (result.status !== scenario.expected)
           throw new Error(`${scenario.name} ended ${result.status}, expected ${scenario.expected}`);
         const file = join(historiesDir, `${scenario.name}.json`);

@@ -10,6 +10,7 @@ import { AppError } from '../errors';
 import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
 import { callApi, getJson } from './api-client';
+import type { ListFilters, RequestPage } from '../temporal/visibility';
 import { printable, table } from './table';
 
 /** Human output: anything a ticket or a caller wrote is printed without control characters (no terminal escapes). */
@@ -136,33 +137,23 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .option('--page-token <token>', 'nextPageToken of the previous page')
     .option('--json', 'print the API answer as JSON')
     .action(
-      async (opts: {
-        status?: string;
-        waitingOn?: string;
-        cloud?: string;
-        connectionType?: string;
-        company?: string;
-        breached?: boolean;
-        notBreached?: boolean;
-        pageSize: string;
-        pageToken?: string;
-        json?: boolean;
-      }) => {
+      async (opts: ListFilters & { notBreached?: boolean; pageSize: string; pageToken?: string; json?: boolean }) => {
         const q = new URLSearchParams();
-        const set = (k: string, v: string | undefined) => v !== undefined && q.set(k, v);
-        set('status', opts.status);
-        set('waitingOn', opts.waitingOn);
-        set('cloud', opts.cloud);
-        set('connectionType', opts.connectionType);
-        set('company', opts.company);
+        for (const key of [
+          'status',
+          'waitingOn',
+          'cloud',
+          'connectionType',
+          'company',
+          'pageSize',
+          'pageToken',
+        ] as const) {
+          const value = opts[key];
+          if (value !== undefined) q.set(key, value);
+        }
         if (opts.breached) q.set('breached', 'true');
         if (opts.notBreached) q.set('breached', 'false');
-        set('pageSize', opts.pageSize);
-        set('pageToken', opts.pageToken);
-        const page = await getJson<{
-          requests: Record<string, unknown>[];
-          nextPageToken: string | null;
-        }>(target(), 'GET', `/api/requests?${q.toString()}`);
+        const page = await getJson<RequestPage>(target(), 'GET', `/api/requests?${q.toString()}`);
         if (opts.json) {
           printJson(page);
           return;

@@ -12,7 +12,8 @@ import { type VendorConfig, type VendorProject } from './vendor-config';
 /** Reports one problem with a field. */
 export type AddProblem = (field: string, kind: Problem['kind'], message: string) => void;
 
-const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
+/** The fields of the intake's `azure` object. */
+export const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
 
 /** True for a value that says nothing: absent, `null` or blank text. */
 export function isBlank(value: unknown): boolean {

@@ -8,6 +8,7 @@ import {
   enumField,
   findProject,
   isBlank,
+  knownAzureFields,
   optionalBoolean,
   unknownFieldMessage,
   validateAzure,
@@ -71,7 +72,8 @@ export type IntakeValidation =
   | { kind: 'incomplete'; problems: Problem[] }
   | { kind: 'ineligible'; problems: Problem[] };
 
-const knownFields = [
+/** The top-level fields of intake data (SPEC.md); anything else is refused with a "did you mean". */
+export const intakeFields = [
   'ticketId',
   'subject',
   'company',
@@ -88,6 +90,12 @@ const knownFields = [
   'privateDns',
   'azure',
 ] as const;
+
+/** Every intake field, the `azure` object's as `azure.<field>`: what the docs describe. */
+export const intakeFieldPaths: readonly string[] = [
+  ...intakeFields.filter((f) => f !== 'azure'),
+  ...knownAzureFields.map((f) => `azure.${f}`),
+];
 
 /**
  * Checks a draft intake against every rule of the seeds and the vendor configuration and returns *all* problems at
@@ -115,8 +123,8 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   };
 
   for (const field of Object.keys(draft)) {
-    if (!(knownFields as readonly string[]).includes(field))
-      add(field, 'invalid', unknownFieldMessage(field, knownFields));
+    if (!(intakeFields as readonly string[]).includes(field))
+      add(field, 'invalid', unknownFieldMessage(field, intakeFields));
   }
 
   const ticketId = text('ticketId', 'the ticket id');

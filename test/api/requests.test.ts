@@ -11,6 +11,8 @@ import { readState } from '../../src/temporal/read-state';
 import type { EventOutcome, StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { bearer, buildTestApi, newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
+import { eventually } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
 const temporal = useTemporal('dev-server');
@@ -268,13 +270,12 @@ describe('audit history', () => {
       await send(ticketId, { type: 'customer_access.granted' });
       await send(ticketId, { type: 'note.added', text: 'called the customer' }, bearer(creds.tokens.admin));
       // Wait for the effects of the last transition to be carried out.
-      for (let i = 0; i < 100; i++) {
-        const v = (
-          await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support })
-        ).json<StateView>();
-        if (v.effects.pending === 0) break;
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        async () =>
+          (await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support })).json<StateView>(),
+        (v) => v.effects.pending === 0,
+        { what: "the last transition's effects" },
+      );
       const res = await api.inject({
         method: 'GET',
         url: `/api/requests/${ticketId}/history`,
@@ -327,13 +328,15 @@ describe('audit history', () => {
       const ticketId = nextTicket();
       const submittedAt = new Date(Date.now() - 20 * 24 * 3_600_000).toISOString();
       await start(ticketId, { ...validIntake('aws', 'unidirectional', ticketId), submittedAt });
-      let entries: { kind: string; type: string; result: string }[] = [];
-      for (let i = 0; i < 100; i++) {
-        const res = await api.inject({ method: 'GET', url: `/api/requests/${ticketId}/history`, headers: support });
-        entries = res.json<{ entries: typeof entries }>().entries;
-        if (entries.some((e) => e.kind === 'sla' && e.type === 'ticket comment: sla_breached')) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      type Entry = { kind: string; type: string; result: string };
+      const entries = await eventually(
+        async () =>
+          (await api.inject({ method: 'GET', url: `/api/requests/${ticketId}/history`, headers: support })).json<{
+            entries: Entry[];
+          }>().entries,
+        (list) => list.some((e) => e.kind === 'sla' && e.type === 'ticket comment: sla_breached'),
+        { what: 'the SLA breach in the history', intervalMs: 100 },
+      );
       const sla = entries.filter((e) => e.kind === 'sla').map((e) => `${e.type} ${e.result}`);
       expect(sla).toEqual(
         expect.arrayContaining(['notification: sla_breached done', 'ticket comment: sla_breached done']),
@@ -345,20 +348,18 @@ describe('the audit timeline is append-only', () => {
   it('keeps an unhandled event out of the chain, and a later export repeats every earlier entry', async () => {
     const ticketId = nextTicket();
     // No worker yet: the request is started and sent an event that nothing handles.
-    const handle = await temporal.client.workflow.start('enablementWorkflow', {
-      workflowId: workflowIdForTicket(ticketId),
-      taskQueue: temporal.taskQueue,
-      args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
-    });
+    const handle = await startRequest(temporal.client, ticketId, { taskQueue: temporal.taskQueue });
     await handle.signal('enablementEvent', { type: 'customer_access.granted', actor: 'alice@vendor.example' });
     const before = await readTimeline(temporal.client, ticketId);
     expect(before.entries.map((e) => e.kind)).toEqual(['request.started']);
     expect(before.pending).toEqual([expect.objectContaining({ type: 'customer_access.granted', via: 'signal' })]);
 
     await temporal.withWorker(async () => {
-      for (let i = 0; i < 100 && (await readState(handle)).state !== 'awaitingEndpoint'; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await eventually(
+        () => readState(handle),
+        (v) => v.state === 'awaitingEndpoint',
+        { what: 'the signalled event to be handled' },
+      );
     });
     const after = await readTimeline(temporal.client, ticketId);
     expect(after.pending).toEqual([]);
@@ -394,11 +395,11 @@ describe('listing', () => {
           requests: { ticketId: string; state: string }[];
           nextPageToken: string | null;
         }>();
-      let waiting: string[] = [];
-      for (let i = 0; i < 100 && waiting.length !== 1; i++) {
-        waiting = (await list(`company=${company}&waitingOn=customer`)).requests.map((r) => r.ticketId);
-        if (waiting.length !== 1) await new Promise((r) => setTimeout(r, 100));
-      }
+      const waiting = await eventually(
+        async () => (await list(`company=${company}&waitingOn=customer`)).requests.map((r) => r.ticketId),
+        (ids) => ids.length === 1,
+        { what: 'visibility to list the request waiting on the customer', intervalMs: 100 },
+      );
       expect(waiting).toEqual([ids[0]]);
       const first = await list(`company=${company}&pageSize=2`);
       expect(first.requests).toHaveLength(2);

@@ -10,6 +10,7 @@ import { zendeskTriggerBody } from '../../src/webhooks/zendesk';
 import { buildTestApi } from '../helpers/api';
 import { FakeJira } from '../helpers/fake-jira';
 import { FakeZendesk } from '../helpers/fake-zendesk';
+import { eventually, waitFor } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
 
 /**
@@ -46,19 +47,11 @@ const incompleteDescription = [
   'Connection type: unidirectional',
 ].join('\n');
 
-async function eventually(ticketId: string, done: (v: StateView) => boolean): Promise<StateView> {
-  const read = () => readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)));
-  let view = await read();
-  for (let i = 0; i < 100 && !done(view); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    view = await read();
-  }
-  return view;
-}
-
-async function waitFor(check: () => boolean) {
-  for (let i = 0; i < 100 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
-}
+/** The request's state view once `done` holds for it. */
+const stateWhen = (ticketId: string, done: (v: StateView) => boolean): Promise<StateView> =>
+  eventually(() => readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId))), done, {
+    what: `the request for ${ticketId}`,
+  });
 
 describe('Zendesk', () => {
   const number = 700000 + Math.floor(Math.random() * 99999);
@@ -105,9 +98,9 @@ describe('Zendesk', () => {
         expect(res.statusCode).toBe(202);
         expect(res.json()).toMatchObject({ ticketId, event: 'ticket.submitted' });
 
-        const waiting = await eventually(ticketId, (v) => v.status === 'awaiting_information');
+        const waiting = await stateWhen(ticketId, (v) => v.status === 'awaiting_information');
         expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
-        await waitFor(() => zendesk.comments(number).length > 0);
+        await waitFor(() => zendesk.comments(number).length > 0, 10_000, 'the Zendesk comment');
         const [comment] = zendesk.comments(number);
         expect(comment!.public).toBe(true);
         expect(comment!.body).toContain('customerAccount');
@@ -125,7 +118,7 @@ describe('Zendesk', () => {
         expect((await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(updated) })).statusCode).toBe(
           202,
         );
-        const accepted = await eventually(ticketId, (v) => v.status === 'in_progress');
+        const accepted = await stateWhen(ticketId, (v) => v.status === 'in_progress');
         expect(accepted.state).toBe('allowlisting');
         expect(accepted.events.map((e) => `${e.type} ${e.actor} ${e.result}`)).toEqual([
           'ticket.submitted ticket-system:zendesk applied',
@@ -209,9 +202,9 @@ describe('Jira', () => {
           ...signed(issue('jira:issue_created', incompleteDescription)),
         });
         expect(res.statusCode).toBe(202);
-        const waiting = await eventually(key, (v) => v.status === 'awaiting_information');
+        const waiting = await stateWhen(key, (v) => v.status === 'awaiting_information');
         expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
-        await waitFor(() => jira.commentTexts(key).length > 0);
+        await waitFor(() => jira.commentTexts(key).length > 0, 10_000, 'the Jira comment');
         expect(jira.commentTexts(key)[0]).toContain('customerAccount');
         expect(jira.violations).toEqual([]);
 
@@ -228,7 +221,7 @@ describe('Jira', () => {
           ...signed(issue('jira:issue_updated', incompleteDescription, comment)),
         });
         expect(update.statusCode).toBe(202);
-        const accepted = await eventually(key, (v) => v.status === 'in_progress');
+        const accepted = await stateWhen(key, (v) => v.status === 'in_progress');
         expect(accepted.state).toBe('allowlisting');
       },
       {

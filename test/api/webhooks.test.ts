@@ -5,6 +5,7 @@ import type { StateView } from '../../src/temporal/messages';
 import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
 import { buildTestApi, newWebhookSecret, signStandard } from '../helpers/api';
+import { eventually } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
 
 const temporal = useTemporal('dev-server');
@@ -31,15 +32,6 @@ function post(body: string, headers: Record<string, string>) {
 
 const stateOf = (ticketId: string): Promise<StateView> =>
   readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)));
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  let value = await read();
-  for (let i = 0; i < 100 && !done(value); i++) {
-    await new Promise((r) => setTimeout(r, 50));
-    value = await read();
-  }
-  return value;
-}
 
 describe('POST /webhooks/tickets signatures', () => {
   it('accepts a valid delivery with 202 and starts the request', () =>

@@ -5,21 +5,16 @@ import { temporal } from '@temporalio/proto';
 import { first } from '../../src/audit/decode';
 import type { RunHistory } from '../../src/audit/timeline';
 import { checkEvent } from '../../src/domain/events';
+import { submissionEventId } from '../../src/domain/ticket';
 import type { VendorConfig } from '../../src/domain/vendor-config';
 import { applyEvent, type Effect, type EnablementSnapshot, startRequest } from '../../src/machines';
 import type { EnablementEventInput } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
-import type { Scenario } from '../replay/scenarios';
+import { RECORDER, recordedTicketId, type Scenario } from '../replay/scenarios';
 
 const T = temporal.api.enums.v1.EventType;
 
-/** Who sent every event of the recorded scenarios (test/replay/scenarios.ts `runScenario`). */
-export const RECORDER = 'replay-recorder@vendor.example';
-
-/** The ticket each scenario was recorded for (scripts/record-replay-histories.ts). */
-export function recordedTicketId(scenario: Scenario): string {
-  return `REPLAY-${scenario.name}`;
-}
+export { RECORDER, recordedTicketId };
 
 /**
  * A committed replay history, read as the SDK reads the stock CLI's JSON export (`temporal workflow show --output
@@ -65,14 +60,21 @@ export function expectedRun(scenario: Scenario, run: RunHistory): ExpectedRun {
   const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
   const sent: EnablementEventInput[] = [
     ...(scenario.start === 'signal-with-start'
-      ? [{ type: 'ticket.submitted', actor: RECORDER, eventId: `created-${ticketId}`, intake } as EnablementEventInput]
+      ? [
+          {
+            type: 'ticket.submitted',
+            actor: RECORDER,
+            eventId: submissionEventId(ticketId),
+            intake,
+          } as EnablementEventInput,
+        ]
       : []),
     ...scenario.events.map((event) => ({ actor: RECORDER, ...event }) as EnablementEventInput),
   ];
   const start = startRequest({
     ticketId,
     vendor: loadedVendorConfig(run),
-    ...(scenario.start === 'intake' ? { intake } : {}),
+    ...(scenario.start === 'start' ? { intake } : {}),
   });
   const snapshots = [start.snapshot];
   const effects = [...start.effects];

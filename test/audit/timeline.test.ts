@@ -25,7 +25,7 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
       kind: 'request.started',
       type: WORKFLOW_TYPE,
       result: 'started',
-      detail: scenario.start === 'intake' ? 'started with intake data' : 'waiting for ticket.submitted',
+      detail: scenario.start === 'start' ? 'started with intake data' : 'waiting for ticket.submitted',
     });
     expect(entriesOf('request.started')).toHaveLength(1);
   });

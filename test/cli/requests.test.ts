@@ -9,6 +9,7 @@ import type { EventOutcome } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { buildTestApi, testCredentials } from '../helpers/api';
 import { repoRoot } from '../helpers/processes';
+import { eventually } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
 
 const run = promisify(execFile);
@@ -66,12 +67,12 @@ describe('plctl against a running API', () => {
       const status = await plctl(['status', ticketId], creds.tokens.auditor);
       expect(status.stdout).toContain('Allowed now   connection.approved, connection.rejected');
 
-      let listed = '';
-      for (let i = 0; i < 50 && !listed.includes(ticketId); i++) {
-        listed = (await plctl(['list', '--status', 'in_progress', '--waiting-on', 'vendor'], creds.tokens.auditor))
-          .stdout;
-        if (!listed.includes(ticketId)) await new Promise((r) => setTimeout(r, 200));
-      }
+      const listed = await eventually(
+        async () =>
+          (await plctl(['list', '--status', 'in_progress', '--waiting-on', 'vendor'], creds.tokens.auditor)).stdout,
+        (out) => out.includes(ticketId),
+        { intervalMs: 200, what: `plctl list to show ${ticketId}` },
+      );
       expect(listed.split('\n')[0]).toMatch(/^TICKET\s+COMPANY\s+CLOUD\s+TYPE\s+STATUS\s+STATE\s+WAITING ON/);
       expect(listed).toMatch(
         new RegExp(`${ticketId}\\s+Acme\\s+aws\\s+unidirectional\\s+in_progress\\s+reviewingConnection\\s+vendor`),

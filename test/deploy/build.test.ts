@@ -5,7 +5,8 @@ import { join, relative } from 'node:path';
 import type { DevServer } from '../../src/temporal/dev-server';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
-import { freePort, repoRoot, waitFor } from '../helpers/processes';
+import { freePort, repoRoot } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
 import { startCluster } from '../helpers/temporal';
 
 /**

@@ -1,16 +1,9 @@
 import { join } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { temporal as proto } from '@temporalio/proto';
-import {
-  applyEnablementEventUpdate,
-  enablementEventSignal,
-  type EnablementEventInput,
-  type EnablementResult,
-  type StateView,
-} from '../../src/temporal/messages';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import type { EnablementResult, StateView } from '../../src/temporal/messages';
+import { TASK_QUEUE } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { validIntake } from '../fixtures/requests';
 import {
   EventType,
   replayFailures,
@@ -18,8 +11,9 @@ import {
   useDrillStack,
   type WorkerProcess,
 } from '../helpers/drill-stack';
-import { repoRoot, waitFor } from '../helpers/processes';
-import { type Scenario, scenarios } from '../replay/scenarios';
+import { repoRoot } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
+import { runScenario, type Scenario, scenarios } from '../replay/scenarios';
 
 /**
  * Drill (issue 7): every path and loop of both machines, run in full twice at the same time on one server: in one
@@ -68,42 +62,18 @@ async function readAnswered(handle: WorkflowHandle): Promise<StateView> {
   return view!;
 }
 
-/** Runs one scenario to its end, as test/replay/scenarios.ts does; the state is read once every worker is up. */
-async function drive(client: Client, scenario: Scenario, ticketId: string) {
-  const workflowId = workflowIdForTicket(ticketId);
-  const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
-  if (scenario.start === 'signal-with-start') {
-    await client.workflow.signalWithStart(WORKFLOW_TYPE, {
-      workflowId,
-      taskQueue: TASK_QUEUE,
-      args: [{ ticketId }],
-      signal: enablementEventSignal,
-      signalArgs: [{ type: 'ticket.submitted', actor, eventId: `created-${ticketId}`, intake }],
-    });
-  } else {
-    await client.workflow.start(WORKFLOW_TYPE, { workflowId, taskQueue: TASK_QUEUE, args: [{ ticketId, intake }] });
-  }
-  const handle = client.workflow.getHandle(workflowId);
-  // A signal is applied asynchronously: the steps are allowed once the intake is in (and the scenario has settled).
-  await waitFor(
-    async () => {
-      const view = await readAnswered(handle);
-      return (
-        (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true)
-      );
-    },
-    30_000,
-    `the intake of ${ticketId}`,
-  );
-  for (const event of scenario.events) {
-    await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
-  }
-  return { scenario, handle, result: (await handle.result()) as EnablementResult };
-}
-
 /** Runs every scenario at once in one namespace; ticket ids carry the tag, so the two runs' requests differ. */
-function runAll(client: Client, tag: string) {
-  return Promise.all(scenarios.map((scenario) => drive(client, scenario, `EVICT-${tag}-${scenario.name}`)));
+function runAll(client: Client, tag: string): Promise<Omit<Run, 'view'>[]> {
+  return Promise.all(
+    scenarios.map(async (scenario) => {
+      const ticketId = `EVICT-${tag}-${scenario.name}`;
+      const { handle, result } = await runScenario(client, TASK_QUEUE, scenario, ticketId, {
+        actor,
+        read: readAnswered,
+      });
+      return { scenario, handle, result };
+    }),
+  );
 }
 
 /** What a user sees of a finished request, without what legitimately differs between two runs (ids, times). */

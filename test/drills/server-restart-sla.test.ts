@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import type { StateView } from '../../src/temporal/messages';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
 import {
@@ -20,7 +19,8 @@ import {
   type WorkerProcess,
   writeVendorConfig,
 } from '../helpers/drill-stack';
-import { waitFor } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
@@ -89,15 +89,8 @@ describe('drill: restart the Temporal server while SLA timers are pending', () =
       Array.from({ length: REQUESTS }, async (_, i) => {
         const ticketId = `SLA-${runId}-${i}`;
         const deadline = t0 + deadlineOffsetMs(i);
-        const handle: WorkflowHandle = await server.client.workflow.start(WORKFLOW_TYPE, {
-          workflowId: workflowIdForTicket(ticketId),
-          taskQueue: TASK_QUEUE,
-          args: [
-            {
-              ticketId,
-              intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(deadline - HOUR_MS) },
-            },
-          ],
+        const handle: WorkflowHandle = await startRequest(server.client, ticketId, {
+          intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(deadline - HOUR_MS) },
         });
         return { ticketId, deadline, handle };
       }),

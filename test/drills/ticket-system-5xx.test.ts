@@ -1,8 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { workflowIdForTicket } from '../../src/temporal/names';
 import { commentFooter } from '../../src/ticket-systems/comment-ref';
-import { validIntake } from '../fixtures/requests';
 import {
   type DrillServer,
   killProcess,
@@ -14,6 +13,7 @@ import {
 import type { FakeFailure } from '../helpers/fake-http';
 import { FakeZendesk } from '../helpers/fake-zendesk';
 import { repoRoot } from '../helpers/processes';
+import { startRequest } from '../helpers/requests';
 import { WebhookReceiver } from '../helpers/webhook-receiver';
 
 /**
@@ -95,12 +95,7 @@ describe('drill: the ticket system answers 5xx three times, then succeeds', () =
 
     const handles = await Promise.all(
       Object.values(tickets).map((t) => {
-        const ticketId = `ZD-${t.number}`;
-        return server.client.workflow.start(WORKFLOW_TYPE, {
-          workflowId: workflowIdForTicket(ticketId),
-          taskQueue: TASK_QUEUE,
-          args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
-        });
+        return startRequest(server.client, `ZD-${t.number}`);
       }),
     );
     // Backoff of 2, 4 and 8 s between the attempts: the comment lands some 14 s after the first try.

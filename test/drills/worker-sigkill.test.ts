@@ -4,12 +4,10 @@ import {
   applyEnablementEventUpdate,
   enablementEventSignal,
   type EnablementEventInput,
-  type EnablementResult,
   type StateView,
 } from '../../src/temporal/messages';
-import { searchAttributes, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { validIntake } from '../fixtures/requests';
 import {
   auditFromHistory,
   distinctNotifications,
@@ -19,7 +17,9 @@ import {
   waitForCount,
   type WorkerProcess,
 } from '../helpers/drill-stack';
-import { repoRoot, waitFor } from '../helpers/processes';
+import { repoRoot } from '../helpers/processes';
+import { startRequest } from '../helpers/requests';
+import { waitFor } from '../helpers/eventually';
 
 /**
  * Drill (issue 7): the worker process dies by SIGKILL while 100 requests are being driven through their steps. A new
@@ -156,15 +156,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     await first.ready;
     at('first worker polling');
 
-    const handles = await Promise.all(
-      tickets.map((ticketId) =>
-        stack.server.client.workflow.start(WORKFLOW_TYPE, {
-          workflowId: workflowIdForTicket(ticketId),
-          taskQueue: TASK_QUEUE,
-          args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
-        }),
-      ),
-    );
+    const handles = await Promise.all(tickets.map((ticketId) => startRequest(stack.server.client, ticketId)));
     const drivers = Promise.all(tickets.map((ticketId, i) => drive(ticketId, i)));
     // Drivers that fail before the end are reported by `await drivers` below, not as unhandled rejections.
     drivers.catch(() => undefined);
@@ -182,7 +174,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     at('second worker polling');
     await drivers;
     at('all steps confirmed');
-    const results = (await Promise.all(handles.map((h) => h.result()))) as EnablementResult[];
+    const results = await Promise.all(handles.map((h) => h.result()));
     at('all requests ended');
     expect(results.map((r) => r.status)).toEqual(tickets.map(() => 'enabled'));
 

@@ -5,7 +5,8 @@ import { Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { type DevServer, startDevServer } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
-import { freePort, runEntry, waitFor } from '../helpers/processes';
+import { freePort, runEntry } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
 
 /** `npm start` with TEMPORAL_ADDRESS: it uses that cluster and starts no server of its own. */
 describe('npm start against an existing cluster', () => {

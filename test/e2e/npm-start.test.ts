@@ -6,7 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
 import { validIntake } from '../fixtures/requests';
 import { newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
-import { freePort, isAlive, type RunningProcess, runEntry, waitFor } from '../helpers/processes';
+import { freePort, isAlive, type RunningProcess, runEntry } from '../helpers/processes';
+import { startRequest } from '../helpers/requests';
+import { eventually, waitFor } from '../helpers/eventually';
 
 /**
  * `npm start` as a user runs it: the real dev server, worker and API in child processes, on free ports and a
@@ -88,11 +90,7 @@ describe('npm start (the embedded stack)', () => {
         expect.arrayContaining(allSearchAttributeKeys.map((k) => k.name)),
       );
       // A workflow on a queue no worker polls: it stays open, so the next start must still see it.
-      await client.workflow.start('enablementWorkflow', {
-        workflowId: 'privatelink-E2E-PERSIST',
-        taskQueue: 'e2e-persistence-probe',
-        args: [{ ticketId: 'E2E-PERSIST' }],
-      });
+      await startRequest(client, 'E2E-PERSIST', { intake: null, taskQueue: 'e2e-persistence-probe' });
     });
   });
 
@@ -116,14 +114,16 @@ describe('npm start (the embedded stack)', () => {
       body,
     });
     expect(hook.status).toBe(202);
-    let state = '';
-    for (let i = 0; i < 100 && state !== 'allowlisting'; i++) {
-      const res = await fetch(`${api}/api/requests/E2E-HOOK-1`, {
-        headers: { authorization: `Bearer ${creds.tokens.support}` },
-      });
-      if (res.ok) state = ((await res.json()) as { state: string }).state;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
+    const state = await eventually(
+      async () => {
+        const res = await fetch(`${api}/api/requests/E2E-HOOK-1`, {
+          headers: { authorization: `Bearer ${creds.tokens.support}` },
+        });
+        return res.ok ? ((await res.json()) as { state: string }).state : '';
+      },
+      (s) => s === 'allowlisting',
+      { intervalMs: 100, what: 'the webhook-started request to reach allowlisting' },
+    );
     expect(state).toBe('allowlisting');
     // Secrets are never logged.
     expect(running!.output()).not.toContain(creds.tokens.support);

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { EnablementResult, EventOutcome, StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
-import { waitFor } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
 
 const run = promisify(execFile);

@@ -6,7 +6,8 @@ import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { startWorkerProcess } from '../helpers/drill-stack';
 import { startCluster } from '../helpers/temporal';
-import { freePort, killGroup, type RunningProcess, runEntry, runNpmScript, waitFor } from '../helpers/processes';
+import { freePort, killGroup, type RunningProcess, runEntry, runNpmScript } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
 
 /**
  * The two processes of a deployment (docker-compose.yml runs them as containers): `npm run worker` and `npm run api`

@@ -13,7 +13,8 @@ import { readState } from '../../src/temporal/read-state';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { allDayVendorConfig } from '../fixtures/requests';
-import { freePort, runEntry, type RunningProcess, waitFor } from './processes';
+import { freePort, runEntry, type RunningProcess } from './processes';
+import { waitFor } from './eventually';
 import { type ReceivedRequest, WebhookReceiver } from './webhook-receiver';
 
 /**

@@ -47,16 +47,6 @@ const usedPorts = new Set<number>();
 
 export { isAlive } from '../../src/temporal/dev-server';
 
-/** Polls `check` until it returns true or `timeoutMs` passes. */
-export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
 /** A product process started by a test, with its combined output captured. */
 export interface RunningProcess {
   child: ChildProcess;

@@ -19,6 +19,7 @@ import {
   workflowBundlerOptions,
   workflowsPath as productWorkflowsPath,
 } from '../../src/worker';
+import { eventually } from './eventually';
 import { startTestActivities, type TestActivities } from './activities';
 
 /** Which real server a test file runs against. */
@@ -159,13 +160,11 @@ async function startEnvironment(kind: TemporalServerKind, devServerArgs: string[
 
 /** Resolves once a worker has stopped (or after 20 s, so teardown is never blocked forever). */
 async function waitForStop(worker: Worker): Promise<void> {
-  for (
-    let waited = 0;
-    worker.getState() !== 'STOPPED' && worker.getState() !== 'FAILED' && waited < 20_000;
-    waited += 50
-  ) {
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(
+    () => worker.getState(),
+    (state) => state === 'STOPPED' || state === 'FAILED',
+    { timeoutMs: 20_000, what: 'the worker to stop' },
+  ).catch(() => undefined);
 }
 
 /**

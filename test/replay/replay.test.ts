@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { useTemporal } from '../helpers/temporal';
-import { runScenario, scenarios } from './scenarios';
+import { workflowIdForTicket } from '../../src/temporal/names';
+import { recordedTicketId, runScenario, scenarios } from './scenarios';
 
 const historiesDir = join(__dirname, 'histories');
 const temporal = useTemporal('dev-server');
@@ -18,7 +19,7 @@ describe('replaying recorded histories', () => {
 
   it('replays every recorded history with the current workflow code (from 1.0 on, guard incompatible changes with a registered patch: docs/versioning.md)', async () => {
     const histories = scenarios.map((s) => ({
-      workflowId: `privatelink-REPLAY-${s.name}`,
+      workflowId: workflowIdForTicket(recordedTicketId(s)),
       history: JSON.parse(readFileSync(join(historiesDir, `${s.name}.json`), 'utf8')) as unknown,
     }));
     const outcomes: { workflowId: string; error?: string }[] = [];

@@ -3,14 +3,11 @@ import type { Cloud } from '../../src/domain/formats';
 import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
 import {
   applyEnablementEventUpdate,
-  enablementEventSignal,
   type EnablementEventInput,
   type EnablementResult,
   type StateView,
 } from '../../src/temporal/messages';
-import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { enablementWorkflow } from '../../workflows';
 import {
   bidirectionalLoopEvents,
   forwardLegEvents,
@@ -19,6 +16,8 @@ import {
   unidirectionalLoopEvents,
 } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
+import { eventually } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 
 type Event = TestEvent;
 
@@ -27,8 +26,8 @@ export interface Scenario {
   name: string;
   cloud: Cloud;
   type: ConnectionType;
-  /** `intake` starts with the intake; `signal-with-start` starts empty and submits by signal, as a webhook does. */
-  start: 'intake' | 'signal-with-start';
+  /** `start` starts with the intake; `signal-with-start` starts empty and submits by signal, as a webhook does. */
+  start: 'start' | 'signal-with-start';
   intake?: (ticketId: string) => IntakeDraft;
   /**
    * Before the events are sent, wait until the request's state view satisfies this: for work the request does on its
@@ -48,7 +47,7 @@ export const scenarios: Scenario[] = [
     name: 'aws-unidirectional',
     cloud: 'aws',
     type: 'unidirectional',
-    start: 'intake',
+    start: 'start',
     events: forward,
     expected: 'enabled',
   },
@@ -56,7 +55,7 @@ export const scenarios: Scenario[] = [
     name: 'azure-unidirectional',
     cloud: 'azure',
     type: 'unidirectional',
-    start: 'intake',
+    start: 'start',
     events: forward,
     expected: 'enabled',
   },
@@ -72,7 +71,7 @@ export const scenarios: Scenario[] = [
     name: 'azure-bidirectional-loops',
     cloud: 'azure',
     type: 'bidirectional',
-    start: 'intake',
+    start: 'start',
     intake: (ticketId) => {
       const { customerAccount: _missing, ...draft } = validIntake('azure', 'bidirectional', ticketId);
       return draft;
@@ -96,7 +95,7 @@ export const scenarios: Scenario[] = [
     name: 'aws-unidirectional-loops',
     cloud: 'aws',
     type: 'unidirectional',
-    start: 'intake',
+    start: 'start',
     events: unidirectionalLoopEvents,
     expected: 'enabled',
   },
@@ -106,7 +105,7 @@ export const scenarios: Scenario[] = [
     name: 'aws-sla-breached',
     cloud: 'aws',
     type: 'unidirectional',
-    start: 'intake',
+    start: 'start',
     intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), submittedAt: '2026-01-05T14:00:00Z' }),
     settledWhen: (view) => view.effects.done.some((e) => e.what === 'sla_breached' && e.type === 'postTicketComment'),
     events: forward,
@@ -116,7 +115,7 @@ export const scenarios: Scenario[] = [
     name: 'aws-cancelled',
     cloud: 'aws',
     type: 'bidirectional',
-    start: 'intake',
+    start: 'start',
     events: [forward[0]!, { type: 'request.cancelled', reason: 'customer withdrew' }],
     expected: 'cancelled',
   },
@@ -136,7 +135,7 @@ export const scenarios: Scenario[] = [
     name: 'aws-rejected',
     cloud: 'aws',
     type: 'unidirectional',
-    start: 'intake',
+    start: 'start',
     intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), environment: 'integration' }),
     events: [],
     expected: 'rejected',
@@ -152,38 +151,43 @@ export const scenarios: Scenario[] = [
   },
 ];
 
-/** Runs a scenario to its end through the product's signal and update; returns the final view and result. */
+/** Who sends every event of a recorded scenario. */
+export const RECORDER = 'replay-recorder@vendor.example';
+
+/** The ticket a scenario's committed history was recorded for (`npm run replay:record`). */
+export function recordedTicketId(scenario: Pick<Scenario, 'name'>): string {
+  return `REPLAY-${scenario.name}`;
+}
+
+/** How a scenario is run: who sends its events, and how its state is read (a drill waits out worker restarts). */
+export interface RunOptions {
+  actor?: string;
+  read?: (handle: WorkflowHandle) => Promise<StateView>;
+}
+
+/**
+ * Runs a scenario to its end through the product's signal and update, as its clients do: started with its intake, or
+ * empty and submitted by signal-with-start as a webhook does; returns the final view and result.
+ */
 export async function runScenario(
   client: Client,
   taskQueue: string,
   scenario: Scenario,
   ticketId: string,
+  { actor = RECORDER, read = (handle) => readState(handle) }: RunOptions = {},
 ): Promise<{ handle: WorkflowHandle; view: StateView; result: EnablementResult }> {
-  const workflowId = workflowIdForTicket(ticketId);
   const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
-  const actor = 'replay-recorder@vendor.example';
-  if (scenario.start === 'signal-with-start') {
-    await client.workflow.signalWithStart(enablementWorkflow, {
-      workflowId,
-      taskQueue,
-      args: [{ ticketId }],
-      signal: enablementEventSignal,
-      signalArgs: [{ type: 'ticket.submitted', actor, eventId: `created-${ticketId}`, intake }],
-    });
-  } else {
-    await client.workflow.start(enablementWorkflow, { workflowId, taskQueue, args: [{ ticketId, intake }] });
-  }
-  const handle = client.workflow.getHandle(workflowId);
-  // Wait until the intake has been taken in (a signal is applied asynchronously), and the scenario's own condition.
-  const settled = (view: StateView) =>
-    (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true);
-  for (let i = 0; !settled(await readState(handle)); i++) {
-    if (i >= 400) throw new Error(`${scenario.name}: the request did not settle before its events within 10 s`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const handle = await startRequest(client, ticketId, { intake, taskQueue, via: scenario.start, actor });
+  // The intake is taken in (a signal is applied asynchronously), and the scenario's own condition holds.
+  await eventually(
+    () => read(handle),
+    (view) =>
+      (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true),
+    { timeoutMs: 30_000, intervalMs: 25, what: `${scenario.name} to settle before its events` },
+  );
   for (const event of scenario.events) {
     await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
   }
-  const result = (await handle.result()) as EnablementResult;
-  return { handle, view: await readState(handle), result };
+  const result = await handle.result();
+  return { handle, view: await read(handle), result };
 }

@@ -1,10 +1,8 @@
 import { readTimeline } from '../../src/audit/history';
 import { verifyExport } from '../../src/audit/chain';
 import { applyEnablementEventUpdate, enablementEventSignal, type StateView } from '../../src/temporal/messages';
-import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { enablementWorkflow } from '../../workflows';
-import { validIntake } from '../fixtures/requests';
+import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
 // The server suggests continue-as-new after 40 history events instead of thousands.
@@ -16,11 +14,7 @@ describe('a long request', () => {
   it('continues as new when Temporal suggests it, keeping its state, audit trail and dedupe memory', async () => {
     await temporal.withWorker(async () => {
       const ticketId = 'LONG-1';
-      const handle = await temporal.client.workflow.start(enablementWorkflow, {
-        workflowId: workflowIdForTicket(ticketId),
-        taskQueue: temporal.taskQueue,
-        args: [{ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }],
-      });
+      const handle = await startRequest(temporal.client, ticketId, { taskQueue: temporal.taskQueue });
       const firstRunId = handle.firstExecutionRunId;
       const send = (event: object) =>
         handle.executeUpdate(applyEnablementEventUpdate, {

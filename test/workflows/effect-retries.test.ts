@@ -1,10 +1,9 @@
 import { readTimeline } from '../../src/audit/history';
-import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { applyEnablementEventUpdate } from '../../src/temporal/messages';
-import { enablementWorkflow } from '../../workflows';
 import { validIntake } from '../fixtures/requests';
-import { waitFor } from '../helpers/processes';
+import { waitFor } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
 // Retry backoff runs on server timers: the time-skipping server lets a day of backoff pass in seconds.
@@ -13,18 +12,11 @@ const temporal = useTemporal('time-skipping');
 const forTicket = (ticketId: string) =>
   temporal.activities.notifications.received.filter((r) => (r.body as { ticketId?: string }).ticketId === ticketId);
 
-function start(ticketId: string, submittedAt?: string) {
-  return temporal.client.workflow.start(enablementWorkflow, {
-    workflowId: workflowIdForTicket(ticketId),
+const start = (ticketId: string, submittedAt?: string) =>
+  startRequest(temporal.client, ticketId, {
+    intake: { ...validIntake('aws', 'unidirectional', ticketId), ...(submittedAt ? { submittedAt } : {}) },
     taskQueue: temporal.taskQueue,
-    args: [
-      {
-        ticketId,
-        intake: { ...validIntake('aws', 'unidirectional', ticketId), ...(submittedAt ? { submittedAt } : {}) },
-      },
-    ],
   });
-}
 
 /** The activities a request scheduled to act on the outside world (not its reads of configuration), in order. */
 async function activitiesOf(handle: Awaited<ReturnType<typeof start>>): Promise<string[]> {

@@ -12,20 +12,17 @@ import { enablementWorkflow } from '../../workflows';
 import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { useTemporal } from '../helpers/temporal';
-import { waitFor } from '../helpers/processes';
+import { startRequest } from '../helpers/requests';
+import { waitFor } from '../helpers/eventually';
 
 const temporal = useTemporal('dev-server');
 const actor = 'alice@vendor.example';
 let ticketSeq = 0;
 const nextTicket = () => `WF-${Date.now().toString(36)}-${++ticketSeq}`;
 
-function start(ticketId: string, intake?: IntakeDraft) {
-  return temporal.client.workflow.start(enablementWorkflow, {
-    workflowId: workflowIdForTicket(ticketId),
-    taskQueue: temporal.taskQueue,
-    args: [{ ticketId, ...(intake ? { intake } : {}) }],
-  });
-}
+/** Starts a request with its intake, or empty (waiting for `ticket.submitted`) without one. */
+const start = (ticketId: string, intake?: IntakeDraft) =>
+  startRequest(temporal.client, ticketId, { intake: intake ?? null, taskQueue: temporal.taskQueue });
 const send = (handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'> & { actor?: string }) =>
   handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
 const historyLength = async (handle: WorkflowHandle) => (await handle.fetchHistory()).events?.length ?? 0;
@@ -308,15 +305,14 @@ describe('the enablement workflow on a real server', () => {
       const ticketId = nextTicket();
       const intake = validIntake('azure', 'unidirectional', ticketId);
       const deliver = () =>
-        temporal.client.workflow.signalWithStart(enablementWorkflow, {
-          workflowId: workflowIdForTicket(ticketId),
+        startRequest(temporal.client, ticketId, {
+          intake,
           taskQueue: temporal.taskQueue,
-          args: [{ ticketId }],
-          signal: enablementEventSignal,
-          signalArgs: [{ type: 'ticket.submitted', actor: 'zendesk', eventId: `created-${ticketId}`, intake }],
+          via: 'signal-with-start',
+          actor: 'zendesk',
         });
       const [a, b] = await Promise.all([deliver(), deliver()]);
-      expect(a.signaledRunId).toBe(b.signaledRunId);
+      expect(a.firstExecutionRunId).toBe(b.firstExecutionRunId);
       const handle = temporal.client.workflow.getHandle(workflowIdForTicket(ticketId));
       await waitFor(async () => (await readState(handle)).state === 'allowlisting', 10_000, 'allowlisting');
       const view = await readState(handle);

@@ -2,10 +2,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { createActivities } from '../../activities';
 import type { VendorConfig } from '../../src/domain/vendor-config';
 import { applyEnablementEventUpdate, type EventOutcome, type StateView } from '../../src/temporal/messages';
-import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
+import { searchAttributes } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { enablementWorkflow } from '../../workflows';
 import { allDayVendorConfig, validIntake } from '../fixtures/requests';
+import { eventually } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
 // Timers are the point here: the time-skipping server lets hours pass in milliseconds.
@@ -37,23 +38,24 @@ afterEach(async () => {
   for (const handle of open.splice(0)) await handle.terminate('test over').catch(() => undefined);
 });
 
-async function startRequest(ticketId: string, submittedAt: number): Promise<WorkflowHandle> {
-  const handle = await temporal.client.workflow.start(enablementWorkflow, {
-    workflowId: workflowIdForTicket(ticketId),
+async function startAt(ticketId: string, submittedAt: number): Promise<WorkflowHandle> {
+  const handle = await startRequest(temporal.client, ticketId, {
+    intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(submittedAt) },
     taskQueue: temporal.taskQueue,
-    args: [{ ticketId, intake: { ...validIntake('aws', 'unidirectional', ticketId), submittedAt: iso(submittedAt) } }],
   });
   open.push(handle);
   return handle;
 }
 /** The state once the SLA clock has started (it needs one activity to fetch the calendar's windows). */
-async function started(handle: WorkflowHandle): Promise<StateView> {
-  for (let i = 0; i < 400; i++) {
-    const view = await readState(handle);
-    if (view.sla) return view;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the SLA clock did not start');
+function started(handle: WorkflowHandle): Promise<StateView> {
+  return eventually(
+    () => readState(handle),
+    (view) => view.sla !== null,
+    {
+      intervalMs: 25,
+      what: 'the SLA clock to start',
+    },
+  );
 }
 const send = (handle: WorkflowHandle, event: object): Promise<EventOutcome> =>
   handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor: 'alice@vendor.example', ...event } as never] });
@@ -74,7 +76,7 @@ describe('the SLA of a request', () => {
     await temporal.withWorker(
       async () => {
         const t0 = await temporal.env.currentTimeMs();
-        const handle = await startRequest('SLA-1', t0);
+        const handle = await startAt('SLA-1', t0);
         const first = await started(handle);
         expect(first.sla).toMatchObject({
           startedAt: iso(t0),
@@ -157,7 +159,7 @@ describe('the SLA of a request', () => {
       async () => {
         const t0 = await temporal.env.currentTimeMs();
         const submitted = t0 - 6 * HOUR; // 2 h past a 4 h deadline: 2.5 escalation steps of 48 min
-        const handle = await startRequest('SLA-LATE', submitted);
+        const handle = await startAt('SLA-LATE', submitted);
         await started(handle);
         const view = await readState(handle);
         expect(view.sla?.events).toHaveLength(1);
@@ -184,7 +186,7 @@ describe('the SLA of a request', () => {
     await temporal.withWorker(
       async () => {
         const t0 = await temporal.env.currentTimeMs();
-        const handle = await startRequest('SLA-PAUSE', t0);
+        const handle = await startAt('SLA-PAUSE', t0);
         await started(handle);
         await temporal.env.sleep(HOUR);
         const waiting = await send(handle, { type: 'customer_access.granted' }); // now waiting on the customer
@@ -211,7 +213,7 @@ describe('the SLA of a request', () => {
   it('keeps one timer for the next SLA instant while events and their effects come and go', async () => {
     await temporal.withWorker(async () => {
       const t0 = await temporal.env.currentTimeMs();
-      const handle = await startRequest('SLA-ONE-TIMER', t0);
+      const handle = await startAt('SLA-ONE-TIMER', t0);
       await started(handle);
       await send(handle, { type: 'customer_access.granted' });
       await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-1' });
@@ -238,7 +240,7 @@ describe('the SLA of a request', () => {
   it('sends nothing when the request is enabled before its first threshold', async () => {
     await temporal.withWorker(async () => {
       const t0 = await temporal.env.currentTimeMs();
-      const handle = await startRequest('SLA-FAST', t0);
+      const handle = await startAt('SLA-FAST', t0);
       await started(handle);
       for (const type of [
         'customer_access.granted',
