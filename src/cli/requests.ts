@@ -37,6 +37,17 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
+/** The SLA in one line: how it stands while the request is open, and how it ended once it has. */
+function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['sla']>): string {
+  const due = `due ${sla.deadlineLocal ?? '(paused)'}`;
+  if (status === 'enabled' || status === 'rejected' || status === 'cancelled') {
+    const outcome = sla.breached ? 'BREACHED' : status === 'enabled' ? 'met' : `stopped (${status})`;
+    return `${outcome}; was ${due}; ${sla.usedHours} of ${sla.targetHours} business hours used`;
+  }
+  const state = sla.breached ? 'BREACHED' : sla.paused ? 'paused' : 'running';
+  return `${state}; ${due}; ${sla.leftHours} of ${sla.targetHours} business hours left`;
+}
+
 /** A state view (status), or the answer to a start or an event (with the one event it recorded), for people. */
 export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: AuditEntry }): string {
   const sla = v.sla;
@@ -46,11 +57,7 @@ export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: Au
     `Status        ${v.status}, in ${v.state}, waiting on ${v.waitingOn}`,
     `Allowed now   ${v.allowedEvents.join(', ') || '(none)'}`,
   ];
-  if (sla) {
-    lines.push(
-      `SLA           ${sla.breached ? 'BREACHED' : sla.paused ? 'paused' : 'running'}; due ${sla.deadlineLocal ?? '(paused)'}; ${sla.leftHours} of ${sla.targetHours} business hours left`,
-    );
-  }
+  if (sla) lines.push(`SLA           ${slaLine(v.status, sla)}`);
   if (v.request.problems.length) {
     lines.push('Problems');
     for (const p of v.request.problems) lines.push(`  - ${p.field}: ${p.message}`);

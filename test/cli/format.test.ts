@@ -1,0 +1,57 @@
+import { formatView } from '../../src/cli/requests';
+import type { SlaView, StateSummary } from '../../src/temporal/messages';
+
+const sla: SlaView = {
+  startedAt: '2026-11-02T15:00:00.000Z',
+  deadline: '2026-11-09T15:00:00.000Z',
+  deadlineLocal: '2026-11-09 10:00 America/New_York',
+  timeZone: 'America/New_York',
+  targetHours: 40,
+  usedHours: 12.5,
+  leftHours: 27.5,
+  percent: 31.25,
+  paused: false,
+  pausedSince: null,
+  breached: false,
+  breachedAt: null,
+  warningsSent: [],
+  escalations: 0,
+  events: [],
+};
+
+const view = (status: StateSummary['status'], slaView: SlaView = sla): StateSummary => ({
+  ticketId: 'T-1001',
+  cloud: 'aws',
+  connectionType: 'unidirectional',
+  company: 'Acme',
+  status,
+  state: status === 'enabled' ? 'enabled' : 'reviewingConnection',
+  waitingOn: status === 'enabled' ? 'none' : 'vendor',
+  allowedEvents: [],
+  request: { intake: null, draft: null, problems: [] },
+  sla: slaView,
+});
+
+const slaLine = (v: StateSummary) =>
+  formatView(v)
+    .split('\n')
+    .find((l) => l.startsWith('SLA'));
+
+describe('plctl status, the SLA line', () => {
+  it('says how much time is left while the request is open', () => {
+    expect(slaLine(view('in_progress'))).toBe(
+      'SLA           running; due 2026-11-09 10:00 America/New_York; 27.5 of 40 business hours left',
+    );
+  });
+
+  it('says the SLA was met, not that it runs, once the request is enabled in time', () => {
+    expect(slaLine(view('enabled'))).toBe(
+      'SLA           met; was due 2026-11-09 10:00 America/New_York; 12.5 of 40 business hours used',
+    );
+  });
+
+  it('says it was breached, or stopped, for a request that ended otherwise', () => {
+    expect(slaLine(view('enabled', { ...sla, breached: true }))).toMatch(/^SLA +BREACHED; was due/);
+    expect(slaLine(view('cancelled'))).toMatch(/^SLA +stopped \(cancelled\); was due/);
+  });
+});
