@@ -3,7 +3,7 @@
 #   node dist/src/worker.js     the worker (bundles workflows/ from dist/workflows at start)
 #   node dist/src/api-main.js   the HTTP API (the default command)
 # Build: docker build -t privatelink-enablement .  No secret is built in: configuration comes from the environment
-# and mounted files at run time (README "Deploy with Docker Compose").
+# and mounted files at run time (docs/deploy.md).
 #
 # Debian (glibc), not Alpine: @temporalio/core-bridge only ships prebuilt *-unknown-linux-gnu binaries
 # (node_modules/@temporalio/core-bridge/common.js maps every Linux to "unknown-linux-gnu").

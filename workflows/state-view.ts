@@ -26,7 +26,7 @@ function facts(snapshot: EnablementSnapshot) {
   return { company: companyOf(snapshot.context), cloud, connectionType };
 }
 
-/** Where the request stands (SPEC.md's state view without its lists). */
+/** Where the request stands (the state view without its lists: docs/intake-and-events.md). */
 export function stateSummary(ticketId: string, snapshot: EnablementSnapshot, sla: SlaView | null): StateSummary {
   const { company, cloud, connectionType } = facts(snapshot);
   const { intake, draft, validation } = snapshot.context;
@@ -48,7 +48,7 @@ export function stateSummary(ticketId: string, snapshot: EnablementSnapshot, sla
   };
 }
 
-/** The state view (SPEC.md): what the `enablementState` query returns. */
+/** The state view (docs/intake-and-events.md): what the `enablementState` query returns. */
 export function stateView(
   ticketId: string,
   snapshot: EnablementSnapshot,
@@ -60,7 +60,7 @@ export function stateView(
   return { ...stateSummary(ticketId, snapshot, sla), events, effects: { pending: pendingEffects, done: effects } };
 }
 
-/** The search attributes of the request (SPEC.md), with the SLA's breach flag and deadline. */
+/** The search attributes of the request (README "Public names"), with the SLA's breach flag and deadline. */
 export function searchAttributesOf(
   snapshot: EnablementSnapshot,
   sla: { breached: boolean; deadline?: number },

@@ -15,7 +15,7 @@ export const ticketIdSchema = z
   .regex(TICKET_ID_PATTERN, { error: TICKET_ID_RULE })
   .describe('The ticket id, e.g. T-1001');
 
-/** Intake data as SPEC.md shows it. Values are checked by the request's intake rules, not here. */
+/** Intake data as docs/intake-and-events.md shows it. Values are checked by the request's intake rules, not here. */
 export const intakeBodySchema = z
   .object({
     ticketId: ticketIdSchema,
@@ -45,7 +45,7 @@ export const intakeBodySchema = z
       .optional(),
   })
   .loose()
-  .describe('Intake data (SPEC.md "Intake data"); missing or invalid values make the request wait for information');
+  .describe('Intake data (docs/intake-and-events.md); missing or invalid values make the request wait for information');
 
 /** An event as the API takes it: the actor is the caller, so it is not part of the body. */
 export const eventBodySchema = z
@@ -56,7 +56,7 @@ export const eventBodySchema = z
   })
   .loose()
   .describe(
-    'One event: { type, eventId?, comment?, ...payload } with the payload of SPEC.md\'s event table, e.g. { "type": "connection.rejected", "reason": "..." }',
+    'One event: { type, eventId?, comment?, ...payload } with the payload of its type (docs/intake-and-events.md), e.g. { "type": "connection.rejected", "reason": "..." }',
   );
 
 export const ticketParamsSchema = z.object({ ticketId: ticketIdSchema });

@@ -111,7 +111,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
   program
     .command('start')
     .description('Start a request from an intake JSON file (- for stdin)')
-    .argument('<intake.json>', 'intake data (SPEC.md "Intake data")')
+    .argument('<intake.json>', 'intake data (docs/intake-and-events.md)')
     .option('--json', 'print the state view as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       const view = await getJson<EventOutcome>(target(), 'POST', '/api/requests', readJsonFile(file, 'the intake'));

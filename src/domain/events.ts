@@ -8,7 +8,7 @@ const text = (what: string) =>
     .min(1, { error: `must not be empty: ${what}` });
 const intakeObject = z.record(z.string(), z.unknown(), { error: 'must be an object with intake fields' });
 
-/** Fields every event carries (SPEC.md "Public interfaces"). */
+/** Fields every event carries (docs/intake-and-events.md "Events"). */
 const common = {
   /** Who did it: the authenticated subject, never a value the caller typed into the payload. */
   actor: text('who sent the event'),
@@ -22,7 +22,7 @@ const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...common, ...shape }).strict();
 
 /**
- * Every event of both machines, by type; payloads as in SPEC.md's event table. Module-private, like every schema of
+ * Every event of both machines, by type; payloads as docs/intake-and-events.md lists them. Module-private, like every schema of
  * the modules workers share between workflows (see `test/domain/shared-modules.test.ts`); use {@link checkEvent}.
  */
 const eventSchemas = {
@@ -56,7 +56,7 @@ const eventSchemas = {
   'note.added': event('note.added', { text: text('the note') }),
 } as const;
 
-/** The event vocabulary, in SPEC.md order. */
+/** The event vocabulary, in the order docs/intake-and-events.md lists it. */
 export const eventTypes = Object.keys(eventSchemas) as EventType[];
 export type EventType = keyof typeof eventSchemas;
 

@@ -72,7 +72,7 @@ export type IntakeValidation =
   | { kind: 'incomplete'; problems: Problem[] }
   | { kind: 'ineligible'; problems: Problem[] };
 
-/** The top-level fields of intake data (SPEC.md); anything else is refused with a "did you mean". */
+/** The top-level fields of intake data (docs/intake-and-events.md); anything else is refused with a "did you mean". */
 export const intakeFields = [
   'ticketId',
   'subject',

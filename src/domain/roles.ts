@@ -1,5 +1,5 @@
 /**
- * Who may do what (SPEC.md): support staff record steps, automation starts requests and forwards ticket events,
+ * Who may do what (docs/api.md "Authentication and roles"): support staff record steps, automation starts requests and forwards ticket events,
  * auditors read, admins do everything. `monitor` is for a metrics scraper (Prometheus): it may read `/metrics` and
  * nothing else. Tokens files and OIDC role claims name these.
  */

@@ -47,7 +47,7 @@ function isCalendarDate(value: string): boolean {
 }
 
 /**
- * A business calendar (SPEC.md "SLA calendar"): IANA time zone, working windows per weekday in local time (several a
+ * A business calendar (docs/sla.md): IANA time zone, working windows per weekday in local time (several a
  * day allowed, days without windows allowed), holidays as local dates, and the SLA target in business hours.
  */
 const calendarSchema = z

@@ -40,7 +40,7 @@ const project = z
 const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)$/;
 
 /**
- * The vendor side of every request (SPEC.md): who the vendor is in each cloud, its endpoint service per cloud region,
+ * The vendor side of every request (docs/configuration.md "Vendor configuration"): who the vendor is in each cloud, its endpoint service per cloud region,
  * the projects it hosts, and the SLA policy. Deployment configuration, not ticket data.
  */
 const vendorConfigSchema = z

@@ -40,7 +40,7 @@ const PID_FILE = 'temporal-dev-server.pid';
  * the same in deploy/temporal/dynamicconfig.yaml). Eager activity execution hands an activity the workflow task just
  * scheduled straight back to the worker that scheduled it, instead of through the task queue: every effect (comment,
  * notification, check) skips one dispatch, measured at about 45 ms each on the dev server, so a full request's effects
- * finish about five times sooner (README "Benchmarks"). Off by default in Temporal's server.
+ * finish about five times sooner (bench/README.md). Off by default in Temporal's server.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: readonly string[] = ['system.enableActivityEagerExecution=true'];
 

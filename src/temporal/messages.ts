@@ -1,6 +1,6 @@
 /**
  * The enablement workflow's contract: its input, result, signal, update and query, and the state view. Shared by the
- * workflow, the API, the CLI and tests; names come from names.ts (SPEC.md "Public interfaces").
+ * workflow, the API, the CLI and tests; names come from names.ts (README "Public names").
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventType } from '../domain/events';
@@ -37,7 +37,7 @@ export interface ResumeState {
   sla: SlaState;
 }
 
-/** The workflow's one argument (SPEC.md): without `intake` it waits for `ticket.submitted`. */
+/** The workflow's one argument (README "Public names"): without `intake` it waits for `ticket.submitted`. */
 export interface EnablementWorkflowInput {
   ticketId: string;
   intake?: IntakeDraft;

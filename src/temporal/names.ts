@@ -1,5 +1,5 @@
 /**
- * Public Temporal names of the product (SPEC.md "Public interfaces"). Tools outside this repository — the stock
+ * Public Temporal names of the product (README "Public names"). Tools outside this repository — the stock
  * `temporal` CLI, the Temporal UI, saved visibility queries — depend on these exact strings: change one only with a
  * migration note in the README.
  *

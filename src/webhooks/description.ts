@@ -1,7 +1,7 @@
 /**
  * Intake data written the way people write tickets: `Key: value` lines in a ticket's description or comment. The
  * same key table reads structured fields (Zendesk custom fields, Jira custom fields), so every ticket system accepts
- * the same spellings, and the README lists them from {@link intakeKeys}.
+ * the same spellings, and docs/webhooks.md lists them from {@link intakeKeys}.
  *
  * Nothing here judges the values: a port that is not a number or an unknown cloud is passed on as written, and intake
  * validation names the problem on the ticket. Parsing never throws.

@@ -38,7 +38,7 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
     expect(store.authenticate(header)).toBeUndefined();
   });
 
-  it('lets each role do what SPEC.md gives it, and no more', () => {
+  it('lets each role do what docs/api.md gives it, and no more', () => {
     const table = Object.fromEntries(
       roles.map((role) => [
         role,

@@ -73,7 +73,7 @@ describe('Zendesk', () => {
     };
   }
 
-  /** A body as the README's trigger template renders it (placeholders filled in by Zendesk). */
+  /** A body as the trigger template in docs/webhooks.md renders it (placeholders filled in by Zendesk). */
   function rendered(event: 'created' | 'updated', fields: Record<string, string>) {
     let text = zendeskTriggerBody({ event });
     for (const [placeholder, value] of Object.entries(fields)) {

@@ -26,7 +26,7 @@ export function actionForEvent(type: EventType): Action {
 }
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
-const stateView = z.unknown().describe('The state view (SPEC.md "query enablementState")');
+const stateView = z.unknown().describe('The state view (docs/intake-and-events.md "The state view")');
 const eventOutcome = z
   .unknown()
   .describe(

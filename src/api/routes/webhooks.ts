@@ -216,7 +216,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
     {
       summary: 'Zendesk trigger webhook',
       description:
-        'Signed by Zendesk (X-Zendesk-Webhook-Signature: base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + body; ±5 min). Body from the trigger template in the README.',
+        'Signed by Zendesk (X-Zendesk-Webhook-Signature: base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + body; ±5 min). Body from the trigger template in docs/webhooks.md.',
     },
     'ZENDESK_WEBHOOK_SECRET',
     (request, raw) =>

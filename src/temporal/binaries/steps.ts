@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { projectCacheDir } from './cache-dir';
 
-/** Where a resolved binary came from, for logs and the README's troubleshooting section. */
+/** Where a resolved binary came from, for logs and for the error that lists what was tried. */
 export interface ResolvedBinary {
   /** Absolute path of an executable the SDK's `existing-path` option can launch. */
   path: string;
