@@ -21,7 +21,7 @@ function schemasIn(value: unknown, path: string, seen = new Set<unknown>()): str
 
 describe('modules shared between workflows', () => {
   const files = sharedDirs.flatMap((dir) =>
-    readdirSync(join(root, dir))
+    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
       .filter((f) => f.endsWith('.ts'))
       .map((f) => `${dir}/${f}`),
   );
