@@ -1,16 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { validIntake } from '../fixtures/requests';
-import { bearer, buildTestApi, testCredentials } from '../helpers/api';
-import { useTemporal } from '../helpers/temporal';
+import { bearer, useTestApi } from '../helpers/api';
 
-const temporal = useTemporal('dev-server');
-const creds = testCredentials();
+const { temporal, creds, ...testApi } = useTestApi('MET');
 let api: FastifyInstance;
-
 beforeAll(() => {
-  api = buildTestApi(temporal, { store: creds.store });
+  api = testApi.api();
 });
-afterAll(() => api.close());
 
 /** The value of one series in Prometheus' text format, or undefined when the series is absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {

@@ -3,38 +3,18 @@ import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from '../../src/api/server';
 import { freePort } from '../helpers/processes';
 import { Authenticator } from '../../src/api/auth';
-import { readTimeline } from '../../src/audit/history';
 import { EnablementClient } from '../../src/temporal/enablement-client';
-import { comparePrefix, verifyExport } from '../../src/audit/chain';
 import { workflowIdForTicket } from '../../src/temporal/names';
-import { readState } from '../../src/temporal/read-state';
 import type { EventOutcome, StateView } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
-import { bearer, buildTestApi, newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
+import { bearer, buildTestApi, newWebhookSecret, signStandard, useTestApi } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
-import { startRequest } from '../helpers/requests';
-import { useTemporal } from '../helpers/temporal';
 
-const temporal = useTemporal('dev-server');
-const creds = testCredentials();
+const { temporal, creds, support, nextTicket, start, send, ...testApi } = useTestApi('API');
 let api: FastifyInstance;
-
 beforeAll(() => {
-  api = buildTestApi(temporal, { store: creds.store });
+  api = testApi.api();
 });
-afterAll(() => api.close());
-
-const support = bearer(creds.tokens.support);
-let n = 0;
-const nextTicket = () => `API-${Date.now().toString(36)}-${++n}`;
-
-async function start(ticketId: string, intake = validIntake('aws', 'unidirectional', ticketId)) {
-  return api.inject({ method: 'POST', url: '/api/requests', headers: support, payload: intake });
-}
-
-async function send(ticketId: string, payload: object, headers = support) {
-  return api.inject({ method: 'POST', url: `/api/requests/${ticketId}/events`, headers, payload });
-}
 
 describe('reading a request while no worker runs', () => {
   it('answers 503 within the state timeout, not a 500 after Temporal gives up', async () => {
@@ -258,120 +238,6 @@ describe('roles', () => {
       expect(res.headers['www-authenticate']).toBe('Bearer');
       expect(JSON.stringify(res.json())).not.toContain('not-a-token');
     }
-  });
-});
-
-describe('audit history', () => {
-  it('builds the timeline from the event history, chained, as JSON and CSV that both verify', () =>
-    temporal.withWorker(async () => {
-      const ticketId = nextTicket();
-      await start(ticketId);
-      await send(ticketId, { type: 'connection.approved' }, bearer(creds.tokens.support)); // refused by the validator
-      await send(ticketId, { type: 'customer_access.granted' });
-      await send(ticketId, { type: 'note.added', text: 'called the customer' }, bearer(creds.tokens.admin));
-      // Wait for the effects of the last transition to be carried out.
-      await eventually(
-        async () =>
-          (await api.inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support })).json<StateView>(),
-        (v) => v.effects.pending === 0,
-        { what: "the last transition's effects" },
-      );
-      const res = await api.inject({
-        method: 'GET',
-        url: `/api/requests/${ticketId}/history`,
-        headers: bearer(creds.tokens.auditor),
-      });
-      expect(res.statusCode).toBe(200);
-      const timeline = res.json<{
-        entries: { kind: string; actor: string; type: string; result: string; to: string }[];
-        head: string;
-      }>();
-      const kinds = timeline.entries.map((e) => `${e.kind} ${e.type} ${e.result}`.trim());
-      expect(kinds[0]).toBe('request.started enablementWorkflow started');
-      expect(timeline.entries).toEqual(
-        expect.arrayContaining([
-          expect.objectContaining({
-            kind: 'event',
-            type: 'ticket.submitted',
-            actor: creds.subjects.support,
-            result: 'applied',
-          }),
-          expect.objectContaining({ kind: 'state.changed', to: 'allowlisting' }),
-          expect.objectContaining({ kind: 'effect', type: 'ticket comment: intake_accepted', result: 'done' }),
-          expect.objectContaining({ kind: 'event', type: 'customer_access.granted', result: 'applied' }),
-          expect.objectContaining({ kind: 'state.changed', to: 'awaitingEndpoint', actor: creds.subjects.support }),
-          expect.objectContaining({
-            kind: 'event',
-            type: 'note.added',
-            actor: creds.subjects.admin,
-            result: 'applied',
-          }),
-        ]),
-      );
-      expect(verifyExport(res.body)).toMatchObject({ ok: true, head: timeline.head });
-
-      const csv = await api.inject({
-        method: 'GET',
-        url: `/api/requests/${ticketId}/history?format=csv`,
-        headers: bearer(creds.tokens.auditor),
-      });
-      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
-      expect(csv.body.split('\r\n')[0]).toBe(
-        'seq,ticketId,at,kind,actor,type,result,from,to,detail,runId,historyEventId,prevHash,hash',
-      );
-      expect(verifyExport(csv.body)).toMatchObject({ ok: true, head: timeline.head });
-      const tampered = csv.body.replace(creds.subjects.admin, 'mallory@vendor.example');
-      expect(verifyExport(tampered)).toMatchObject({ ok: false });
-    }));
-  it('shows the SLA breach, notification and ticket comment, for a ticket submitted long ago', () =>
-    temporal.withWorker(async () => {
-      const ticketId = nextTicket();
-      const submittedAt = new Date(Date.now() - 20 * 24 * 3_600_000).toISOString();
-      await start(ticketId, { ...validIntake('aws', 'unidirectional', ticketId), submittedAt });
-      type Entry = { kind: string; type: string; result: string };
-      const entries = await eventually(
-        async () =>
-          (await api.inject({ method: 'GET', url: `/api/requests/${ticketId}/history`, headers: support })).json<{
-            entries: Entry[];
-          }>().entries,
-        (list) => list.some((e) => e.kind === 'sla' && e.type === 'ticket comment: sla_breached'),
-        { what: 'the SLA breach in the history', intervalMs: 100 },
-      );
-      const sla = entries.filter((e) => e.kind === 'sla').map((e) => `${e.type} ${e.result}`);
-      expect(sla).toEqual(
-        expect.arrayContaining(['notification: sla_breached done', 'ticket comment: sla_breached done']),
-      );
-    }));
-});
-
-describe('the audit timeline is append-only', () => {
-  it('keeps an unhandled event out of the chain, and a later export repeats every earlier entry', async () => {
-    const ticketId = nextTicket();
-    // No worker yet: the request is started and sent an event that nothing handles.
-    const handle = await startRequest(temporal.client, ticketId, { taskQueue: temporal.taskQueue });
-    await handle.signal('enablementEvent', { type: 'customer_access.granted', actor: 'alice@vendor.example' });
-    const before = await readTimeline(temporal.client, ticketId);
-    expect(before.entries.map((e) => e.kind)).toEqual(['request.started']);
-    expect(before.pending).toEqual([expect.objectContaining({ type: 'customer_access.granted', via: 'signal' })]);
-
-    await temporal.withWorker(async () => {
-      await eventually(
-        () => readState(handle),
-        (v) => v.state === 'awaitingEndpoint',
-        { what: 'the signalled event to be handled' },
-      );
-    });
-    const after = await readTimeline(temporal.client, ticketId);
-    expect(after.pending).toEqual([]);
-    expect(after.entries.slice(0, before.entries.length)).toEqual(before.entries);
-    expect(after.entries).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ kind: 'event', type: 'customer_access.granted', actor: 'alice@vendor.example' }),
-      ]),
-    );
-    expect(comparePrefix(before.entries, after.entries)).toMatchObject({ ok: true });
-    expect(comparePrefix(after.entries.slice(1), after.entries)).toMatchObject({ ok: false });
-    await handle.terminate('test over');
   });
 });
 

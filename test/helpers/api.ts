@@ -5,7 +5,8 @@ import { Authenticator, hashToken, type JwtVerifier, type Role, roles, TokenStor
 import { buildApiServer } from '../../src/api/server';
 import type { WebhookSecrets } from '../../src/config/api';
 import { EnablementClient } from '../../src/temporal/enablement-client';
-import type { TemporalTestContext } from './temporal';
+import { validIntake } from '../fixtures/requests';
+import { type TemporalTestContext, useTemporal } from './temporal';
 
 /** One random bearer token per role, and the tokens file that holds their hashes. */
 export function testCredentials() {
@@ -54,3 +55,38 @@ export function buildTestApi(
 
 /** `Authorization` header for a token. */
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * A test file's API over its own dev server and worker, with one token per role (`useTemporal('dev-server')` and
+ * the API built in `beforeAll`, closed in `afterAll`), and the calls its tests make most.
+ */
+export function useTestApi(ticketPrefix: string) {
+  const temporal = useTemporal('dev-server');
+  const creds = testCredentials();
+  const support = bearer(creds.tokens.support);
+  let api: FastifyInstance | undefined;
+  beforeAll(() => {
+    api = buildTestApi(temporal, { store: creds.store });
+  });
+  afterAll(() => api?.close());
+  const current = (): FastifyInstance => {
+    if (!api) throw new Error('the test API is built in beforeAll');
+    return api;
+  };
+  let n = 0;
+  return {
+    temporal,
+    creds,
+    support,
+    /** The API (built once the file's tests start). */
+    api: current,
+    /** A ticket id no other test uses. */
+    nextTicket: () => `${ticketPrefix}-${Date.now().toString(36)}-${++n}`,
+    /** `POST /api/requests` as support staff. */
+    start: (ticketId: string, intake = validIntake('aws', 'unidirectional', ticketId)) =>
+      current().inject({ method: 'POST', url: '/api/requests', headers: support, payload: intake }),
+    /** `POST /api/requests/:ticketId/events`, as support staff unless told otherwise. */
+    send: (ticketId: string, payload: object, headers = support) =>
+      current().inject({ method: 'POST', url: `/api/requests/${ticketId}/events`, headers, payload }),
+  };
+}
