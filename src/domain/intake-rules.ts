@@ -4,16 +4,13 @@
  * Each rule reports every problem it finds through `add` and returns the normalized value, or `undefined`.
  */
 import { awsServiceNamePattern, azurePrivateLinkServicePattern, type Cloud, examples, guidPattern } from './formats';
-import type { ConnectionType, Intake, IntakeDraft, Service } from './intake';
+import { type ConnectionType, type Intake, type IntakeDraft, knownAzureFields, type Service } from './intake-shape';
 import { isRecord } from './json';
 import { type Problem } from './problems';
 import { type VendorConfig, type VendorProject } from './vendor-config';
 
 /** Reports one problem with a field. */
 export type AddProblem = (field: string, kind: Problem['kind'], message: string) => void;
-
-/** The fields of the intake's `azure` object. */
-export const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
 
 /** True for a value that says nothing: absent, `null` or blank text. */
 export function isBlank(value: unknown): boolean {
