@@ -12,6 +12,7 @@ import { validIntake } from '../../test/fixtures/requests';
 import type { BenchEnvironment } from '../environment';
 import { compare, THROUGHPUT_TARGET, type BenchmarkResult, type BenchSizes } from '../result';
 import { pool, round, since } from '../stats';
+import { submissionEventId } from '../../src/domain/ticket';
 import { benchTicket } from './common';
 
 /** Starts done and the time they took, per kind. */
@@ -116,7 +117,7 @@ export async function sampleStarts(env: BenchEnvironment, sizes: BenchSizes): Pr
         taskQueue: env.unpolledQueue,
         args: [{ ticketId }],
         signal: EVENT_SIGNAL,
-        signalArgs: [{ type: 'ticket.submitted', actor: 'bench', eventId: `ticket.submitted:${ticketId}`, intake }],
+        signalArgs: [{ type: 'ticket.submitted', actor: 'bench', eventId: submissionEventId(ticketId), intake }],
       });
     });
     const signalMs = since(signalStarted);

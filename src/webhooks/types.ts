@@ -11,7 +11,7 @@ export interface TicketWebhookEvent {
   source: 'zendesk' | 'jira' | 'tickets';
   /** `created` starts a request (`ticket.submitted`); `updated` answers "awaiting information" (`ticket.updated`). */
   kind: 'created' | 'updated';
-  /** Our ticket id (matches `^[A-Za-z0-9._-]{1,64}$`): `ZD-<number>` for Zendesk, the issue key for Jira. */
+  /** Our ticket id (matches `TICKET_ID_PATTERN`): `ZD-<number>` for Zendesk, the issue key for Jira. */
   ticketId: string;
   /**
    * The intake fields the ticket gives, possibly wrong (validation reports them); `intake.ticketId` equals

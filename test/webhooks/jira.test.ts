@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { validateIntake } from '../../src/domain/intake';
 import { commentFooter } from '../../src/ticket-systems/comment-ref';
 import { parseJiraWebhook, verifyJiraSignature } from '../../src/webhooks/jira';
+import { TICKET_ID_PATTERN } from '../../src/domain/ticket';
 import { exampleVendorConfig } from '../fixtures/requests';
 
 const SECRET = 'jira-webhook-secret-A1b2C3d4';
@@ -317,7 +318,7 @@ describe('a Jira issue event', () => {
       fc.property(bodies, (body) => {
         const result = parseJiraWebhook(body, { customFields: { customfield_1: 'Region' } });
         if (result.ok && result.value) {
-          expect(result.value.ticketId).toMatch(/^[A-Za-z0-9._-]{1,64}$/);
+          expect(result.value.ticketId).toMatch(TICKET_ID_PATTERN);
           expect(result.value.intake.ticketId).toBe(result.value.ticketId);
         }
         if (!result.ok) expect(result.problems.length).toBeGreaterThan(0);
