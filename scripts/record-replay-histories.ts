@@ -5,7 +5,7 @@
  * from 1.0 on, guard it with a patch registered in workflows/patches.ts and record its new branch (docs/versioning.md).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -21,7 +21,28 @@ import { recordedTicketId, runScenario, scenarios } from '../test/replay/scenari
 
 export const historiesDir = join(__dirname, '..', 'test', 'replay', 'histories');
 
+/**
+ * `--keep <release>`: before recording, copies the current histories to histories/<release>/, where the replay test
+ * keeps replaying them: after a patched change they are what tests the old branch (docs/versioning.md, step 3).
+ */
+function keepCurrentHistories(args: string[]): void {
+  const at = args.indexOf('--keep');
+  if (at === -1) return;
+  const release = args[at + 1] ?? '';
+  if (!/^\d[\w.-]{0,31}$/.test(release)) {
+    throw new Error(`--keep needs the release the current histories come from, e.g. --keep 1.0.0 (got "${release}")`);
+  }
+  const target = join(historiesDir, release);
+  if (existsSync(target)) throw new Error(`${target} exists already: histories of a release are kept once`);
+  mkdirSync(target);
+  for (const file of readdirSync(historiesDir).filter((f) => f.endsWith('.json'))) {
+    copyFileSync(join(historiesDir, file), join(target, file));
+  }
+  process.stdout.write(`kept the current histories in ${target}\n`);
+}
+
 async function main(): Promise<void> {
+  keepCurrentHistories(process.argv.slice(2));
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const cli = await resolveTemporalCli();
   const env = await TestWorkflowEnvironment.createLocal({

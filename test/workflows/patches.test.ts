@@ -57,7 +57,7 @@ function workflowSources() {
 
 function decodedHistories(): string[] {
   const dir = join(repoRoot, 'test/replay/histories');
-  return readdirSync(dir)
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.json'))
     .map((f) => {
       const raw = readFileSync(join(dir, f), 'utf8');
