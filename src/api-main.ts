@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { buildProductApi } from './api/app';
 import { apiSecurity } from './api/security';
 import { apiSettingsFromEnv } from './config/api';
+import { readAll } from './config/env';
 import { runtimeConfigFromEnv } from './config/runtime';
 import { AppError } from './errors';
 
@@ -12,8 +13,12 @@ import { AppError } from './errors';
  * requests in flight finish, then close the Temporal connection.
  */
 async function main(): Promise<void> {
-  const settings = runtimeConfigFromEnv(process.env);
-  const security = apiSecurity(apiSettingsFromEnv(process.env));
+  const env = process.env;
+  const { runtime: settings, api: apiSettings } = readAll({
+    runtime: () => runtimeConfigFromEnv(env),
+    api: () => apiSettingsFromEnv(env),
+  });
+  const security = apiSecurity(apiSettings);
   const temporal = settings.temporal;
   if (!temporal) {
     throw new AppError(

@@ -9,7 +9,8 @@ import { activitySettingsFromEnv } from './config/activities';
 import { apiSettingsFromEnv } from './config/api';
 import { runtimeConfigFromEnv } from './config/runtime';
 import type { TemporalConnectionConfig } from './config/temporal-connection';
-import { readVendorConfigFile } from './config/vendor-config-file';
+import { readAll } from './config/env';
+import { readVendorConfigFile, vendorConfigPathFromEnv } from './config/vendor-config-file';
 import { AppError } from './errors';
 import { resolveTemporalCli } from './temporal/binaries';
 import { type DevServer, startDevServer } from './temporal/dev-server';
@@ -27,12 +28,21 @@ const REPEAT_WINDOW_MS = 1_000;
  * everything in reverse order; a second signal forces exit (the dev server is still killed).
  */
 async function main(): Promise<void> {
-  // Every setting is read here, once, and checked before anything starts: a bad one stops start-up with its problems.
-  const config = runtimeConfigFromEnv(process.env);
+  // Every setting is read here, once, and checked before anything starts: bad ones stop start-up, all listed.
+  const env = process.env;
+  const {
+    runtime: config,
+    vendor,
+    api,
+    activities: activitySettings,
+  } = readAll({
+    runtime: () => runtimeConfigFromEnv(env),
+    vendor: () => readVendorConfigFile(vendorConfigPathFromEnv(env)),
+    api: () => apiSettingsFromEnv(env),
+    activities: () => activitySettingsFromEnv(env),
+  });
   const external = config.temporal;
-  const vendor = readVendorConfigFile(config.vendorConfigPath);
-  const security = apiSecurity(apiSettingsFromEnv(process.env));
-  const activitySettings = activitySettingsFromEnv(process.env);
+  const security = apiSecurity(api);
   const logger = pino({ level: config.logLevel });
   const deps = activityDeps(activitySettings, vendor.config, logger.child({ component: 'activities' }));
   const say = (line: string) => process.stdout.write(`${line}\n`);

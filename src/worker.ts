@@ -5,7 +5,8 @@ import { createActivities } from '../activities';
 import { activityDeps } from '../activities/deps';
 import { activitySettingsFromEnv } from './config/activities';
 import { runtimeConfigFromEnv } from './config/runtime';
-import { readVendorConfigFile } from './config/vendor-config-file';
+import { readAll } from './config/env';
+import { readVendorConfigFile, vendorConfigPathFromEnv } from './config/vendor-config-file';
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
 
@@ -90,10 +91,17 @@ export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number
  * polling, gives running activities up to {@link SHUTDOWN_GRACE_TIME} to finish, then exits.
  */
 async function main(): Promise<void> {
-  const settings = runtimeConfigFromEnv(process.env);
-  const activitySettings = activitySettingsFromEnv(process.env);
+  const env = process.env;
+  const {
+    runtime: settings,
+    vendor,
+    activities: activitySettings,
+  } = readAll({
+    runtime: () => runtimeConfigFromEnv(env),
+    vendor: () => readVendorConfigFile(vendorConfigPathFromEnv(env)),
+    activities: () => activitySettingsFromEnv(env),
+  });
   const config = settings.temporal ?? { address: '127.0.0.1:7233', namespace: 'default' };
-  const vendor = readVendorConfigFile(settings.vendorConfigPath);
   const logger = pino({ level: settings.logLevel });
   const activities = createActivities(activityDeps(activitySettings, vendor.config, logger));
   installTemporalRuntime({ logger, metricsAddress: settings.metricsAddress });

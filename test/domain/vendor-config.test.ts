@@ -136,7 +136,7 @@ describe('loading the vendor configuration file (VENDOR_CONFIG)', () => {
     expect(load).toThrow(/\(VENDOR_CONFIG\) is invalid/);
   });
 
-  it('stops npm start with every problem listed, before starting anything', async () => {
+  it('stops npm start with every problem of every settings group listed, before starting anything', async () => {
     const config = clone();
     config.projects[0].cloud = 'gcp';
     config.sla.calendar.timeZone = 'Nowhere/Land';
@@ -145,8 +145,14 @@ describe('loading the vendor configuration file (VENDOR_CONFIG)', () => {
       ...process.env,
       VENDOR_CONFIG: join(dir, 'bad.json'),
       TEMPORAL_ADDRESS: '',
+      PORT: 'eighty',
+      AUTH_TOKENS_FILE: join(dir, 'no-such-tokens.json'),
+      TICKET_SYSTEM: 'servicenow',
     });
     expect(await proc.exited).toBe(1);
+    expect(proc.output()).toContain('PORT: ');
+    expect(proc.output()).toContain('Cannot read the tokens file');
+    expect(proc.output()).toContain('TICKET_SYSTEM must be one of file, zendesk, jira');
     expect(proc.output()).toContain('(VENDOR_CONFIG) is invalid:');
     expect(proc.output()).toContain('  - projects[0].cloud: must be aws or azure');
     expect(proc.output()).toContain('  - sla.calendar.timeZone: must be an IANA time zone');
