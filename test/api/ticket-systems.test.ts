@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
 import { createActivities } from '../../activities';
 import { JiraTicketSystem } from '../../activities/jira';
 import { ZendeskTicketSystem } from '../../activities/zendesk';
@@ -24,9 +25,12 @@ const JIRA_SECRET = 'jira-webhook-secret-for-tests';
 let api: FastifyInstance;
 let zendesk: FakeZendesk;
 let jira: FakeJira;
+/** What the API logged, one JSON object per line. */
+const logLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
-  api = buildTestApi(temporal, { webhooks: { zendesk: [ZENDESK_SECRET], jira: [JIRA_SECRET] } });
+  const logger = pino({ level: 'info' }, { write: (line: string) => logLines.push(JSON.parse(line) as never) });
+  api = buildTestApi(temporal, { webhooks: { zendesk: [ZENDESK_SECRET], jira: [JIRA_SECRET] }, logger });
   zendesk = await new FakeZendesk().start();
   jira = await new FakeJira().start();
 });
@@ -45,6 +49,7 @@ const incompleteDescription = [
   'Region: us-east-1',
   'Services: mysql 3306',
   'Connection type: unidirectional',
+  'VPC ID: vpc-0123456789abcdef0',
 ].join('\n');
 
 /** The request's state view once `done` holds for it. */
@@ -100,6 +105,10 @@ describe('Zendesk', () => {
 
         const waiting = await stateWhen(ticketId, (v) => v.status === 'awaiting_information');
         expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
+        // A key that is no intake field is ignored, and named in the log for the operator.
+        expect(logLines).toContainEqual(
+          expect.objectContaining({ source: 'zendesk', ticketId, unknownKeys: ['VPC ID'] }),
+        );
         await waitFor(() => zendesk.comments(number).length > 0, 10_000, 'the Zendesk comment');
         const [comment] = zendesk.comments(number);
         expect(comment!.public).toBe(true);

@@ -207,6 +207,11 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
         const parsed = parse(parseJson(raw), request);
         if (!parsed.ok) throw new AppError('invalid', `The ${source} webhook body is not usable:`, parsed.problems);
         if (parsed.ignored !== undefined) return reply.code(202).send({ accepted: false, ignored: parsed.ignored });
+        const { unknownKeys, ticketId } = parsed.value;
+        if (unknownKeys?.length) {
+          // Keys a customer wrote that are no intake field: ignored, and named here for the operator.
+          request.log.info({ source, ticketId, unknownKeys }, 'ticket keys that are not intake fields were ignored');
+        }
         return reply.code(202).send(await forwardTicketEvent(requests, parsed.value, raw));
       },
     );
