@@ -269,7 +269,9 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
         if (opts.csv) {
           const { text } = await callApi(target(), 'GET', `${path}?format=csv`);
           if (opts.output) writeFileSync(opts.output, text);
-          else process.stdout.write(text);
+          // The export as it is when piped or redirected (its hashes cover every byte); on a terminal, without the
+          // control characters a ticket could have written into it.
+          else process.stdout.write(process.stdout.isTTY ? printable(text) : text);
           return;
         }
         const timeline = await getJson<TimelineExport>(target(), 'GET', path);
