@@ -10,21 +10,43 @@ import { readVendorConfigFile, vendorConfigPathFromEnv } from './config/vendor-c
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
 
+/**
+ * The workflow's helper modules that every workflow shares (see {@link workflowBundlerOptions}): stateless at module
+ * scope, each export a function, a class, a definition or plain data.
+ */
+export const sharedWorkflowModules = [
+  './temporal/messages',
+  './temporal/names',
+  './temporal/failures',
+  './domain/ticket',
+  './sla/clock-start',
+  './sla/plan',
+  '../workflows/audit-trail',
+  '../workflows/effects',
+  '../workflows/sla',
+  '../workflows/sla-timer',
+  '../workflows/state-view',
+];
+
 /** Path of the workflow code the worker bundles (`workflows/index.ts`, or its compiled form). */
 export const workflowsPath = require.resolve('../workflows');
 
 /**
  * How the worker bundles the workflow code. `preloadModules`: modules loaded once per worker thread and shared by every
  * workflow in it, not instantiated again for each one: zod and XState (`src/temporal/workflow-libraries.ts`), the
- * event vocabulary and the state machines with the domain rules they use. A cached workflow then holds about a tenth
- * of the memory, and a new or replayed workflow starts faster. Shared modules must be stateless, and the SDK freezes
- * what they export, so they export functions and plain data but no zod schema (`test/domain/shared-modules.test.ts`).
+ * event vocabulary, the state machines with the domain rules they use, and the workflow's own helper modules (its
+ * messages, effect runner, audit trail and SLA clock). A cached workflow then holds about a tenth of the memory, and a
+ * new or replayed workflow starts faster. Shared modules must be stateless (module scope runs before any workflow
+ * exists, and is shared by all of them), and the SDK freezes what they export, so they export functions, classes and
+ * plain data but no zod schema (`test/domain/shared-modules.test.ts`). `workflows/enablement.ts` itself is not
+ * shared: it is the workflow.
  */
 export const workflowBundlerOptions = {
   preloadModules: [
     require.resolve('./temporal/workflow-libraries'),
     require.resolve('./domain/events'),
     require.resolve('./machines'),
+    ...sharedWorkflowModules.map((path) => require.resolve(path)),
   ],
 };
 

@@ -196,15 +196,16 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const current = () => snapshot!;
   const fetchWindows = fetchBusinessWindows(vendor.sla.calendar);
 
-  /** Starts the SLA clock once the ticket has said something, and queues what the SLA asks for now. */
-  const tickSla = async () => {
-    if (!clock.started && current().context.draft) {
-      const { intake, draft } = current().context;
-      await clock.start(slaClockStart(intake?.submittedAt ?? draft?.submittedAt, Date.now()), Date.now(), fetchWindows);
-      trackPause(current());
-      publish(current());
-    }
-    if (clock.needsMoreWindows()) await clock.extend(fetchWindows);
+  /** Starts the SLA clock at the ticket's submission time (an activity fetches the calendar's business windows). */
+  const startSlaClock = async () => {
+    const { intake, draft } = current().context;
+    await clock.start(slaClockStart(intake?.submittedAt ?? draft?.submittedAt, Date.now()), Date.now(), fetchWindows);
+    trackPause(current());
+    publish(current());
+  };
+
+  /** Queues what the SLA asks for now: a warning, the breach, an escalation. */
+  const queueDueSlaEffects = () => {
     for (const record of clock.due(slaTimer.now())) {
       // A due SLA event implies a running clock, so the deadline is known.
       effects.enqueue(slaEffects(record, current(), vendor.sla.calendar.timeZone, clock.deadline()!));
@@ -212,8 +213,14 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     }
   };
 
+  // Each turn awaits only what there is to do: an await with nothing behind it still costs a round of the workflow's
+  // promise machinery on every wake-up and on every replayed event.
   for (;;) {
-    if (current().status === 'active') await tickSla();
+    if (current().status === 'active') {
+      if (!clock.started && current().context.draft) await startSlaClock();
+      if (clock.needsMoreWindows()) await clock.extend(fetchWindows);
+      queueDueSlaEffects();
+    }
 
     // Sleep until an event, a queued effect, the SLA's next instant, the request's end, or time to continue as new.
     const version = slaVersion;
@@ -228,7 +235,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     if (next === undefined || next > Date.now()) await condition(() => wake() || slaTimer.fired);
     slaTimer.settle();
 
-    await effects.runQueued();
+    if (effects.queued) await effects.runQueued();
 
     if (current().status !== 'active' || workflowInfo().continueAsNewSuggested) {
       // Let updates in flight finish (their effects join the queue) before ending or continuing.

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import { sharedWorkflowModules } from '../../src/worker';
 
 /**
  * The worker loads the domain rules and the state machines once per thread and shares them between workflows
- * (`workflowBundlerOptions` in src/worker.ts). The SDK freezes everything such a module exports, and a frozen zod
+ * (`workflowBundlerOptions` in src/worker.ts), and so are the workflow's own helper modules (`sharedWorkflowModules`). The SDK freezes everything such a module exports, and a frozen zod
  * schema breaks on its first use (zod fills in parts of a schema lazily), failing every workflow task that reaches it.
  * So these modules keep their schemas to themselves and export functions and plain data.
  */
@@ -20,11 +21,14 @@ function schemasIn(value: unknown, path: string, seen = new Set<unknown>()): str
 }
 
 describe('modules shared between workflows', () => {
-  const files = sharedDirs.flatMap((dir) =>
-    readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => `${dir}/${f}`),
-  );
+  const files = [
+    ...sharedDirs.flatMap((dir) =>
+      readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => `${dir}/${f}`),
+    ),
+    ...sharedWorkflowModules.map((path) => `${relative(root, join(root, 'src', path))}.ts`),
+  ];
 
   it.each(files)('%s exports no zod schema, not even inside an exported object', async (file) => {
     const exports = (await import(join(root, file))) as Record<string, unknown>;
