@@ -4,6 +4,7 @@ import { Worker } from '@temporalio/worker';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { useTemporal } from '../helpers/temporal';
 import { workflowIdForTicket } from '../../src/temporal/names';
+import { readState } from '../../src/temporal/read-state';
 import { recordedTicketId, runScenario, scenarios } from './scenarios';
 
 const historiesDir = join(__dirname, 'histories');
@@ -56,7 +57,9 @@ describe('with no workflow cache (every task replays from history)', () => {
       () =>
         Promise.all(
           scenarios.map((s) =>
-            runScenario(temporal.client, temporal.taskQueue, s, `EVICT-${s.name}-${Date.now().toString(36)}`),
+            runScenario(temporal.client, temporal.taskQueue, s, `EVICT-${s.name}-${Date.now().toString(36)}`).then(
+              async (run) => ({ ...run, view: await readState(run.handle) }),
+            ),
           ),
         ),
       { maxCachedWorkflows: 0 },
