@@ -140,7 +140,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/activities/**', '**/activities', '**/api/**', '**/cli/**', '**/workflows/**'],
+              group: ['../../activities', '../../activities/**', '**/api/**', '**/cli/**', '**/workflows/**'],
               message: 'Webhook parsing is pure input handling: share with the adapters through src/ticket-systems.',
             },
           ],
@@ -157,7 +157,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/activities/**', '**/activities', '**/api/**', '**/cli/**', '**/workflows/**'],
+              group: ['../../activities', '../../activities/**', '**/api/**', '**/cli/**', '**/workflows/**'],
               message:
                 'Configuration is read below its users: it never imports the API, the CLI, activities or workflows.',
             },

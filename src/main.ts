@@ -5,12 +5,10 @@ import { createActivities } from '../activities';
 import { activityDeps } from '../activities/deps';
 import { buildProductApi } from './api/app';
 import { apiSecurity } from './api/security';
-import { activitySettingsFromEnv } from './config/activities';
 import { apiSettingsFromEnv } from './config/api';
-import { runtimeConfigFromEnv } from './config/runtime';
 import type { TemporalConnectionConfig } from './config/temporal-connection';
 import { readAll } from './config/env';
-import { readVendorConfigFile, vendorConfigPathFromEnv } from './config/vendor-config-file';
+import { workerSettingsReaders } from './config/worker';
 import { AppError } from './errors';
 import { resolveTemporalCli } from './temporal/binaries';
 import { type DevServer, startDevServer } from './temporal/dev-server';
@@ -35,12 +33,7 @@ async function main(): Promise<void> {
     vendor,
     api,
     activities: activitySettings,
-  } = readAll({
-    runtime: () => runtimeConfigFromEnv(env),
-    vendor: () => readVendorConfigFile(vendorConfigPathFromEnv(env)),
-    api: () => apiSettingsFromEnv(env),
-    activities: () => activitySettingsFromEnv(env),
-  });
+  } = readAll({ ...workerSettingsReaders(env), api: () => apiSettingsFromEnv(env) });
   const external = config.temporal;
   const security = apiSecurity(api);
   const logger = pino({ level: config.logLevel });

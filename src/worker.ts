@@ -3,10 +3,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { pino } from 'pino';
 import { createActivities } from '../activities';
 import { activityDeps } from '../activities/deps';
-import { activitySettingsFromEnv } from './config/activities';
-import { runtimeConfigFromEnv } from './config/runtime';
 import { readAll } from './config/env';
-import { readVendorConfigFile, vendorConfigPathFromEnv } from './config/vendor-config-file';
+import { workerSettingsReaders } from './config/worker';
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
 
@@ -114,15 +112,7 @@ export function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const {
-    runtime: settings,
-    vendor,
-    activities: activitySettings,
-  } = readAll({
-    runtime: () => runtimeConfigFromEnv(env),
-    vendor: () => readVendorConfigFile(vendorConfigPathFromEnv(env)),
-    activities: () => activitySettingsFromEnv(env),
-  });
+  const { runtime: settings, vendor, activities: activitySettings } = readAll(workerSettingsReaders(env));
   const config = settings.temporal ?? { address: '127.0.0.1:7233', namespace: 'default' };
   const logger = pino({ level: settings.logLevel });
   const activities = createActivities(activityDeps(activitySettings, vendor.config, logger));

@@ -64,6 +64,7 @@ describe('import boundaries', () => {
     ['activities/probe.ts', "import { commentFooter } from '../src/ticket-systems/comment-ref';"],
     ['src/webhooks/probe.ts', "import { richText } from '../ticket-systems/jira';"],
     ['src/config/probe.ts', "import { findIntakeKey } from '../webhooks/description';"],
+    ['src/config/probe.ts', "import { activitySettingsFromEnv } from './activities';"],
   ];
   let results: string[][];
   beforeAll(() => {
