@@ -47,8 +47,10 @@ export function activitySettingsFromEnv(env: Env): ActivitySettings {
   if (timeout !== undefined && !/^[1-9]\d{0,6}$/.test(timeout)) {
     problems.push(`CONNECTIVITY_TIMEOUT_MS must be a whole number of milliseconds, e.g. 5000 (got "${timeout}")`);
   }
-  if (problems.length || !tickets) throw new AppError('invalid_config', 'The activity settings are invalid:', problems);
   const notifyWebhookUrl = setting(env, 'NOTIFY_WEBHOOK_URL');
+  const notifyProblem = notifyWebhookUrl === undefined ? undefined : webhookUrlProblem(notifyWebhookUrl);
+  if (notifyProblem) problems.push(`NOTIFY_WEBHOOK_URL ${notifyProblem}`);
+  if (problems.length || !tickets) throw new AppError('invalid_config', 'The activity settings are invalid:', problems);
   return {
     tickets,
     ...(notifyWebhookUrl ? { notifyWebhookUrl } : {}),
@@ -114,6 +116,33 @@ function apiSettings(
   return { baseUrl: baseUrl.replace(/\/+$/, ''), email, apiToken };
 }
 
+/** HTTPS, or plain HTTP to this machine only (local fakes, tunnels): secrets travel with every request. */
+function secureOrLoopback(url: URL): boolean {
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && loopback);
+}
+
+/**
+ * Why a notification webhook URL cannot be used, or `undefined` when it can. Never quotes the URL: services put their
+ * secret in its path (Slack's `/services/T…/B…/<secret>`) or query (Teams workflows' `sig=`); at most the scheme and
+ * host are named.
+ */
+function webhookUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be a URL, e.g. https://hooks.slack.com/services/…';
+  }
+  if (url.username || url.password) {
+    return 'must not contain credentials (user:password@): they would travel with every notification and show up in errors; use a webhook URL whose service needs none in it';
+  }
+  if (!secureOrLoopback(url)) {
+    return `must be an https:// URL (plain http only to this machine; got ${url.protocol}//${url.host})`;
+  }
+  return undefined;
+}
+
 /** Why a base URL cannot be used, or `undefined` when it can. */
 function baseUrlProblem(value: string): string | undefined {
   let url: URL;
@@ -122,9 +151,8 @@ function baseUrlProblem(value: string): string | undefined {
   } catch {
     return 'must be a URL';
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   // API tokens travel in a header: plain HTTP is only acceptable to this machine (local fakes, tunnels).
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) return 'must be an https:// URL';
+  if (!secureOrLoopback(url)) return 'must be an https:// URL';
   if (url.username || url.password) return 'must not contain credentials (use the _EMAIL and _API_TOKEN settings)';
   if (url.search || url.hash || url.pathname.replace(/\/+$/, '') !== '') {
     return 'must be the site address alone, without a path';

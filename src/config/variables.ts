@@ -111,7 +111,7 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   {
     name: 'NOTIFY_WEBHOOK_URL',
     scope: 'activities',
-    meaning: 'also POST notifications here (JSON, `Idempotency-Key`)',
+    meaning: 'also POST notifications here (JSON, `Idempotency-Key`; https, no credentials in it)',
   },
   {
     name: 'CONNECTIVITY_TIMEOUT_MS',
