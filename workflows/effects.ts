@@ -5,6 +5,7 @@
  */
 import { type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
 import type { BatchableEffect, EnablementActivities } from '../activities';
+import { limits, truncateUtf8 } from '../src/domain/limits';
 import type { Effect } from '../src/machines';
 import { failureTypes } from '../src/temporal/failures';
 import type { EffectRecord } from '../src/temporal/messages';
@@ -119,11 +120,13 @@ export class EffectRunner {
     this.records.push({
       seq,
       type: effect.type,
-      what: effectWhat(effect),
+      what: truncateUtf8(effectWhat(effect), limits.identifierBytes),
       status,
       at: when,
-      ...(detail ? { detail } : {}),
+      ...(detail ? { detail: truncateUtf8(detail, limits.recordedTextBytes) } : {}),
     });
+    // The state view shows the most recent; the audit history has every effect and its answer.
+    if (this.records.length > limits.recentEffects) this.records.splice(0, this.records.length - limits.recentEffects);
   }
 
   /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */

@@ -10,7 +10,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EnablementActivities } from '../activities';
-import { checkEvent, type EventCheck } from '../src/domain/events';
+import { checkEvent, type EnablementEvent, type EventCheck } from '../src/domain/events';
+import { limits, quoted } from '../src/domain/limits';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from '../src/domain/ticket';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
@@ -23,7 +24,7 @@ import {
   waitingOnOf,
 } from '../src/machines';
 import { slaClockStart } from '../src/sla/clock-start';
-import { failureTypes } from '../src/temporal/failures';
+import { failureTypes, type FailureType } from '../src/temporal/failures';
 import {
   applyEnablementEventUpdate,
   type AuditEntry,
@@ -60,6 +61,16 @@ interface Validated {
   step: ReturnType<typeof applyEvent>;
 }
 
+/** What stopped an event before the machine saw it (see `gate`). */
+type Gate = { kind: 'duplicate'; of: number } | { kind: 'refused'; reason: string; failureType: FailureType };
+
+/** What became of an event: its audit entry, and the refusal's words and failure type when it was refused. */
+interface Received {
+  entry: AuditEntry;
+  refusal?: string;
+  failureType?: FailureType;
+}
+
 /**
  * One PrivateLink enablement request, from ticket to enabled, rejected or cancelled. Hosts the machine for the
  * request's path with XState's pure transition functions; events arrive by signal (`enablementEvent`) or update
@@ -68,7 +79,7 @@ interface Validated {
 export async function enablementWorkflow(input: EnablementWorkflowInput): Promise<EnablementResult> {
   const ticketId = checkedTicketId(input);
   const { workflowId } = workflowInfo();
-  const trail = new AuditTrail(input.resume?.events);
+  const trail = new AuditTrail(input.resume?.trail);
   const effects = new EffectRunner(ticketId, workflowId, input.resume);
   const slaTimer = new SlaTimer();
   // Set once the vendor configuration is loaded; until then signals wait here and updates wait in their handler.
@@ -96,19 +107,43 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     if (sla?.waitingOnCustomer(waiting, Date.now())) slaVersion++;
   };
 
-  /** Applies an event, or records why not. Returns the refusal reason, if any. */
+  /**
+   * What stops a well-formed event before the machine sees it: a repeat of an applied event, its eventId reused for a
+   * different event by the same sender, or a per-request limit.
+   */
+  const gate = (event: EnablementEvent): Gate | undefined => {
+    const seen = trail.check(event);
+    if (seen.kind === 'duplicate') return seen;
+    if (seen.kind === 'reused') {
+      return {
+        kind: 'refused',
+        failureType: failureTypes.eventIdReused,
+        reason: `eventId ${quoted(event.eventId)} was already used by ${event.actor} for a different ${event.type} event (event ${seen.of}); send this one with a new eventId.`,
+      };
+    }
+    if (event.type === 'note.added' && trail.noteCount >= limits.notesPerRequest) {
+      return {
+        kind: 'refused',
+        failureType: failureTypes.limitReached,
+        reason: `This request already has ${limits.notesPerRequest} notes, the most one request keeps; write further notes on the ticket.`,
+      };
+    }
+    return undefined;
+  };
+
+  /** Applies an event, or records why not. */
   const receive = (
     current: EnablementSnapshot,
     raw: EnablementEventInput,
     via: AuditEntry['via'],
     updateId?: string,
-  ): string | undefined => {
+  ): Received => {
     const reuse = updateId && validated?.updateId === updateId && validated.against === current ? validated : undefined;
     validated = undefined;
     const from = stateName(current);
     const parsed = reuse?.parsed ?? checkEvent(raw);
     const base = {
-      type: typeof raw?.type === 'string' ? raw.type : String(raw?.type),
+      type: typeof raw?.type === 'string' ? raw.type : quoted(raw?.type),
       actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
       via,
       ...(typeof raw?.eventId === 'string' ? { eventId: raw.eventId } : {}),
@@ -116,24 +151,30 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       from,
     };
     if (!parsed.ok) {
-      trail.record({ ...base, result: 'refused', to: from, reason: parsed.reason });
-      return parsed.reason;
+      return {
+        entry: trail.record({ ...base, result: 'refused', to: from, reason: parsed.reason }),
+        refusal: parsed.reason,
+      };
     }
-    if (trail.isDuplicate(parsed.event.eventId)) {
-      trail.record({ ...base, result: 'duplicate', to: from });
-      return undefined;
+    const gated = reuse ? undefined : gate(parsed.event);
+    if (gated?.kind === 'duplicate') return { entry: trail.repeat({ ...base, to: from }, gated.of) };
+    if (gated?.kind === 'refused') {
+      const entry = trail.record({ ...base, result: 'refused', to: from, reason: gated.reason });
+      return { entry, refusal: gated.reason, failureType: gated.failureType };
     }
     const step = reuse?.step ?? applyEvent(current, parsed.event);
     if ('refused' in step) {
-      trail.record({ ...base, result: 'refused', to: from, reason: step.message });
-      return step.message;
+      return {
+        entry: trail.record({ ...base, result: 'refused', to: from, reason: step.message }),
+        refusal: step.message,
+      };
     }
     snapshot = step.snapshot;
-    trail.record({ ...base, result: 'applied', to: stateName(step.snapshot) });
+    const entry = trail.record({ ...base, result: 'applied', to: stateName(step.snapshot) }, parsed.event);
     effects.enqueue(step.effects);
     trackPause(step.snapshot);
     publish(step.snapshot);
-    return undefined;
+    return { entry };
   };
 
   const slaView = () => sla?.view(Date.now()) ?? null;
@@ -142,7 +183,11 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   // loads must find them (the SDK rejects updates that meet no handler).
   setHandler(enablementStateQuery, () => {
     if (!snapshot) throw new Error(`Request ${ticketId} ${STARTING}; ask again in a moment.`);
-    return stateView(ticketId, snapshot, trail.entries, effects.records, effects.pending, slaView());
+    const events = {
+      recent: trail.recent,
+      count: { total: trail.count, repeats: trail.repeatCount, notes: trail.noteCount },
+    };
+    return stateView(ticketId, snapshot, events, effects.records, effects.pending, slaView());
   });
   setHandler(enablementEventSignal, (raw) => {
     if (snapshot) receive(snapshot, raw, 'signal');
@@ -154,22 +199,28 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       const updateId = currentUpdateInfo()?.id;
       if (!snapshot) await condition(() => snapshot !== undefined);
       // Only an update that arrived while starting can be refused here; the validator refused all others.
-      const refusal = receive(snapshot!, raw, 'update', updateId);
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal, failureTypes.eventRefused);
-      // `receive` recorded this event last (applied or duplicate); later ones wait for this handler to return.
-      return {
-        ...stateSummary(ticketId, snapshot!, slaView()),
-        event: trail.entries.at(-1)!,
-        effects: { pending: effects.pending },
-      };
+      const { entry, refusal, failureType } = receive(snapshot!, raw, 'update', updateId);
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal, failureType ?? failureTypes.eventRefused);
+      return { ...stateSummary(ticketId, snapshot!, slaView()), event: entry, effects: { pending: effects.pending } };
     },
     {
-      // Refusals here leave no trace in the history: the caller learns at once, and nothing changes.
+      // Refusals here leave no trace in the history: the caller learns at once, and nothing changes. So do repeats:
+      // an update whose event was applied already is turned away here, and the client answers it as a duplicate.
       validator: (raw) => {
         validated = undefined;
         const parsed = checkEvent(raw);
         if (!parsed.ok) throw new Error(parsed.reason);
-        if (!snapshot || trail.isDuplicate(parsed.event.eventId)) return;
+        if (!snapshot) return;
+        const gated = gate(parsed.event);
+        if (gated?.kind === 'duplicate') {
+          throw ApplicationFailure.create({
+            type: failureTypes.duplicateEvent,
+            message: `Applied already (event ${gated.of}).`,
+            details: [gated.of],
+            nonRetryable: true,
+          });
+        }
+        if (gated?.kind === 'refused') throw ApplicationFailure.nonRetryable(gated.reason, gated.failureType);
         const step = applyEvent(snapshot, parsed.event);
         if ('refused' in step) throw new Error(step.message);
         const updateId = currentUpdateInfo()?.id;
@@ -242,11 +293,11 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       await condition(allHandlersFinished);
       if (effects.queued) continue;
       const last = current();
-      if (last.status !== 'active') return requestResult(ticketId, last, trail.entries.length);
+      if (last.status !== 'active') return requestResult(ticketId, last, trail.count);
       const resume: ResumeState = {
         vendor,
         snapshot: { machine: last.context.connectionType, value: stateName(last), context: last.context },
-        events: trail.entries,
+        trail: trail.state,
         ...effects.state,
         sla: clock.state,
       };

@@ -1,5 +1,6 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
+import { limits, truncateUtf8 } from '../src/domain/limits';
 import {
   allowedEventTypes,
   companyOf,
@@ -52,12 +53,17 @@ export function stateSummary(ticketId: string, snapshot: EnablementSnapshot, sla
 export function stateView(
   ticketId: string,
   snapshot: EnablementSnapshot,
-  events: AuditEntry[],
+  events: { recent: AuditEntry[]; count: StateView['eventCount'] },
   effects: EffectRecord[],
   pendingEffects: number,
   sla: SlaView | null,
 ): StateView {
-  return { ...stateSummary(ticketId, snapshot, sla), events, effects: { pending: pendingEffects, done: effects } };
+  return {
+    ...stateSummary(ticketId, snapshot, sla),
+    events: events.recent,
+    eventCount: events.count,
+    effects: { pending: pendingEffects, done: effects },
+  };
 }
 
 /** The search attributes of the request (README "Public names"), with the SLA's breach flag and deadline. */
@@ -75,7 +81,8 @@ export function searchAttributesOf(
   ];
   if (sla.deadline !== undefined) pairs.push({ key: searchAttributes.slaDeadline, value: new Date(sla.deadline) });
   if (cloud) pairs.push({ key: searchAttributes.cloud, value: cloud });
-  if (company) pairs.push({ key: searchAttributes.company, value: company });
+  // The company comes from the ticket and may not be valid yet: cut to what a search attribute takes, whatever it is.
+  if (company) pairs.push({ key: searchAttributes.company, value: truncateUtf8(company, limits.searchAttributeBytes) });
   return pairs;
 }
 

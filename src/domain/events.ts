@@ -1,21 +1,80 @@
 import { z } from 'zod';
+import { isRecord } from './json';
+import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { formatPath } from './problems';
 
-const text = (what: string) =>
-  z
-    .string({ error: `must be text: ${what}` })
-    .trim()
-    .min(1, { error: `must not be empty: ${what}` });
-const intakeObject = z.record(z.string(), z.unknown(), { error: 'must be an object with intake fields' });
+/** At most `maxBytes` of UTF-8, with a message naming the limit and the size sent. */
+const withinBytes = <T extends z.ZodString>(schema: T, maxBytes: number) =>
+  schema.refine((value) => utf8Length(value) <= maxBytes, {
+    error: (issue) => `must be at most ${bytesText(maxBytes)} (got ${bytesText(utf8Length(String(issue.input)))})`,
+  });
+
+const text = (what: string, maxBytes: number) =>
+  withinBytes(
+    z
+      .string({ error: `must be text: ${what}` })
+      .trim()
+      .min(1, { error: `must not be empty: ${what}` }),
+    maxBytes,
+  );
+
+/**
+ * An intake as an event carries it: an object, at most {@link limits.intakeBytes} as JSON, nested at most
+ * {@link limits.intakeDepth} levels, no list longer than {@link limits.intakeListItems} and no text longer than
+ * {@link limits.intakeValueBytes}. Within these the intake's own rules judge each field (a too-long company is a
+ * problem the ticket is told about, and the request waits for the fix); beyond them the event is refused whole.
+ */
+const intakeObject = z
+  .record(z.string(), z.unknown(), { error: 'must be an object with intake fields' })
+  .superRefine((value, ctx) => {
+    const problem = intakeSizeProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Why an intake is too big to take at all, if it is. */
+function intakeSizeProblem(intake: Record<string, unknown>): string | undefined {
+  const walk = (value: unknown, depth: number, path: string): string | undefined => {
+    if (depth > limits.intakeDepth) return `${path}: nests deeper than ${limits.intakeDepth} levels`;
+    if (typeof value === 'string') {
+      const size = utf8Length(value);
+      return size > limits.intakeValueBytes
+        ? `${path}: is ${bytesText(size)}; no intake value may exceed ${bytesText(limits.intakeValueBytes)}`
+        : undefined;
+    }
+    if (Array.isArray(value)) {
+      if (value.length > limits.intakeListItems)
+        return `${path}: lists ${value.length} items; at most ${limits.intakeListItems}`;
+      for (let i = 0; i < value.length; i++) {
+        const found = walk(value[i], depth + 1, `${path}[${i}]`);
+        if (found) return found;
+      }
+      return undefined;
+    }
+    if (isRecord(value)) {
+      for (const [key, item] of Object.entries(value)) {
+        if (utf8Length(key) > 200) return `${path}: has a key longer than 200 bytes`;
+        const found = walk(item, depth + 1, path ? `${path}.${key}` : key);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const found = walk(intake, 0, '');
+  if (found) return found;
+  const size = utf8Length(JSON.stringify(intake));
+  return size > limits.intakeBytes
+    ? `is ${bytesText(size)} as JSON; an event's intake may be at most ${bytesText(limits.intakeBytes)}`
+    : undefined;
+}
 
 /** Fields every event carries (docs/intake-and-events.md "Events"). */
 const common = {
   /** Who did it: the authenticated subject, never a value the caller typed into the payload. */
-  actor: text('who sent the event'),
-  /** Dedupe key: the same eventId twice changes state once. */
-  eventId: z.string().trim().min(1).max(200).optional(),
+  actor: text('who sent the event', limits.actorBytes),
+  /** Dedupe key: the same eventId twice from the same sender for the same event type changes state once. */
+  eventId: withinBytes(z.string().trim().min(1), limits.eventIdBytes).optional(),
   /** Free text kept in the audit trail. */
-  comment: z.string().max(10_000).optional(),
+  comment: withinBytes(z.string(), limits.commentBytes).optional(),
 };
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -30,30 +89,42 @@ const eventSchemas = {
   'ticket.updated': event('ticket.updated', { intake: intakeObject }),
   'customer_access.granted': event('customer_access.granted', {
     /** The vendor service name posted on the ticket; defaults to the configured one for the request's region. */
-    vendorServiceName: text('the vendor endpoint service name').optional(),
+    vendorServiceName: text('the vendor endpoint service name', limits.identifierBytes).optional(),
   }),
-  'endpoint.requested': event('endpoint.requested', { endpointId: text("the id of the customer's endpoint") }),
+  'endpoint.requested': event('endpoint.requested', {
+    endpointId: text("the id of the customer's endpoint", limits.identifierBytes),
+  }),
   'connection.approved': event('connection.approved', {}),
-  'connection.rejected': event('connection.rejected', { reason: text('why the connection request was rejected') }),
+  'connection.rejected': event('connection.rejected', {
+    reason: text('why the connection request was rejected', limits.reasonBytes),
+  }),
   'connection.verified': event('connection.verified', {}),
-  'connection.failed': event('connection.failed', { details: text('what the connection test showed') }),
+  'connection.failed': event('connection.failed', {
+    details: text('what the connection test showed', limits.reasonBytes),
+  }),
   'troubleshooting.resolved': event('troubleshooting.resolved', {}),
   'principal.granted': event('principal.granted', {
     /** The customer's endpoint service; defaults to the one declared at intake. */
-    customerServiceName: text("the customer's endpoint service name").optional(),
+    customerServiceName: text("the customer's endpoint service name", limits.identifierBytes).optional(),
   }),
   'vendor_endpoint.created': event('vendor_endpoint.created', {
-    endpointId: text("the id of the vendor's endpoint"),
+    endpointId: text("the id of the vendor's endpoint", limits.identifierBytes),
     /** DNS name of the vendor's endpoint, used for the connectivity check. */
-    endpointDns: text("the DNS name of the vendor's endpoint").optional(),
+    endpointDns: text("the DNS name of the vendor's endpoint", limits.identifierBytes).optional(),
   }),
-  'vendor_endpoint.failed': event('vendor_endpoint.failed', { reason: text('why the endpoint could not be created') }),
+  'vendor_endpoint.failed': event('vendor_endpoint.failed', {
+    reason: text('why the endpoint could not be created', limits.reasonBytes),
+  }),
   'reverse_connection.approved': event('reverse_connection.approved', {}),
-  'reverse_connection.rejected': event('reverse_connection.rejected', { reason: text('why the customer rejected it') }),
+  'reverse_connection.rejected': event('reverse_connection.rejected', {
+    reason: text('why the customer rejected it', limits.reasonBytes),
+  }),
   'reverse_connection.verified': event('reverse_connection.verified', {}),
-  'reverse_connection.failed': event('reverse_connection.failed', { details: text('what the connection test showed') }),
-  'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled') }),
-  'note.added': event('note.added', { text: text('the note') }),
+  'reverse_connection.failed': event('reverse_connection.failed', {
+    details: text('what the connection test showed', limits.reasonBytes),
+  }),
+  'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled', limits.reasonBytes) }),
+  'note.added': event('note.added', { text: text('the note', limits.noteBytes) }),
 } as const;
 
 /** The event vocabulary, in the order docs/intake-and-events.md lists it. */
@@ -89,19 +160,26 @@ export function checkEvent(input: unknown): EventCheck {
   }
   const type = (input as { type?: unknown }).type;
   if (!isEventType(type)) {
-    const problem = `type: unknown event type ${JSON.stringify(type)}; known types: ${eventTypes.join(', ')}`;
+    const problem = `type: unknown event type ${quoted(type)}; known types: ${eventTypes.join(', ')}`;
     return {
       ok: false,
-      reason: `Unknown event type ${JSON.stringify(type)}. Known types: ${eventTypes.join(', ')}.`,
+      reason: `Unknown event type ${quoted(type)}. Known types: ${eventTypes.join(', ')}.`,
       problems: [problem],
     };
   }
   const parsed = eventSchemas[type].safeParse(input);
   if (parsed.success) return { ok: true, event: parsed.data };
-  const problems = parsed.error.issues.flatMap((issue) =>
+  const all = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => `${key}: is not a field of ${type}`)
-      : [`${formatPath(issue.path)}: ${issue.message}`],
+      ? issue.keys.map((key) => `${truncateUtf8(key, 80)}: is not a field of ${type}`)
+      : [`${truncateUtf8(formatPath(issue.path), 200)}: ${truncateUtf8(issue.message, 300)}`],
   );
-  return { ok: false, reason: `Invalid ${type} event: ${problems.join('; ')}.`, problems };
+  // What was sent is quoted in the refusal, which the audit trail keeps: so much of it, and no more.
+  const problems =
+    all.length > MAX_PROBLEMS ? [...all.slice(0, MAX_PROBLEMS), `and ${all.length - MAX_PROBLEMS} more`] : all;
+  const reason = truncateUtf8(`Invalid ${type} event: ${problems.join('; ')}.`, limits.recordedTextBytes);
+  return { ok: false, reason, problems };
 }
+
+/** Problems a refusal lists; the rest are counted. */
+const MAX_PROBLEMS = 10;

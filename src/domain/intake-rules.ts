@@ -6,6 +6,7 @@
 import { awsServiceNamePattern, azurePrivateLinkServicePattern, type Cloud, examples, guidPattern } from './formats';
 import { type ConnectionType, type Intake, type IntakeDraft, knownAzureFields, type Service } from './intake-shape';
 import { isRecord } from './json';
+import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { type Problem } from './problems';
 import { type VendorConfig, type VendorProject } from './vendor-config';
 
@@ -27,6 +28,14 @@ export function validateServices(value: unknown, cloud: Cloud | undefined, add: 
     add('services', 'invalid', 'must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]');
     return undefined;
   }
+  if (value.length > limits.servicesPerRequest) {
+    add(
+      'services',
+      'invalid',
+      `lists ${value.length} services; a request may open at most ${limits.servicesPerRequest} (open a second request for more)`,
+    );
+    return undefined;
+  }
   const services: Service[] = [];
   const seenPorts = new Map<number, number>();
   let ok = true;
@@ -41,12 +50,15 @@ export function validateServices(value: unknown, cloud: Cloud | undefined, add: 
     if (!service.name) {
       add(`${field}.name`, 'missing', 'is missing: name the service, e.g. mysql');
       ok = false;
+    } else if (utf8Length(service.name) > SERVICE_NAME_BYTES) {
+      add(`${field}.name`, 'invalid', `may be at most ${bytesText(SERVICE_NAME_BYTES)}, e.g. mysql`);
+      ok = false;
     }
     if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
       add(
         `${field}.port`,
         'invalid',
-        `must be a whole number from 1 to 65535 (got ${JSON.stringify(service.given) ?? 'nothing'})`,
+        `must be a whole number from 1 to 65535 (got ${service.given === undefined ? 'nothing' : quoted(service.given)})`,
       );
       ok = false;
       return;
@@ -119,6 +131,14 @@ export function validateCustomerEndpointService(
     return undefined;
   }
   const service = value.trim();
+  if (utf8Length(service) > CUSTOMER_SERVICE_BYTES) {
+    add(
+      field,
+      'invalid',
+      `is ${bytesText(utf8Length(service))} long; it may be at most ${bytesText(CUSTOMER_SERVICE_BYTES)}`,
+    );
+    return undefined;
+  }
   if (cloud === 'aws') {
     const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
     if (!serviceRegion) add(field, 'invalid', `must be ${shape}`);
@@ -151,12 +171,14 @@ export function validateAzure(
     add('azure', 'invalid', 'must be an object: { "clusterId": …, "subscriptionIds": […] }');
   for (const field of Object.keys(azure)) {
     if (!(knownAzureFields as readonly string[]).includes(field))
-      add(`azure.${field}`, 'invalid', unknownFieldMessage(field, knownAzureFields));
+      add(`azure.${truncateUtf8(field, 80)}`, 'invalid', unknownFieldMessage(field, knownAzureFields));
   }
   let clusterId: string | undefined;
   if (isBlank(azure.clusterId))
     add('azure.clusterId', 'missing', 'is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)');
   else if (typeof azure.clusterId !== 'string') add('azure.clusterId', 'invalid', 'must be text: the cluster id');
+  else if (utf8Length(azure.clusterId.trim()) > CLUSTER_ID_BYTES)
+    add('azure.clusterId', 'invalid', `may be at most ${bytesText(CLUSTER_ID_BYTES)}: the cluster id`);
   else clusterId = azure.clusterId.trim();
 
   const list = (
@@ -171,8 +193,12 @@ export function validateAzure(
       add(`azure.${field}`, 'invalid', `must be a list of ${what}`);
       return [];
     }
+    if (raw.length > limits.azureIdsPerRequest) {
+      add(`azure.${field}`, 'invalid', `lists ${raw.length} items; at most ${limits.azureIdsPerRequest}`);
+      return [];
+    }
     raw.forEach((item, i) => {
-      if (typeof item !== 'string' || !check.test(item.trim()))
+      if (typeof item !== 'string' || utf8Length(item) > CUSTOMER_SERVICE_BYTES || !check.test(item.trim()))
         add(`azure.${field}[${i}]`, 'invalid', `must be ${what.replace(/s$/, '')}`);
     });
     return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
@@ -201,7 +227,7 @@ export function findProject(
 ): VendorProject | undefined {
   const candidates = vendor.projects.filter((p) => p.id === id);
   if (!candidates.length) {
-    add('projectId', 'invalid', `"${id}" is not a project hosted by ${vendor.vendor.name}; check the project ID`);
+    add('projectId', 'invalid', `${quoted(id)} is not a project hosted by ${vendor.vendor.name}; check the project ID`);
     return undefined;
   }
   // Without a usable environment, plan, cloud and region are still checked against the project's record.
@@ -229,7 +255,7 @@ export function enumField<T extends string>(
   }
   const normalized = typeof value === 'string' ? value.trim().toLowerCase() : value;
   if (!(values as readonly unknown[]).includes(normalized)) {
-    add(field, 'invalid', `must be ${words} (got ${JSON.stringify(value)})`);
+    add(field, 'invalid', `must be ${words} (got ${quoted(value)})`);
     return undefined;
   }
   return normalized as T;
@@ -242,12 +268,20 @@ export function optionalBoolean(draft: IntakeDraft, field: string, add: AddProbl
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'yes') return true;
   if (value === 'false' || value === 'no') return false;
-  add(field, 'invalid', `must be true or false (got ${JSON.stringify(value)})`);
+  add(field, 'invalid', `must be true or false (got ${quoted(value)})`);
   return undefined;
 }
 
+/** The most bytes of a service's name. */
+const SERVICE_NAME_BYTES = 64;
+/** The most bytes of the customer's endpoint service (an Azure resource id is the longest form). */
+const CUSTOMER_SERVICE_BYTES = 512;
+/** The most bytes of an Azure cluster id. */
+const CLUSTER_ID_BYTES = 100;
+
 /** Why a field is refused as unknown: the known field it is close to, or the list of known fields. */
 export function unknownFieldMessage(field: string, known: readonly string[]): string {
+  if (field.length > 64) return `is not an intake field (known: ${known.join(', ')})`;
   const guess = known.find((k) => editDistance(k.toLowerCase(), field.toLowerCase()) <= 2);
   return guess
     ? `is not an intake field; did you mean ${guess}?`

@@ -16,6 +16,7 @@ import {
   validateServices,
 } from './intake-rules';
 import { isRecord } from './json';
+import { bytesText, quoted, truncateUtf8, utf8Length } from './limits';
 import { connectionTypes, eligibleEnvironments, type Intake, type IntakeDraft, intakeFields } from './intake-shape';
 import { type Problem } from './problems';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from './ticket';
@@ -52,7 +53,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     add('(intake)', 'invalid', 'must be an object with the intake fields');
     return { kind: 'incomplete', problems };
   }
-  const text = (field: string, missing: string): string | undefined => {
+  const text = (field: keyof typeof fieldBytes, missing: string): string | undefined => {
     const value = draft[field];
     if (isBlank(value)) {
       add(field, 'missing', `is missing: ${missing}`);
@@ -62,12 +63,21 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
       add(field, 'invalid', `must be text (${missing})`);
       return undefined;
     }
-    return value.trim();
+    const trimmed = value.trim();
+    const size = utf8Length(trimmed);
+    if (size > fieldBytes[field]) {
+      add(field, 'invalid', `is ${bytesText(size)} long; it may be at most ${bytesText(fieldBytes[field])}`);
+      return undefined;
+    }
+    return trimmed;
   };
 
-  for (const field of Object.keys(draft)) {
-    if (!(intakeFields as readonly string[]).includes(field))
-      add(field, 'invalid', unknownFieldMessage(field, intakeFields));
+  const unknown = Object.keys(draft).filter((field) => !(intakeFields as readonly string[]).includes(field));
+  for (const field of unknown.slice(0, MAX_UNKNOWN_FIELDS)) {
+    add(truncateUtf8(field, 80), 'invalid', unknownFieldMessage(field, intakeFields));
+  }
+  if (unknown.length > MAX_UNKNOWN_FIELDS) {
+    add('(intake)', 'invalid', `has ${unknown.length - MAX_UNKNOWN_FIELDS} more fields that are not intake fields`);
   }
 
   const ticketId = text('ticketId', 'the ticket id');
@@ -77,7 +87,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   if (subject !== undefined && company !== undefined) {
     const expected = `PrivateLink support for ${company}`;
     if (normalizeSpace(subject).toLowerCase() !== normalizeSpace(expected).toLowerCase()) {
-      add('subject', 'invalid', `must be "${expected}" (got "${subject}")`);
+      add('subject', 'invalid', `must be "${expected}" (got ${quoted(subject)})`);
     }
   }
 
@@ -107,7 +117,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     add(
       'region',
       'invalid',
-      `"${region}" is not an ${cloud === 'aws' ? 'AWS' : 'Azure'} region code such as ${cloud === 'aws' ? examples.awsRegion : examples.azureRegion}`,
+      `${quoted(region)} is not an ${cloud === 'aws' ? 'AWS' : 'Azure'} region code such as ${cloud === 'aws' ? examples.awsRegion : examples.azureRegion}`,
     );
   }
   const eligibleEnvironment = (eligibleEnvironments as readonly string[]).includes(environment ?? '')
@@ -213,6 +223,31 @@ export function mergeIntake(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft
     else merged[key] = value;
   }
   return merged;
+}
+
+/** The most bytes each text field of the intake may have (docs/intake-and-events.md). */
+const fieldBytes = {
+  ticketId: 64,
+  subject: 300,
+  company: 200,
+  projectId: 100,
+  region: 64,
+  customerAccount: 100,
+} as const;
+
+/** Unknown fields named one by one in the problems; more are counted. */
+const MAX_UNKNOWN_FIELDS = 10;
+
+/**
+ * A request's draft after a ticket update: {@link mergeIntake}, except that fields which are no intake field last only
+ * until the next update (they are reported, never used). So a draft stays as small as the intake's own fields allow,
+ * however many updates a ticket sends.
+ */
+export function updateDraft(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft {
+  const known = Object.fromEntries(
+    Object.entries(draft).filter(([key]) => (intakeFields as readonly string[]).includes(key)),
+  );
+  return mergeIntake(known, patch);
 }
 
 function normalizeSpace(value: string): string {

@@ -1,6 +1,6 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
-import { type ConnectionType, connectionTypes, mergeIntake } from '../domain/intake';
+import { type ConnectionType, connectionTypes, updateDraft } from '../domain/intake';
 import { bidirectionalMachine } from './bidirectional';
 import type { EnablementInput } from './context';
 import type { Effect } from './setup';
@@ -58,7 +58,7 @@ export function applyEvent(snapshot: EnablementSnapshot, event: EnablementEvent)
   let current = snapshot;
   if ((event.type === 'ticket.submitted' || event.type === 'ticket.updated') && current.hasTag('intake')) {
     const draft =
-      event.type === 'ticket.submitted' ? event.intake : mergeIntake(current.context.draft ?? {}, event.intake);
+      event.type === 'ticket.submitted' ? event.intake : updateDraft(current.context.draft ?? {}, event.intake);
     const wanted = requestedPath(draft);
     if (wanted && wanted !== current.context.connectionType) {
       current = machineFor(wanted).resolveState({

@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
-import { mergeIntake } from '../domain/intake';
+import { updateDraft } from '../domain/intake';
 import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
 import type { TicketComment } from './templates';
 
@@ -73,7 +73,7 @@ export const enablementSetup = setup({
       event.type === 'ticket.submitted' ? withDraft(context, event.intake) : context,
     ),
     recordUpdate: assign(({ context, event }) =>
-      event.type === 'ticket.updated' ? withDraft(context, mergeIntake(context.draft ?? {}, event.intake)) : context,
+      event.type === 'ticket.updated' ? withDraft(context, updateDraft(context.draft ?? {}, event.intake)) : context,
     ),
     acceptIntake: assign(({ context }) =>
       context.validation?.kind === 'valid' ? { intake: context.validation.intake } : {},

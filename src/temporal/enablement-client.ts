@@ -3,14 +3,17 @@
  * API's routes and webhooks call these; errors come out as AppErrors with the status the caller should see.
  */
 import {
+  ApplicationFailure,
   type Client,
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { EventType } from '../domain/events';
 import { submissionEventId } from '../domain/ticket';
 import { AppError } from '../errors';
+import { failureTypes } from './failures';
 import { hasCause, innermostMessage, isClosedRun, isNotFound, isOwnDeadline, rethrowTemporalError } from './errors';
 import {
   applyEnablementEventUpdate,
@@ -26,17 +29,46 @@ import { type ListFilters, listRequests, type RequestPage } from './visibility';
 /** What a signalled ticket event came to: delivered to the request, or dropped because the request has ended. */
 export type SignalOutcome = 'delivered' | 'ended';
 
+/**
+ * What a ticket system's event came to (see {@link EnablementClient.deliver}): applied, a repeat of one applied
+ * already, refused by the request (with its words), queued for a request whose worker did not answer in time (the
+ * request decides when it does: applied, repeat or refused, as its audit trail then shows), or dropped because the
+ * request has ended.
+ */
+export type Delivery =
+  | { kind: 'applied'; outcome: EventOutcome }
+  | { kind: 'duplicate'; of?: number }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'queued' }
+  | { kind: 'ended' };
+
+/** The workflow's own failure behind a refused update, if it raised one. */
+function refusal(err: WorkflowUpdateFailedError): ApplicationFailure | undefined {
+  return err.cause instanceof ApplicationFailure ? err.cause : undefined;
+}
+
+/** The seq of the applied event a refused update repeats, when the workflow turned it away as a repeat. */
+function repeatOf(err: unknown): { of?: number } | undefined {
+  if (!(err instanceof WorkflowUpdateFailedError)) return undefined;
+  const failure = refusal(err);
+  if (failure?.type !== failureTypes.duplicateEvent) return undefined;
+  const of = failure.details?.[0];
+  return typeof of === 'number' ? { of } : {};
+}
+
 /** Enablement requests over a Temporal client. */
 export class EnablementClient {
   /**
    * @param client the Temporal client (also used by the audit history reader)
    * @param opts.stateTimeoutMs how long reading a request's state may wait for a worker to answer the query before
    *   the caller gets a 503 (default 10 s; without a worker, Temporal itself would hold the query for about 30 s)
+   * @param opts.deliveryTimeoutMs how long a ticket system's event waits for the request to take or refuse it before
+   *   it is queued by signal instead (default 5 s: ticket systems give a webhook about 10 s)
    */
   constructor(
     readonly client: Client,
     private readonly taskQueue = TASK_QUEUE,
-    private readonly opts: { stateTimeoutMs?: number } = {},
+    private readonly opts: { stateTimeoutMs?: number; deliveryTimeoutMs?: number } = {},
   ) {}
 
   private handle(ticketId: string) {
@@ -122,6 +154,11 @@ export class EnablementClient {
       if (isNotFound(err) && !(await this.hasEnded(ticketId))) {
         throw new AppError('not_found', `No request for ticket ${ticketId}.`);
       }
+      const repeat = repeatOf(err);
+      if (repeat) return this.repeatOutcome(ticketId, event, repeat.of);
+      if (err instanceof WorkflowUpdateFailedError && refusal(err)?.type === failureTypes.limitReached) {
+        throw new AppError('invalid', innermostMessage(err));
+      }
       if (err instanceof WorkflowUpdateFailedError) {
         const view = await this.get(ticketId).catch(() => undefined);
         throw new AppError(
@@ -139,6 +176,74 @@ export class EnablementClient {
           [],
           view ? { state: view.state, requestStatus: view.status, allowedEvents: [] as EventType[] } : {},
         );
+      }
+      return rethrowTemporalError(err);
+    }
+  }
+
+  /**
+   * The answer to an event the request turned away as a repeat of one it applied (nothing was recorded): its entry
+   * says `duplicate` and names the applied event's number, as the workflow's own answer to a repeat does.
+   */
+  private async repeatOutcome(ticketId: string, event: EnablementEventInput, of?: number): Promise<EventOutcome> {
+    const { events: _events, eventCount: _count, effects, ...summary } = await this.get(ticketId);
+    return {
+      ...summary,
+      event: {
+        seq: of ?? 0,
+        type: event.type,
+        actor: event.actor,
+        at: new Date().toISOString(),
+        via: 'update',
+        ...(event.eventId !== undefined ? { eventId: event.eventId } : {}),
+        result: 'duplicate',
+        from: summary.state,
+        to: summary.state,
+      },
+      effects: { pending: effects.pending },
+    };
+  }
+
+  /**
+   * Delivers a ticket system's event so that its sender learns what really became of it. By update: the request
+   * applies it, or turns it away without a trace in its history (a repeat, or not allowed now), so a replayed delivery
+   * never grows the request's history. With `startIfMissing` (a ticket's creation) the request is started if the ticket
+   * has none (update-with-start; an existing request just gets the event). When no worker answers in time the event
+   * is queued by signal instead (durable; the request decides when a worker runs), so nothing is lost while workers are
+   * down.
+   */
+  async deliver(ticketId: string, event: EnablementEventInput, opts: { startIfMissing: boolean }): Promise<Delivery> {
+    const deadline = Date.now() + (this.opts.deliveryTimeoutMs ?? 5_000);
+    try {
+      const outcome = await this.client.connection.withDeadline(deadline, () =>
+        opts.startIfMissing
+          ? this.client.workflow.executeUpdateWithStart(applyEnablementEventUpdate, {
+              args: [event],
+              startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPE, {
+                workflowId: workflowIdForTicket(ticketId),
+                taskQueue: this.taskQueue,
+                args: [{ ticketId }],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                workflowIdReusePolicy: 'REJECT_DUPLICATE',
+                memo: { [STARTED_BY_MEMO_KEY]: event.actor },
+              }),
+            })
+          : this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] }),
+      );
+      // A repeat that reached the request while it was starting is answered by the request itself.
+      if (outcome.event.result === 'duplicate') return { kind: 'duplicate', of: outcome.event.seq };
+      return { kind: 'applied', outcome };
+    } catch (err) {
+      const repeat = repeatOf(err);
+      if (repeat) return { kind: 'duplicate', ...repeat };
+      if (err instanceof WorkflowUpdateFailedError) return { kind: 'refused', reason: innermostMessage(err) };
+      if (hasCause(err, WorkflowExecutionAlreadyStartedError) || isClosedRun(err)) return { kind: 'ended' };
+      if (isNotFound(err)) {
+        if (await this.hasEnded(ticketId)) return { kind: 'ended' };
+        throw new AppError('not_found', `No request for ticket ${ticketId}; deliver its ticket.created first.`);
+      }
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isOwnDeadline(err)) {
+        return (await this.signalEvent(ticketId, event, opts)) === 'ended' ? { kind: 'ended' } : { kind: 'queued' };
       }
       return rethrowTemporalError(err);
     }

@@ -12,6 +12,15 @@ export const failureTypes = {
   ticketNotInSystem: 'TicketNotInSystem',
   /** An update arrived while the request was starting and turned out not to be allowed: the caller's 409. */
   eventRefused: 'EventRefused',
+  /**
+   * The update's validator found the event applied already (same sender, type and eventId): nothing is recorded, and
+   * the client answers as for any repeat (`result: duplicate`). Its details hold the applied entry's `seq`.
+   */
+  duplicateEvent: 'DuplicateEvent',
+  /** An eventId sent again by the same sender for the same event type with a different payload: the caller's 409. */
+  eventIdReused: 'EventIdReused',
+  /** A per-request limit was reached (the number of notes): the caller's 422. */
+  limitReached: 'LimitReached',
   /** The workflow was started with an argument no request can have (bad ticket id, wrong workflow id). */
   invalidWorkflowInput: 'InvalidWorkflowInput',
 } as const;

@@ -26,12 +26,30 @@ export interface EnablementEventInput {
   [field: string]: unknown;
 }
 
+/**
+ * What the workflow carries over of its audit trail when it continues as new: bounded, however many events the
+ * request received (the whole trail is in the history of each run).
+ */
+export interface AuditTrailState {
+  /** Events recorded so far (the last entry's `seq`). */
+  seq: number;
+  /** The most recent entries, for the state view. */
+  recent: AuditEntry[];
+  /** The most recent applied events' dedupe keys: `[key, fingerprint of the payload, seq]`. */
+  seen: [string, string, number][];
+  /** Notes applied so far. */
+  notes: number;
+  /** Repeats dropped so far. */
+  repeats: number;
+}
+
 /** What the workflow carries over when it continues as new. */
 export interface ResumeState {
   vendor: VendorConfig;
   /** The machine snapshot, persisted (value and context). */
   snapshot: { machine: ConnectionType; value: string; context: unknown };
-  events: AuditEntry[];
+  trail: AuditTrailState;
+  /** The most recent effects' records. */
   effects: EffectRecord[];
   effectSeq: number;
   sla: SlaState;
@@ -47,7 +65,7 @@ export interface EnablementWorkflowInput {
 
 /** One event as the audit trail records it. */
 export interface AuditEntry {
-  /** Position in the request's history, from 1. */
+  /** Position in the request's history, from 1; a `duplicate` has the number of the applied event it repeats. */
   seq: number;
   type: string;
   actor: string;
@@ -96,9 +114,19 @@ export interface StateSummary {
   sla: SlaView | null;
 }
 
-/** The answer to the `enablementState` query: where the request stands, every event and every effect so far. */
+/**
+ * The answer to the `enablementState` query: where the request stands, its most recent events and effects, and how
+ * many there were (the audit history, `GET /api/requests/:ticketId/history`, has every one).
+ */
 export interface StateView extends StateSummary {
+  /** The most recent events, oldest first (at most 50); repeats of an applied event are counted, not listed. */
   events: AuditEntry[];
+  /**
+   * Events recorded in all (`total`, the last entry's `seq`), repeats of an applied event (same sender, type and
+   * eventId) that reached the request and were dropped, and notes applied.
+   */
+  eventCount: { total: number; repeats: number; notes: number };
+  /** The most recent effects' records (at most 50), and how many wait. */
   effects: { pending: number; done: EffectRecord[] };
 }
 

@@ -7,6 +7,7 @@ import {
   type EventOutcome,
 } from '../../src/temporal/messages';
 import { workflowIdForTicket } from '../../src/temporal/names';
+import { failureTypes } from '../../src/temporal/failures';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
 import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents } from '../fixtures/events';
@@ -246,36 +247,63 @@ describe('the enablement workflow on a real server', () => {
     });
   });
 
-  it('applies the same eventId once, by update or by signal', async () => {
+  it('applies the same eventId once, by update or by signal: a repeat is counted, never listed or applied again', async () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await start(ticketId, validIntake('aws', 'unidirectional', ticketId));
       const first = await send(handle, { type: 'customer_access.granted', eventId: 'zd-1' });
-      const again = await send(handle, { type: 'customer_access.granted', eventId: 'zd-1' });
+      const settled = async () => {
+        const { effects } = await readState(handle);
+        return effects.pending === 0 && effects.done.some((e) => e.what === 'create_endpoint');
+      };
+      await waitFor(settled, 10_000, 'the service-name comment');
+      const historyBefore = await historyLength(handle);
+      // By update the repeat is turned away by the validator: nothing reaches the history.
+      const again = await send(handle, { type: 'customer_access.granted', eventId: 'zd-1' }).catch((e: unknown) => e);
+      expect(again).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((again as WorkflowUpdateFailedError).cause).toMatchObject({
+        type: failureTypes.duplicateEvent,
+        details: [1],
+      });
+      expect(await historyLength(handle)).toBe(historyBefore);
+      // By signal it is counted: no entry of its own in the state view, no second transition.
       await handle.signal(enablementEventSignal, { type: 'customer_access.granted', actor, eventId: 'zd-1' });
       const view = await send(handle, { type: 'note.added', text: 'checked' });
       expect(first.state).toBe('awaitingEndpoint');
       expect(first.event).toMatchObject({ eventId: 'zd-1', result: 'applied', from: 'allowlisting' });
-      // The repeat is answered with the state as it is and its own entry: a duplicate, nothing changed.
-      expect(again.state).toBe('awaitingEndpoint');
-      expect(again.event).toMatchObject({ eventId: 'zd-1', result: 'duplicate', to: 'awaitingEndpoint' });
-      expect(view.event).toMatchObject({ type: 'note.added', result: 'applied', seq: 4 });
-      expect((await readState(handle)).events.filter((e) => e.eventId === 'zd-1').map((e) => e.result)).toEqual([
-        'applied',
-        'duplicate',
-        'duplicate',
-      ]);
-      await waitFor(
-        async () => {
-          const { effects } = await readState(handle);
-          return effects.pending === 0 && effects.done.some((e) => e.what === 'create_endpoint');
-        },
-        10_000,
-        'the service-name comment',
-      );
+      expect(view.state).toBe('awaitingEndpoint');
+      expect(view.event).toMatchObject({ type: 'note.added', result: 'applied', seq: 2 });
+      const state = await readState(handle);
+      expect(state.events.filter((e) => e.eventId === 'zd-1').map((e) => e.result)).toEqual(['applied']);
+      expect(state.eventCount).toEqual({ total: 2, repeats: 1, notes: 1 });
       expect(
         temporal.activities.tickets.comments(ticketId).filter((c) => c.body.includes('Service name:')),
       ).toHaveLength(1);
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+
+  it("keeps each sender's eventIds apart, and refuses an eventId reused for a different event (409 material)", async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await start(ticketId, validIntake('aws', 'unidirectional', ticketId));
+      // Automation's note with id grant-1 does not silence support's grant with the same id.
+      await handle.executeUpdate(applyEnablementEventUpdate, {
+        args: [{ type: 'note.added', actor: 'automation-bot', eventId: 'grant-1', text: 'fyi' }],
+      });
+      const grant = await send(handle, { type: 'customer_access.granted', eventId: 'grant-1' });
+      expect(grant.event).toMatchObject({ result: 'applied', to: 'awaitingEndpoint' });
+      // The same sender, type and id with different content is refused, naming the event it collides with.
+      const reused = await handle
+        .executeUpdate(applyEnablementEventUpdate, {
+          args: [{ type: 'note.added', actor: 'automation-bot', eventId: 'grant-1', text: 'something else' }],
+        })
+        .catch((e: unknown) => e);
+      expect(reused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((reused as WorkflowUpdateFailedError).cause).toMatchObject({ type: failureTypes.eventIdReused });
+      expect(((reused as Error).cause as Error).message).toMatch(
+        /already used by automation-bot for a different note.added event \(event 1\)/,
+      );
       await send(handle, { type: 'request.cancelled', reason: 'test over' });
     });
   });
@@ -316,7 +344,9 @@ describe('the enablement workflow on a real server', () => {
       const handle = temporal.client.workflow.getHandle(workflowIdForTicket(ticketId));
       await waitFor(async () => (await readState(handle)).state === 'allowlisting', 10_000, 'allowlisting');
       const view = await readState(handle);
-      expect(view.events.map((e) => e.result)).toEqual(['applied', 'duplicate']);
+      // The second delivery is a repeat: counted, not listed.
+      expect(view.events.map((e) => e.result)).toEqual(['applied']);
+      expect(view.eventCount.repeats).toBe(1);
       let runs = 0;
       for await (const _ of temporal.client.workflow.list({ query: `WorkflowId = "${workflowIdForTicket(ticketId)}"` }))
         runs++;

@@ -9,6 +9,9 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import type { WebhookSecrets } from '../../config/api';
 import { checkEvent } from '../../domain/events';
+import type { IntakeDraft } from '../../domain/intake';
+import { isRecord } from '../../domain/json';
+import { limits, truncateUtf8 } from '../../domain/limits';
 import { AppError } from '../../errors';
 import { submissionEventId } from '../../domain/ticket';
 import type { EnablementClient } from '../../temporal/enablement-client';
@@ -33,29 +36,42 @@ import { intakeBodySchema, problemSchema } from '../schemas';
 export const webhookActor = (source: string) => `ticket-system:${source}`;
 
 /**
- * Hands a ticket-system event to the workflow. A created ticket becomes `ticket.submitted` with one eventId per
- * ticket, so however many times (and however concurrently) it is delivered it applies once; an update becomes
- * `ticket.updated` deduped on a key the signature covers: the Standard Webhooks `webhook-id` (signed with the body),
- * else the hash of the signed body itself — Zendesk's and Jira's delivery-id headers are not signed, so a replayed
- * body with a new id header must not count as a new update. The event is checked like any other before it is sent,
- * so a 202 means the workflow will take it.
+ * Hands a ticket-system event to the workflow and says what became of it. A created ticket becomes `ticket.submitted`
+ * with one eventId per ticket, so however many times (and however concurrently) it is delivered it applies once; an
+ * update becomes `ticket.updated` deduped on a key the signature covers: the Standard Webhooks `webhook-id` (signed with
+ * the body), else the hash of the signed body itself — Zendesk's and Jira's delivery-id headers are not signed, so a
+ * replayed body with a new id header must not count as a new update. The event is checked like any other before it is
+ * sent, and then delivered by update (see {@link EnablementClient.deliver}): a repeat or a refusal leaves no trace in
+ * the request's history, and the answer says which it was.
+ *
+ * - `202 { accepted: true }`: applied (`state` and `status` are the request's now), or `queued: true` when no worker
+ *   answered in time (the request takes or refuses it when one does; its audit history says which);
+ * - `200 { accepted: false }`: nothing will happen: a repeat of an applied delivery (`duplicate: true`), an event the
+ *   request refuses now (`refused`, its words), or a request that has ended (`ignored`).
  */
-export async function forwardTicketEvent(requests: EnablementClient, e: TicketWebhookEvent, raw: Buffer) {
+export async function forwardTicketEvent(
+  requests: EnablementClient,
+  e: TicketWebhookEvent,
+  raw: Buffer,
+): Promise<{ status: 200 | 202; body: Record<string, unknown> }> {
   const created = e.kind === 'created';
   const updateKey = e.source === 'tickets' && e.deliveryId ? e.deliveryId : bodyId(raw);
+  // A ticket's text may be longer than any field allows: cut to what an event carries, and the intake's own rules
+  // tell the customer the field is too long (the request waits for the fix) rather than the delivery failing.
+  const intake = clampIntake(e.intake);
   const event: EnablementEventInput = created
     ? {
         type: 'ticket.submitted',
         actor: webhookActor(e.source),
         eventId: submissionEventId(e.ticketId),
-        intake: { ...e.intake, ticketId: e.ticketId },
+        intake: { ...intake, ticketId: e.ticketId },
       }
     : {
         type: 'ticket.updated',
         actor: webhookActor(e.source),
         // Long delivery ids are hashed to fit the eventId limit.
         eventId: `${e.source}:${updateKey.length > 120 ? bodyId(Buffer.from(updateKey)) : updateKey}`,
-        intake: e.intake,
+        intake,
       };
   const checked = checkEvent(event);
   if (!checked.ok) {
@@ -65,15 +81,57 @@ export async function forwardTicketEvent(requests: EnablementClient, e: TicketWe
       checked.problems,
     );
   }
-  const outcome = await requests.signalEvent(e.ticketId, event, { startIfMissing: created });
-  if (outcome === 'ended') {
-    return {
-      accepted: false,
-      ticketId: e.ticketId,
-      ignored: `The request for ticket ${e.ticketId} has ended; a ticket has one request.`,
-    };
+  const { ticketId } = e;
+  const delivery = await requests.deliver(ticketId, event, { startIfMissing: created });
+  const about = { ticketId, event: event.type, eventId: event.eventId };
+  switch (delivery.kind) {
+    case 'applied': {
+      const { status, state } = delivery.outcome;
+      return { status: 202, body: { accepted: true, ...about, status, state } };
+    }
+    case 'queued':
+      return {
+        status: 202,
+        body: {
+          accepted: true,
+          queued: true,
+          ...about,
+          note: 'No worker answered in time: the event is queued, and the request takes or refuses it when one does.',
+        },
+      };
+    case 'duplicate':
+      return {
+        status: 200,
+        body: {
+          accepted: false,
+          duplicate: true,
+          ...about,
+          ignored: `Applied already${delivery.of ? ` (event ${delivery.of} of the request)` : ''}; a repeat changes nothing.`,
+        },
+      };
+    case 'refused':
+      return { status: 200, body: { accepted: false, ...about, refused: delivery.reason } };
+    case 'ended':
+      return {
+        status: 200,
+        body: {
+          accepted: false,
+          ...about,
+          ignored: `The request for ticket ${ticketId} has ended; a ticket has one request.`,
+        },
+      };
   }
-  return { accepted: true, ticketId: e.ticketId, event: event.type, eventId: event.eventId };
+}
+
+/** An intake from a ticket with every text cut to {@link limits.intakeValueBytes} and every list to its item limit. */
+function clampIntake(intake: IntakeDraft): IntakeDraft {
+  const clamp = (value: unknown): unknown => {
+    if (typeof value === 'string') return truncateUtf8(value, limits.intakeValueBytes);
+    if (Array.isArray(value)) return value.slice(0, limits.intakeListItems).map(clamp);
+    if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clamp(v)]));
+    return value;
+  };
+  return clamp(intake) as IntakeDraft;
 }
 
 /** The raw body, kept as bytes: signatures are over exactly what was sent. */
@@ -126,13 +184,14 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
       schema: {
         summary: 'Ticket events (Standard Webhooks)',
         description:
-          'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; ±5 min). Body { "type": "ticket.created" | "ticket.updated", "data": <intake> }. 202 once the event is with the workflow.',
+          'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; ±5 min). Body { "type": "ticket.created" | "ticket.updated", "data": <intake> }. 202 when the request took the event (or queued it while no worker answers), 200 with accepted:false when nothing will happen (a repeat, a refusal, an ended request).',
         headers: z.looseObject({
           'webhook-id': z.string().optional(),
           'webhook-timestamp': z.string().optional(),
           'webhook-signature': z.string().optional(),
         }),
         response: {
+          200: z.unknown(),
           202: z.unknown(),
           ...Object.fromEntries([400, 401, 404, 413, 422, 503].map((s) => [s, problemSchema])),
         },
@@ -183,7 +242,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
         },
         raw,
       );
-      return reply.code(202).send(result);
+      return reply.code(result.status).send(result.body);
     },
   );
 
@@ -197,7 +256,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
   ) =>
     scope.post(
       `/webhooks/${source}`,
-      { schema: { ...doc, response: { 202: z.unknown(), ...problems } } },
+      { schema: { ...doc, response: { 200: z.unknown(), 202: z.unknown(), ...problems } } },
       async (request: FastifyRequest, reply: FastifyReply) => {
         if (!secrets[source]?.length) throw notConfigured(variable);
         const raw = request.rawBody ?? Buffer.alloc(0);
@@ -206,13 +265,14 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
           throw new AppError('unauthenticated', `The ${source} webhook signature is not valid: ${verdict.reason}.`);
         const parsed = parse(parseJson(raw), request);
         if (!parsed.ok) throw new AppError('invalid', `The ${source} webhook body is not usable:`, parsed.problems);
-        if (parsed.ignored !== undefined) return reply.code(202).send({ accepted: false, ignored: parsed.ignored });
+        if (parsed.ignored !== undefined) return reply.code(200).send({ accepted: false, ignored: parsed.ignored });
         const { unknownKeys, ticketId } = parsed.value;
         if (unknownKeys?.length) {
           // Keys a customer wrote that are no intake field: ignored, and named here for the operator.
           request.log.info({ source, ticketId, unknownKeys }, 'ticket keys that are not intake fields were ignored');
         }
-        return reply.code(202).send(await forwardTicketEvent(requests, parsed.value, raw));
+        const result = await forwardTicketEvent(requests, parsed.value, raw);
+        return reply.code(result.status).send(result.body);
       },
     );
 
