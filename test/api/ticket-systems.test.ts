@@ -1,11 +1,12 @@
 import { createHmac } from 'node:crypto';
+import { temporal as proto } from '@temporalio/proto';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { createActivities } from '../../activities';
 import { JiraTicketSystem } from '../../activities/jira';
 import { ZendeskTicketSystem } from '../../activities/zendesk';
 import type { StateView } from '../../src/temporal/messages';
-import { workflowIdForTicket } from '../../src/temporal/names';
+import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { zendeskTriggerBody } from '../../src/webhooks/zendesk';
 import { buildTestApi } from '../helpers/api';
@@ -156,6 +157,60 @@ describe('Zendesk', () => {
     }
   });
 
+  it('a 3,000-character company from a ticket makes a problem the ticket is told about, never a terminated request', () =>
+    temporal.withWorker(
+      async () => {
+        const n = number + 1;
+        zendesk.addTicket(n);
+        const company = 'A'.repeat(3000);
+        const created = rendered('created', {
+          'ticket.id': String(n),
+          'ticket.title': `PrivateLink support for ${company}`,
+          'ticket.description': incompleteDescription.replace('Company: Acme', `Company: ${company}`),
+          'ticket.latest_public_comment': 'AWS account: 123456789012',
+          'ticket.created_at_with_timestamp': '2026-11-02T15:00:00Z',
+          'ticket.updated_at_with_timestamp': '2026-11-02T15:00:00Z',
+        });
+        const res = await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(created) });
+        expect(res.statusCode).toBe(202);
+        const waiting = await stateWhen(`ZD-${n}`, (v) => v.status === 'awaiting_information');
+        expect(waiting.request.problems).toContainEqual(
+          expect.objectContaining({ field: 'company', message: 'is 3,000 bytes long; it may be at most 200 bytes' }),
+        );
+        await waitFor(() => zendesk.comments(n).length > 0, 10_000, 'the Zendesk comment');
+        expect(zendesk.comments(n)[0]!.body).toContain('company');
+        const handle = temporal.client.workflow.getHandle(workflowIdForTicket(`ZD-${n}`));
+        expect((await handle.describe()).status.name).toBe('RUNNING');
+        const history = await handle.fetchHistory();
+        expect(
+          (history.events ?? []).filter(
+            (e) => e.eventType === proto.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+          ),
+        ).toEqual([]);
+        // The company search attribute holds what Temporal takes (2,048 bytes at most), cut, not refused.
+        const [listed] = await eventually(
+          async () => {
+            const found = [];
+            for await (const w of temporal.client.workflow.list({
+              query: `WorkflowId = "${workflowIdForTicket(`ZD-${n}`)}"`,
+            }))
+              found.push(w);
+            return found;
+          },
+          (found) => found.length === 1 && found[0]!.searchAttributes[searchAttributes.company.name] !== undefined,
+        );
+        const listedCompany = listed!.searchAttributes[searchAttributes.company.name]![0] as string;
+        expect(Buffer.byteLength(listedCompany)).toBeLessThanOrEqual(256);
+        expect(listedCompany.startsWith('AAAA')).toBe(true);
+      },
+      {
+        activities: createActivities({
+          ...temporal.activities.deps,
+          tickets: new ZendeskTicketSystem({ baseUrl: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken }),
+        }),
+      },
+    ));
+
   it('acknowledges and ignores a ticket that is not about PrivateLink', async () => {
     const body = rendered('created', {
       'ticket.id': '2',
@@ -240,6 +295,52 @@ describe('Jira', () => {
         }),
       },
     ));
+
+  it('a captured issue_updated replayed 300 times (Jira signs no timestamp) applies once and grows no history', () =>
+    temporal.withWorker(async () => {
+      const replayedKey = `${key.split('-')[0]}-${Number(key.split('-')[1]) + 1}`;
+      const body = (event: string, description: string) => ({
+        ...issue(event, description),
+        issue: { ...issue(event, description).issue, key: replayedKey },
+      });
+      expect(
+        (
+          await api.inject({
+            method: 'POST',
+            url: '/webhooks/jira',
+            ...signed(body('jira:issue_created', incompleteDescription)),
+          })
+        ).statusCode,
+      ).toBe(202);
+      await stateWhen(replayedKey, (v) => v.status === 'awaiting_information');
+      const captured = signed({
+        ...body('jira:issue_updated', incompleteDescription),
+        comment: { id: '10200', author: { accountId: '557058:customer' }, body: 'AWS account: 123456789012' },
+      });
+      const first = await api.inject({ method: 'POST', url: '/webhooks/jira', ...captured });
+      expect(first.json()).toMatchObject({ accepted: true, state: 'allowlisting' });
+      const handle = temporal.client.workflow.getHandle(workflowIdForTicket(replayedKey));
+      const length = async () => (await handle.fetchHistory()).events?.length ?? 0;
+      await stateWhen(replayedKey, (v) => v.effects.pending === 0);
+      const before = await length();
+      for (let i = 0; i < 300; i++) {
+        // Each replay carries a fresh delivery id (Jira's identifier header is not signed).
+        const replay = {
+          ...captured,
+          headers: { ...captured.headers, 'x-atlassian-webhook-identifier': `replay-${i}` },
+        };
+        const res = await api.inject({ method: 'POST', url: '/webhooks/jira', ...replay });
+        expect(res.statusCode).toBe(200);
+        expect(res.json()).toMatchObject({ accepted: false, duplicate: true });
+      }
+      expect(await length()).toBe(before);
+      const view = await readState(handle);
+      expect(view.events.map((e) => `${e.type} ${e.result}`)).toEqual([
+        'ticket.submitted applied',
+        'ticket.updated applied',
+      ]);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+    }));
 
   it('refuses a tampered body or a wrong secret with 401, and acknowledges other Jira events', async () => {
     const good = signed(issue('jira:issue_created', incompleteDescription));
