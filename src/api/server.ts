@@ -4,7 +4,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { productVersion } from '../version';
 import { type Action, allows, type Authenticator, type Principal } from './auth';
 import { installMetrics } from './metrics';
-import { MAX_JSON_DEPTH, nestsDeeperThan, tooDeepError } from './json-depth';
+import { nestsDeeperThan, tooDeepError } from './json-depth';
 import { installProblemHandlers, sendProblem } from './problem';
 import type { EnablementClient } from '../temporal/enablement-client';
 import { requestRoutes } from './routes/requests';
@@ -122,18 +122,19 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
 
 /**
  * JSON bodies as Fastify parses them (prototype poisoning refused), after a check of their depth on the raw text: a body
- * nested more than {@link MAX_JSON_DEPTH} levels is a 400, not a stack overflow further on. The webhooks read their
+ * nested more than `MAX_JSON_DEPTH` (32) levels is a 400, not a stack overflow further on. The webhooks read their
  * bodies as bytes and check the same with `assertJsonDepth`.
  */
 function installJsonParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (nestsDeeperThan(body as string)) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (nestsDeeperThan(text)) {
       done(tooDeepError(), undefined);
       return;
     }
-    parse(request, body as string, done);
+    void parse(request, text, done);
   });
 }
 
