@@ -61,4 +61,43 @@ describe('a long request', () => {
       expect(verifyExport(JSON.stringify(timeline))).toMatchObject({ ok: true, entries: timeline.entries.length });
     });
   });
+
+  it('carries a bounded state through continue-as-new however many events arrive (never the whole audit trail)', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = 'LONG-2';
+      const handle = await startRequest(temporal.client, ticketId, { taskQueue: temporal.taskQueue });
+      const note = (i: number) =>
+        handle.executeUpdate(applyEnablementEventUpdate, {
+          args: [
+            { type: 'note.added', actor: 'bot@vendor.example', text: 'n'.repeat(4000), comment: `c${i}`.repeat(500) },
+          ],
+        });
+      // Replays by signal and notes with long comments: each run's input must not grow with them.
+      for (let i = 1; i <= 90; i++) {
+        await note(i);
+        await handle.signal(enablementEventSignal, {
+          type: 'note.added',
+          actor: 'bot@vendor.example',
+          text: 'n'.repeat(4000),
+          comment: `c${i}`.repeat(500),
+          eventId: 'replayed-note',
+        });
+      }
+      const view = await readState(handle);
+      expect(view.eventCount).toEqual({ total: 91, repeats: 89, notes: 91 });
+      const inputBytes: number[] = [];
+      for await (const run of temporal.client.workflow.list({ query: `WorkflowId = "${handle.workflowId}"` })) {
+        const history = await temporal.client.workflow.getHandle(handle.workflowId, run.runId).fetchHistory();
+        const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+        inputBytes.push(input?.length ?? 0);
+      }
+      expect(inputBytes.length).toBeGreaterThan(3);
+      // The largest run input is bounded by the recent events (50, each with its comment) and the dedupe keys, not by
+      // the 180 events received: well under Temporal's 2 MB payload limit, and it stops growing once the recent list is
+      // full (the largest input is close to the typical one, where a carried trail would be twice it).
+      expect(Math.max(...inputBytes)).toBeLessThan(400_000);
+      const sorted = [...inputBytes].sort((a, b) => a - b);
+      expect(sorted.at(-1)!).toBeLessThan(1.25 * sorted[Math.floor(sorted.length / 2)]!);
+    });
+  });
 });
