@@ -9,7 +9,7 @@ import { businessWindows } from '../src/sla/calendar';
 import type { Effect, Notification, TicketComment } from '../src/machines';
 import { renderComment } from '../src/machines/templates';
 import { failureTypes } from '../src/temporal/failures';
-import { checkTcp, type ConnectivityResult } from './connectivity';
+import { checkConnectivity, type ConnectivityResult } from './connectivity';
 import { HttpStatusError, type Notifier, type TicketSystem } from './ports';
 
 export type { ConnectivityResult } from './connectivity';
@@ -66,8 +66,16 @@ function classify(err: unknown): never {
 /** The activity implementations registered on the enablement worker. */
 export function createActivities(deps: ActivityDeps) {
   // The two effects on people, shared by the single activities and the batch (each handles failures its own way).
-  const post = (ticketId: string, comment: TicketComment, idempotencyKey: string) =>
-    deps.tickets.postComment(ticketId, renderComment(comment), idempotencyKey);
+  const post = (ticketId: string, comment: TicketComment, idempotencyKey: string, startedBy: string | undefined) => {
+    const { system } = deps.tickets;
+    if (system && startedBy !== `ticket-system:${system}`) {
+      throw ApplicationFailure.nonRetryable(
+        `Not posted: the request for ${ticketId} was started ${startedBy ? `by ${startedBy}` : 'straight through Temporal'}, not by the ${system} webhook, and comments go only to ${system} tickets whose request ${system} itself started (an API caller must not be able to comment on any ${system} ticket it names).`,
+        failureTypes.ticketNotInSystem,
+      );
+    }
+    return deps.tickets.postComment(ticketId, renderComment(comment), idempotencyKey);
+  };
   const notify = (ticketId: string, notification: Notification, idempotencyKey: string) =>
     deps.notifier.send({ ticketId, ...notification, idempotencyKey });
   return {
@@ -81,9 +89,11 @@ export function createActivities(deps: ActivityDeps) {
       ticketId: string;
       comment: TicketComment;
       idempotencyKey: string;
+      /** Who started the request (its `ticket.submitted` sender); see {@link TicketSystem.system}. */
+      startedBy?: string;
     }): Promise<{ commentId: string; duplicate: boolean }> {
       try {
-        return await post(input.ticketId, input.comment, input.idempotencyKey);
+        return await post(input.ticketId, input.comment, input.idempotencyKey, input.startedBy);
       } catch (err) {
         return classify(err);
       }
@@ -109,13 +119,15 @@ export function createActivities(deps: ActivityDeps) {
      */
     async carryOutEffects(input: {
       ticketId: string;
+      /** Who started the request; see {@link TicketSystem.system}. */
+      startedBy?: string;
       effects: { seq: number; idempotencyKey: string; effect: BatchableEffect }[];
     }): Promise<EffectBatchResult> {
       const outcomes: EffectOutcome[] = [];
       for (const { seq, idempotencyKey, effect } of input.effects) {
         try {
           if (effect.type === 'postTicketComment') {
-            const posted = await post(input.ticketId, effect.params, idempotencyKey);
+            const posted = await post(input.ticketId, effect.params, idempotencyKey, input.startedBy);
             outcomes.push({ seq, status: 'done', at: new Date().toISOString(), ...posted });
           } else {
             await notify(input.ticketId, effect.params, idempotencyKey);
@@ -123,7 +135,10 @@ export function createActivities(deps: ActivityDeps) {
           }
         } catch (err) {
           const detail = err instanceof Error ? err.message : String(err);
-          if (!(err instanceof HttpStatusError && err.permanent)) return { outcomes, stopped: { seq, detail } };
+          const permanent =
+            (err instanceof HttpStatusError && err.permanent) ||
+            (err instanceof ApplicationFailure && err.nonRetryable);
+          if (!permanent) return { outcomes, stopped: { seq, detail } };
           outcomes.push({ seq, status: 'failed', at: new Date().toISOString(), detail });
         }
       }
@@ -138,10 +153,16 @@ export function createActivities(deps: ActivityDeps) {
       return Promise.resolve(businessWindows(input.calendar, input.fromMs, input.toMs).map(([s, e]) => [s, e]));
     },
 
-    /** TCP checks from the vendor's network, one per port, like `curl -v telnet://<target>:<port>`. */
+    /**
+     * TCP checks from the vendor's network, one per port, like `curl -v telnet://<target>:<port>`, only to addresses
+     * the vendor configuration allows (`connectivity.allowedCidrs`): a target it does not allow is a result, not an
+     * error.
+     */
     checkConnectivity(input: { target: string; ports: number[] }): Promise<ConnectivityResult[]> {
-      const timeoutMs = deps.connectivityTimeoutMs ?? 5_000;
-      return Promise.all(input.ports.map((port) => checkTcp(input.target, port, timeoutMs)));
+      return checkConnectivity(input, {
+        allowedCidrs: deps.vendorConfig.connectivity?.allowedCidrs ?? [],
+        timeoutMs: deps.connectivityTimeoutMs ?? 5_000,
+      });
     },
   };
 }

@@ -58,6 +58,7 @@ export function adfDocument(text: string): AdfDocument {
  */
 export class JiraTicketSystem implements TicketSystem {
   readonly name: string;
+  readonly system = 'jira';
   private readonly api: JsonApi;
   private accountId: Promise<string> | undefined;
 

@@ -8,6 +8,12 @@ export interface TicketSystem {
   /** Human name for logs, e.g. "file:/var/lib/privatelink/tickets.jsonl". */
   readonly name: string;
   /**
+   * The ticket system whose own signed webhook must have started a request for its comments to go there (Zendesk,
+   * Jira): a request started any other way (the API, the stock CLI) could name any ticket of the system, so its
+   * comments are refused. Absent for the file adapter, which writes every comment to the vendor's own file.
+   */
+  readonly system?: 'zendesk' | 'jira';
+  /**
    * Posts a comment on a ticket. Must be idempotent on `idempotencyKey`: a retried post with the same key returns the
    * first comment instead of posting again. Throws {@link HttpStatusError} for answers with a status code.
    */

@@ -31,6 +31,7 @@ const maxPages = 50;
  */
 export class ZendeskTicketSystem implements TicketSystem {
   readonly name: string;
+  readonly system = 'zendesk';
   private readonly api: JsonApi;
   private userId: Promise<number> | undefined;
 

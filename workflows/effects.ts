@@ -58,9 +58,14 @@ export class EffectRunner {
   /** Effects being carried out right now: still pending until their activity finishes. */
   private inFlight = 0;
 
+  /**
+   * @param startedBy who started the request: a ticket system's comments go only to requests it started itself
+   *   (activities/ports.ts `TicketSystem.system`)
+   */
   constructor(
     private readonly ticketId: string,
     private readonly workflowId: string,
+    private readonly startedBy: string | undefined,
     resumed?: EffectRunnerState,
   ) {
     this.records = resumed?.effects ?? [];
@@ -137,7 +142,7 @@ export class EffectRunner {
     try {
       switch (effect.type) {
         case 'postTicketComment':
-          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey });
+          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey, startedBy: this.startedBy });
           this.record(item, 'done');
           break;
         case 'notify':
@@ -175,6 +180,7 @@ export class EffectRunner {
     try {
       const { outcomes, stopped } = await carryOutEffects({
         ticketId,
+        ...(this.startedBy !== undefined ? { startedBy: this.startedBy } : {}),
         effects: batch.map(({ seq, effect }) => ({
           seq,
           idempotencyKey: this.key(seq),

@@ -37,7 +37,7 @@ import {
   type ResumeState,
   STARTING,
 } from '../src/temporal/messages';
-import { workflowIdForTicket } from '../src/temporal/names';
+import { STARTED_BY_MEMO_KEY, workflowIdForTicket } from '../src/temporal/names';
 import { AuditTrail } from './audit-trail';
 import { EffectRunner } from './effects';
 import { SlaTracker } from './sla';
@@ -80,7 +80,10 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const ticketId = checkedTicketId(input);
   const { workflowId } = workflowInfo();
   const trail = new AuditTrail(input.resume?.trail);
-  const effects = new EffectRunner(ticketId, workflowId, input.resume);
+  // Who started the request, as its start recorded it (the API's caller, a ticket system's webhook).
+  const startedMemo = workflowInfo().memo?.[STARTED_BY_MEMO_KEY];
+  const startedBy = input.resume?.startedBy ?? (typeof startedMemo === 'string' ? startedMemo : undefined);
+  const effects = new EffectRunner(ticketId, workflowId, startedBy, input.resume);
   const slaTimer = new SlaTimer();
   // Set once the vendor configuration is loaded; until then signals wait here and updates wait in their handler.
   let snapshot: EnablementSnapshot | undefined;
@@ -298,6 +301,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
         vendor,
         snapshot: { machine: last.context.connectionType, value: stateName(last), context: last.context },
         trail: trail.state,
+        ...(startedBy !== undefined ? { startedBy } : {}),
         ...effects.state,
         sla: clock.state,
       };

@@ -49,6 +49,8 @@ export interface ResumeState {
   /** The machine snapshot, persisted (value and context). */
   snapshot: { machine: ConnectionType; value: string; context: unknown };
   trail: AuditTrailState;
+  /** Who started the request (the start's memo). */
+  startedBy?: string;
   /** The most recent effects' records. */
   effects: EffectRecord[];
   effectSeq: number;

@@ -163,6 +163,7 @@ describe('activityDepsFromEnv with TICKET_SYSTEM=jira', () => {
         data: { company: 'Acme', ticketId: key, problems: ['region: is missing'] },
       },
       idempotencyKey: `privatelink-${key}/1`,
+      startedBy: 'ticket-system:jira',
     });
     expect(jira.commentTexts(key)).toEqual([
       expect.stringMatching(

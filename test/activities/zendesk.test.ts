@@ -181,6 +181,7 @@ describe('activityDepsFromEnv', () => {
         data: { company: 'Acme', ticketId: `ZD-${id}`, reasons: ['environment: not eligible'] },
       },
       idempotencyKey: `privatelink-ZD-${id}/1`,
+      startedBy: 'ticket-system:zendesk',
     };
     await activities.postTicketComment(input);
     await activities.postTicketComment(input);

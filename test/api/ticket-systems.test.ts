@@ -9,10 +9,12 @@ import type { StateView } from '../../src/temporal/messages';
 import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { zendeskTriggerBody } from '../../src/webhooks/zendesk';
+import { validIntake } from '../fixtures/requests';
 import { buildTestApi } from '../helpers/api';
 import { FakeJira } from '../helpers/fake-jira';
 import { FakeZendesk } from '../helpers/fake-zendesk';
 import { eventually, waitFor } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
 /**
@@ -202,6 +204,32 @@ describe('Zendesk', () => {
         const listedCompany = listed!.searchAttributes[searchAttributes.company.name]![0] as string;
         expect(Buffer.byteLength(listedCompany)).toBeLessThanOrEqual(256);
         expect(listedCompany.startsWith('AAAA')).toBe(true);
+      },
+      {
+        activities: createActivities({
+          ...temporal.activities.deps,
+          tickets: new ZendeskTicketSystem({ baseUrl: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken }),
+        }),
+      },
+    ));
+
+  it('comments only on tickets whose request Zendesk started: an API caller naming another ticket number gets none posted', () =>
+    temporal.withWorker(
+      async () => {
+        const n = number + 2;
+        zendesk.addTicket(n);
+        // As POST /api/requests starts it: the caller is the request's starter, not Zendesk.
+        const handle = await startRequest(temporal.client, `ZD-${n}`, {
+          taskQueue: temporal.taskQueue,
+          actor: 'support@vendor.example',
+          intake: { ...validIntake('aws', 'unidirectional', `ZD-${n}`), region: undefined },
+        });
+        const view = await stateWhen(`ZD-${n}`, (v) => v.effects.done.some((e) => e.type === 'postTicketComment'));
+        const comment = view.effects.done.find((e) => e.type === 'postTicketComment')!;
+        expect(comment).toMatchObject({ status: 'failed' });
+        expect(comment.detail).toContain('not by the zendesk webhook');
+        expect(zendesk.comments(n)).toEqual([]);
+        expect((await handle.describe()).status.name).toBe('RUNNING');
       },
       {
         activities: createActivities({

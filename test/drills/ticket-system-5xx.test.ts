@@ -95,7 +95,7 @@ describe('drill: the ticket system answers 5xx three times, then succeeds', () =
 
     const handles = await Promise.all(
       Object.values(tickets).map((t) => {
-        return startRequest(server.client, `ZD-${t.number}`);
+        return startRequest(server.client, `ZD-${t.number}`, { actor: 'ticket-system:zendesk' });
       }),
     );
     // Backoff of 2, 4 and 8 s between the attempts: the comment lands some 14 s after the first try.

@@ -2,7 +2,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { IntakeDraft } from '../../src/domain/intake';
 import { submissionEventId } from '../../src/domain/ticket';
 import { enablementEventSignal, type EnablementEventInput } from '../../src/temporal/messages';
-import { TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
+import { STARTED_BY_MEMO_KEY, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import type { enablementWorkflow } from '../../workflows';
 import { validIntake } from '../fixtures/requests';
 
@@ -17,7 +17,7 @@ export interface StartRequestOptions {
    * and the intake arrives as `ticket.submitted` by signal, as a ticket webhook delivers it.
    */
   via?: 'start' | 'signal-with-start';
-  /** The sender recorded for a signalled `ticket.submitted`. */
+  /** Who starts the request: the sender of a signalled `ticket.submitted`, and the start's memo either way. */
   actor?: string;
 }
 
@@ -42,6 +42,7 @@ export async function startRequest(
         args: [{ ticketId }],
         signal: enablementEventSignal,
         signalArgs: [{ type: 'ticket.submitted', actor, eventId: submissionEventId(ticketId), intake: intake ?? {} }],
+        memo: { [STARTED_BY_MEMO_KEY]: actor },
       },
     );
     // The run the signal started is the request's first.
@@ -51,5 +52,6 @@ export async function startRequest(
     workflowId,
     taskQueue,
     args: [{ ticketId, ...(intake ? { intake } : {}) }],
+    memo: { [STARTED_BY_MEMO_KEY]: actor },
   });
 }
