@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, restrictFile } from '../src/paths';
 import type { TicketSystem } from './ports';
 
 /** One comment as the file adapter stores it (JSON lines). */
@@ -19,6 +20,8 @@ export interface FileTicketComment {
 export class FileTicketSystem implements TicketSystem {
   readonly name: string;
   private readonly path: string;
+  /** True once an existing file has been narrowed to the owner (once per process). */
+  private restricted = false;
 
   constructor(path: string) {
     this.path = resolve(path);
@@ -35,8 +38,11 @@ export class FileTicketSystem implements TicketSystem {
       body,
       postedAt: new Date().toISOString(),
     };
-    mkdirSync(dirname(this.path), { recursive: true });
-    appendFileSync(this.path, `${JSON.stringify(comment)}\n`);
+    // Comments quote the customer: folders this creates, and the file, are the owner's only (an existing file too).
+    mkdirSync(dirname(this.path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (!this.restricted) restrictFile(this.path);
+    this.restricted = true;
+    appendFileSync(this.path, `${JSON.stringify(comment)}\n`, { mode: PRIVATE_FILE_MODE });
     return Promise.resolve({ commentId: comment.commentId, duplicate: false });
   }
 

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { AppError } from '../errors';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, restrictFile } from '../paths';
 
 /** Settings of the embedded dev server (`temporal server start-dev`). */
 export interface DevServerOptions {
@@ -62,10 +63,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   const namespace = opts.namespace ?? 'default';
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dataDir = resolve(opts.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // Workflow histories hold customer data: the folder and its files are the owner's only.
+  ensurePrivateDir(dataDir);
   const dbFile = join(dataDir, 'temporal.sqlite');
   const logFile = join(dataDir, 'temporal-dev-server.log');
   const pidFile = join(dataDir, PID_FILE);
+  ensurePrivateFile(logFile);
+  narrowDatabaseFiles(dbFile);
 
   await stopLeftoverServer(pidFile, log);
   await assertPortFree(ip, port, 'TEMPORAL_DEV_PORT');
@@ -79,7 +83,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   // The log is kept across runs; remember where this run's part begins.
   const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
-  const out = createWriteStream(logFile, { flags: 'a' });
+  const out = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE_MODE });
   const child = spawn(opts.cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
@@ -88,7 +92,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const err = await new Promise<Error>((r) => child.once('error', r));
     throw new AppError('unavailable', `Could not start the Temporal dev server (${opts.cliPath}): ${err.message}`);
   }
-  writeFileSync(pidFile, `${pid}\n`);
+  writeFileSync(pidFile, `${pid}\n`, { mode: PRIVATE_FILE_MODE });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   // Last resort if this process exits without calling stop(): never leave the server behind.
   const killOnExit = () => killGroup(child, 'SIGKILL');
@@ -109,6 +113,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
 
   try {
     await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+    // A new database is created by the server under its umask; SQLite gives later journal files the database's mode.
+    narrowDatabaseFiles(dbFile);
   } catch (err) {
     await stop();
     throw new AppError(
@@ -125,6 +131,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     logFile,
     stop,
   };
+}
+
+/** The SQLite file and its journal files, where they exist, made the owner's only. */
+function narrowDatabaseFiles(dbFile: string): void {
+  for (const file of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`]) restrictFile(file);
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {

@@ -1,3 +1,9 @@
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { startDevServer } from '../../src/temporal/dev-server';
+import { freePort } from '../helpers/processes';
 import { useTemporal } from '../helpers/temporal';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
 import { approvedByQuery, approveSignal, waitForApprovalWorkflow } from './fixtures/harness-workflows';
@@ -34,5 +40,41 @@ describe('the dev server harness', () => {
       found.push(wf);
     }
     expect(found).toEqual([]);
+  });
+});
+
+describe('the embedded data folder', () => {
+  it('is readable by its owner only, with every file in it, even when it existed before', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'devdata-')), 'data');
+    // An earlier run's folder and log, made with the usual umask (group and others may read).
+    mkdirSync(dataDir, { mode: 0o755 });
+    chmodSync(dataDir, 0o755);
+    writeFileSync(join(dataDir, 'temporal-dev-server.log'), 'earlier run\n', { mode: 0o644 });
+    const cli = await resolveTemporalCli();
+    const server = await startDevServer({
+      cliPath: cli.path,
+      dataDir,
+      port: await freePort(),
+      uiPort: false,
+      log: () => undefined,
+    });
+    try {
+      const modes = () =>
+        Object.fromEntries(
+          [dataDir, ...readdirSync(dataDir).map((f) => join(dataDir, f))].map((p) => [
+            p.slice(dataDir.length) || '/',
+            (statSync(p).mode & 0o777).toString(8),
+          ]),
+        );
+      expect(modes()).toMatchObject({
+        '/': '700',
+        '/temporal.sqlite': '600',
+        '/temporal-dev-server.log': '600',
+        '/temporal-dev-server.pid': '600',
+      });
+      expect(Object.values(modes()).filter((mode) => !['700', '600'].includes(mode))).toEqual([]);
+    } finally {
+      await server.stop();
+    }
   });
 });
