@@ -4,10 +4,13 @@ import {
   awsServiceNamePattern,
   azurePrivateLinkAliasPattern,
   azurePrivateLinkServicePattern,
+  cidrContains,
   type Cloud,
   clouds,
   guidPattern,
   isRegionOf,
+  neverCheckedRanges,
+  parseCidr,
 } from './formats';
 import { formatPath, type Problem } from './problems';
 import { slaCalendarSchema } from './sla-calendar';
@@ -39,6 +42,28 @@ const project = z
 
 const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)$/;
 
+/** A block of addresses the connectivity check may connect to: a valid CIDR, and not one it never connects to. */
+const allowedCidr = z.string({ error: 'must be a CIDR block such as 10.20.0.0/16' }).superRefine((text, ctx) => {
+  const parsed = parseCidr(text);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.message}` });
+    return;
+  }
+  // A block wholly inside a range the check never connects to (loopback, say) would allow nothing: say so.
+  const { cidr } = parsed;
+  const last = {
+    ...cidr,
+    bytes: cidr.bytes.map((byte, i) => byte | (0xff >> Math.min(8, Math.max(0, cidr.prefix - i * 8)))),
+  };
+  const never = neverCheckedRanges.find((r) => cidrContains(r.cidr, cidr) && cidrContains(r.cidr, last));
+  if (never) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is ${never.what}: the connectivity check never connects there, whatever is allowed`,
+    });
+  }
+});
+
 /**
  * The vendor side of every request (docs/configuration.md "Vendor configuration"): who the vendor is in each cloud, its endpoint service per cloud region,
  * the projects it hosts, and the SLA policy. Deployment configuration, not ticket data.
@@ -66,6 +91,14 @@ const vendorConfigSchema = z
       })
       .strict(),
     projects: z.array(project).min(1, { error: 'must list at least one project' }),
+    connectivity: z
+      .object({
+        allowedCidrs: z
+          .array(allowedCidr, { error: 'must be a list of CIDR blocks, e.g. ["10.20.0.0/16"]' })
+          .max(100, { error: 'must list at most 100 CIDR blocks' }),
+      })
+      .strict()
+      .optional(),
     sla: z
       .object({
         calendar: slaCalendarSchema(),

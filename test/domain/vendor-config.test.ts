@@ -86,6 +86,50 @@ describe('the vendor configuration', () => {
     ]);
   });
 
+  it('takes the address blocks the connectivity check may reach, IPv4 and IPv6; none without the setting', () => {
+    const config = clone();
+    config.connectivity = { allowedCidrs: ['10.20.0.0/16', '192.168.7.0/24', 'fd12:3456:789a::/48'] };
+    const parsed = parseVendorConfig(config);
+    expect(parsed.ok && parsed.config.connectivity).toEqual(config.connectivity);
+    delete config.connectivity;
+    const without = parseVendorConfig(config);
+    expect(without.ok && without.config.connectivity).toBeUndefined();
+  });
+
+  it('names each bad connectivity block and why, with its place in the list', () => {
+    const config = clone();
+    config.connectivity = {
+      allowedCidrs: [
+        '10.20.0.0',
+        '10.20.1.0/16',
+        '10.0.0.0/33',
+        'fd12::1/16',
+        'vpc-0a1b2c3d',
+        '127.0.0.0/8',
+        '169.254.169.254/32',
+        'fd00:ec2::254/128',
+        '0.0.0.0/0',
+        42,
+      ],
+    };
+    expect(problemsOf(config)).toEqual([
+      'connectivity.allowedCidrs[0]: "10.20.0.0" must be a CIDR block: an address, a slash and a prefix length, e.g. 10.20.0.0/16',
+      'connectivity.allowedCidrs[1]: "10.20.1.0/16" has address bits set past its /16 prefix: did you mean 10.20.0.0/16?',
+      'connectivity.allowedCidrs[2]: "10.0.0.0/33" must have a prefix length of 0 to 32 (IPv4)',
+      'connectivity.allowedCidrs[3]: "fd12::1/16" has address bits set past its /16 prefix: did you mean fd12::/16?',
+      'connectivity.allowedCidrs[4]: "vpc-0a1b2c3d" must be a CIDR block: an address, a slash and a prefix length, e.g. 10.20.0.0/16',
+      'connectivity.allowedCidrs[5]: "127.0.0.0/8" is a loopback address: the connectivity check never connects there, whatever is allowed',
+      'connectivity.allowedCidrs[6]: "169.254.169.254/32" is the cloud instance metadata address: the connectivity check never connects there, whatever is allowed',
+      'connectivity.allowedCidrs[7]: "fd00:ec2::254/128" is the AWS instance metadata address: the connectivity check never connects there, whatever is allowed',
+      'connectivity.allowedCidrs[9]: must be a CIDR block such as 10.20.0.0/16',
+    ]);
+    config.connectivity = { allowedCIDRs: ['10.20.0.0/16'] };
+    expect(problemsOf(config)).toEqual([
+      'connectivity.allowedCidrs: must be a list of CIDR blocks, e.g. ["10.20.0.0/16"]',
+      'connectivity.allowedCIDRs: is not a setting of the vendor configuration (misspelt?)',
+    ]);
+  });
+
   it('refuses a calendar without any working window and a project listed twice', () => {
     const config = clone();
     config.sla.calendar.week = { sat: [] };
