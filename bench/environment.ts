@@ -52,7 +52,10 @@ export interface BenchEnvironment {
   activities: ReturnType<typeof createActivities>;
   /** The API over the product's task queue. */
   api: ListeningApi;
-  /** The API over a task queue no worker polls: webhook intake measured alone (see cases/webhook-start.ts). */
+  /**
+   * A second API over the product's task queue, for webhook intake (see cases/webhook-start.ts): a webhook's answer
+   * now waits for the request to take the event, so its intake needs the worker.
+   */
   intakeApi: ListeningApi;
   /** A task queue no worker polls. */
   unpolledQueue: string;
@@ -150,7 +153,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
       });
     const api = await listen(build(queues.product));
     apis.push(api);
-    const intakeApi = await listen(build(unpolledQueue));
+    const intakeApi = await listen(build(queues.product));
     apis.push(intakeApi);
     return {
       client: testEnv.client,
