@@ -1,8 +1,10 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
+import { endpointDnsProblem } from '../domain/formats';
 import { type ConnectionType, connectionTypes, updateDraft } from '../domain/intake';
+import { quoted } from '../domain/limits';
 import { bidirectionalMachine } from './bidirectional';
-import type { EnablementInput } from './context';
+import type { EnablementContext, EnablementInput } from './context';
 import type { Effect } from './setup';
 import { unidirectionalMachine } from './unidirectional';
 import { allowedEventTypes, stateName } from './view';
@@ -93,17 +95,25 @@ function refusal(snapshot: AnyMachineSnapshot, event: EnablementEvent): Refusal 
     snapshot.status !== 'active'
       ? `The request is ${state} and accepts no more events.`
       : allowed.includes(event.type)
-        ? `${event.type} cannot be applied in state ${state} with this payload (${missingDataHint(event)}). Allowed events: ${allowed.join(', ')}.`
+        ? `${event.type} cannot be applied in state ${state} with this payload (${missingDataHint(event, snapshot)}). Allowed events: ${allowed.join(', ')}.`
         : `${event.type} is not allowed in state ${state}. Allowed events: ${allowed.join(', ')}.`;
   return { refused: true, state, allowed, message };
 }
 
-function missingDataHint(event: EnablementEvent): string {
+function missingDataHint(event: EnablementEvent, snapshot: AnyMachineSnapshot): string {
   switch (event.type) {
     case 'customer_access.granted':
       return 'no vendorServiceName given and none configured for this cloud region';
     case 'principal.granted':
       return 'no customerServiceName given and none on the ticket';
+    case 'vendor_endpoint.created': {
+      const { intake } = snapshot.context as EnablementContext;
+      const problem =
+        event.endpointDns === undefined
+          ? undefined
+          : endpointDnsProblem(intake?.cloud, event.endpointDns, `endpointDns ${quoted(event.endpointDns, 260)}`);
+      return problem ?? 'its guard refused it';
+    }
     default:
       return 'its guard refused it';
   }

@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
+import { endpointDnsProblem } from '../domain/formats';
 import { updateDraft } from '../domain/intake';
 import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
 import type { TicketComment } from './templates';
@@ -67,6 +68,11 @@ export const enablementSetup = setup({
       ),
     principalAccessDeclaredAtIntake: ({ context }) =>
       Boolean(context.intake?.vendorPrincipalAccessGranted && context.intake.customerEndpointService),
+    /** The vendor endpoint's DNS name, when given, is one of the request's cloud (it becomes the check's target). */
+    vendorEndpointDnsValid: ({ context, event }) =>
+      event.type !== 'vendor_endpoint.created' ||
+      event.endpointDns === undefined ||
+      endpointDnsProblem(context.intake?.cloud, event.endpointDns, 'endpointDns') === undefined,
   },
   actions: {
     recordSubmission: assign(({ context, event }) =>

@@ -252,6 +252,55 @@ describe('the reverse leg', () => {
     );
   });
 
+  it("refuses a vendor endpoint DNS name that is not the request's cloud's, saying what it expects", () => {
+    const aws = 'vpce-0a1b2c3d4e5f67890-x1y2z3w4.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com';
+    const azure = 'vendor-pe.privatelink.acme.example';
+    const creating = (cloud: 'aws' | 'azure') =>
+      drive(
+        startRequest({
+          ticketId: 'T-1001',
+          vendor,
+          intake: { ...validIntake(cloud, 'bidirectional'), vendorPrincipalAccessGranted: true },
+        }),
+        ...forward,
+      ).at(-1)!.snapshot;
+    const created = (cloud: 'aws' | 'azure', endpointDns: string) =>
+      applyEvent(creating(cloud), { type: 'vendor_endpoint.created', actor, endpointId: 'vpce-0vendor', endpointDns });
+
+    for (const [cloud, dns] of [
+      ['aws', 'localhost'],
+      ['aws', 'metadata.google.internal'],
+      ['aws', azure],
+      ['aws', '0177.0.0.1'],
+      ['azure', aws],
+      ['azure', 'db.internal.vendor.example'],
+    ] as const) {
+      expect(created(cloud, dns)).toMatchObject({
+        refused: true,
+        state: 'creatingVendorEndpoint',
+        message: expect.stringContaining(
+          `(endpointDns "${dns}" is not ${cloud === 'aws' ? 'an AWS endpoint DNS name (vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com)' : 'an Azure private endpoint DNS name in a privatelink zone'}`,
+        ),
+      });
+    }
+    // Each cloud's own names, zonal ones and addresses are accepted; the address rules are the worker's (it resolves).
+    for (const [cloud, dns] of [
+      ['aws', aws],
+      ['aws', aws.replace('-x1y2z3w4.', '-x1y2z3w4-us-east-1a.')],
+      ['aws', '10.20.3.4'],
+      ['azure', azure],
+      ['azure', 'fd12:3456::7'],
+    ] as const) {
+      const step = created(cloud, dns);
+      expect('refused' in step ? step.message : step.snapshot.value).toBe('awaitingReverseApproval');
+      if ('refused' in step) continue;
+      const approved = drive(step, { type: 'reverse_connection.approved' }).at(-1)!;
+      expect(approved.effects).toContainEqual(
+        expect.objectContaining({ type: 'runConnectivityCheck', params: expect.objectContaining({ target: dns }) }),
+      );
+    }
+  });
+
   it('checks connectivity from the vendor network once the customer approves, and loops on failures', () => {
     const steps = drive(
       startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') }),

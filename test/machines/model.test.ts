@@ -67,6 +67,12 @@ const expectedWaitingOn: Record<string, 'vendor' | 'customer'> = {
   troubleshootingReverse: 'vendor',
 };
 
+/** A vendor endpoint's DNS name in each cloud's format (the machine refuses others). */
+const endpointDns: Record<Cloud, string> = {
+  aws: 'vpce-0a1b2c3d4e5f67890-x1y2z3w4.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com',
+  azure: 'vendor-pe.privatelink.acme.example',
+};
+
 /** One sample of every event type (plus intake variants), valid for the given request. */
 function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): EnablementEvent[] {
   const intake: IntakeDraft = { ...validIntake(cloud, type), vendorPrincipalAccessGranted: declared };
@@ -85,7 +91,7 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'connection.failed', details: 'Connection timed out' }),
     e({ type: 'troubleshooting.resolved' }),
     e({ type: 'principal.granted' }),
-    e({ type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: 'vpce-0vendor.example.com' }),
+    e({ type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: endpointDns[cloud] }),
     e({ type: 'vendor_endpoint.failed', reason: 'access denied' }),
     e({ type: 'reverse_connection.approved' }),
     e({ type: 'reverse_connection.rejected', reason: 'unknown endpoint' }),

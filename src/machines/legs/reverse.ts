@@ -67,6 +67,7 @@ export const reverseLeg = {
     on: {
       ...open,
       'vendor_endpoint.created': {
+        guard: 'vendorEndpointDnsValid',
         target: 'awaitingReverseApproval',
         actions: [
           'recordVendorEndpoint',
