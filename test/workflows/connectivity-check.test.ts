@@ -1,0 +1,165 @@
+import { type WorkflowHandle, WorkflowUpdateFailedError } from '@temporalio/client';
+import { connect, createServer, type Server } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { createActivities } from '../../activities';
+import { readTimeline } from '../../src/audit/history';
+import { applyEnablementEventUpdate, type EnablementEventInput, type EventOutcome } from '../../src/temporal/messages';
+import { readState } from '../../src/temporal/read-state';
+import { validIntake } from '../fixtures/requests';
+import { eventually } from '../helpers/eventually';
+import { startRequest } from '../helpers/requests';
+import { useTemporal } from '../helpers/temporal';
+
+/**
+ * Issue 15, finding 3, on the real stack: a real Temporal server, the product's worker and its real activities. The
+ * vendor endpoint's DNS name that support records becomes the connectivity check's target; it can point the worker at
+ * nothing but the vendor configuration's blocks, and a target it may not reach is a recorded result of the check,
+ * never a failed workflow task.
+ */
+const temporal = useTemporal('dev-server');
+const actor = 'alice@vendor.example';
+let ticketSeq = 0;
+const nextTicket = () => `CC-${Date.now().toString(36)}-${++ticketSeq}`;
+
+const servers: Server[] = [];
+afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+
+/** A listener on `address`; `connectionsSoFar` counts what reached it (its own probe connection waited for, then left out). */
+async function listen(address: string): Promise<{ port: number; connectionsSoFar: () => Promise<number> }> {
+  let connections = 0;
+  const server = createServer((socket) => {
+    connections++;
+    socket.end();
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen({ port: 0, host: address }, resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    connectionsSoFar: async () => {
+      const before = connections;
+      connect({ host: address, port }).on('error', () => undefined);
+      await eventually(
+        () => connections,
+        (n) => n > before,
+        { what: 'the listener to see its probe' },
+      );
+      return --connections;
+    },
+  };
+}
+
+const send = (handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'>): Promise<EventOutcome> =>
+  handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
+
+/** A bidirectional AWS request for `port`, moved to where the vendor records its endpoint. */
+async function atVendorEndpoint(ticketId: string, port: number): Promise<WorkflowHandle> {
+  const handle = await startRequest(temporal.client, ticketId, {
+    intake: { ...validIntake('aws', 'bidirectional', ticketId), services: [{ name: 'mysql', port }] },
+    taskQueue: temporal.taskQueue,
+  });
+  for (const event of [
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
+    { type: 'connection.approved' },
+    { type: 'connection.verified' },
+    { type: 'principal.granted' },
+  ] as const) {
+    await send(handle, event);
+  }
+  return handle;
+}
+
+/** The connectivity check's record in the request's effects, once carried out. */
+const checkRecord = (handle: WorkflowHandle) =>
+  eventually(
+    async () => (await readState(handle)).effects.done.find((e) => e.type === 'runConnectivityCheck'),
+    (record) => record !== undefined,
+    { what: 'the connectivity check to be recorded' },
+  );
+
+describe('the connectivity check on a real worker', () => {
+  it('never reaches a loopback listener named as the vendor endpoint: the check is recorded as not allowed, and the request goes on', async () => {
+    const local = await listen('127.0.0.2');
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await atVendorEndpoint(ticketId, local.port);
+      await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.2' });
+      await send(handle, { type: 'reverse_connection.approved' });
+
+      expect(await checkRecord(handle)).toMatchObject({
+        what: '127.0.0.2',
+        status: 'done',
+        detail: `${local.port} not_allowed`,
+      });
+      expect(await local.connectionsSoFar()).toBe(0);
+      const timeline = await readTimeline(temporal.client, ticketId);
+      expect(timeline.entries).toContainEqual(
+        expect.objectContaining({
+          kind: 'effect',
+          type: `connectivity check: 127.0.0.2:${local.port}`,
+          result: 'done',
+          detail: `${local.port} not_allowed`,
+        }),
+      );
+      // The activity's own answer, in the history (and the Temporal UI), says why.
+      const answers = ((await handle.fetchHistory()).events ?? []).flatMap(
+        (e) => e.activityTaskCompletedEventAttributes?.result?.payloads ?? [],
+      );
+      expect(answers.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(
+        '"detail":"not allowed: 127.0.0.2 is a loopback address"',
+      );
+      expect((await send(handle, { type: 'reverse_connection.verified' })).state).toBe('enabled');
+    });
+  });
+
+  it('connects to a listener inside the blocks the vendor configuration allows', async () => {
+    const host = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal)?.address;
+    if (!host) throw new Error('this test needs a non-loopback IPv4 address on this machine');
+    const vpc = await listen(host);
+    const { deps } = temporal.activities;
+    const activities = createActivities({
+      ...deps,
+      vendorConfig: { ...deps.vendorConfig, connectivity: { allowedCidrs: [`${host}/32`] } },
+    });
+    await temporal.withWorker(
+      async () => {
+        const ticketId = nextTicket();
+        const handle = await atVendorEndpoint(ticketId, vpc.port);
+        await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: host });
+        await send(handle, { type: 'reverse_connection.approved' });
+        expect((await checkRecord(handle))?.detail).toMatch(new RegExp(`^${vpc.port} connected in [\\d.]+ ms$`));
+        expect(await vpc.connectionsSoFar()).toBe(1);
+        await send(handle, { type: 'request.cancelled', reason: 'test over' });
+      },
+      { activities },
+    );
+  });
+
+  it("refuses a vendor endpoint DNS name that is not the request's cloud's, and takes a right one after", async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await atVendorEndpoint(ticketId, 3306);
+      const refused = await send(handle, {
+        type: 'vendor_endpoint.created',
+        endpointId: 'vpce-0vendor',
+        endpointDns: 'metadata.google.internal',
+      }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toContain(
+        'endpointDns "metadata.google.internal" is not an AWS endpoint DNS name (vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com) or an IP address',
+      );
+      expect((await readState(handle)).state).toBe('creatingVendorEndpoint');
+      const dns = 'vpce-0a1b2c3d4e5f67890-x1y2z3w4.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com';
+      expect(
+        (await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: dns })).state,
+      ).toBe('awaitingReverseApproval');
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
+    });
+  });
+});
