@@ -134,6 +134,38 @@ describe('POST /webhooks/tickets signatures', () => {
   });
 });
 
+describe('POST /webhooks/tickets hostile bodies', () => {
+  it('refuses a signed body nested 5,000 levels deep with 400, and nothing starts', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const intake = JSON.stringify(validIntake('aws', 'unidirectional', ticketId));
+      const deep = '['.repeat(5000) + ']'.repeat(5000);
+      const body = `{"type":"ticket.created","data":${intake.slice(0, -1)},"note":${deep}}}`;
+      const res = await post(body, signStandard(body, [newSecret]));
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ detail: string }>().detail).toContain('more than 128 levels deep');
+      const count = await temporal.client.workflow.count(`WorkflowId = "${workflowIdForTicket(ticketId)}"`);
+      expect(count.count).toBe(0);
+    }));
+
+  it('takes a ticket whose text is longer than any intake value, and tells it which field is too long', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const data = { ...validIntake('aws', 'unidirectional', ticketId), projectId: 'p'.repeat(50_000) };
+      const body = JSON.stringify({ type: 'ticket.created', data });
+      const res = await post(body, signStandard(body, [newSecret]));
+      expect(res.statusCode).toBe(202);
+      const view = await stateOf(ticketId);
+      expect(view.status).toBe('awaiting_information');
+      expect(view.request.problems).toEqual([
+        expect.objectContaining({
+          field: 'projectId',
+          message: expect.stringMatching(/^is 4,096 bytes long; it may be at most 100 bytes$/),
+        }),
+      ]);
+    }));
+});
+
 describe('POST /webhooks/tickets deliveries', () => {
   it('a redelivery of the same webhook-id and parallel deliveries of one ticket give one workflow and one transition', () =>
     temporal.withWorker(async () => {

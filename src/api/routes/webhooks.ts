@@ -30,6 +30,7 @@ import {
   ZENDESK_SIGNATURE_HEADER,
   ZENDESK_TIMESTAMP_HEADER,
 } from '../../webhooks/zendesk';
+import { nestsDeeperThan, tooDeepError } from '../json-depth';
 import { intakeBodySchema, problemSchema } from '../schemas';
 
 /** The actor recorded for events a ticket system sends: the sender its signature authenticated. */
@@ -141,7 +142,14 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * How deeply a ticket system's body may nest: more than the API's bodies, for Jira's rich-text descriptions (a list in
+ * a list in a table cell is a dozen levels of its own), and still far from what would overflow a parser's stack.
+ */
+const WEBHOOK_MAX_JSON_DEPTH = 128;
+
 function parseJson(raw: Buffer): unknown {
+  if (nestsDeeperThan(raw, WEBHOOK_MAX_JSON_DEPTH)) throw tooDeepError(WEBHOOK_MAX_JSON_DEPTH);
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch (err) {
