@@ -4,6 +4,7 @@
  */
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { OidcConfig } from '../config/api';
+import { reservedActorProblem } from '../domain/actors';
 import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
 import type { Principal } from './auth';
@@ -32,9 +33,14 @@ export class OidcVerifier {
         algorithms: this.config.algorithms,
         clockTolerance: 30,
         requiredClaims: ['exp'],
+        // With OIDC_MAX_TOKEN_AGE, a token must say when it was issued (iat), and not longer ago than that.
+        ...(this.config.maxTokenAgeSeconds === undefined ? {} : { maxTokenAge: this.config.maxTokenAgeSeconds }),
       }));
     } catch (err) {
-      throw new AppError('unauthenticated', `The bearer JWT is not accepted: ${reasonOf(err)}.`);
+      throw new AppError(
+        'unauthenticated',
+        `The bearer JWT is not accepted: ${reasonOf(err, this.config.maxTokenAgeSeconds)}.`,
+      );
     }
     const subject = payload[this.config.subjectClaim];
     if (typeof subject !== 'string' || subject.trim() === '') {
@@ -42,6 +48,10 @@ export class OidcVerifier {
         'unauthenticated',
         `The bearer JWT has no "${this.config.subjectClaim}" claim to record as the actor.`,
       );
+    }
+    const reserved = reservedActorProblem(subject);
+    if (reserved) {
+      throw new AppError('forbidden', `The bearer JWT's "${this.config.subjectClaim}" claim ${reserved}.`);
     }
     const claim = payload[this.config.roleClaim];
     const named = (Array.isArray(claim) ? claim : [claim]).filter((r): r is Role => roles.includes(r as Role));
@@ -56,7 +66,17 @@ export class OidcVerifier {
   }
 }
 
-function reasonOf(err: unknown): string {
+function reasonOf(err: unknown, maxTokenAgeSeconds?: number): string {
+  const iat =
+    maxTokenAgeSeconds !== undefined &&
+    (err instanceof joseErrors.JWTExpired || err instanceof joseErrors.JWTClaimValidationFailed) &&
+    err.claim === 'iat';
+  if (iat && (err.reason === 'missing' || err.reason === 'invalid')) {
+    return 'it does not say when it was issued (no "iat" claim), which OIDC_MAX_TOKEN_AGE needs';
+  }
+  if (iat && err instanceof joseErrors.JWTExpired) {
+    return `it was issued more than ${maxTokenAgeSeconds} s ago (OIDC_MAX_TOKEN_AGE)`;
+  }
   if (err instanceof joseErrors.JWTExpired) return 'it has expired';
   if (err instanceof joseErrors.JWTClaimValidationFailed)
     return `claim "${err.claim}" ${err.reason === 'check_failed' ? 'does not match' : err.reason}`;

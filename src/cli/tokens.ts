@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { hashToken } from '../api/auth';
+import { reservedActorProblem } from '../domain/actors';
 import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
 
@@ -17,6 +18,8 @@ export function addTokenCommands(program: Command): void {
       if (!roles.includes(opts.role as Role)) {
         throw new AppError('bad_request', `--role must be one of ${roles.join(', ')} (got "${opts.role}").`);
       }
+      const reserved = reservedActorProblem(opts.subject);
+      if (reserved) throw new AppError('bad_request', `--subject ${reserved}.`);
       const value = `plt_${randomBytes(24).toString('base64url')}`;
       const entry = { subject: opts.subject, role: opts.role, tokenSha256: hashToken(value) };
       if (opts.json) {

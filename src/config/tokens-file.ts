@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { reservedActorProblem } from '../domain/actors';
 import { formatPath } from '../domain/problems';
 import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
@@ -17,7 +18,14 @@ export interface TokenEntry {
 
 const tokenEntry = z
   .object({
-    subject: z.string().trim().min(1, { error: 'must name who holds the token (e.g. alice@vendor.example)' }),
+    subject: z
+      .string()
+      .trim()
+      .min(1, { error: 'must name who holds the token (e.g. alice@vendor.example)' })
+      .superRefine((subject, ctx) => {
+        const problem = reservedActorProblem(subject);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
     role: z.enum(roles, { error: `must be one of ${roles.join(', ')}` }),
     tokenSha256: z.string().regex(/^[0-9a-f]{64}$/i, {
       error: 'must be the SHA-256 of the token as 64 hex digits (never the token itself)',

@@ -81,6 +81,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   { name: 'OIDC_ALGORITHMS', scope: 'api', default: 'RS256,ES256', meaning: 'accepted JWT algorithms' },
   { name: 'OIDC_ROLE_CLAIM', scope: 'api', default: 'roles', meaning: 'the claim holding the role' },
   { name: 'OIDC_SUBJECT_CLAIM', scope: 'api', default: 'sub', meaning: 'the claim recorded as the actor' },
+  {
+    name: 'OIDC_MAX_TOKEN_AGE',
+    scope: 'api',
+    meaning: 'refuse JWTs issued longer ago than this (`iat`; seconds, or `15m`, `1h`, `1d`); set, `iat` is required',
+  },
   { name: 'TICKET_WEBHOOK_SECRET', scope: 'api', meaning: 'switch `POST /webhooks/tickets` on with its secret(s)' },
   { name: 'ZENDESK_WEBHOOK_SECRET', scope: 'api', meaning: 'switch `POST /webhooks/zendesk` on with its secret(s)' },
   { name: 'JIRA_WEBHOOK_SECRET', scope: 'api', meaning: 'switch `POST /webhooks/jira` on with its secret(s)' },

@@ -28,24 +28,25 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
-function verifier() {
+function verifier(env: Record<string, string> = {}) {
   return new OidcVerifier(
     oidcConfigFromEnv({
       OIDC_JWKS_URL: jwksUrl,
       OIDC_ISSUER: issuer,
       OIDC_AUDIENCE: audience,
       OIDC_ROLE_CLAIM: 'roles',
+      ...env,
     })!,
   );
 }
 
 function token(
   claims: Record<string, unknown> = {},
-  opts: { key?: KeyLike; aud?: string; iss?: string; exp?: string } = {},
+  opts: { key?: KeyLike; aud?: string; iss?: string; exp?: string; sub?: string } = {},
 ) {
   return new SignJWT({ roles: ['support'], ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-    .setSubject('alice@vendor.example')
+    .setSubject(opts.sub ?? 'alice@vendor.example')
     .setIssuer(opts.iss ?? issuer)
     .setAudience(opts.aud ?? audience)
     .setIssuedAt()
@@ -53,8 +54,8 @@ function token(
     .sign(opts.key ?? privateKey);
 }
 
-async function refusal(jwt: string): Promise<AppError> {
-  const err = await verifier()
+async function refusal(jwt: string, env: Record<string, string> = {}): Promise<AppError> {
+  const err = await verifier(env)
     .verify(jwt)
     .then(
       () => undefined,
@@ -116,6 +117,58 @@ describe('OIDC JWTs', () => {
     const auth = new Authenticator(undefined, verifier());
     await expect(auth.authenticate(`Bearer ${await token()}`)).resolves.toMatchObject({ role: 'support' });
     await expect(auth.authenticate('Bearer plain-token')).rejects.toThrow('The bearer token is not valid.');
+  });
+
+  it('with OIDC_MAX_TOKEN_AGE, refuses a token issued longer ago than that, or one that does not say when', async () => {
+    const maxAge = { OIDC_MAX_TOKEN_AGE: '1h' };
+    const issued = (secondsAgo: number | undefined) => {
+      const jwt = new SignJWT({ roles: ['support'] })
+        .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+        .setSubject('alice@vendor.example')
+        .setIssuer(issuer)
+        .setAudience(audience)
+        // A long-lived token: its exp alone would let it in for a week.
+        .setExpirationTime('7d');
+      if (secondsAgo !== undefined) jwt.setIssuedAt(Math.floor(Date.now() / 1000) - secondsAgo);
+      return jwt.sign(privateKey);
+    };
+    const old = await refusal(await issued(2 * 3600), maxAge);
+    expect(old.code).toBe('unauthenticated');
+    expect(old.message).toBe(
+      'The bearer JWT is not accepted: it was issued more than 3600 s ago (OIDC_MAX_TOKEN_AGE).',
+    );
+    const undated = await refusal(await issued(undefined), maxAge);
+    expect(undated.message).toBe(
+      'The bearer JWT is not accepted: it does not say when it was issued (no "iat" claim), which OIDC_MAX_TOKEN_AGE needs.',
+    );
+    await expect(verifier(maxAge).verify(await issued(60))).resolves.toMatchObject({ role: 'support' });
+    // Unset, the age is not checked (exp still is).
+    await expect(verifier().verify(await issued(2 * 3600))).resolves.toMatchObject({ role: 'support' });
+    expect(() =>
+      oidcConfigFromEnv({
+        ...maxAge,
+        OIDC_JWKS_URL: jwksUrl,
+        OIDC_ISSUER: issuer,
+        OIDC_AUDIENCE: audience,
+        OIDC_MAX_TOKEN_AGE: 'an hour',
+      }),
+    ).toThrow(
+      expect.objectContaining({ problems: [expect.stringMatching(/^OIDC_MAX_TOKEN_AGE: must be a duration/)] }),
+    );
+  });
+
+  it.each([
+    'ticket-system:zendesk',
+    'system',
+    ' System ',
+    'unknown',
+    '(unknown)',
+    'ｓｙｓｔｅｍ',
+    'privatelink-api/0.1.0@host:1',
+  ])('refuses a subject the product records for itself (%j) with 403', async (subject) => {
+    const err = await refusal(await token({}, { sub: subject }));
+    expect(err.code).toBe('forbidden');
+    expect(err.message).toMatch(/^The bearer JWT's "sub" claim (is|starts with) ".+", .*records for its own actions/);
   });
 
   it('lists every missing or invalid setting', () => {

@@ -54,6 +54,7 @@ const everything: Record<string, string> = {
   OIDC_ALGORITHMS: 'RS256',
   OIDC_ROLE_CLAIM: 'roles',
   OIDC_SUBJECT_CLAIM: 'sub',
+  OIDC_MAX_TOKEN_AGE: '1h',
   TICKET_WEBHOOK_SECRET: `whsec_${Buffer.from('x'.repeat(24)).toString('base64')}`,
   ZENDESK_WEBHOOK_SECRET: 'z',
   JIRA_WEBHOOK_SECRET: 'j',
