@@ -125,9 +125,17 @@ export class EnablementClient {
   async get(ticketId: string): Promise<StateView> {
     const timeoutMs = this.opts.stateTimeoutMs ?? 10_000;
     try {
-      return await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
-        readState(this.handle(ticketId), timeoutMs),
+      const handle = this.handle(ticketId);
+      const [view, description] = await this.client.connection.withDeadline(Date.now() + timeoutMs, () =>
+        Promise.all([readState(handle, timeoutMs), handle.describe()]),
       );
+      // A request stopped from outside (terminated, timed out, failed) answers its query with the state it had: say
+      // that it was stopped, and when, so nobody waits on a request that no longer runs.
+      const run = description.status.name;
+      if (run === 'TERMINATED' || run === 'TIMED_OUT' || run === 'FAILED' || run === 'CANCELLED') {
+        return { ...view, stopped: { how: run.toLowerCase(), at: description.closeTime?.toISOString() ?? null } };
+      }
+      return view;
     } catch (err) {
       if (isNotFound(err)) throw new AppError('not_found', `No request for ticket ${ticketId}.`);
       if (isStarting(err)) {

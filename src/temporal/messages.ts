@@ -130,6 +130,11 @@ export interface StateView extends StateSummary {
   eventCount: { total: number; repeats: number; notes: number };
   /** The most recent effects' records (at most 50), and how many wait. */
   effects: { pending: number; done: EffectRecord[] };
+  /**
+   * Set by the API (not the query) when the request's run was stopped from outside Temporal's normal course
+   * (terminated, timed out, failed, cancelled): the rest of the view is the state it had then.
+   */
+  stopped?: { how: string; at: string | null };
 }
 
 /**

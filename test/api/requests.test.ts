@@ -199,6 +199,23 @@ describe('a request that has ended', () => {
     }));
 });
 
+describe('a request stopped from outside', () => {
+  it('says so when read: an operator terminated it, and the state it shows is the one it had then', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const handle = temporal.client.workflow.getHandle(workflowIdForTicket(ticketId));
+      await handle.terminate('operator stopped it');
+      const res = await testApi.api().inject({ method: 'GET', url: `/api/requests/${ticketId}`, headers: support });
+      expect(res.statusCode).toBe(200);
+      expect(res.json<StateView>()).toMatchObject({
+        status: 'in_progress',
+        state: 'allowlisting',
+        stopped: { how: 'terminated', at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+      });
+    }));
+});
+
 describe('roles', () => {
   const matrix: [keyof typeof creds.tokens, string, object, number][] = [
     ['auditor', 'GET', {}, 200],
