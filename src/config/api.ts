@@ -19,9 +19,9 @@ export interface OidcConfig {
   roleClaim: string;
   /** Claim recorded as the actor. */
   subjectClaim: string;
-}
   /** Oldest a token may be, by its `iat` (`OIDC_MAX_TOKEN_AGE`); a token without `iat` is then refused. */
   maxTokenAgeSeconds?: number;
+}
 
 /** Secrets of each webhook; several per source during key rotation. A source without secrets is switched off. */
 export interface WebhookSecrets {
@@ -66,16 +66,16 @@ const oidcEnv = z.object({
     }),
   OIDC_ROLE_CLAIM: z.string().min(1).default('roles'),
   OIDC_SUBJECT_CLAIM: z.string().min(1).default('sub'),
-});
-
-/** OIDC settings from the environment, or undefined when no `OIDC_*` variable is set. Every problem is listed. */
-export function oidcConfigFromEnv(env: Env): OidcConfig | undefined {
-  // Any OIDC_ variable turns OIDC on, so a misspelt one is reported rather than silently ignored.
   OIDC_MAX_TOKEN_AGE: z
     .string()
     .regex(/^[1-9]\d{0,6}[smhd]?$/, { error: 'must be a duration: seconds, or a number with s, m, h or d (e.g. 1h)' })
     .transform((s) => Number.parseInt(s, 10) * ({ s: 1, m: 60, h: 3600, d: 86400 }[s.slice(-1)] ?? 1))
     .optional(),
+});
+
+/** OIDC settings from the environment, or undefined when no `OIDC_*` variable is set. Every problem is listed. */
+export function oidcConfigFromEnv(env: Env): OidcConfig | undefined {
+  // Any OIDC_ variable turns OIDC on, so a misspelt one is reported rather than silently ignored.
   const present = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('OIDC_') && v));
   if (Object.keys(present).length === 0) return undefined;
   const parsed = oidcEnv.safeParse(present);
@@ -94,12 +94,12 @@ export function oidcConfigFromEnv(env: Env): OidcConfig | undefined {
     algorithms: c.OIDC_ALGORITHMS,
     roleClaim: c.OIDC_ROLE_CLAIM,
     subjectClaim: c.OIDC_SUBJECT_CLAIM,
+    ...(c.OIDC_MAX_TOKEN_AGE === undefined ? {} : { maxTokenAgeSeconds: c.OIDC_MAX_TOKEN_AGE }),
   };
 }
 
 /** Splits a secrets variable: several secrets separated by spaces or commas (rotation). */
 export function splitSecrets(value: string | undefined): string[] {
-    ...(c.OIDC_MAX_TOKEN_AGE === undefined ? {} : { maxTokenAgeSeconds: c.OIDC_MAX_TOKEN_AGE }),
   return (value ?? '').split(/[\s,]+/).filter(Boolean);
 }
 
