@@ -151,9 +151,16 @@ export class EffectRunner {
           break;
         case 'runConnectivityCheck': {
           const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
-          const detail = results
+          const ports = results
             .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
             .join(', ');
+          // Why a target or port was not tried is the same for every port of a check: said once, after the ports.
+          const reasons = [
+            ...new Set(
+              results.filter((r) => r.outcome === 'not_allowed' || r.outcome === 'not_checked').map((r) => r.detail),
+            ),
+          ].filter(Boolean);
+          const detail = reasons.length ? `${ports} (${reasons.join('; ')})` : ports;
           this.record(item, 'done', detail);
           break;
         }

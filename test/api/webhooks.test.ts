@@ -166,6 +166,25 @@ describe('POST /webhooks/tickets hostile bodies', () => {
     }));
 });
 
+describe('POST /webhooks/tickets while no worker runs', () => {
+  it('queues the event by signal after the delivery timeout (202 queued), and the request takes it once a worker runs', async () => {
+    const ticketId = nextTicket();
+    const body = created(ticketId);
+    const res = await post(body, signStandard(body, [newSecret]));
+    expect(res.statusCode).toBe(202);
+    expect(res.json()).toMatchObject({ accepted: true, queued: true, ticketId, event: 'ticket.submitted' });
+    // A redelivery while the worker is still away is queued too; the request applies the submission once.
+    expect((await post(body, signStandard(body, [newSecret]))).json()).toMatchObject({ queued: true });
+    await temporal.withWorker(async () => {
+      const view = await eventually(
+        () => stateOf(ticketId),
+        (v) => v.state === 'allowlisting',
+      );
+      expect(view.events.map((e) => `${e.type} ${e.result}`)).toEqual(['ticket.submitted applied']);
+    });
+  }, 30_000);
+});
+
 describe('POST /webhooks/tickets deliveries', () => {
   it('a redelivery of the same webhook-id and parallel deliveries of one ticket give one workflow and one transition', () =>
     temporal.withWorker(async () => {

@@ -87,10 +87,11 @@ describe('the connectivity check on a real worker', () => {
       await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.2' });
       await send(handle, { type: 'reverse_connection.approved' });
 
+      // The state view says why, once, after the ports.
       expect(await checkRecord(handle)).toMatchObject({
         what: '127.0.0.2',
         status: 'done',
-        detail: `${local.port} not_allowed`,
+        detail: `${local.port} not_allowed (not allowed: 127.0.0.2 is a loopback address)`,
       });
       expect(await local.connectionsSoFar()).toBe(0);
       const timeline = await readTimeline(temporal.client, ticketId);
