@@ -24,6 +24,7 @@ export function buildProductApi(opts: {
     requests: new EnablementClient(new Client({ connection, namespace })),
     authenticator: security.authenticator,
     webhooks: security.webhooks,
+    pageTokens: security.pageTokens,
     processMetrics: true,
     ready: async () => {
       await connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}));

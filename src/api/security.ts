@@ -1,12 +1,15 @@
 /** The API's ways in, from its settings: bearer tokens, OIDC JWTs, and the webhooks' secrets. */
 import type { ApiSettings, WebhookSecrets } from '../config/api';
 import { Authenticator, TokenStore } from './auth';
+import { PageTokens } from '../temporal/page-token';
 import { OidcVerifier } from './oidc';
 
 /** What the API server needs to authenticate callers, and a summary for the start-up banner. */
 export interface ApiSecurity {
   authenticator: Authenticator;
   webhooks: WebhookSecrets;
+  /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`, else a key made at random for this process). */
+  pageTokens: PageTokens;
   /** One line per way in, for the start-up banner (never a secret). */
   summary: string[];
 }
@@ -27,6 +30,10 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
     `webhooks: ${(['tickets', 'zendesk', 'jira'] as const)
       .map((k) => `${k} ${webhooks[k]?.length ? 'on' : 'off'}`)
       .join(', ')}`,
+    settings.pageTokenKeys
+      ? 'page tokens signed with PAGE_TOKEN_KEY'
+      : "page tokens signed with this process' own key (set PAGE_TOKEN_KEY when several API processes share a load balancer)",
   ];
-  return { authenticator: new Authenticator(tokens, oidc), webhooks, summary };
+  const pageTokens = settings.pageTokenKeys ? PageTokens.withKeys(settings.pageTokenKeys) : PageTokens.random();
+  return { authenticator: new Authenticator(tokens, oidc), webhooks, summary, pageTokens };
 }

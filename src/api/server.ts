@@ -7,6 +7,7 @@ import { installMetrics } from './metrics';
 import { nestsDeeperThan, tooDeepError } from './json-depth';
 import { installProblemHandlers, sendProblem } from './problem';
 import type { EnablementClient } from '../temporal/enablement-client';
+import type { PageTokens } from '../temporal/page-token';
 import { requestRoutes } from './routes/requests';
 import type { WebhookSecrets } from '../config/api';
 import { webhookRoutes } from './routes/webhooks';
@@ -31,6 +32,8 @@ export interface ApiServerOptions {
   requests?: EnablementClient;
   authenticator?: Authenticator;
   webhooks?: WebhookSecrets;
+  /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`); without it, a key made at random for this server. */
+  pageTokens?: PageTokens;
   /** Readiness: resolves when the API can serve requests (Temporal reachable), throws with the reason otherwise. */
   ready?: () => Promise<void>;
   /** Also export the Node process' metrics at `/metrics` (the entry points; tests build many APIs per process). */
@@ -109,7 +112,7 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
   if (opts.requests) {
     const requests = opts.requests;
     void app.register((scope, _opts, done) => {
-      requestRoutes(scope, requests);
+      requestRoutes(scope, requests, { pageTokens: opts.pageTokens });
       done();
     });
     void app.register((scope, _opts, done) => {

@@ -39,6 +39,8 @@ export interface ApiSettings {
   tokens?: { file: string; entries: TokenEntry[] };
   oidc?: OidcConfig;
   webhooks: WebhookSecrets;
+  /** The keys page tokens are signed with (`PAGE_TOKEN_KEY`; the first signs, each verifies); unset, a random one. */
+  pageTokenKeys?: string[];
 }
 
 const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -104,7 +106,7 @@ export function splitSecrets(value: string | undefined): string[] {
 }
 
 /**
- * Reads `AUTH_TOKENS_FILE` (and the file), `OIDC_*`, the webhook secrets and `JIRA_INTAKE_FIELDS`. Every problem is
+ * Reads `AUTH_TOKENS_FILE` (and the file), `OIDC_*`, the webhook secrets, `JIRA_INTAKE_FIELDS` and `PAGE_TOKEN_KEY`. Every problem is
  * reported at once, as one `invalid_config` AppError; secrets are never quoted. No way in at all is not a problem:
  * the API then answers health and docs, and says what to configure.
  */
@@ -130,6 +132,10 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
   if (webhooks.tickets!.some((s) => !/^whsec_[A-Za-z0-9+/]+={0,2}$/.test(s))) {
     problems.push('TICKET_WEBHOOK_SECRET: each secret must be whsec_ followed by base64 (Standard Webhooks)');
   }
+  const pageTokenKeys = splitSecrets(env.PAGE_TOKEN_KEY);
+  if (pageTokenKeys.some((key) => key.length < 32)) {
+    problems.push('PAGE_TOKEN_KEY: each key must be at least 32 characters, e.g. from `openssl rand -base64 32`');
+  }
   const jiraFields = setting(env, 'JIRA_INTAKE_FIELDS');
   if (jiraFields) webhooks.jiraFields = jiraFieldMap(jiraFields, problems);
   if (problems.length) throw new AppError('invalid_config', 'Invalid API security settings:', problems);
@@ -137,6 +143,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
     ...(tokensFile !== undefined && entries ? { tokens: { file: tokensFile, entries } } : {}),
     ...(oidc ? { oidc } : {}),
     webhooks,
+    ...(pageTokenKeys.length ? { pageTokenKeys } : {}),
   };
 }
 

@@ -94,6 +94,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     scope: 'api',
     meaning: 'Jira custom fields holding intake data, `customfield_10050=Project ID,…`',
   },
+  {
+    name: 'PAGE_TOKEN_KEY',
+    scope: 'api',
+    meaning: "sign the request list's page tokens (32+ characters); unset, a random key per API process",
+  },
   // The worker's activities
   {
     name: 'TICKET_SYSTEM',

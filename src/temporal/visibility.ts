@@ -10,7 +10,6 @@ import type { temporal } from '@temporalio/proto';
 import { AppError } from '../errors';
 import { rethrowTemporalError } from './errors';
 import { searchAttributes, ticketIdOfWorkflow, WORKFLOW_TYPE } from './names';
-import { openPageToken, sealPageToken } from './page-token';
 
 /** Filters of `GET /api/requests`, each mapped to a search attribute. */
 export interface ListFilters {
@@ -38,7 +37,10 @@ export interface RequestSummary {
   closedAt: string | null;
 }
 
-/** One page of requests, and the token of the next (null on the last page). */
+/**
+ * One page of requests, and the token of the next (null on the last page): Temporal's own token, base64url. The API
+ * hands callers a signed token instead (src/temporal/page-token.ts) and takes only those back.
+ */
 export interface RequestPage {
   query: string;
   requests: RequestSummary[];
@@ -71,7 +73,12 @@ export function listQuery(filters: ListFilters): string {
   return clauses.join(' AND ');
 }
 
-/** One page of the requests matching the filters, newest first. */
+/**
+ * One page of the requests matching the filters, newest first.
+ *
+ * @param pageToken Temporal's next-page token of the previous page (base64url), as {@link RequestPage} gives it: a
+ *   caller's token must have been checked first (the API opens its signed tokens before calling this)
+ */
 export async function listRequests(
   client: Client,
   filters: ListFilters,
@@ -79,7 +86,7 @@ export async function listRequests(
   pageToken?: string,
 ): Promise<RequestPage> {
   const query = listQuery(filters);
-  const serverToken = pageToken === undefined ? undefined : openPageToken(pageToken, query);
+  const serverToken = pageToken === undefined ? undefined : Buffer.from(pageToken, 'base64url');
   let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
   try {
     response = await client.workflowService.listWorkflowExecutions({
@@ -95,7 +102,7 @@ export async function listRequests(
     return rethrowTemporalError(err);
   }
   const requests = response.executions.map((e) => requestSummary(e));
-  const token = response.nextPageToken?.length ? sealPageToken(response.nextPageToken, query) : null;
+  const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
   return { query, requests, nextPageToken: token };
 }
 

@@ -57,6 +57,21 @@ describe('API security settings', () => {
   });
 });
 
+describe('PAGE_TOKEN_KEY', () => {
+  it('refuses a key shorter than 32 characters without quoting it, and reads several for rotation', () => {
+    const problems = problemsOf(() => apiSettingsFromEnv({ PAGE_TOKEN_KEY: `${'a'.repeat(40)} short-key` }));
+    expect(problems).toEqual([
+      'PAGE_TOKEN_KEY: each key must be at least 32 characters, e.g. from `openssl rand -base64 32`',
+    ]);
+    const keys = ['n'.repeat(32), 'o'.repeat(44)];
+    expect(apiSettingsFromEnv({ PAGE_TOKEN_KEY: keys.join(' ') }).pageTokenKeys).toEqual(keys);
+    expect(apiSecurityFromEnv({ PAGE_TOKEN_KEY: keys.join(',') }).summary).toContain(
+      'page tokens signed with PAGE_TOKEN_KEY',
+    );
+    expect(apiSecurityFromEnv({}).summary.join('; ')).toMatch(/page tokens signed with this process' own key/);
+  });
+});
+
 describe('plctl event fields', () => {
   it('turns --kebab-case value pairs into the payload, as typed; only --intake is JSON', () => {
     expect(

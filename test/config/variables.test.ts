@@ -59,6 +59,7 @@ const everything: Record<string, string> = {
   ZENDESK_WEBHOOK_SECRET: 'z',
   JIRA_WEBHOOK_SECRET: 'j',
   JIRA_INTAKE_FIELDS: 'customfield_10050=Project ID',
+  PAGE_TOKEN_KEY: 'p'.repeat(32),
   TICKET_LOG_FILE: join(dir, 'comments.jsonl'),
   ZENDESK_BASE_URL: 'https://acme.zendesk.com',
   ZENDESK_EMAIL: 'bot@acme.example',

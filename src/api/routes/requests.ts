@@ -7,6 +7,8 @@ import { readTimeline } from '../../audit/history';
 import { checkEvent, type EventType } from '../../domain/events';
 import { AppError } from '../../errors';
 import type { EnablementClient } from '../../temporal/enablement-client';
+import { PageTokens } from '../../temporal/page-token';
+import { listQuery } from '../../temporal/visibility';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
 import {
@@ -34,10 +36,15 @@ const eventOutcome = z
   );
 const anyJson = (what: string) => z.unknown().describe(what);
 
-/** Registers the `/api/requests` routes. */
-export function requestRoutes(scope: FastifyInstance, requests: EnablementClient): void {
+/** Registers the `/api/requests` routes; `pageTokens` signs the list's page tokens (a random key without it). */
+export function requestRoutes(
+  scope: FastifyInstance,
+  requests: EnablementClient,
+  opts: { pageTokens?: PageTokens } = {},
+): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearer: [] }];
+  const pageTokens = opts.pageTokens ?? PageTokens.random();
 
   app.post(
     '/api/requests',
@@ -77,7 +84,12 @@ export function requestRoutes(scope: FastifyInstance, requests: EnablementClient
     },
     async (request) => {
       const { pageSize, pageToken, ...filters } = request.query;
-      return requests.list(filters, pageSize, pageToken);
+      // Callers get signed tokens and Temporal only ever sees a token this API signed for this same query.
+      const query = listQuery(filters);
+      const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
+      const page = await requests.list(filters, pageSize, serverToken);
+      const next = page.nextPageToken && pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url'), page.query);
+      return { ...page, nextPageToken: next };
     },
   );
 
