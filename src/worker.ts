@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { pino } from 'pino';
 import { createActivities } from '../activities';
 import { activityDeps } from '../activities/deps';
+import { productIdentity } from './audit/identity';
 import { readAll } from './config/env';
 import { workerSettingsReaders } from './config/worker';
 import { TASK_QUEUE } from './temporal/names';
@@ -63,11 +64,15 @@ export interface EnablementWorkerOptions {
   maxCachedWorkflows?: number;
 }
 
-/** Creates the worker that runs the enablement workflows and activities on the product's task queue. */
+/**
+ * Creates the worker that runs the enablement workflows and activities on the product's task queue. It names itself
+ * `privatelink-worker/<version>@<host>:<pid>` to Temporal: the audit history knows the workflow's own records by it.
+ */
 export function createEnablementWorker(opts: EnablementWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
+    identity: productIdentity('worker'),
     taskQueue: opts.taskQueue ?? TASK_QUEUE,
     ...(opts.workflowBundle
       ? { workflowBundle: opts.workflowBundle }

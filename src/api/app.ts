@@ -1,12 +1,21 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
+import { productIdentity } from '../audit/identity';
 import { EnablementClient } from '../temporal/enablement-client';
 import type { ApiSecurity } from './security';
 import { buildApiServer } from './server';
 
 /** How long `/readyz` waits for Temporal before answering 503. */
 const READY_TIMEOUT_MS = 3_000;
+
+/**
+ * The API's Temporal client: it names itself `privatelink-api/<version>@<host>:<pid>` to Temporal, so the audit
+ * history tells what came in through the API (and its webhooks) from what was sent to Temporal directly.
+ */
+export function productClient(connection: Connection, namespace: string): Client {
+  return new Client({ connection, namespace, identity: productIdentity('api') });
+}
 
 /**
  * The product's HTTP API as `npm start` and `npm run api` serve it: requests over the given Temporal connection, the
@@ -21,9 +30,10 @@ export function buildProductApi(opts: {
   const { connection, namespace, logger, security } = opts;
   return buildApiServer({
     logger,
-    requests: new EnablementClient(new Client({ connection, namespace })),
+    requests: new EnablementClient(productClient(connection, namespace)),
     authenticator: security.authenticator,
     webhooks: security.webhooks,
+    auditSigning: security.auditSigning,
     pageTokens: security.pageTokens,
     processMetrics: true,
     ready: async () => {

@@ -1,4 +1,5 @@
 /** The API's ways in, from its settings: bearer tokens, OIDC JWTs, and the webhooks' secrets. */
+import type { AuditSigningKey } from '../audit/signing';
 import type { ApiSettings, WebhookSecrets } from '../config/api';
 import { Authenticator, TokenStore } from './auth';
 import { PageTokens } from '../temporal/page-token';
@@ -8,6 +9,8 @@ import { OidcVerifier } from './oidc';
 export interface ApiSecurity {
   authenticator: Authenticator;
   webhooks: WebhookSecrets;
+  /** The key audit exports are signed with; without one they are unsigned. */
+  auditSigning?: AuditSigningKey;
   /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`, else a key made at random for this process). */
   pageTokens: PageTokens;
   /** One line per way in, for the start-up banner (never a secret). */
@@ -30,10 +33,20 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
     `webhooks: ${(['tickets', 'zendesk', 'jira'] as const)
       .map((k) => `${k} ${webhooks[k]?.length ? 'on' : 'off'}`)
       .join(', ')}`,
+    settings.auditSigning
+      ? `audit exports signed with key ${settings.auditSigning.keyId}`
+      : 'audit exports unsigned (set AUDIT_SIGNING_KEY_FILE)',
     settings.pageTokenKeys
       ? 'page tokens signed with PAGE_TOKEN_KEY'
       : "page tokens signed with this process' own key (set PAGE_TOKEN_KEY when several API processes share a load balancer)",
   ];
   const pageTokens = settings.pageTokenKeys ? PageTokens.withKeys(settings.pageTokenKeys) : PageTokens.random();
-  return { authenticator: new Authenticator(tokens, oidc), webhooks, summary, pageTokens };
+  const { auditSigning } = settings;
+  return {
+    authenticator: new Authenticator(tokens, oidc),
+    webhooks,
+    summary,
+    pageTokens,
+    ...(auditSigning ? { auditSigning } : {}),
+  };
 }

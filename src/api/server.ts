@@ -6,6 +6,7 @@ import { type Action, allows, type Authenticator, type Principal } from './auth'
 import { installMetrics } from './metrics';
 import { nestsDeeperThan, tooDeepError } from './json-depth';
 import { installProblemHandlers, sendProblem } from './problem';
+import type { AuditSigningKey } from '../audit/signing';
 import type { EnablementClient } from '../temporal/enablement-client';
 import type { PageTokens } from '../temporal/page-token';
 import { requestRoutes } from './routes/requests';
@@ -32,6 +33,8 @@ export interface ApiServerOptions {
   requests?: EnablementClient;
   authenticator?: Authenticator;
   webhooks?: WebhookSecrets;
+  /** The key audit exports are signed with; without one they are unsigned (`"signature": null`). */
+  auditSigning?: AuditSigningKey;
   /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`); without it, a key made at random for this server. */
   pageTokens?: PageTokens;
   /** Readiness: resolves when the API can serve requests (Temporal reachable), throws with the reason otherwise. */
@@ -112,7 +115,7 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
   if (opts.requests) {
     const requests = opts.requests;
     void app.register((scope, _opts, done) => {
-      requestRoutes(scope, requests, { pageTokens: opts.pageTokens });
+      requestRoutes(scope, requests, { auditSigning: opts.auditSigning, pageTokens: opts.pageTokens });
       done();
     });
     void app.register((scope, _opts, done) => {

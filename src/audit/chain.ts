@@ -17,9 +17,13 @@ export const entryKinds = [
   'effect',
   'sla',
   'run.continued',
+  'run.reset',
   'request.ended',
 ] as const;
 export type EntryKind = (typeof entryKinds)[number];
+
+/** What an event said: field name → value as text (`intake.<key>` for each intake field; JSON for lists, objects). */
+export type EntryPayload = Record<string, string>;
 
 /** One line of a request's audit timeline. */
 export interface TimelineEntry {
@@ -29,8 +33,12 @@ export interface TimelineEntry {
   /** When Temporal recorded it (ISO 8601, UTC). */
   at: string;
   kind: EntryKind;
-  /** Who: the authenticated subject for events, `system` for what the workflow did by itself. */
+  /** Who: the sender named in the event (the authenticated subject when it came through the API), `system` for what the workflow did by itself. */
   actor: string;
+  /** The Temporal client identity that wrote this into the history: the sender of an event, the worker for the workflow's own records. */
+  via: string;
+  /** True when {@link via} is the product's own process for this kind of entry (the API for starts and events, the worker for the rest). */
+  authenticated: boolean;
   /** The event type, the effect (comment template, notification kind, check), the SLA event or the end status. */
   type: string;
   /** applied / refused / duplicate for events; done / failed for effects; the status for the end. */
@@ -39,6 +47,8 @@ export interface TimelineEntry {
   to: string;
   /** The refusal reason, the staff comment, the outside system's answer, ... */
   detail: string;
+  /** The fields of the event as it was sent (reasons, endpoint ids, note text, intake fields); `{}` for other entries. */
+  payload: EntryPayload;
   /** Temporal run and history event this entry was read from, to find it in the Temporal UI. */
   runId: string;
   historyEventId: number;
@@ -53,11 +63,14 @@ export const hashedFields = [
   'at',
   'kind',
   'actor',
+  'via',
+  'authenticated',
   'type',
   'result',
   'from',
   'to',
   'detail',
+  'payload',
   'runId',
   'historyEventId',
 ] as const satisfies readonly (keyof TimelineEntry)[];
@@ -65,7 +78,26 @@ export const hashedFields = [
 export const csvColumns = [...hashedFields, 'prevHash', 'hash'] as const;
 
 /** Version tag of the chain format, carried by JSON exports. */
-export const CHAIN_ALGORITHM = 'sha256-chain/v1';
+export const CHAIN_ALGORITHM = 'sha256-chain/v2';
+
+/** The fields each chain format hashes: v1 exports (before `via`, `authenticated` and `payload`) still verify. */
+const chainFormats: Readonly<Record<string, readonly string[]>> = {
+  'sha256-chain/v1': [
+    'seq',
+    'ticketId',
+    'at',
+    'kind',
+    'actor',
+    'type',
+    'result',
+    'from',
+    'to',
+    'detail',
+    'runId',
+    'historyEventId',
+  ],
+  [CHAIN_ALGORITHM]: hashedFields,
+};
 
 /** The hash the first entry of a ticket's timeline chains to. */
 export function genesisHash(ticketId: string): string {
@@ -79,15 +111,44 @@ export function asText(value: unknown): string {
   return value === undefined || value === null ? '' : JSON.stringify(value);
 }
 
+/**
+ * A payload as the chain hashes it: the JSON array of its `[name, value]` pairs sorted by name, so a JSON export (an
+ * object) and a CSV export (its JSON text in one cell) hash alike, whatever order a tool writes the fields in. What is
+ * not a payload (a CSV cell that is not a JSON object of texts) hashes as its text, and so fails to verify.
+ */
+export function canonicalPayload(value: unknown): string {
+  let object = value;
+  if (typeof value === 'string') {
+    try {
+      object = JSON.parse(value) as unknown;
+    } catch {
+      return value;
+    }
+  }
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) return asText(value);
+  const fields = object as Record<string, unknown>;
+  if (!Object.values(fields).every((v) => typeof v === 'string')) return asText(value);
+  const names = Object.keys(fields).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify(names.map((n) => [n, fields[n]]));
+}
+
 function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
 type Unhashed = Omit<TimelineEntry, 'prevHash' | 'hash'>;
 
-/** The hash of an entry: SHA-256 of the previous hash, a newline, and the JSON array of its fields as strings. */
-export function entryHash(prevHash: string, entry: Record<(typeof hashedFields)[number], unknown>): string {
-  return sha256(`${prevHash}\n${JSON.stringify(hashedFields.map((f) => asText(entry[f])))}`);
+/**
+ * The hash of an entry: SHA-256 of the previous hash, a newline, and the JSON array of its fields as text (the
+ * payload as {@link canonicalPayload}), in the order of the chain format's fields.
+ */
+export function entryHash(
+  prevHash: string,
+  entry: Record<string, unknown>,
+  fields: readonly string[] = hashedFields,
+): string {
+  const texts = fields.map((f) => (f === 'payload' ? canonicalPayload(entry[f]) : asText(entry[f])));
+  return sha256(`${prevHash}\n${JSON.stringify(texts)}`);
 }
 
 /** Numbers the entries and chains them. */
@@ -102,16 +163,48 @@ export function chain(ticketId: string, entries: Omit<Unhashed, 'seq' | 'ticketI
   });
 }
 
-/** A timeline as `GET /api/requests/:ticketId/history` answers it in JSON. */
-export interface TimelineExport {
+/** An event sent to the request that it has not handled yet: outside the chain until the request records its result. */
+export interface PendingEvent {
+  at: string;
+  /** How it was sent. */
+  channel: 'signal' | 'update';
+  /** The Temporal client identity that sent it, and whether that is the product's API. */
+  via: string;
+  authenticated: boolean;
+  actor: string;
+  type: string;
+  payload: EntryPayload;
+  runId: string;
+  historyEventId: number;
+}
+
+/** A request's timeline as read from Temporal, before it is exported. */
+export interface Timeline {
   ticketId: string;
   workflowId: string;
   algorithm: typeof CHAIN_ALGORITHM;
   /** The last entry's hash (the genesis hash for an empty timeline). */
   head: string;
   entries: TimelineEntry[];
-  /** Events received but not handled yet; outside the chain until the request records their result. */
-  pending?: { at: string; via: string; actor: string; type: string; runId: string; historyEventId: number }[];
+  /** Events received but not handled yet; outside the chain (and the signature) until the request records their result. */
+  pending: PendingEvent[];
+}
+
+/** An Ed25519 signature over an export's head (see `signing.ts`). */
+export interface ExportSignature {
+  algorithm: 'Ed25519';
+  /** `sha256:` and the hex SHA-256 of the public key (SPKI DER): which key to check it with. */
+  keyId: string;
+  /** The signature, base64. */
+  value: string;
+}
+
+/** A timeline as `GET /api/requests/:ticketId/history` answers it in JSON. */
+export interface TimelineExport extends Timeline {
+  /** When the server made this export (ISO 8601, UTC); signed with the head. */
+  exportedAt: string;
+  /** The server's signature over ticket, workflow, format, entry count, head and export time; `null`: unsigned. */
+  signature: ExportSignature | null;
 }
 
 /** Cells that a spreadsheet would run as a formula are prefixed with `'`; a leading `'` is doubled to stay reversible. */
@@ -173,51 +266,83 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** The outcome of checking an export. */
+/** The outcome of checking an export's chain. */
 export type Verification =
-  | { ok: true; entries: number; ticketId: string | null; head: string }
+  | { ok: true; entries: number; ticketId: string | null; head: string; algorithm: string }
   | { ok: false; entries: number; problems: string[] };
 
-/** Checks a saved export (JSON or CSV, detected from its content): every hash, every link, the numbering. */
-export function verifyExport(text: string): Verification {
+/** What a JSON export says about itself besides its entries (a CSV export says nothing: its signature file does). */
+export interface ExportHeader {
+  ticketId?: string;
+  workflowId?: string;
+  algorithm?: string;
+  head?: string;
+  exportedAt?: string;
+  /** The signature as found: `null` when the export says it is unsigned, undefined when it says nothing. */
+  signature?: unknown;
+}
+
+/** The entries of a saved export (JSON or CSV, detected from its content) as records, and what the export declares. */
+function readExport(
+  text: string,
+):
+  | { ok: true; rows: Record<string, unknown>[]; header: ExportHeader; fields: readonly string[] }
+  | { ok: false; problem: string } {
   const trimmed = text.trimStart();
-  let rows: Record<string, unknown>[];
-  let declaredHead: string | undefined;
-  let declaredTicket: string | undefined;
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      return { ok: false, entries: 0, problems: [`not valid JSON: ${(err as Error).message}`] };
+      return { ok: false, problem: `not valid JSON: ${(err as Error).message}` };
     }
     const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown } | null)?.entries;
-    if (!Array.isArray(entries))
-      return { ok: false, entries: 0, problems: ['no "entries" array: not a timeline export'] };
-    rows = entries.map((e) => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
+    if (!Array.isArray(entries)) return { ok: false, problem: 'no "entries" array: not a timeline export' };
+    const rows = entries.map((e) => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
+    const header: ExportHeader = {};
     if (!Array.isArray(doc)) {
-      const meta = doc as { head?: unknown; ticketId?: unknown };
-      if (typeof meta.head === 'string') declaredHead = meta.head;
-      if (typeof meta.ticketId === 'string') declaredTicket = meta.ticketId;
+      const meta = doc as Record<string, unknown>;
+      for (const key of ['ticketId', 'workflowId', 'algorithm', 'head', 'exportedAt'] as const) {
+        if (typeof meta[key] === 'string') header[key] = meta[key];
+      }
+      if ('signature' in meta) header.signature = meta.signature;
     }
-  } else {
-    let cells: string[][];
-    try {
-      cells = parseCsv(text);
-    } catch (err) {
-      return { ok: false, entries: 0, problems: [`not valid CSV: ${(err as Error).message}`] };
-    }
-    const header = cells.shift() ?? [];
-    const missing = csvColumns.filter((c) => !header.includes(c));
-    if (missing.length) {
-      return { ok: false, entries: 0, problems: [`not a timeline export: missing column(s) ${missing.join(', ')}`] };
-    }
-    rows = cells.map((r) => Object.fromEntries(header.map((h, i) => [h, uncell(r[i] ?? '')])));
+    // A bare list of entries says no format: entries with a `via` are the current one.
+    const algorithm = header.algorithm ?? (rows[0] && !('via' in rows[0]) ? 'sha256-chain/v1' : CHAIN_ALGORITHM);
+    const fields = chainFormats[algorithm];
+    if (!fields) return { ok: false, problem: `unknown chain format "${algorithm}"` };
+    return { ok: true, rows, header: { ...header, algorithm }, fields };
   }
+  let cells: string[][];
+  try {
+    cells = parseCsv(text);
+  } catch (err) {
+    return { ok: false, problem: `not valid CSV: ${(err as Error).message}` };
+  }
+  const columns = cells.shift() ?? [];
+  // A CSV names its format by its columns: without `via` it is a v1 export.
+  const algorithm = columns.includes('via') ? CHAIN_ALGORITHM : 'sha256-chain/v1';
+  const fields = chainFormats[algorithm]!;
+  const missing = [...fields, 'prevHash', 'hash'].filter((c) => !columns.includes(c));
+  if (missing.length) return { ok: false, problem: `not a timeline export: missing column(s) ${missing.join(', ')}` };
+  const rows = cells.map((r) => Object.fromEntries(columns.map((h, i) => [h, uncell(r[i] ?? '')])));
+  return { ok: true, rows, header: { algorithm }, fields };
+}
 
+/** What a JSON export declares about itself (ticket, workflow, format, head, export time, signature). */
+export function exportHeader(text: string): ExportHeader {
+  const read = readExport(text);
+  return read.ok ? read.header : {};
+}
+
+/** Checks a saved export (JSON or CSV, detected from its content): every hash, every link, the numbering. */
+export function verifyExport(text: string): Verification {
+  const read = readExport(text);
+  if (!read.ok) return { ok: false, entries: 0, problems: [read.problem] };
+  const { rows, header, fields } = read;
   const problems: string[] = [];
   if (rows.length === 0) return { ok: false, entries: 0, problems: ['the export has no entries'] };
-  const ticketId = declaredTicket ?? (rows[0] ? asText(rows[0].ticketId) : undefined);
+  const ticketId = header.ticketId ?? (rows[0] ? asText(rows[0].ticketId) : undefined);
   let prev = ticketId !== undefined ? genesisHash(ticketId) : '';
   rows.forEach((row, i) => {
     const where = `entry ${i + 1}`;
@@ -226,17 +351,17 @@ export function verifyExport(text: string): Verification {
     if (asText(row.ticketId) !== ticketId)
       problems.push(`${where}: belongs to ticket ${asText(row.ticketId)}, not ${ticketId}`);
     if (row.prevHash !== prev) problems.push(`${where}: prevHash does not match the previous entry's hash`);
-    const expected = entryHash(asText(row.prevHash), row);
+    const expected = entryHash(asText(row.prevHash), row, fields);
     if (row.hash !== expected) problems.push(`${where}: hash does not match its content (the entry was altered)`);
     prev = asText(row.hash);
   });
   const head = rows.length ? prev : ticketId !== undefined ? genesisHash(ticketId) : '';
-  if (declaredHead !== undefined && declaredHead !== head) {
-    problems.push(`head ${declaredHead} is not the last entry's hash (entries dropped from the end?)`);
+  if (header.head !== undefined && header.head !== head) {
+    problems.push(`head ${header.head} is not the last entry's hash (entries dropped from the end?)`);
   }
   return problems.length
     ? { ok: false, entries: rows.length, problems }
-    : { ok: true, entries: rows.length, ticketId: ticketId ?? null, head };
+    : { ok: true, entries: rows.length, ticketId: ticketId ?? null, head, algorithm: header.algorithm! };
 }
 
 /**

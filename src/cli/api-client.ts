@@ -8,7 +8,7 @@ export async function callApi(
   method: 'GET' | 'POST',
   path: string,
   body?: unknown,
-): Promise<{ status: number; contentType: string; text: string }> {
+): Promise<{ status: number; contentType: string; text: string; headers: Headers }> {
   let res: Response;
   try {
     res = await fetch(`${target.url}${path}`, {
@@ -30,7 +30,7 @@ export async function callApi(
   }
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
-  if (res.ok) return { status: res.status, contentType, text };
+  if (res.ok) return { status: res.status, contentType, text, headers: res.headers };
   let problem: { title?: string; detail?: string; problems?: string[]; allowedEvents?: string[] } = {};
   try {
     problem = JSON.parse(text) as typeof problem;

@@ -3,6 +3,7 @@ import { type CliConfig, cliConfigFromEnv } from '../config/cli';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
 import { productVersion } from '../version';
+import { addHistoryCommands } from './history';
 import { addRequestCommands } from './requests';
 import { addSlaCommands } from './sla';
 import { addTokenCommands } from './tokens';
@@ -33,6 +34,7 @@ export function buildCli(config: CliConfig = cliConfigFromEnv(process.env)): Com
     });
 
   addRequestCommands(program, config);
+  addHistoryCommands(program, config);
   addSlaCommands(program, config);
   addTokenCommands(program);
   return program;

@@ -1,15 +1,14 @@
 /**
- * `plctl start | status | list | event | history`: the HTTP API from a terminal. Human-readable by default, `--json`
+ * `plctl start | status | list | event`: the HTTP API from a terminal. Human-readable by default, `--json`
  * for scripts; errors exit non-zero with the API's own message.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { comparePrefix, exportedHashes, type TimelineExport, verifyExport } from '../audit/chain';
 import { isEventType, eventTypes } from '../domain/events';
 import { AppError } from '../errors';
 import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
-import { callApi, getJson } from './api-client';
+import { getJson } from './api-client';
 import type { ListFilters, RequestPage } from '../temporal/visibility';
 import { printable, table } from './table';
 
@@ -217,89 +216,4 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
       if (json) printJson(view);
       else out(`${type} applied.\n${formatView(view)}`);
     });
-
-  program
-    .command('history')
-    .description("A request's audit timeline; --verify checks a saved export's hash chain")
-    .argument('[ticketId]')
-    .option('--csv', 'CSV instead of a table')
-    .option('--json', 'the export as JSON (entries with their chained hashes)')
-    .option('-o, --output <file>', 'write the export to a file')
-    .option('--verify <file>', 'check a saved export (JSON or CSV): every hash and link')
-    .action(
-      async (
-        ticketId: string | undefined,
-        opts: { csv?: boolean; json?: boolean; output?: string; verify?: string },
-      ) => {
-        if (opts.verify) {
-          let text: string;
-          try {
-            text = readFileSync(opts.verify, 'utf8');
-          } catch (err) {
-            throw new AppError('bad_request', `Cannot read ${opts.verify}: ${(err as NodeJS.ErrnoException).code}`);
-          }
-          const result = verifyExport(text);
-          // With a ticket, the export is also compared with the live history (catches truncation and re-chaining).
-          let live: ReturnType<typeof comparePrefix> | undefined;
-          if (ticketId && result.ok) {
-            const fresh = await getJson<TimelineExport>(
-              target(),
-              'GET',
-              `/api/requests/${encodeURIComponent(ticketId)}/history`,
-            );
-            live = comparePrefix(exportedHashes(text) ?? [], fresh.entries);
-          }
-          const ok = result.ok && (live === undefined || live.ok);
-          if (opts.json) printJson({ ...result, ...(live ? { live } : {}) });
-          else if (result.ok) {
-            out(
-              `OK: ${result.entries} entries for ticket ${result.ticketId ?? '?'}, chain intact, head ${result.head}`,
-            );
-            if (live?.ok) out(`OK: identical to the first ${live.saved} of ${live.live} entries of the live history`);
-            if (live && !live.ok) out(`FAILED: ${live.problem}`);
-          } else {
-            out(`FAILED: ${result.problems.length} problem(s)\n${result.problems.map((p) => `  - ${p}`).join('\n')}`);
-          }
-          if (!ok) process.exitCode = 3;
-          return;
-        }
-        if (!ticketId)
-          throw new AppError('bad_request', 'Name a ticket (plctl history T-1001) or use --verify <file>.');
-        const path = `/api/requests/${encodeURIComponent(ticketId)}/history`;
-        if (opts.csv) {
-          const { text } = await callApi(target(), 'GET', `${path}?format=csv`);
-          if (opts.output) writeFileSync(opts.output, text);
-          // The export as it is when piped or redirected (its hashes cover every byte); on a terminal, without the
-          // control characters a ticket could have written into it.
-          else process.stdout.write(process.stdout.isTTY ? printable(text) : text);
-          return;
-        }
-        const timeline = await getJson<TimelineExport>(target(), 'GET', path);
-        if (opts.output) writeFileSync(opts.output, `${JSON.stringify(timeline, null, 2)}\n`);
-        if (opts.json) {
-          if (!opts.output) printJson(timeline);
-          return;
-        }
-        if (opts.output) {
-          out(`Wrote ${timeline.entries.length} entries to ${opts.output} (head ${timeline.head}).`);
-          return;
-        }
-        out(
-          table(
-            ['#', 'AT', 'WHAT', 'ACTOR', 'TYPE', 'RESULT', 'STATE', 'DETAIL'],
-            timeline.entries.map((e) => [
-              e.seq,
-              e.at,
-              e.kind,
-              e.actor,
-              e.type,
-              e.result,
-              e.from !== e.to ? `${e.from} -> ${e.to}` : e.to,
-              e.detail,
-            ]),
-          ),
-        );
-        out(`head ${timeline.head}`);
-      },
-    );
 }

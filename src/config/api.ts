@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { findIntakeKey } from '../webhooks/description';
+import { type AuditSigningSettings, auditSigningKeyFromEnv } from './audit-signing';
 import { type Env, setting } from './env';
 import { readTokensFile, type TokenEntry } from './tokens-file';
 
@@ -39,6 +40,8 @@ export interface ApiSettings {
   tokens?: { file: string; entries: TokenEntry[] };
   oidc?: OidcConfig;
   webhooks: WebhookSecrets;
+  /** The key audit exports are signed with, when `AUDIT_SIGNING_KEY_FILE` is set. */
+  auditSigning?: AuditSigningSettings;
   /** The keys page tokens are signed with (`PAGE_TOKEN_KEY`; the first signs, each verifies); unset, a random one. */
   pageTokenKeys?: string[];
 }
@@ -124,6 +127,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
   const tokensFile = setting(env, 'AUTH_TOKENS_FILE');
   const entries = tokensFile === undefined ? undefined : collect(() => readTokensFile(tokensFile));
   const oidc = collect(() => oidcConfigFromEnv(env));
+  const auditSigning = collect(() => auditSigningKeyFromEnv(env));
   const webhooks: WebhookSecrets = {
     tickets: splitSecrets(env.TICKET_WEBHOOK_SECRET),
     zendesk: splitSecrets(env.ZENDESK_WEBHOOK_SECRET),
@@ -143,6 +147,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
     ...(tokensFile !== undefined && entries ? { tokens: { file: tokensFile, entries } } : {}),
     ...(oidc ? { oidc } : {}),
     webhooks,
+    ...(auditSigning ? { auditSigning } : {}),
     ...(pageTokenKeys.length ? { pageTokenKeys } : {}),
   };
 }

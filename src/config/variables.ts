@@ -31,6 +31,12 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   { name: 'TEMPORAL_UI_PORT', scope: 'runtime', default: '8233', meaning: 'Temporal UI port' },
   { name: 'TEMPORAL_UI', scope: 'runtime', default: 'true', meaning: '`false` runs the dev server headless' },
   {
+    name: 'TEMPORAL_UI_WRITE_ACTIONS',
+    scope: 'runtime',
+    default: 'false',
+    meaning: '`true` lets the embedded UI terminate, cancel, signal, reset and update workflows',
+  },
+  {
     name: 'LOG_LEVEL',
     scope: 'runtime',
     default: 'info',
@@ -93,6 +99,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     name: 'JIRA_INTAKE_FIELDS',
     scope: 'api',
     meaning: 'Jira custom fields holding intake data, `customfield_10050=Project ID,…`',
+  },
+  {
+    name: 'AUDIT_SIGNING_KEY_FILE',
+    scope: 'api',
+    meaning: 'sign audit exports with this Ed25519 private key (PEM file, `plctl audit-key new`)',
   },
   {
     name: 'PAGE_TOKEN_KEY',

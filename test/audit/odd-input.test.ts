@@ -146,6 +146,15 @@ describe('the audit timeline of histories the recorded scenarios do not cover', 
         detail: 'timed out: activity StartToClose timeout',
       },
       {
+        // Sent, but the run ended before the workflow recorded a result: nothing will handle it now.
+        kind: 'event',
+        actor: 'carol@customer.example',
+        type: 'ticket.updated',
+        result: 'not handled',
+        detail:
+          'sent by signal at 2026-01-05T10:00:17.000Z (history event 8); the run ended before the workflow recorded a result',
+      },
+      {
         kind: 'request.ended',
         actor: 'ops@vendor.example',
         type: 'terminated',
@@ -155,14 +164,28 @@ describe('the audit timeline of histories the recorded scenarios do not cover', 
     ]);
     // The refused event is shown when it was sent, not when its result was recorded.
     expect(entries[1]).toMatchObject({ at: '2026-01-05T10:00:11.000Z', historyEventId: 3 });
+    expect(pending).toEqual([]);
+  });
+
+  it('lists an event as pending while its run is open', () => {
+    const { entries, pending } = buildTimeline('T-9', [
+      history('run-1', [
+        started(json({ ticketId: 'T-9' })),
+        signaled(json({ type: 'ticket.updated', actor: 'carol@customer.example', intake: { region: 'eu-west-1' } })),
+      ]),
+    ]);
+    expect(entries.map((e) => e.kind)).toEqual(['request.started']);
     expect(pending).toEqual([
       {
-        at: '2026-01-05T10:00:17.000Z',
-        via: 'signal',
+        at: '2026-01-05T10:00:11.000Z',
+        channel: 'signal',
+        via: 'webhook@host',
+        authenticated: false,
         actor: 'carol@customer.example',
         type: 'ticket.updated',
+        payload: { 'intake.region': 'eu-west-1' },
         runId: 'run-1',
-        historyEventId: 8,
+        historyEventId: 2,
       },
     ]);
   });
@@ -229,13 +252,14 @@ describe('odd input', () => {
       ]);
     expect(read).not.toThrow();
     const { entries, pending } = read();
-    expect(entries.map(({ kind, type, result }) => ({ kind, type, result }))).toEqual([
-      { kind: 'request.started', type: 'enablementWorkflow', result: 'started' },
-      { kind: 'effect', type: 'ticket comment: ', result: 'done' },
-      { kind: 'request.ended', type: '', result: 'completed' },
+    expect(entries.map(({ kind, type, result, via }) => ({ kind, type, result, via }))).toEqual([
+      { kind: 'request.started', type: 'enablementWorkflow', result: 'started', via: 'worker@host' },
+      { kind: 'effect', type: 'ticket comment: ', result: 'done', via: '' },
+      { kind: 'event', type: '', result: 'not handled', via: 'webhook@host' },
+      { kind: 'request.ended', type: '', result: 'completed', via: '' },
     ]);
-    // The signal's content is unreadable, so only who delivered it is known; it stays pending (no readable result).
-    expect(pending).toMatchObject([{ via: 'signal', actor: 'webhook@host', type: '' }]);
+    // The signal's content is unreadable, so only who delivered it is known; it got no readable result.
+    expect(pending).toEqual([]);
   });
 
   it('reads a history from the server (binary, Long numbers) as it reads the same history exported as JSON', () => {

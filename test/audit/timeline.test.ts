@@ -8,6 +8,19 @@ import { effectInWords, expectedRun, RECORDER, recordedRun, recordedTicketId } f
 
 const T = temporal.api.enums.v1.EventType;
 
+/** An event's fields but its type and sender, as text (`intake.<key>` for each intake field). */
+function payloadOf(event: Record<string, unknown>): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === 'type' || key === 'actor' || value === undefined) continue;
+    if (key === 'intake') {
+      for (const [k, v] of Object.entries(value as object))
+        fields[`intake.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
+    } else fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return fields;
+}
+
 /**
  * What an auditor sees for each committed replay history (one per scenario of test/replay/scenarios.ts), checked
  * against what the scenario sent and what the machine says those events must have done.
@@ -41,6 +54,14 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
       })),
     );
     expect(pending).toEqual([]);
+  });
+
+  it('carries the fields of each event as it was sent: reasons, ids, service names, note text, intake fields', () => {
+    expect(entriesOf('event').map((e) => e.payload)).toEqual(expected.sent.map(payloadOf));
+    // Entries that are no event carry no payload, but for a start with its intake.
+    for (const entry of entries.filter((e) => e.kind !== 'event' && e.kind !== 'request.started')) {
+      expect(entry.payload).toEqual({});
+    }
   });
 
   it("follows the machine's path from state to state, each change by whoever caused it", () => {
@@ -113,7 +134,13 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
       entries,
       pending,
     };
-    expect(verifyExport(JSON.stringify(exported))).toEqual({ ok: true, entries: entries.length, ticketId, head });
+    expect(verifyExport(JSON.stringify(exported))).toEqual({
+      ok: true,
+      entries: entries.length,
+      ticketId,
+      head,
+      algorithm: CHAIN_ALGORITHM,
+    });
     expect(verifyExport(toCsv(entries))).toMatchObject({ ok: true, head });
     const altered = entries.map((e, i) => (i === 1 ? { ...e, actor: 'someone else' } : e));
     expect(verifyExport(JSON.stringify({ ...exported, entries: altered }))).toMatchObject({ ok: false });
@@ -134,9 +161,12 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
     expect(partial.pending).toEqual([
       {
         at: expect.any(String),
-        via: scenario.events.length ? 'update' : 'signal',
+        channel: scenario.events.length ? 'update' : 'signal',
+        via: expect.any(String),
+        authenticated: expect.any(Boolean),
         actor: RECORDER,
         type: last.type,
+        payload: payloadOf(last),
         runId: run.runId,
         historyEventId: Number(run.events[cut]!.eventId),
       },

@@ -1,13 +1,15 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chain, type TimelineExport } from '../../src/audit/chain';
+import { apiSettingsFromEnv } from '../../src/config/api';
 import type { EventOutcome } from '../../src/temporal/messages';
+import { buildProductTestApi, stockCli, testSigningKey } from '../audit/product-api';
 import { validIntake } from '../fixtures/requests';
-import { buildTestApi, testCredentials } from '../helpers/api';
+import { testCredentials } from '../helpers/api';
 import { repoRoot } from '../helpers/processes';
 import { eventually } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
@@ -16,11 +18,14 @@ const run = promisify(execFile);
 const temporal = useTemporal('dev-server');
 const creds = testCredentials();
 const dir = mkdtempSync(join(tmpdir(), 'plctl-'));
+const key = testSigningKey();
+const publicKeyFile = join(dir, 'audit.pub.pem');
+writeFileSync(publicKeyFile, key.publicKeyPem);
 let api: FastifyInstance;
 let url: string;
 
 beforeAll(async () => {
-  api = buildTestApi(temporal, { store: creds.store });
+  api = buildProductTestApi(temporal, { store: creds.store, auditSigning: key.signing });
   url = await api.listen({ port: 0, host: '127.0.0.1' });
 });
 afterAll(() => api.close());
@@ -79,18 +84,45 @@ describe('plctl against a running API', () => {
       );
 
       const history = await plctl(['history', ticketId], creds.tokens.auditor);
-      expect(history.stdout).toMatch(/event\s+support@vendor\.example\s+endpoint\.requested\s+applied/);
+      expect(history.stdout).toMatch(/event\s+support@vendor\.example\s+api\s+endpoint\.requested\s+applied/);
+      expect(history.stdout).toMatch(/state\.changed\s+support@vendor\.example\s+worker\s+in_progress/);
+      expect(history.stdout).toMatch(/endpointId: vpce-0abc/);
+      expect(history.stdout).toContain(`signed by key ${key.keyId}`);
+      expect(history.stdout).not.toContain('NOT AUTHENTICATED');
 
-      // Saved exports verify; an edited one does not.
+      // Saved exports verify, their signature too; an edited one does not.
       const jsonFile = join(dir, `${ticketId}.history.json`);
       const csvFile = join(dir, `${ticketId}.history.csv`);
       await plctl(['history', ticketId, '--output', jsonFile], creds.tokens.auditor);
-      writeFileSync(csvFile, (await plctl(['history', ticketId, '--csv'], creds.tokens.auditor)).stdout);
+      const savedCsv = await plctl(['history', ticketId, '--csv', '-o', csvFile], creds.tokens.auditor);
+      expect(savedCsv.stderr).toContain(`its signature to ${csvFile}.sig (key ${key.keyId})`);
       for (const file of [jsonFile, csvFile]) {
-        expect((await plctl(['history', '--verify', file], undefined)).stdout).toMatch(
-          new RegExp(`^OK: \\d+ entries for ticket ${ticketId}, chain intact`),
+        const checked = await plctl(['history', '--verify', file, '--public-key', publicKeyFile], undefined);
+        expect(checked.stdout).toMatch(new RegExp(`^OK: \\d+ entries for ticket ${ticketId}, chain intact`));
+        expect(checked.stdout).toContain(`OK: signed by key ${key.keyId}, exported `);
+        // Without the public key, the signature is named but not checked.
+        expect((await plctl(['history', '--verify', file], undefined)).stdout).toContain(
+          `NOT CHECKED: signed by key ${key.keyId}`,
         );
       }
+      // A CSV piped from stdout has no room for its signature: it verifies as a chain, and fails a signature check.
+      const piped = join(dir, `${ticketId}.piped.csv`);
+      writeFileSync(piped, (await plctl(['history', ticketId, '--csv'], creds.tokens.auditor)).stdout);
+      expect((await plctl(['history', '--verify', piped])).stdout).toMatch(/^OK[\s\S]*UNSIGNED/);
+      await expect(plctl(['history', '--verify', piped, '--public-key', publicKeyFile])).rejects.toMatchObject({
+        code: 3,
+        stdout: expect.stringContaining('FAILED: the export is not signed') as unknown,
+      });
+      // The signature file of another export does not fit this one.
+      const otherSig = join(dir, `${ticketId}.other.sig`);
+      const sig = JSON.parse(readFileSync(`${csvFile}.sig`, 'utf8')) as { entries: number };
+      writeFileSync(otherSig, JSON.stringify({ ...sig, entries: sig.entries + 1 }));
+      await expect(
+        plctl(['history', '--verify', csvFile, '--signature', otherSig, '--public-key', publicKeyFile]),
+      ).rejects.toMatchObject({
+        code: 3,
+        stdout: expect.stringContaining('FAILED: the signature is for another export') as unknown,
+      });
       // Against the live history: a full export matches; one cut short still chains, but is caught there.
       expect((await plctl(['history', ticketId, '--verify', csvFile], creds.tokens.auditor)).stdout).toMatch(
         /OK: identical to the first \d+ of \d+ entries of the live history/,
@@ -108,6 +140,17 @@ describe('plctl against a running API', () => {
       );
       writeFileSync(rewritten, JSON.stringify({ entries: rechained }));
       expect((await plctl(['history', '--verify', rewritten])).stdout).toMatch(/^OK/);
+      // Re-chained, it still passes an offline chain check, but has no signature of the key.
+      await expect(plctl(['history', '--verify', rewritten, '--public-key', publicKeyFile])).rejects.toMatchObject({
+        code: 3,
+      });
+      // Keeping the signature does not help: it covers the old head.
+      const resigned = join(dir, `${ticketId}.resigned.json`);
+      writeFileSync(resigned, JSON.stringify({ ...doc, entries: rechained, head: rechained.at(-1)!.hash }));
+      await expect(plctl(['history', '--verify', resigned, '--public-key', publicKeyFile])).rejects.toMatchObject({
+        code: 3,
+        stdout: expect.stringContaining('FAILED: the signature does not match') as unknown,
+      });
       await expect(plctl(['history', ticketId, '--verify', rewritten], creds.tokens.auditor)).rejects.toMatchObject({
         code: 3,
         stdout: expect.stringContaining('entry 2 differs from the live history') as unknown,
@@ -177,6 +220,61 @@ describe('plctl against a running API', () => {
     ).rejects.toMatchObject({
       code: 1,
       stderr: expect.stringContaining('Cannot reach the API at http://127.0.0.1:9') as unknown,
+    });
+  });
+
+  it('history marks what was sent straight to Temporal as NOT AUTHENTICATED, in the table and the CSV', () =>
+    temporal.withWorker(async () => {
+      const ticketId = ticket();
+      const intakeFile = join(dir, `${ticketId}.json`);
+      writeFileSync(intakeFile, JSON.stringify(validIntake('aws', 'unidirectional', ticketId)));
+      await plctl(['start', intakeFile]);
+      await stockCli(temporal)(
+        'workflow',
+        'signal',
+        '--workflow-id',
+        `privatelink-${ticketId}`,
+        '--name',
+        'enablementEvent',
+        '--input',
+        JSON.stringify({ type: 'note.added', actor: creds.subjects.admin, text: 'approved by me, the admin' }),
+      );
+      const table = await eventually(
+        async () => (await plctl(['history', ticketId], creds.tokens.auditor)).stdout,
+        (out) => out.includes('note.added'),
+        { what: 'the signalled note in the history' },
+      );
+      const row = table.split('\n').find((line) => line.includes('note.added'))!;
+      expect(row).toMatch(/event\s+admin@vendor\.example\s+NOT AUTHENTICATED: \S+/);
+      expect(row).not.toMatch(/NOT AUTHENTICATED: privatelink-/);
+      expect(row).toContain('text: approved by me, the admin');
+      expect(table).toMatch(
+        /^1 entry NOT AUTHENTICATED: written into Temporal by something other than the product's API and worker/m,
+      );
+
+      const csvFile = join(dir, `${ticketId}.csv`);
+      await plctl(['history', ticketId, '--csv', '-o', csvFile], creds.tokens.auditor);
+      const csvRow = readFileSync(csvFile, 'utf8')
+        .split('\r\n')
+        .find((line) => line.includes('note.added'))!;
+      expect(csvRow).toContain(',false,note.added,');
+    }));
+
+  it('audit-key new writes a private key the API can sign with, and audit-key public prints its public key', async () => {
+    const keyFile = join(dir, 'signing.pem');
+    const made = await plctl(['audit-key', 'new', keyFile]);
+    expect(made.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
+    const keyId = /key id (sha256:[0-9a-f]{64})/.exec(made.stderr)?.[1];
+    expect(keyId).toBeDefined();
+    expect(statSync(keyFile).mode & 0o077).toBe(0);
+    // The API reads it as its signing key; the public key printed is the one it signs for.
+    const settings = apiSettingsFromEnv({ AUDIT_SIGNING_KEY_FILE: keyFile });
+    expect(settings.auditSigning?.keyId).toBe(keyId);
+    expect(await json(['audit-key', 'public', keyFile])).toEqual({ keyId, publicKey: made.stdout });
+    // Never overwritten.
+    await expect(plctl(['audit-key', 'new', keyFile])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('EEXIST') as unknown,
     });
   });
 

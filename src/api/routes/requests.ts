@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toCsv } from '../../audit/chain';
 import { readTimeline } from '../../audit/history';
+import { type AuditSigningKey, exportTimeline, signatureFileOf } from '../../audit/signing';
 import { checkEvent, type EventType } from '../../domain/events';
 import { AppError } from '../../errors';
 import type { EnablementClient } from '../../temporal/enablement-client';
@@ -36,11 +37,14 @@ const eventOutcome = z
   );
 const anyJson = (what: string) => z.unknown().describe(what);
 
-/** Registers the `/api/requests` routes; `pageTokens` signs the list's page tokens (a random key without it). */
+/** The header a CSV export's signature file comes in (base64 of its JSON), since a CSV has no room for it. */
+export const AUDIT_SIGNATURE_HEADER = 'audit-signature';
+
+/** Registers the `/api/requests` routes; `auditSigning` signs audit exports, `pageTokens` the list's page tokens. */
 export function requestRoutes(
   scope: FastifyInstance,
   requests: EnablementClient,
-  opts: { pageTokens?: PageTokens } = {},
+  opts: { auditSigning?: AuditSigningKey; pageTokens?: PageTokens } = {},
 ): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const security = [{ bearer: [] }];
@@ -149,22 +153,30 @@ export function requestRoutes(
       schema: {
         summary: 'The audit timeline',
         description:
-          'Built from the Temporal event history of every run: events with actor and result, state changes, effects and their answers, SLA warnings and breaches. Each entry carries a SHA-256 hash chained to the previous one; `plctl history --verify <file>` checks a saved export. `?format=csv` for CSV.',
+          'Built from the Temporal event history of every run (continued as new, reset): events with actor, payload and result, state changes, effects and their answers, SLA warnings and breaches; each entry names the Temporal identity that wrote it (`via`) and whether that is the product (`authenticated`). Each entry carries a SHA-256 hash chained to the previous one; with AUDIT_SIGNING_KEY_FILE the head is signed (Ed25519). `plctl history --verify <file> --public-key <pem>` checks a saved export. `?format=csv` for CSV, its signature in the `Audit-Signature` header (base64 JSON).',
         security,
         params: ticketParamsSchema,
         querystring: historyQuerySchema,
         response: {
-          200: anyJson('{ ticketId, workflowId, algorithm, head, entries: [...] }, or CSV'),
+          200: anyJson(
+            '{ ticketId, workflowId, algorithm, exportedAt, head, signature, entries: [...], pending: [...] }, or CSV',
+          ),
           ...errors(400, 401, 403, 404, 503),
         },
       },
     },
     async (request, reply) => {
-      const timeline = await readTimeline(requests.client, request.params.ticketId);
+      const timeline = exportTimeline(
+        await readTimeline(requests.client, request.params.ticketId),
+        opts.auditSigning,
+        new Date(),
+      );
       if (request.query.format === 'csv') {
+        const signatureFile = Buffer.from(JSON.stringify(signatureFileOf(timeline)), 'utf8').toString('base64');
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${timeline.ticketId}-history.csv"`)
+          .header(AUDIT_SIGNATURE_HEADER, signatureFile)
           .serializer((payload: string) => payload)
           .send(toCsv(timeline.entries));
       }
