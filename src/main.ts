@@ -85,6 +85,7 @@ async function main(): Promise<void> {
         dataDir: config.dataDir,
         port: config.devServerPort,
         uiPort: config.uiPort,
+        uiWriteActions: config.uiWriteActions,
         log: say,
       });
       cleanups.push(devServer.stop);
@@ -127,7 +128,11 @@ async function main(): Promise<void> {
     if (config.metricsAddress) say(`  Worker metrics  http://${config.metricsAddress}/metrics`);
     say(`  Access          ${security.summary.join('; ')}`);
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);
-    if (devServer?.uiUrl) say(`  Temporal UI     ${devServer.uiUrl}`);
+    if (devServer?.uiUrl) {
+      say(
+        `  Temporal UI     ${devServer.uiUrl}${devServer.uiReadOnly ? '  (read-only: TEMPORAL_UI_WRITE_ACTIONS)' : ''}`,
+      );
+    }
     if (devServer) say(`  Data            ${devServer.dbFile}  (server log: ${devServer.logFile})`);
     say(
       `  Vendor config   ${vendor.path}  (${vendor.config.vendor.name}, ${vendor.config.projects.length} project environments)`,

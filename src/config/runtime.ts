@@ -19,6 +19,7 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI: z.enum(['true', 'false']).default('true'),
+  TEMPORAL_UI_WRITE_ACTIONS: z.enum(['true', 'false']).default('false'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // The SDK's exporter binds a socket address, so an IP literal, not a host name.
   METRICS_ADDRESS: z
@@ -45,6 +46,8 @@ export interface RuntimeConfig {
   devServerPort: number;
   /** Port of the Temporal UI, or `false` when `TEMPORAL_UI=false`. */
   uiPort: number | false;
+  /** Let the embedded UI terminate, signal, reset... workflows (`TEMPORAL_UI_WRITE_ACTIONS=true`); read-only if not. */
+  uiWriteActions: boolean;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   /** Where the worker's Temporal SDK metrics are served for Prometheus (`/metrics`); off when unset. */
   metricsAddress?: string;
@@ -83,6 +86,7 @@ export function runtimeConfigFromEnv(env: Env): RuntimeConfig {
     dataDir: resolve(c.DATA_DIR),
     devServerPort: c.TEMPORAL_DEV_PORT,
     uiPort: c.TEMPORAL_UI === 'false' ? false : c.TEMPORAL_UI_PORT,
+    uiWriteActions: c.TEMPORAL_UI_WRITE_ACTIONS === 'true',
     logLevel: c.LOG_LEVEL,
     ...(c.METRICS_ADDRESS !== undefined ? { metricsAddress: c.METRICS_ADDRESS } : {}),
     ...(c.HEALTH_PORT !== undefined ? { healthPort: c.HEALTH_PORT } : {}),

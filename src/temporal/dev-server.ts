@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { AppError } from '../errors';
+import { type ReadOnlyUiProxy, startReadOnlyUiProxy } from './ui-proxy';
 import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, restrictFile } from '../paths';
 
 /** Settings of the embedded dev server (`temporal server start-dev`). */
@@ -16,6 +17,11 @@ export interface DevServerOptions {
   port?: number;
   /** Port of the Temporal UI; `false` runs headless. */
   uiPort?: number | false;
+  /**
+   * Let the UI terminate, cancel, signal, reset and update workflows (`TEMPORAL_UI_WRITE_ACTIONS=true`). Off by
+   * default: the UI is served read-only (src/temporal/ui-proxy.ts).
+   */
+  uiWriteActions?: boolean;
   namespace?: string;
   /** How long to wait for the server to answer before giving up. */
   readyTimeoutMs?: number;
@@ -27,6 +33,8 @@ export interface DevServer {
   address: string;
   namespace: string;
   uiUrl?: string;
+  /** True when the UI refuses write actions (the default). */
+  uiReadOnly?: boolean;
   pid: number;
   dbFile: string;
   logFile: string;
@@ -74,9 +82,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   await stopLeftoverServer(pidFile, log);
   await assertPortFree(ip, port, 'TEMPORAL_DEV_PORT');
   if (uiPort !== false) await assertPortFree(ip, uiPort, 'TEMPORAL_UI_PORT');
+  // Read-only (the default): the server's own UI on a private loopback port, and the proxy on the UI's port.
+  const readOnly = uiPort !== false && !opts.uiWriteActions;
+  const serverUiPort = readOnly ? await freeLoopbackPort() : uiPort;
 
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--db-filename', dbFile];
-  args.push(...(uiPort === false ? ['--headless'] : ['--ui-port', String(uiPort)]));
+  if (serverUiPort === false) args.push('--headless');
+  else args.push('--ui-port', String(serverUiPort), ...(readOnly ? ['--ui-ip', '127.0.0.1'] : []));
   if (namespace !== 'default') args.push('--namespace', namespace);
   args.push(...devServerConfigArgs());
   args.push('--log-format', 'json', '--log-level', 'warn');
@@ -99,8 +111,10 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   process.once('exit', killOnExit);
 
   const address = `${ip}:${port}`;
+  let proxy: ReadOnlyUiProxy | undefined;
   const stop = async () => {
     process.removeListener('exit', killOnExit);
+    await proxy?.close();
     if (child.exitCode === null && child.signalCode === null) {
       killGroup(child, 'SIGTERM');
       const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
@@ -112,6 +126,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 
   try {
+    if (readOnly) proxy = await startReadOnlyUiProxy({ ip, port: uiPort, upstreamPort: serverUiPort as number });
     await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
     // A new database is created by the server under its umask; SQLite gives later journal files the database's mode.
     narrowDatabaseFiles(dbFile);
@@ -126,6 +141,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     address,
     namespace,
     uiUrl: uiPort === false ? undefined : `http://${ip}:${uiPort}`,
+    ...(uiPort === false ? {} : { uiReadOnly: readOnly }),
     pid,
     dbFile,
     logFile,
@@ -184,6 +200,18 @@ async function stopLeftoverServer(pidFile: string, log: (line: string) => void):
   for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
   if (isAlive(pid)) signalGroup(pid, 'SIGKILL');
   for (let waited = 0; isAlive(pid) && waited < 5_000; waited += 100) await sleep(100);
+}
+
+/** A port nothing listens on at 127.0.0.1 now (for the UI behind the read-only proxy). */
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
 }
 
 function assertPortFree(ip: string, port: number, variable: string): Promise<void> {

@@ -10,6 +10,7 @@ describe('npm start settings', () => {
       dataDir: resolve('.data'),
       devServerPort: 7233,
       uiPort: 8233,
+      uiWriteActions: false,
       logLevel: 'info',
       vendorConfigPath: expect.stringMatching(/config\/vendor\.example\.json$/),
     });

@@ -37,6 +37,7 @@ const everything: Record<string, string> = {
   TEMPORAL_DEV_PORT: '7233',
   TEMPORAL_UI_PORT: '8233',
   TEMPORAL_UI: 'true',
+  TEMPORAL_UI_WRITE_ACTIONS: 'false',
   LOG_LEVEL: 'info',
   METRICS_ADDRESS: '127.0.0.1:9464',
   HEALTH_PORT: '8081',

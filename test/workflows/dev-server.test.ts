@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { startDevServer } from '../../src/temporal/dev-server';
+import { eventually } from '../helpers/eventually';
 import { freePort } from '../helpers/processes';
 import { useTemporal } from '../helpers/temporal';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
@@ -77,4 +80,90 @@ describe('the embedded data folder', () => {
       await server.stop();
     }
   });
+});
+
+describe('the embedded Temporal UI', () => {
+  /** A dev server with its UI on a free port, a workflow that waits forever (no worker), and a way to read it. */
+  async function withUi(
+    uiWriteActions: boolean,
+    fn: (ui: string, workflowId: string, status: () => Promise<string>) => Promise<void>,
+  ) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'devui-'));
+    const cli = await resolveTemporalCli();
+    const server = await startDevServer({
+      cliPath: cli.path,
+      dataDir,
+      port: await freePort(),
+      uiPort: await freePort(),
+      uiWriteActions,
+      log: () => undefined,
+    });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const workflowId = `ui-${randomUUID()}`;
+      await client.workflow.start('nobodyRunsThis', { taskQueue: `ui-${randomUUID()}`, workflowId });
+      const status = async () => (await client.workflow.getHandle(workflowId).describe()).status.name;
+      // The UI answers a little after the server.
+      await eventually(
+        () =>
+          fetch(`${server.uiUrl}/api/v1/settings`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        (code) => code === 200,
+        { what: 'the Temporal UI to answer', timeoutMs: 20_000, intervalMs: 200 },
+      );
+      await fn(server.uiUrl!, workflowId, status);
+    } finally {
+      await connection.close();
+      await server.stop();
+    }
+  }
+  // The Temporal UI server skips its CSRF check for API clients that send an Authorization header.
+  const terminate = (ui: string, workflowId: string) =>
+    fetch(`${ui}/api/v1/namespaces/default/workflows/${workflowId}/terminate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer anyone' },
+      body: JSON.stringify({ reason: 'from the UI' }),
+    });
+
+  it('is read-only by default: it says so, and refuses to terminate a workflow', () =>
+    withUi(false, async (ui, workflowId, status) => {
+      const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { DisableWriteActions?: boolean };
+      expect(settings.DisableWriteActions).toBe(true);
+      const listed = await fetch(
+        `${ui}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`WorkflowId="${workflowId}"`)}`,
+      );
+      expect(listed.status).toBe(200);
+      for (const path of [
+        `/api/v1/namespaces/default/workflows/${workflowId}/terminate`,
+        `/api/v1/namespaces/default/workflows/${workflowId}/query/x/../../terminate`,
+      ]) {
+        const res = await fetch(`${ui}${path}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer anyone' },
+          body: '{}',
+        });
+        expect(res.status).toBe(405);
+        expect(((await res.json()) as { message: string }).message).toMatch(
+          /^Write actions are disabled on this Temporal UI/,
+        );
+      }
+      const signal = await fetch(`${ui}/api/v1/namespaces/default/workflows/${workflowId}/signal/anything`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer anyone' },
+        body: '{}',
+      });
+      expect(signal.status).toBe(405);
+      expect(await status()).toBe('RUNNING');
+    }));
+
+  it('allows write actions with TEMPORAL_UI_WRITE_ACTIONS=true', () =>
+    withUi(true, async (ui, workflowId, status) => {
+      const settings = (await (await fetch(`${ui}/api/v1/settings`)).json()) as { DisableWriteActions?: boolean };
+      expect(settings.DisableWriteActions).toBe(false);
+      expect((await terminate(ui, workflowId)).status).toBe(200);
+      expect(await status()).toBe('TERMINATED');
+    }));
 });
