@@ -37,12 +37,6 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     meaning: '`true` lets the embedded UI terminate, cancel, signal, reset and update workflows',
   },
   {
-    name: 'TEMPORAL_UI_WRITE_ACTIONS',
-    scope: 'runtime',
-    default: 'false',
-    meaning: '`true` lets the embedded UI terminate, cancel, signal, reset and update workflows',
-  },
-  {
     name: 'LOG_LEVEL',
     scope: 'runtime',
     default: 'info',
