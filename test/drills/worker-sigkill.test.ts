@@ -6,6 +6,7 @@ import {
   type EnablementEventInput,
   type StateView,
 } from '../../src/temporal/messages';
+import { failureTypes } from '../../src/temporal/failures';
 import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import {
@@ -87,9 +88,13 @@ function worker(): WorkerProcess {
 
 /** Progress of the drivers, to pick the moment of the kill and to report it. */
 const progress = { applied: 0, retries: 0 };
-/** Sends of each ticket beyond one per step (redeliveries and retries): each must show as a recorded duplicate. */
+/**
+ * Sends of each ticket beyond one per step (redeliveries and retries): each must be a repeat, either turned away by the
+ * request's validator (counted here) or counted by the request (`eventCount.repeats`, and a `duplicate` in its history).
+ */
 const extraSends = new Map<string, number>();
 const countExtra = (ticketId: string) => extraSends.set(ticketId, (extraSends.get(ticketId) ?? 0) + 1);
+const turnedAway = new Map<string, number>();
 
 /**
  * Sends one step and returns once it is confirmed. An update the client gave up on (the worker died under it) is sent
@@ -109,6 +114,15 @@ async function sendStep(
       progress.applied++;
       return;
     } catch (err) {
+      // A resent step the request applied before the worker died is turned away as the repeat it is: done.
+      if (
+        err instanceof WorkflowUpdateFailedError &&
+        (err.cause as { type?: string })?.type === failureTypes.duplicateEvent
+      ) {
+        turnedAway.set(ticketId, (turnedAway.get(ticketId) ?? 0) + 1);
+        progress.applied++;
+        return;
+      }
       if (err instanceof WorkflowUpdateFailedError || Date.now() > deadline) throw err;
       progress.retries++;
       countExtra(ticketId);
@@ -186,22 +200,28 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
         const handle = handles[i]!;
         const view: StateView = await readState(handle);
         const steps = script(ticketId);
-        // Each step applied once, in order; a retried send may only show up as a recorded duplicate.
+        // Each step applied once, in order; a retried send may only be a repeat.
         const applied = view.events.filter((e) => e.result === 'applied').map((e) => e.eventId);
         if (JSON.stringify(applied) !== JSON.stringify(steps.map((s) => s.eventId))) {
           problems.push(`${ticketId}: applied ${JSON.stringify(applied)}`);
         }
         const refused = view.events.filter((e) => e.result === 'refused');
         if (refused.length) problems.push(`${ticketId}: refused ${JSON.stringify(refused)}`);
-        const duplicates = view.events.filter((e) => e.result === 'duplicate').length;
-        if (duplicates !== (extraSends.get(ticketId) ?? 0)) {
-          problems.push(`${ticketId}: ${duplicates} duplicates recorded for ${extraSends.get(ticketId) ?? 0} repeats`);
+        const repeats = view.eventCount.repeats + (turnedAway.get(ticketId) ?? 0);
+        if (repeats !== (extraSends.get(ticketId) ?? 0)) {
+          problems.push(`${ticketId}: ${repeats} repeats for ${extraSends.get(ticketId) ?? 0} extra sends`);
         }
-        // The audit trail in Temporal's own history says the same.
-        const durable = (await auditFromHistory(handle)).map((e) => `${e.seq} ${e.eventId} ${e.result}`);
+        // The audit trail in Temporal's own history says the same: the events, and a duplicate for each repeat counted.
+        const durable = await auditFromHistory(handle);
+        const recorded = durable
+          .filter((e) => e.result !== 'duplicate')
+          .map((e) => `${e.seq} ${e.eventId} ${e.result}`);
         const queried = view.events.map((e) => `${e.seq} ${e.eventId} ${e.result}`);
-        if (JSON.stringify(durable) !== JSON.stringify(queried)) {
-          problems.push(`${ticketId}: history audit ${JSON.stringify(durable)} != query ${JSON.stringify(queried)}`);
+        if (JSON.stringify(recorded) !== JSON.stringify(queried)) {
+          problems.push(`${ticketId}: history audit ${JSON.stringify(recorded)} != query ${JSON.stringify(queried)}`);
+        }
+        if (durable.filter((e) => e.result === 'duplicate').length !== view.eventCount.repeats) {
+          problems.push(`${ticketId}: history duplicates != eventCount.repeats ${view.eventCount.repeats}`);
         }
         const states = await upsertedStates(handle);
         if (JSON.stringify(states) !== JSON.stringify(statePath)) {
