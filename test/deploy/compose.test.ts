@@ -270,6 +270,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('serves the Temporal UI read-only: no terminate, signal or reset around the API’s roles and audit', () => {
+    const ui = services.filter(([, s]) => String(s.image ?? '').startsWith('temporalio/ui:'));
+    expect(ui.length).toBe(1);
+    expect(environment(ui[0]![1]).TEMPORAL_DISABLE_WRITE_ACTIONS).toBe('true');
+  });
   it('holds no secret: settings that are secrets come from files or the user’s env file', () => {
     const secretName = /PASSWORD|PWD|SECRET|TOKEN|API_KEY|PRIVATE_KEY/i;
     for (const [name, s] of services) {
@@ -341,7 +346,7 @@ describe('deploy/privatelink.env.example', () => {
     );
     // npm start's embedded dev server, the binaries it finds or builds, and plctl's own settings.
     const notInContainers =
-      /^(TEMPORAL_(DEV_PORT|UI_PORT|UI|CLI_PATH|TEST_SERVER_\w+|SKIP_DOWNLOAD|DOWNLOAD_TIMEOUT_MS)|PRIVATELINK_CACHE_DIR|XDG_CACHE_HOME|PLCTL_\w+)$/;
+      /^(TEMPORAL_(DEV_PORT|UI_PORT|UI|UI_WRITE_ACTIONS|CLI_PATH|TEST_SERVER_\w+|SKIP_DOWNLOAD|DOWNLOAD_TIMEOUT_MS)|PRIVATELINK_CACHE_DIR|XDG_CACHE_HOME|PLCTL_\w+)$/;
     const missing = configTable.filter(
       (v) => !variables.includes(v) && !fixedByCompose.has(v) && !notInContainers.test(v),
     );
