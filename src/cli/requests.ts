@@ -48,7 +48,9 @@ function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['
 }
 
 /** A state view (status), or the answer to a start or an event (with the one event it recorded), for people. */
-export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: AuditEntry }): string {
+export function formatView(
+  v: StateSummary & Partial<Pick<StateView, 'events' | 'eventCount' | 'stopped'>> & { event?: AuditEntry },
+): string {
   const sla = v.sla;
   const lines = [
     `Ticket        ${v.ticketId}${v.company ? `  (${v.company})` : ''}`,
@@ -56,6 +58,11 @@ export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: Au
     `Status        ${v.status}, in ${v.state}, waiting on ${v.waitingOn}`,
     `Allowed now   ${v.allowedEvents.join(', ') || '(none)'}`,
   ];
+  if (v.stopped) {
+    lines.push(
+      `STOPPED       ${v.stopped.how}${v.stopped.at ? ` at ${v.stopped.at}` : ''}, outside the process; this is its last state`,
+    );
+  }
   if (sla) lines.push(`SLA           ${slaLine(v.status, sla)}`);
   if (v.request.problems.length) {
     lines.push('Problems');
@@ -63,7 +70,11 @@ export function formatView(v: StateSummary & { events?: AuditEntry[]; event?: Au
   }
   const recent = v.events ? v.events.slice(-5) : v.event ? [v.event] : [];
   if (recent.length) {
-    lines.push(v.events ? `Last events   (${v.events.length} in all)` : 'Recorded');
+    const count = v.eventCount;
+    const all = count
+      ? `${count.total} in all${count.repeats ? `, ${count.repeats} repeats dropped` : ''}; plctl history has each`
+      : `${v.events?.length ?? 0} in all`;
+    lines.push(v.events ? `Last events   (${all})` : 'Recorded');
     for (const e of recent) {
       lines.push(
         `  ${e.at}  ${e.type}  by ${e.actor}  ${e.result}${e.result === 'applied' && e.from !== e.to ? `  ${e.from} -> ${e.to}` : ''}${e.reason ? `  (${e.reason})` : ''}`,

@@ -1,5 +1,5 @@
 import { formatView } from '../../src/cli/requests';
-import type { SlaView, StateSummary } from '../../src/temporal/messages';
+import type { AuditEntry, SlaView, StateSummary } from '../../src/temporal/messages';
 
 const sla: SlaView = {
   startedAt: '2026-11-02T15:00:00.000Z',
@@ -53,5 +53,33 @@ describe('plctl status, the SLA line', () => {
   it('says it was breached, or stopped, for a request that ended otherwise', () => {
     expect(slaLine(view('enabled', { ...sla, breached: true }))).toMatch(/^SLA +BREACHED; was due/);
     expect(slaLine(view('cancelled'))).toMatch(/^SLA +stopped \(cancelled\); was due/);
+  });
+});
+
+describe('plctl status, events and a stopped run', () => {
+  const entry = (seq: number): AuditEntry => ({
+    seq,
+    at: `2026-11-02T15:${String(seq % 60).padStart(2, '0')}:00.000Z`,
+    actor: 'alice',
+    via: 'update',
+    type: 'note.added',
+    eventId: `n-${seq}`,
+    result: 'applied',
+    from: 'reviewingConnection',
+    to: 'reviewingConnection',
+  });
+
+  it('counts every event the request recorded, not only the recent ones the view lists', () => {
+    const events = Array.from({ length: 50 }, (_, i) => entry(151 + i));
+    const text = formatView({ ...view('in_progress'), events, eventCount: { total: 200, repeats: 7, notes: 120 } });
+    expect(text).toContain('Last events   (200 in all, 7 repeats dropped; plctl history has each)');
+    expect(text.split('\n').filter((l) => l.includes('note.added  by alice'))).toHaveLength(5);
+  });
+
+  it('says a request stopped from outside is stopped, not waiting', () => {
+    const text = formatView({ ...view('in_progress'), stopped: { how: 'terminated', at: '2026-11-03T09:00:00.000Z' } });
+    expect(text.split('\n')[4]).toBe(
+      'STOPPED       terminated at 2026-11-03T09:00:00.000Z, outside the process; this is its last state',
+    );
   });
 });
