@@ -3,6 +3,7 @@
  * pointed at local files and servers.
  */
 import { ApplicationFailure } from '@temporalio/activity';
+import { ticketSystemActor } from '../src/domain/actors';
 import type { SlaCalendar } from '../src/domain/sla-calendar';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import { businessWindows } from '../src/sla/calendar';
@@ -68,7 +69,7 @@ export function createActivities(deps: ActivityDeps) {
   // The two effects on people, shared by the single activities and the batch (each handles failures its own way).
   const post = (ticketId: string, comment: TicketComment, idempotencyKey: string, startedBy: string | undefined) => {
     const { system } = deps.tickets;
-    if (system && startedBy !== `ticket-system:${system}`) {
+    if (system && startedBy !== ticketSystemActor(system)) {
       throw ApplicationFailure.nonRetryable(
         `Not posted: the request for ${ticketId} was started ${startedBy ? `by ${startedBy}` : 'straight through Temporal'}, not by the ${system} webhook, and comments go only to ${system} tickets whose request ${system} itself started (an API caller must not be able to comment on any ${system} ticket it names).`,
         failureTypes.ticketNotInSystem,

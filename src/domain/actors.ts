@@ -16,6 +16,12 @@ export const reservedActorNames: readonly string[] = ['system', 'unknown', '(unk
 export const reservedActorPrefixes: readonly string[] = ['ticket-system:', 'privatelink-api/', 'privatelink-worker/'];
 
 /**
+ * The actor of events a ticket system's verified webhook sent (`ticket-system:zendesk`), and so the `startedBy` of the
+ * requests it started: comments go to a Zendesk or Jira ticket only when that system's webhook started its request.
+ */
+export const ticketSystemActor = (source: string): string => `${reservedActorPrefixes[0]}${source}`;
+
+/**
  * Why a subject cannot be an actor, or `undefined` when it can. Compared as a person would read it: without
  * surrounding spaces, in lower case, and with compatibility characters folded (a full-width `ｓｙｓｔｅｍ` is `system`).
  */

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { webhookActor } from '../../src/api/routes/webhooks';
+import { ticketSystemActor } from '../../src/domain/actors';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { validIntake } from '../fixtures/requests';
 import { newWebhookSecret, signStandard } from '../helpers/api';
@@ -65,7 +65,7 @@ describe('drill: 20 parallel deliveries of one ticket webhook', () => {
     // Repeats are counted, not listed: those the request's validator turned away left nothing in its history, and those
     // that reached it while it started are in eventCount.repeats.
     expect(view.events.map((e) => `${e.type} ${e.actor} ${e.result}`)).toEqual([
-      `ticket.submitted ${webhookActor('tickets')} applied`,
+      `ticket.submitted ${ticketSystemActor('tickets')} applied`,
     ]);
     expect(view).toMatchObject({ state: 'allowlisting', status: 'in_progress' });
 

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import type { WebhookSecrets } from '../../config/api';
+import { ticketSystemActor } from '../../domain/actors';
 import { checkEvent } from '../../domain/events';
 import type { IntakeDraft } from '../../domain/intake';
 import { isRecord } from '../../domain/json';
@@ -32,9 +33,6 @@ import {
 } from '../../webhooks/zendesk';
 import { nestsDeeperThan, tooDeepError } from '../json-depth';
 import { intakeBodySchema, problemSchema } from '../schemas';
-
-/** The actor recorded for events a ticket system sends: the sender its signature authenticated. */
-export const webhookActor = (source: string) => `ticket-system:${source}`;
 
 /**
  * Hands a ticket-system event to the workflow and says what became of it. A created ticket becomes `ticket.submitted`
@@ -63,13 +61,13 @@ export async function forwardTicketEvent(
   const event: EnablementEventInput = created
     ? {
         type: 'ticket.submitted',
-        actor: webhookActor(e.source),
+        actor: ticketSystemActor(e.source),
         eventId: submissionEventId(e.ticketId),
         intake: { ...intake, ticketId: e.ticketId },
       }
     : {
         type: 'ticket.updated',
-        actor: webhookActor(e.source),
+        actor: ticketSystemActor(e.source),
         // Long delivery ids are hashed to fit the eventId limit.
         eventId: `${e.source}:${updateKey.length > 120 ? bodyId(Buffer.from(updateKey)) : updateKey}`,
         intake,
