@@ -10,21 +10,11 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EnablementActivities } from '../activities';
-import { checkEvent, type EnablementEvent, type EventCheck } from '../src/domain/events';
-import { limits, quoted } from '../src/domain/limits';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from '../src/domain/ticket';
 import type { VendorConfig } from '../src/domain/vendor-config';
-import {
-  applyEvent,
-  type EnablementSnapshot,
-  machineFor,
-  slaEffects,
-  startRequest,
-  stateName,
-  waitingOnOf,
-} from '../src/machines';
+import { type EnablementSnapshot, machineFor, slaEffects, startRequest, stateName, waitingOnOf } from '../src/machines';
 import { slaClockStart } from '../src/sla/clock-start';
-import { failureTypes, type FailureType } from '../src/temporal/failures';
+import { failureTypes } from '../src/temporal/failures';
 import {
   applyEnablementEventUpdate,
   type AuditEntry,
@@ -40,6 +30,7 @@ import {
 import { STARTED_BY_MEMO_KEY, workflowIdForTicket } from '../src/temporal/names';
 import { AuditTrail } from './audit-trail';
 import { EffectRunner } from './effects';
+import { EventDesk, type Received } from './event-desk';
 import { SlaTracker } from './sla';
 import { fetchBusinessWindows, SlaTimer } from './sla-timer';
 import { requestResult, searchAttributesOf, stateSummary, stateView } from './state-view';
@@ -52,24 +43,6 @@ const { loadVendorConfig } = proxyActivities<EnablementActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-
-/** The validator's verdict on an update it accepted, kept for the update's handler (see `receive`). */
-interface Validated {
-  updateId: string;
-  against: EnablementSnapshot;
-  parsed: EventCheck;
-  step: ReturnType<typeof applyEvent>;
-}
-
-/** What stopped an event before the machine saw it (see `gate`). */
-type Gate = { kind: 'duplicate'; of: number } | { kind: 'refused'; reason: string; failureType: FailureType };
-
-/** What became of an event: its audit entry, and the refusal's words and failure type when it was refused. */
-interface Received {
-  entry: AuditEntry;
-  refusal?: string;
-  failureType?: FailureType;
-}
 
 /**
  * One PrivateLink enablement request, from ticket to enabled, rejected or cancelled. Hosts the machine for the
@@ -91,9 +64,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   // Bumped when the SLA clock pauses or resumes, to re-aim the SLA timer.
   let slaVersion = 0;
   const earlySignals: EnablementEventInput[] = [];
-  // The validator's verdict on the update it just accepted, for its handler in the same activation: each live update
-  // is then checked and transitioned once, not twice. Used only while the snapshot is the one it was made against.
-  let validated: Validated | undefined;
+  const desk = new EventDesk(trail);
 
   /** Upserts the search attributes when they changed (each upsert is a history event). */
   let lastSearchAttributes = '';
@@ -110,74 +81,21 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     if (sla?.waitingOnCustomer(waiting, Date.now())) slaVersion++;
   };
 
-  /**
-   * What stops a well-formed event before the machine sees it: a repeat of an applied event, its eventId reused for a
-   * different event by the same sender, or a per-request limit.
-   */
-  const gate = (event: EnablementEvent): Gate | undefined => {
-    const seen = trail.check(event);
-    if (seen.kind === 'duplicate') return seen;
-    if (seen.kind === 'reused') {
-      return {
-        kind: 'refused',
-        failureType: failureTypes.eventIdReused,
-        reason: `eventId ${quoted(event.eventId)} was already used by ${event.actor} for a different ${event.type} event (event ${seen.of}); send this one with a new eventId.`,
-      };
-    }
-    if (event.type === 'note.added' && trail.noteCount >= limits.notesPerRequest) {
-      return {
-        kind: 'refused',
-        failureType: failureTypes.limitReached,
-        reason: `This request already has ${limits.notesPerRequest} notes, the most one request keeps; write further notes on the ticket.`,
-      };
-    }
-    return undefined;
-  };
-
-  /** Applies an event, or records why not. */
+  /** Applies an event, or records why not; an applied one moves the request and queues its effects. */
   const receive = (
     current: EnablementSnapshot,
     raw: EnablementEventInput,
     via: AuditEntry['via'],
     updateId?: string,
   ): Received => {
-    const reuse = updateId && validated?.updateId === updateId && validated.against === current ? validated : undefined;
-    validated = undefined;
-    const from = stateName(current);
-    const parsed = reuse?.parsed ?? checkEvent(raw);
-    const base = {
-      type: typeof raw?.type === 'string' ? raw.type : quoted(raw?.type),
-      actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
-      via,
-      ...(typeof raw?.eventId === 'string' ? { eventId: raw.eventId } : {}),
-      ...(typeof raw?.comment === 'string' ? { comment: raw.comment } : {}),
-      from,
-    };
-    if (!parsed.ok) {
-      return {
-        entry: trail.record({ ...base, result: 'refused', to: from, reason: parsed.reason }),
-        refusal: parsed.reason,
-      };
+    const received = desk.receive(current, raw, via, updateId);
+    if (received.applied) {
+      snapshot = received.applied.snapshot;
+      effects.enqueue(received.applied.effects);
+      trackPause(snapshot);
+      publish(snapshot);
     }
-    const gated = reuse ? undefined : gate(parsed.event);
-    if (gated?.kind === 'duplicate') return { entry: trail.repeat({ ...base, to: from }, gated.of) };
-    if (gated?.kind === 'refused') {
-      const entry = trail.record({ ...base, result: 'refused', to: from, reason: gated.reason });
-      return { entry, refusal: gated.reason, failureType: gated.failureType };
-    }
-    const step = reuse?.step ?? applyEvent(current, parsed.event);
-    if ('refused' in step) {
-      return {
-        entry: trail.record({ ...base, result: 'refused', to: from, reason: step.message }),
-        refusal: step.message,
-      };
-    }
-    snapshot = step.snapshot;
-    const entry = trail.record({ ...base, result: 'applied', to: stateName(step.snapshot) }, parsed.event);
-    effects.enqueue(step.effects);
-    trackPause(step.snapshot);
-    publish(step.snapshot);
-    return { entry };
+    return received;
   };
 
   const slaView = () => sla?.view(Date.now()) ?? null;
@@ -209,26 +127,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     {
       // Refusals here leave no trace in the history: the caller learns at once, and nothing changes. So do repeats:
       // an update whose event was applied already is turned away here, and the client answers it as a duplicate.
-      validator: (raw) => {
-        validated = undefined;
-        const parsed = checkEvent(raw);
-        if (!parsed.ok) throw new Error(parsed.reason);
-        if (!snapshot) return;
-        const gated = gate(parsed.event);
-        if (gated?.kind === 'duplicate') {
-          throw ApplicationFailure.create({
-            type: failureTypes.duplicateEvent,
-            message: `Applied already (event ${gated.of}).`,
-            details: [gated.of],
-            nonRetryable: true,
-          });
-        }
-        if (gated?.kind === 'refused') throw ApplicationFailure.nonRetryable(gated.reason, gated.failureType);
-        const step = applyEvent(snapshot, parsed.event);
-        if ('refused' in step) throw new Error(step.message);
-        const updateId = currentUpdateInfo()?.id;
-        if (updateId) validated = { updateId, against: snapshot, parsed, step };
-      },
+      validator: (raw: EnablementEventInput) => desk.validate(snapshot, raw),
     },
   );
 
