@@ -11,7 +11,7 @@ import { readAll } from './config/env';
 import { workerSettingsReaders } from './config/worker';
 import { AppError } from './errors';
 import { resolveTemporalCli } from './temporal/binaries';
-import { type DevServer, startDevServer } from './temporal/dev-server';
+import { assertPortFree, checkDataFolder, type DevServer, startDevServer } from './temporal/dev-server';
 import { TASK_QUEUE } from './temporal/names';
 import { installTemporalRuntime } from './temporal/runtime';
 import { ensureSearchAttributes } from './temporal/search-attributes';
@@ -73,6 +73,15 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal);
 
   try {
+    // Before anything starts: a second start must fail here, touching nothing of a running one.
+    const apiUrl = `http://${config.host}:${config.port}`;
+    if (!external) await checkDataFolder(config.dataDir, say);
+    await assertPortFree(
+      config.host,
+      config.port,
+      'PORT',
+      `(another npm start or API process?). Use that one, stop it first, or set PORT to another port.`,
+    );
     let temporal: TemporalConnectionConfig;
     let devServer: DevServer | undefined;
     if (external) {
@@ -86,6 +95,7 @@ async function main(): Promise<void> {
         port: config.devServerPort,
         uiPort: config.uiPort,
         uiWriteActions: config.uiWriteActions,
+        apiUrl,
         log: say,
       });
       cleanups.push(devServer.stop);
@@ -122,9 +132,7 @@ async function main(): Promise<void> {
 
     say('');
     say('PrivateLink enablement engine is running.');
-    say(
-      `  HTTP API        http://${config.host}:${config.port}  (health: /healthz, /readyz; docs: /openapi.json; metrics: /metrics)`,
-    );
+    say(`  HTTP API        ${apiUrl}  (health: /healthz, /readyz; docs: /openapi.json; metrics: /metrics)`);
     if (config.metricsAddress) say(`  Worker metrics  http://${config.metricsAddress}/metrics`);
     say(`  Access          ${security.summary.join('; ')}`);
     say(`  Temporal        ${temporal.address}  namespace ${temporal.namespace}, task queue ${TASK_QUEUE}`);

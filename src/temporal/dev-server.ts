@@ -25,6 +25,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** How long to wait for the server to answer before giving up. */
   readyTimeoutMs?: number;
+  /** Where this process serves its HTTP API, for the message a second start on the same data folder prints. */
+  apiUrl?: string;
   log?: (line: string) => void;
 }
 
@@ -59,10 +61,24 @@ export function devServerConfigArgs(): string[] {
 }
 
 /**
+ * What the pid file in the data folder says: the server's pid, the pid of the process that started it and owns it,
+ * and where they serve. A start that finds the owner alive leaves everything alone; one that finds only the server
+ * (its owner died) stops it.
+ */
+export interface DevServerPidFile {
+  server: number;
+  owner: number;
+  temporal: string;
+  ui?: string;
+  api?: string;
+}
+
+/**
  * Starts `temporal server start-dev` with a SQLite file under `dataDir`, waits until its namespace answers, and
  * returns a handle to stop it. The server runs in its own process group so a Ctrl-C reaches this process first and
- * shutdown happens in order (worker, then server); if this process dies anyway, the next start finds the pid file
- * and stops the leftover server before starting a new one.
+ * shutdown happens in order (worker, then server). If another live process already runs a server on this data
+ * folder, nothing is touched and the start fails with who and where; if that process died and left its server
+ * behind, the server is stopped first.
  */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
@@ -79,7 +95,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   ensurePrivateFile(logFile);
   narrowDatabaseFiles(dbFile);
 
-  await stopLeftoverServer(pidFile, log);
+  await checkDataFolder(dataDir, log);
   await assertPortFree(ip, port, 'TEMPORAL_DEV_PORT');
   if (uiPort !== false) await assertPortFree(ip, uiPort, 'TEMPORAL_UI_PORT');
   // Read-only (the default): the server's own UI on a private loopback port, and the proxy on the UI's port.
@@ -104,13 +120,21 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     const err = await new Promise<Error>((r) => child.once('error', r));
     throw new AppError('unavailable', `Could not start the Temporal dev server (${opts.cliPath}): ${err.message}`);
   }
-  writeFileSync(pidFile, `${pid}\n`, { mode: PRIVATE_FILE_MODE });
+  const address = `${ip}:${port}`;
+  const uiUrl = uiPort === false ? undefined : `http://${ip}:${uiPort}`;
+  const record: DevServerPidFile = {
+    server: pid,
+    owner: process.pid,
+    temporal: address,
+    ...(uiUrl ? { ui: uiUrl } : {}),
+    ...(opts.apiUrl ? { api: opts.apiUrl } : {}),
+  };
+  writeFileSync(pidFile, `${JSON.stringify(record)}\n`, { mode: PRIVATE_FILE_MODE });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   // Last resort if this process exits without calling stop(): never leave the server behind.
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
 
-  const address = `${ip}:${port}`;
   let proxy: ReadOnlyUiProxy | undefined;
   const stop = async () => {
     process.removeListener('exit', killOnExit);
@@ -122,7 +146,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       clearTimeout(timer);
     }
     out.end();
-    if (existsSync(pidFile) && readFileSync(pidFile, 'utf8').trim() === String(pid)) rmSync(pidFile);
+    if (readPidFile(pidFile)?.server === pid) rmSync(pidFile);
   };
 
   try {
@@ -140,7 +164,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   return {
     address,
     namespace,
-    uiUrl: uiPort === false ? undefined : `http://${ip}:${uiPort}`,
+    uiUrl,
     ...(uiPort === false ? {} : { uiReadOnly: readOnly }),
     pid,
     dbFile,
@@ -182,19 +206,58 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Stops a dev server that an earlier run started on the same data folder and did not stop (e.g. after SIGKILL). */
-async function stopLeftoverServer(pidFile: string, log: (line: string) => void): Promise<void> {
-  if (!existsSync(pidFile)) return;
-  const pid = Number(readFileSync(pidFile, 'utf8').trim());
-  rmSync(pidFile);
-  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
-  let cmdline = '';
+/** The pid file's record, or undefined when there is none or it cannot be read. */
+export function readPidFile(pidFile: string): DevServerPidFile | undefined {
+  if (!existsSync(pidFile)) return undefined;
   try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+    const parsed: unknown = JSON.parse(readFileSync(pidFile, 'utf8'));
+    if (typeof parsed === 'number') return { server: parsed, owner: 0, temporal: '' };
+    const record = parsed as Partial<DevServerPidFile> | null;
+    if (!Number.isInteger(record?.server) || !Number.isInteger(record?.owner)) return undefined;
+    return record as DevServerPidFile;
   } catch {
-    return; // Not Linux or not ours to inspect: leave it alone.
+    return undefined;
   }
-  if (!cmdline.includes('start-dev')) return; // The pid was reused by another program.
+}
+
+/** The command line of a live process (Linux), or undefined. */
+function commandLine(pid: number): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Before a start on `dataDir`: if the process that owns the server recorded there is alive, fails with who and where
+ * (touching nothing); if it is gone but its server is still running (e.g. after a SIGKILL), stops that server.
+ * `startDevServer` does this first; `npm start` does it before anything else, so it is also the first thing it says.
+ */
+export async function checkDataFolder(dataDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = join(resolve(dataDir), PID_FILE);
+  const record = readPidFile(pidFile);
+  if (!record) {
+    if (existsSync(pidFile)) rmSync(pidFile);
+    return;
+  }
+  if (record.owner !== process.pid && commandLine(record.owner)?.includes('node')) {
+    const where = [
+      record.api && `HTTP API ${record.api}`,
+      record.temporal && `Temporal ${record.temporal}`,
+      record.ui && `Temporal UI ${record.ui}`,
+    ].filter(Boolean);
+    throw new AppError(
+      'conflict',
+      `Another npm start (pid ${record.owner}) is running on the data folder ${resolve(dataDir)}${where.length ? `: ${where.join(', ')}` : ''}. ` +
+        `Nothing was touched. Use that one, stop it first (Ctrl-C in its terminal, or kill ${record.owner}), or start this one with its own DATA_DIR, PORT, TEMPORAL_DEV_PORT and TEMPORAL_UI_PORT.`,
+    );
+  }
+  rmSync(pidFile);
+  const pid = record.server;
+  const cmdline = commandLine(pid);
+  if (!cmdline?.includes('start-dev')) return; // Gone, not ours to inspect, or the pid was reused by another program.
   log(`Stopping a Temporal dev server left running by an earlier start (pid ${pid}) ...`);
   signalGroup(pid, 'SIGTERM');
   for (let waited = 0; isAlive(pid) && waited < 10_000; waited += 100) await sleep(100);
@@ -214,7 +277,13 @@ function freeLoopbackPort(): Promise<number> {
   });
 }
 
-function assertPortFree(ip: string, port: number, variable: string): Promise<void> {
+/** Fails with what to do when `ip:port` cannot be listened on (`variable` names the setting that moves it). */
+export function assertPortFree(
+  ip: string,
+  port: number,
+  variable: string,
+  advice = `(another Temporal server?). Set ${variable} to another port, or set TEMPORAL_ADDRESS to use the server that is running.`,
+): Promise<void> {
   return new Promise((resolvePort, reject) => {
     const server = createServer();
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -222,7 +291,7 @@ function assertPortFree(ip: string, port: number, variable: string): Promise<voi
         new AppError(
           'unavailable',
           err.code === 'EADDRINUSE'
-            ? `${ip}:${port} is already in use (another Temporal server?). Set ${variable} to another port, or set TEMPORAL_ADDRESS to use the server that is running.`
+            ? `${ip}:${port} is already in use ${advice}`
             : `Cannot listen on ${ip}:${port}: ${err.message}`,
         ),
       );

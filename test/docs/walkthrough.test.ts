@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentVariableNames } from '../../src/config/variables';
 import { newWebhookSecret } from '../helpers/api';
+import { readPidFile } from '../../src/temporal/dev-server';
 import { freePort, isAlive, repoRoot } from '../helpers/processes';
 import { waitFor } from '../helpers/eventually';
 import { readDoc, section } from './markdown';
@@ -74,11 +75,8 @@ describe('README: first request in five minutes', () => {
 
   afterAll(async () => {
     for (const child of running) await stopGroup(child);
-    const pidFile = join(dataDir, 'temporal-dev-server.pid');
-    if (existsSync(pidFile)) {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
-    }
+    const pid = readPidFile(join(dataDir, 'temporal-dev-server.pid'))?.server;
+    if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
     for (const dir of [work, dataDir, sync]) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -190,7 +188,8 @@ describe('README: first request in five minutes', () => {
   it('stops npm start at the end (Ctrl-C), leaving no server behind', async () => {
     const engine = running[1];
     expect(engine?.exitCode).toBeNull();
-    const pid = Number(readFileSync(join(dataDir, 'temporal-dev-server.pid'), 'utf8').trim());
+    const pidFile = join(dataDir, 'temporal-dev-server.pid');
+    const pid = readPidFile(pidFile)!.server;
     await stopGroup(engine!, 'SIGINT');
     // Ctrl-C reaches npm and the product at once, and npm forwards it too: the product takes the two copies for one
     // and stops in order.
@@ -199,5 +198,7 @@ describe('README: first request in five minutes', () => {
     expect(output.engine).toContain('Stopped.');
     expect(output.engine).not.toContain('again: exiting now');
     await waitFor(() => !isAlive(pid), 30_000, 'the dev server to stop');
+    // Nothing stale for the next start to trip over.
+    expect(existsSync(pidFile)).toBe(false);
   }, 60_000);
 });

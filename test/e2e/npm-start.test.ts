@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { readPidFile } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
 import { validIntake } from '../fixtures/requests';
 import { newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
@@ -61,7 +62,7 @@ describe('npm start (the embedded stack)', () => {
     return proc;
   }
 
-  const devServerPid = () => Number(readFileSync(pidFile, 'utf8').trim());
+  const devServerPid = () => readPidFile(pidFile)!.server;
 
   async function withClient<T>(fn: (client: Client, connection: Connection) => Promise<T>): Promise<T> {
     const connection = await Connection.connect({ address: `127.0.0.1:${ports.temporal}` });
@@ -148,6 +149,36 @@ describe('npm start (the embedded stack)', () => {
       expect(description.status.name).toBe('RUNNING');
       expect(description.type).toBe('enablementWorkflow');
     });
+  });
+
+  it('refuses a second start on the same data folder while the first runs, touching nothing of it', async () => {
+    const first = running && running.child.exitCode === null ? running : await start();
+    const serverPid = devServerPid();
+    const second = runEntry('src/main.ts', env());
+    expect(await second.exited).toBe(1);
+    const said = second.output();
+    expect(said).toContain(`Another npm start (pid ${first.child.pid}) is running on the data folder ${dataDir}`);
+    expect(said).toContain(`HTTP API http://127.0.0.1:${ports.api}`);
+    expect(said).toContain(`Temporal 127.0.0.1:${ports.temporal}`);
+    expect(said).toContain(`Temporal UI http://127.0.0.1:${ports.ui}`);
+    expect(said).not.toContain('Stopping a Temporal dev server');
+    // The first instance is untouched: same server, still ready, still its pid file.
+    expect(isAlive(serverPid)).toBe(true);
+    expect(devServerPid()).toBe(serverPid);
+    expect(first.child.exitCode).toBeNull();
+    expect((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).status).toBe(200);
+
+    // Another data folder on the same ports fails on the API port, before any server starts.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'embedded-2-'));
+    try {
+      const third = runEntry('src/main.ts', { ...env(), DATA_DIR: elsewhere });
+      expect(await third.exited).toBe(1);
+      expect(third.output()).toContain(`127.0.0.1:${ports.api} is already in use (another npm start or API process?)`);
+      expect(existsSync(join(elsewhere, 'temporal-dev-server.pid'))).toBe(false);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
+    expect((await fetch(`http://127.0.0.1:${ports.api}/readyz`)).status).toBe(200);
   });
 
   it('stops a dev server left behind by a killed run before starting its own', async () => {
