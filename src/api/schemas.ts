@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { eventTypes } from '../domain/events';
 import { clouds } from '../domain/formats';
-import { connectionTypes } from '../domain/intake';
+import { connectionTypes, intakeFields, knownAzureFields } from '../domain/intake';
+import { unknownFieldMessage } from '../domain/intake-rules';
+import { isRecord } from '../domain/json';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from '../domain/ticket';
 import { enablementStatuses, waitingOnValues } from '../machines/view';
 
@@ -15,7 +17,17 @@ export const ticketIdSchema = z
   .regex(TICKET_ID_PATTERN, { error: TICKET_ID_RULE })
   .describe('The ticket id, e.g. T-1001');
 
-/** Intake data as docs/intake-and-events.md shows it. Values are checked by the request's intake rules, not here. */
+/** One service to open: `{ "name": "mysql", "port": 3306 }` or the short form `"mysql 3306"`, as tickets write it. */
+const serviceEntrySchema = z.union([
+  z.object({ name: z.string(), port: z.number() }).loose(),
+  z.string().describe('"<name> <port>", e.g. "mysql 3306"'),
+]);
+
+/**
+ * Intake data as docs/intake-and-events.md shows it, the same shape on every way in (API, plctl, `/webhooks/tickets`,
+ * the workflow's input). Values are checked by the request's intake rules, not here; a key that is no intake field is
+ * refused here, before a request exists, with the field it most likely meant.
+ */
 export const intakeBodySchema = z
   .object({
     ticketId: ticketIdSchema,
@@ -28,9 +40,9 @@ export const intakeBodySchema = z
     region: z.string().optional(),
     customerAccount: z.string().optional().describe('AWS account id (12 digits) or Azure subscription id'),
     services: z
-      .array(z.object({ name: z.string(), port: z.number() }).loose())
+      .array(serviceEntrySchema)
       .optional()
-      .describe('e.g. [{ "name": "mysql", "port": 3306 }]'),
+      .describe('e.g. [{ "name": "mysql", "port": 3306 }] or ["mysql 3306"]'),
     connectionType: z.string().optional().describe('unidirectional or bidirectional'),
     customerEndpointService: z.string().optional(),
     vendorPrincipalAccessGranted: z.boolean().optional(),
@@ -45,7 +57,26 @@ export const intakeBodySchema = z
       .optional(),
   })
   .loose()
-  .describe('Intake data (docs/intake-and-events.md); missing or invalid values make the request wait for information');
+  .superRefine((intake, ctx) => {
+    for (const key of Object.keys(intake).filter((k) => !(intakeFields as readonly string[]).includes(k))) {
+      ctx.addIssue({ code: 'custom', path: [key], message: unknownKeyMessage(key, intakeFields) });
+    }
+    const azure: Record<string, unknown> = isRecord(intake.azure) ? intake.azure : {};
+    for (const key of Object.keys(azure).filter((k) => !(knownAzureFields as readonly string[]).includes(k))) {
+      ctx.addIssue({ code: 'custom', path: ['azure', key], message: unknownKeyMessage(key, knownAzureFields) });
+    }
+  })
+  .describe(
+    'Intake data (docs/intake-and-events.md): only intake fields (others are refused); missing or invalid values make the request wait for information',
+  );
+
+/** Why a key is refused: not an intake field, with a "did you mean"; the workflow input's shape gets its own hint. */
+function unknownKeyMessage(key: string, known: readonly string[]): string {
+  if (key === 'intake') {
+    return 'is not an intake field: send the intake\'s fields at the top level ({ "ticketId": …, "company": …, "services": … }), not inside "intake" (that is the Temporal workflow input\'s shape)';
+  }
+  return `${unknownFieldMessage(key, known)}; a request takes only intake fields`;
+}
 
 /** An event as the API takes it: the actor is the caller, so it is not part of the body. */
 export const eventBodySchema = z

@@ -9,6 +9,7 @@ import { isRecord } from './json';
 import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { type Problem } from './problems';
 import { type VendorConfig, type VendorProject } from './vendor-config';
+import { editDistance } from './ticket-words';
 
 /** Reports one problem with a field. */
 export type AddProblem = (field: string, kind: Problem['kind'], message: string) => void;
@@ -286,20 +287,4 @@ export function unknownFieldMessage(field: string, known: readonly string[]): st
   return guess
     ? `is not an intake field; did you mean ${guess}?`
     : `is not an intake field (known: ${known.join(', ')})`;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -74,7 +74,12 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
 
   const unknown = Object.keys(draft).filter((field) => !(intakeFields as readonly string[]).includes(field));
   for (const field of unknown.slice(0, MAX_UNKNOWN_FIELDS)) {
-    add(truncateUtf8(field, 80), 'invalid', unknownFieldMessage(field, intakeFields));
+    problems.push({
+      field: truncateUtf8(field, 80),
+      kind: 'invalid',
+      message: unknownFieldMessage(field, intakeFields),
+      code: 'unknown_field',
+    });
   }
   if (unknown.length > MAX_UNKNOWN_FIELDS) {
     add('(intake)', 'invalid', `has ${unknown.length - MAX_UNKNOWN_FIELDS} more fields that are not intake fields`);

@@ -13,6 +13,8 @@ export interface Problem {
   kind: ProblemKind;
   /** The rule, in plain words, starting with what the field should be. */
   message: string;
+  /** Set when the field is no intake field at all (its name is then as written, e.g. a customer's misspelt key). */
+  code?: 'unknown_field';
 }
 
 /** `field: message`, the form used in ticket comments and error messages. */

@@ -8,6 +8,7 @@
  */
 import { type IntakeDraft, mergeIntake } from '../domain/intake';
 import { isRecord } from '../domain/json';
+import { ticketKeys } from '../domain/ticket-words';
 
 /** How a value is read: as text, yes/no, a comma-separated list, or services with ports (`mysql 3306, sftp 2222`). */
 export type IntakeKeyKind = 'text' | 'boolean' | 'list' | 'services';
@@ -16,7 +17,10 @@ export type IntakeKeyKind = 'text' | 'boolean' | 'list' | 'services';
 export interface IntakeKey {
   /** Path in the intake data, e.g. `projectId` or `azure.clusterId`. */
   field: string;
-  /** Accepted spellings, the first one documented; matched ignoring case, spaces, `-` and `_`. */
+  /**
+   * Accepted spellings, matched ignoring case, spaces, `-` and `_`; the first one is documented and is the field's name
+   * in comments to the customer (src/domain/ticket-words.ts).
+   */
   labels: readonly string[];
   kind: IntakeKeyKind;
   /** A line as a customer would write it. */
@@ -27,34 +31,39 @@ export interface IntakeKey {
 
 /** The accepted keys, one source of truth for parsing and for the docs. */
 export const intakeKeys: readonly IntakeKey[] = [
-  { field: 'company', labels: ['Company', 'Company name', 'Customer'], kind: 'text', example: 'Company: Acme' },
+  {
+    field: 'company',
+    labels: [ticketKeys.company, 'Company name', 'Customer'],
+    kind: 'text',
+    example: 'Company: Acme',
+  },
   {
     field: 'subject',
-    labels: ['Subject'],
+    labels: [ticketKeys.subject],
     kind: 'text',
     example: 'Subject: PrivateLink support for Acme',
   },
-  { field: 'projectId', labels: ['Project ID', 'Project'], kind: 'text', example: 'Project ID: abcdef123456' },
+  { field: 'projectId', labels: [ticketKeys.projectId, 'Project'], kind: 'text', example: 'Project ID: abcdef123456' },
   {
     field: 'environment',
-    labels: ['Environment', 'Env'],
+    labels: [ticketKeys.environment, 'Env'],
     kind: 'text',
     example: 'Environment: production',
     normalize: (v) => v.replace(/^pro\s+(production|staging)$/i, '$1'),
   },
   {
     field: 'cloud',
-    labels: ['Cloud', 'Cloud provider', 'Provider'],
+    labels: [ticketKeys.cloud, 'Cloud provider', 'Provider'],
     kind: 'text',
     example: 'Cloud: aws',
     normalize: (v) =>
       v.replace(/^(amazon web services|amazon|aws privatelink)$/i, 'aws').replace(/^microsoft azure$/i, 'azure'),
   },
-  { field: 'region', labels: ['Region', 'Cloud region'], kind: 'text', example: 'Region: us-east-1' },
+  { field: 'region', labels: [ticketKeys.region, 'Cloud region'], kind: 'text', example: 'Region: us-east-1' },
   {
     field: 'customerAccount',
     labels: [
-      'Customer account',
+      ticketKeys.customerAccount,
       'AWS account',
       'AWS account ID',
       'Azure subscription',
@@ -67,45 +76,45 @@ export const intakeKeys: readonly IntakeKey[] = [
   },
   {
     field: 'services',
-    labels: ['Services', 'Ports', 'Services and ports'],
+    labels: [ticketKeys.services, 'Ports', 'Services and ports'],
     kind: 'services',
     example: 'Services: mysql 3306, sftp 2222',
   },
   {
     field: 'connectionType',
-    labels: ['Connection type', 'Connection'],
+    labels: [ticketKeys.connectionType, 'Connection'],
     kind: 'text',
     example: 'Connection type: bidirectional',
     normalize: (v) => v.replace(/^(uni|bi)[- ]directional$/i, (_, way: string) => `${way.toLowerCase()}directional`),
   },
   {
     field: 'customerEndpointService',
-    labels: ['Customer endpoint service', 'Endpoint service', 'Customer service name', 'Private Link service'],
+    labels: [ticketKeys.customerEndpointService, 'Endpoint service', 'Customer service name', 'Private Link service'],
     kind: 'text',
     example: 'Customer endpoint service: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
   },
   {
     field: 'vendorPrincipalAccessGranted',
-    labels: ['Vendor principal access granted', 'Principal access granted', 'Principal granted'],
+    labels: [ticketKeys.vendorPrincipalAccessGranted, 'Principal access granted', 'Principal granted'],
     kind: 'boolean',
     example: 'Vendor principal access granted: yes',
   },
-  { field: 'privateDns', labels: ['Private DNS'], kind: 'boolean', example: 'Private DNS: no' },
+  { field: 'privateDns', labels: [ticketKeys.privateDns], kind: 'boolean', example: 'Private DNS: no' },
   {
     field: 'azure.clusterId',
-    labels: ['Azure cluster ID', 'Cluster ID'],
+    labels: [ticketKeys['azure.clusterId'], 'Cluster ID'],
     kind: 'text',
     example: 'Azure cluster ID: c1a2b3',
   },
   {
     field: 'azure.subscriptionIds',
-    labels: ['Azure subscription IDs', 'Subscription IDs'],
+    labels: [ticketKeys['azure.subscriptionIds'], 'Subscription IDs'],
     kind: 'list',
     example: 'Azure subscription IDs: 00000000-0000-0000-0000-000000000000, 11111111-1111-1111-1111-111111111111',
   },
   {
     field: 'azure.targetResourceIds',
-    labels: ['Azure target resource IDs', 'Target resource IDs'],
+    labels: [ticketKeys['azure.targetResourceIds'], 'Target resource IDs'],
     kind: 'list',
     example:
       'Azure target resource IDs: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls',

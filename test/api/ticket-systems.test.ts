@@ -115,7 +115,8 @@ describe('Zendesk', () => {
         await waitFor(() => zendesk.comments(number).length > 0, 10_000, 'the Zendesk comment');
         const [comment] = zendesk.comments(number);
         expect(comment!.public).toBe(true);
-        expect(comment!.body).toContain('customerAccount');
+        expect(comment!.body).toContain('AWS account: is missing: your 12-digit AWS account id');
+        expect(comment!.body).not.toContain('customerAccount');
         expect(zendesk.violations).toEqual([]);
 
         // The customer answers in a public comment; the update trigger forwards it.
@@ -180,7 +181,10 @@ describe('Zendesk', () => {
           expect.objectContaining({ field: 'company', message: 'is 3,000 bytes long; it may be at most 200 bytes' }),
         );
         await waitFor(() => zendesk.comments(n).length > 0, 10_000, 'the Zendesk comment');
-        expect(zendesk.comments(n)[0]!.body).toContain('company');
+        const told = zendesk.comments(n)[0]!.body;
+        expect(told).toContain('Company: is 3,000 bytes long; it may be at most 200 bytes');
+        // The comment does not echo the over-long value back to the customer.
+        expect(told).not.toContain(company.slice(0, 300));
         const handle = temporal.client.workflow.getHandle(workflowIdForTicket(`ZD-${n}`));
         expect((await handle.describe()).status.name).toBe('RUNNING');
         const history = await handle.fetchHistory();
@@ -297,7 +301,7 @@ describe('Jira', () => {
         const waiting = await stateWhen(key, (v) => v.status === 'awaiting_information');
         expect(waiting.request.problems.map((p) => p.field)).toEqual(['customerAccount']);
         await waitFor(() => jira.commentTexts(key).length > 0, 10_000, 'the Jira comment');
-        expect(jira.commentTexts(key)[0]).toContain('customerAccount');
+        expect(jira.commentTexts(key)[0]).toContain('AWS account: is missing: your 12-digit AWS account id');
         expect(jira.violations).toEqual([]);
 
         const comment = {

@@ -194,6 +194,29 @@ describe('plctl against a running API', () => {
       });
     }));
 
+  it('start takes the short service form, and refuses the workflow input shape before any request exists', () =>
+    temporal.withWorker(async () => {
+      const ticketId = ticket();
+      const wrapped = join(dir, `${ticketId}-wrapped.json`);
+      writeFileSync(wrapped, JSON.stringify({ ticketId, intake: validIntake('aws', 'unidirectional', ticketId) }));
+      await expect(plctl(['start', wrapped])).rejects.toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(
+          "intake: is not an intake field: send the intake's fields at the top level",
+        ) as unknown,
+      });
+      await expect(plctl(['status', ticketId])).rejects.toMatchObject({
+        stderr: expect.stringContaining(`No request for ticket ${ticketId}.`) as unknown,
+      });
+
+      const short = join(dir, `${ticketId}.json`);
+      writeFileSync(
+        short,
+        JSON.stringify({ ...validIntake('aws', 'unidirectional', ticketId), services: ['mysql 3306'] }),
+      );
+      expect((await plctl(['start', short])).stdout).toContain('Status        in_progress, in allowlisting');
+    }));
+
   it('sends field values as typed, and prints errors as JSON with --json', () =>
     temporal.withWorker(async () => {
       const ticketId = ticket();

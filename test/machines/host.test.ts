@@ -70,8 +70,8 @@ describe('starting a request', () => {
     expect(snapshot.value).toBe('awaitingInformation');
     expect(comments(effects)).toEqual(['intake_incomplete']);
     const text = commentText(effects);
-    expect(text).toContain('azure.clusterId: is missing: the cluster id');
-    expect(text).toContain('customerEndpointService: is missing: bidirectional connections need the resource id');
+    expect(text).toContain('Azure cluster ID: is missing: the cluster id');
+    expect(text).toContain('Customer endpoint service: is missing: bidirectional connections need the resource id');
   });
 
   it('when ineligible: rejected with the reason, and ended', () => {
@@ -92,7 +92,7 @@ describe('starting a request', () => {
       intake: validIntake('aws', 'unidirectional', 'T-9'),
     });
     expect(snapshot.value).toBe('awaitingInformation');
-    expect(commentText(effects)).toContain('ticketId: must be T-1001, the ticket this request belongs to');
+    expect(commentText(effects)).toContain('Ticket: must be T-1001, the ticket this request belongs to');
   });
 });
 
@@ -105,8 +105,8 @@ describe('the awaiting-information loop', () => {
       { type: 'ticket.updated', intake: { customerAccount: '123456789012', services: ['mysql 3306'] } },
     );
     expect(steps.map((s) => s.snapshot.value)).toEqual(['awaitingInformation', 'awaitingInformation', 'allowlisting']);
-    expect(commentText(steps[1]!.effects)).toContain('customerAccount: must be a 12-digit AWS account id');
-    expect(commentText(steps[1]!.effects)).toContain('services: is missing');
+    expect(commentText(steps[1]!.effects)).toContain('AWS account: must be a 12-digit AWS account id');
+    expect(commentText(steps[1]!.effects)).toContain('Services: is missing');
     expect(comments(steps[2]!.effects)).toEqual(['intake_accepted']);
     expect(steps[2]!.snapshot.context.intake?.services).toEqual([{ name: 'mysql', port: 3306 }]);
   });

@@ -155,7 +155,7 @@ describe('the enablement workflow on a real server', () => {
         { field: 'customerAccount', kind: 'missing', message: 'is missing: your 12-digit AWS account id' },
       ]);
       await waitFor(() => temporal.activities.tickets.comments(ticketId).length === 1, 10_000, 'the comment');
-      expect(temporal.activities.tickets.comments(ticketId)[0]!.body).toContain('customerAccount: is missing');
+      expect(temporal.activities.tickets.comments(ticketId)[0]!.body).toContain('AWS account: is missing');
       const view = await send(handle, { type: 'ticket.updated', intake: { customerAccount: '123456789012' } });
       expect(view).toMatchObject({ status: 'in_progress', state: 'allowlisting', waitingOn: 'vendor' });
       expect(view.request.intake?.customerAccount).toBe('123456789012');

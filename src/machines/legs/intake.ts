@@ -4,7 +4,7 @@
  */
 import { accepted } from '../context';
 import { enablementSetup } from '../setup';
-import { comment, greeting, notify, open, problemLines } from './shared';
+import { comment, customerProblemLines, greeting, notify, open, problemLines } from './shared';
 
 const { createStateConfig } = enablementSetup;
 
@@ -23,9 +23,7 @@ export const intakeLeg = {
             template: 'request_rejected',
             data: {
               ...greeting(context),
-              reasons: (context.validation?.problems ?? [])
-                .filter((p) => p.kind === 'ineligible')
-                .map((p) => `${p.field}: ${p.message}`),
+              reasons: customerProblemLines(context, 'ineligible'),
             },
           })),
           notify('rejected', ({ context }) => `Request rejected as ineligible: ${problemLines(context).join('; ')}`),
@@ -59,7 +57,7 @@ export const intakeLeg = {
         target: 'awaitingInformation',
         actions: comment(({ context }) => ({
           template: 'intake_incomplete',
-          data: { ...greeting(context), problems: problemLines(context) },
+          data: { ...greeting(context), problems: customerProblemLines(context) },
         })),
       },
     ],

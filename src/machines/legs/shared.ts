@@ -3,6 +3,8 @@
  * carries, and the events every open state accepts.
  */
 import type { EnablementEvent } from '../../domain/events';
+import { formatProblem, type Problem } from '../../domain/problems';
+import { customerProblemLine } from '../../domain/ticket-words';
 import { companyOf, type EnablementContext } from '../context';
 import type { Notification } from '../setup';
 import type { TicketComment } from '../templates';
@@ -21,14 +23,22 @@ export const notify = (kind: Notification['kind'], message: (args: Args) => stri
   params: (args: Args): Notification => ({ kind, message: `[${args.context.ticketId}] ${message(args)}` }),
 });
 
-/** Who a comment greets: the ticket and the customer's company. */
+/** Who a comment greets: the ticket and the customer's company (unless the company itself is one of the problems). */
 export const greeting = (context: EnablementContext) => ({
   ticketId: context.ticketId,
-  company: companyOf(context) ?? '',
+  company: context.validation?.problems.some((p) => p.field === 'company') ? '' : (companyOf(context) ?? ''),
 });
-/** The intake's problems, one line each. */
-export const problemLines = (context: EnablementContext) =>
-  (context.validation?.problems ?? []).map((p) => `${p.field}: ${p.message}`);
+/** The intake's problems, one line each, as staff read them (`services[1].port: …`). */
+export const problemLines = (context: EnablementContext) => (context.validation?.problems ?? []).map(formatProblem);
+/** The intake's problems (of one kind, or all) in the ticket's words, as the customer reads them. */
+export const customerProblemLines = (context: EnablementContext, kind?: Problem['kind']) => {
+  const drafted = context.draft?.cloud;
+  const cloud = context.intake?.cloud ?? (typeof drafted === 'string' ? drafted.trim().toLowerCase() : undefined);
+  const known = cloud === 'aws' || cloud === 'azure' ? cloud : undefined;
+  return (context.validation?.problems ?? [])
+    .filter((p) => kind === undefined || p.kind === kind)
+    .map((p) => customerProblemLine(p, known));
+};
 /** The reason or details an event gives for what went wrong. */
 export const reasonOf = (event: EnablementEvent) =>
   'reason' in event ? event.reason : 'details' in event ? event.details : '(no reason given)';
