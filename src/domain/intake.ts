@@ -262,3 +262,21 @@ function normalizeSpace(value: string): string {
 function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
 }
+
+/**
+ * The intake fields a ticket update would change in an accepted intake: each top-level intake field the patch names
+ * whose value, checked by the same rules, differs from the accepted one (or no longer passes them). Keys that are no
+ * intake field, and values written differently but meaning the same (`"mysql 3306"`, `" Acme "`), change nothing.
+ */
+export function intakeChanges(intake: Intake, patch: IntakeDraft, vendor: VendorConfig): string[] {
+  const changed: string[] = [];
+  for (const field of Object.keys(patch)) {
+    if (!(intakeFields as readonly string[]).includes(field) || field === 'ticketId') continue;
+    const checked = validateIntake(mergeIntake(intake, { [field]: patch[field] }), vendor);
+    const now = checked.kind === 'valid' ? checked.intake[field as keyof Intake] : undefined;
+    if (checked.kind !== 'valid' || JSON.stringify(now) !== JSON.stringify(intake[field as keyof Intake])) {
+      changed.push(field);
+    }
+  }
+  return changed;
+}

@@ -114,6 +114,8 @@ function missingDataHint(event: EnablementEvent, snapshot: AnyMachineSnapshot): 
           : endpointDnsProblem(intake?.cloud, event.endpointDns, `endpointDns ${quoted(event.endpointDns, 260)}`);
       return problem ?? 'its guard refused it';
     }
+    case 'ticket.updated':
+      return 'it changes nothing in the accepted intake';
     default:
       return 'its guard refused it';
   }

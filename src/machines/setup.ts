@@ -1,7 +1,7 @@
 import { assign, setup } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
 import { endpointDnsProblem } from '../domain/formats';
-import { updateDraft } from '../domain/intake';
+import { intakeChanges, updateDraft } from '../domain/intake';
 import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
 import type { TicketComment } from './templates';
 
@@ -68,6 +68,11 @@ export const enablementSetup = setup({
       ),
     principalAccessDeclaredAtIntake: ({ context }) =>
       Boolean(context.intake?.vendorPrincipalAccessGranted && context.intake.customerEndpointService),
+    /** A ticket update after acceptance that would change the accepted intake (see `afterAcceptance`). */
+    updateChangesIntake: ({ context, event }) =>
+      event.type === 'ticket.updated' &&
+      context.intake !== undefined &&
+      intakeChanges(context.intake, event.intake, context.vendor).length > 0,
     /** The vendor endpoint's DNS name, when given, is one of the request's cloud (it becomes the check's target). */
     vendorEndpointDnsValid: ({ context, event }) =>
       event.type !== 'vendor_endpoint.created' ||

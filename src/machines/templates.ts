@@ -141,6 +141,11 @@ To change this connection later (remove it, change your account, or add or remov
   sla_escalation: (d: Greeting & { deadline: string; timeZone: string; escalation: number }) =>
     `This PrivateLink request is still open, ${d.escalation} business day${d.escalation === 1 ? '' : 's'} past its due time (${localTime(d.deadline, d.timeZone)}). It remains escalated.`,
 
+  update_after_acceptance: (d: Greeting & { changes: string[] }) =>
+    `We received your update to this ticket, which changes: ${d.changes.join(', ')}.
+
+Your PrivateLink request was already accepted with the details you gave before, and the set-up goes on with those, so this change is not applied automatically. Our support team will review it and reply on this ticket with how it will be handled; if the change is needed before the connection is enabled, we may cancel this request and start a new one with the new details.`,
+
   cancelled: (d: Greeting & { reason: string }) =>
     `This PrivateLink request is cancelled: ${d.reason}
 

@@ -37,5 +37,11 @@ export function allowedEventTypes(snapshot: AnyMachineSnapshot): EventType[] {
   if (snapshot.status !== 'active') return [];
   const types = new Set<string>();
   for (const node of snapshot._nodes as AnyStateNode[]) for (const type of node.ownEvents as string[]) types.add(type);
-  return eventTypes.filter((type) => types.has(type));
+  const allowed = eventTypes.filter((type) => types.has(type));
+  // After acceptance a ticket update is an aside (see legs/shared.ts `afterAcceptance`): the state's own steps first.
+  if (snapshot.hasTag('intake') || !allowed.includes('ticket.updated')) return allowed;
+  const rest = allowed.filter((type) => type !== 'ticket.updated');
+  const common = rest.findIndex((type) => type === 'request.cancelled' || type === 'note.added');
+  const at = common === -1 ? rest.length : common;
+  return [...rest.slice(0, at), 'ticket.updated', ...rest.slice(at)];
 }

@@ -123,3 +123,53 @@ describe('comments to the customer', () => {
       }
     }));
 });
+
+describe('a ticket update after the intake was accepted (issue 16, item 4)', () => {
+  it('is not dropped in silence: the customer is told it was received and how it is handled, staff are asked to review', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const intake = validIntake('aws', 'unidirectional', ticketId);
+      expect((await deliver('ticket.created', intake)).statusCode).toBe(202);
+      const changed = await deliver('ticket.updated', {
+        ...intake,
+        services: ['mysql 3306', 'sftp 2222', 'http 8080'],
+      });
+      expect(changed.statusCode).toBe(202);
+      expect(changed.json()).toMatchObject({ accepted: true, state: 'allowlisting' });
+
+      const told = await eventually(
+        () => Promise.resolve(commentsOf(ticketId)),
+        (c) => c.some((body) => body.includes('We received your update')),
+        { what: 'the comment about the late update' },
+      );
+      const comment = told.find((body) => body.includes('We received your update'))!;
+      expect(comment).toContain('which changes: Services.');
+      expect(comment).toContain('this change is not applied automatically');
+      const notes = await eventually(
+        () =>
+          Promise.resolve(
+            temporal.activities.notifications.received
+              .map((r) => r.body as { ticketId: string; kind: string; message: string })
+              .filter((n) => n.ticketId === ticketId && n.message.includes('after the request was accepted')),
+          ),
+        (found) => found.length === 1,
+        { what: 'the notification to staff' },
+      );
+      expect(notes[0]).toMatchObject({ kind: 'action_required' });
+      expect(notes[0]!.message).toContain('The ticket changed Services after the request was accepted');
+      // The request goes on as accepted.
+      const view = await read(ticketId);
+      expect(view.state).toBe('allowlisting');
+      expect(view.request.intake?.services).toEqual([
+        { name: 'mysql', port: 3306 },
+        { name: 'sftp', port: 2222 },
+      ]);
+
+      // An update that changes nothing (the same form again, a reply) reaches no one, and says why.
+      const same = await deliver('ticket.updated', { ...intake, services: ['mysql 3306', 'sftp 2222'] });
+      expect(same.statusCode).toBe(200);
+      expect(same.json()).toMatchObject({ accepted: false });
+      expect(JSON.stringify(same.json())).toContain('it changes nothing in the accepted intake');
+      expect(commentsOf(ticketId).filter((body) => body.includes('We received your update'))).toHaveLength(1);
+    }));
+});

@@ -145,9 +145,9 @@ describe('refusals', () => {
     expect(result).toEqual({
       refused: true,
       state: 'allowlisting',
-      allowed: ['customer_access.granted', 'request.cancelled', 'note.added'],
+      allowed: ['customer_access.granted', 'ticket.updated', 'request.cancelled', 'note.added'],
       message:
-        'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, request.cancelled, note.added.',
+        'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, ticket.updated, request.cancelled, note.added.',
     });
     expect(allowlisting.snapshot.value).toBe('allowlisting');
   });

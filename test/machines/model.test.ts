@@ -73,6 +73,9 @@ const endpointDns: Record<Cloud, string> = {
   azure: 'vendor-pe.privatelink.acme.example',
 };
 
+/** Another valid account than the sample intake's: a ticket update that changes the intake. */
+const otherAccount: Record<Cloud, string> = { aws: '210987654321', azure: '11111111-2222-3333-4444-555555555555' };
+
 /** One sample of every event type (plus intake variants), valid for the given request. */
 function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): EnablementEvent[] {
   const intake: IntakeDraft = { ...validIntake(cloud, type), vendorPrincipalAccessGranted: declared };
@@ -83,6 +86,7 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'ticket.submitted', intake: incomplete }),
     e({ type: 'ticket.submitted', intake: { ...intake, environment: 'integration' } }),
     e({ type: 'ticket.updated', intake: { customerAccount: intake.customerAccount } }),
+    e({ type: 'ticket.updated', intake: { customerAccount: otherAccount[cloud] } }),
     e({ type: 'customer_access.granted' }),
     e({ type: 'endpoint.requested', endpointId: 'vpce-0customer' }),
     e({ type: 'connection.approved' }),
@@ -165,7 +169,16 @@ describe.each(variants)('the %s %s machine (principal access declared at intake:
       }
       const table = process[state]!;
       for (const event of events) {
-        const expected = event.type === 'note.added' || event.type === 'request.cancelled' || event.type in table;
+        // After acceptance, an update that names another account than the accepted one is taken (staff and customer
+        // are told; no transition); one that changes nothing is refused.
+        const accepted = (snapshot.context as { intake?: { customerAccount: string } }).intake;
+        const lateChange =
+          event.type === 'ticket.updated' &&
+          !snapshot.hasTag('intake') &&
+          accepted !== undefined &&
+          event.intake.customerAccount !== accepted.customerAccount;
+        const expected =
+          event.type === 'note.added' || event.type === 'request.cancelled' || event.type in table || lateChange;
         expect({ state, event: event.type, can: snapshot.can(event) }).toEqual({
           state,
           event: event.type,

@@ -224,7 +224,7 @@ describe('the enablement workflow on a real server', () => {
       const refusals = [
         [
           { type: 'connection.approved' },
-          'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, request.cancelled, note.added.',
+          'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, ticket.updated, request.cancelled, note.added.',
         ],
         [{ type: 'connection.approve' }, 'Unknown event type "connection.approve". Known types: ticket.submitted,'],
         [{ type: 'endpoint.requested' }, 'Invalid endpoint.requested event: endpointId: must be text'],

@@ -6,7 +6,7 @@ import { accepted } from '../context';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
 import { intoReverseLeg } from './reverse';
-import { comment, greeting, notify, open, reasonOf } from './shared';
+import { afterAcceptance, comment, greeting, notify, reasonOf } from './shared';
 
 const { createStateConfig } = enablementSetup;
 
@@ -21,7 +21,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: 'Vendor allowlists the customer account on its endpoint service',
       tags: ['vendor'],
       on: {
-        ...open,
+        ...afterAcceptance,
         'customer_access.granted': {
           guard: 'vendorServiceNameKnown',
           target: 'awaitingEndpoint',
@@ -48,7 +48,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Customer creates an endpoint to the vendor's service",
       tags: ['customer'],
       on: {
-        ...open,
+        ...afterAcceptance,
         'endpoint.requested': {
           target: 'reviewingConnection',
           actions: [
@@ -65,7 +65,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Vendor approves or rejects the endpoint's connection request",
       tags: ['vendor'],
       on: {
-        ...open,
+        ...afterAcceptance,
         'connection.approved': {
           target: 'verifyingConnection',
           actions: comment(({ context }) => ({
@@ -92,7 +92,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: "Customer tests the connection to the vendor's services",
       tags: ['customer'],
       on: {
-        ...open,
+        ...afterAcceptance,
         'connection.verified': afterVerified,
         'connection.failed': {
           target: 'troubleshooting',
@@ -110,7 +110,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       description: 'Vendor fixes the forward connection',
       tags: ['vendor'],
       on: {
-        ...open,
+        ...afterAcceptance,
         'troubleshooting.resolved': {
           target: 'verifyingConnection',
           actions: comment(({ context }) => ({

@@ -5,7 +5,7 @@
 import { accepted, vendorPrincipals } from '../context';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
-import { type Args, comment, greeting, notify, open, reasonOf, reverseHost } from './shared';
+import { afterAcceptance, type Args, comment, greeting, notify, reasonOf, reverseHost } from './shared';
 
 const { createStateConfig } = enablementSetup;
 
@@ -46,7 +46,7 @@ export const reverseLeg = {
     description: "Customer allows the vendor principal on the customer's endpoint service",
     tags: ['customer'],
     on: {
-      ...open,
+      ...afterAcceptance,
       'principal.granted': {
         guard: 'customerServiceNameKnown',
         target: 'creatingVendorEndpoint',
@@ -65,7 +65,7 @@ export const reverseLeg = {
     description: "Vendor creates its endpoint to the customer's service",
     tags: ['vendor'],
     on: {
-      ...open,
+      ...afterAcceptance,
       'vendor_endpoint.created': {
         guard: 'vendorEndpointDnsValid',
         target: 'awaitingReverseApproval',
@@ -101,7 +101,7 @@ export const reverseLeg = {
     description: "Customer accepts the vendor endpoint's connection request",
     tags: ['customer'],
     on: {
-      ...open,
+      ...afterAcceptance,
       'reverse_connection.approved': {
         target: 'verifyingReverseConnection',
         actions: [
@@ -138,7 +138,7 @@ export const reverseLeg = {
     description: "Customer tests the connection from the vendor's network",
     tags: ['customer'],
     on: {
-      ...open,
+      ...afterAcceptance,
       'reverse_connection.verified': { target: 'enabled', actions: enabledEffects() },
       'reverse_connection.failed': {
         target: 'troubleshootingReverse',
@@ -156,7 +156,7 @@ export const reverseLeg = {
     description: 'Vendor fixes the reverse connection',
     tags: ['vendor'],
     on: {
-      ...open,
+      ...afterAcceptance,
       'troubleshooting.resolved': {
         target: 'verifyingReverseConnection',
         actions: comment(({ context }) => ({

@@ -4,7 +4,8 @@
  */
 import type { EnablementEvent } from '../../domain/events';
 import { formatProblem, type Problem } from '../../domain/problems';
-import { customerProblemLine } from '../../domain/ticket-words';
+import { intakeChanges } from '../../domain/intake';
+import { customerProblemLine, ticketWordsFor } from '../../domain/ticket-words';
 import { companyOf, type EnablementContext } from '../context';
 import type { Notification } from '../setup';
 import type { TicketComment } from '../templates';
@@ -63,3 +64,35 @@ export const open = {
   },
   'note.added': { actions: 'countNote' },
 } as const;
+
+/**
+ * What every open state after acceptance accepts: {@link open}, and a ticket update that would change the accepted
+ * intake. The update is not applied (the request goes on as accepted, which is what the vendor set up); the customer
+ * is told it was received and how it will be handled, and staff are asked to review it. An update that changes
+ * nothing (a reply, a re-sent form) is refused, so it reaches no one.
+ */
+export const afterAcceptance = {
+  ...open,
+  'ticket.updated': {
+    guard: 'updateChangesIntake',
+    actions: [
+      comment(({ context, event }) => ({
+        template: 'update_after_acceptance',
+        data: { ...greeting(context), changes: changedKeys(context, event) },
+      })),
+      notify(
+        'action_required',
+        ({ context, event }) =>
+          `The ticket changed ${changedKeys(context, event).join(', ')} after the request was accepted; the request goes on with the accepted intake: review the change with the customer (cancel and start again if it must apply)`,
+      ),
+    ],
+  },
+} as const;
+
+/** The ticket keys a late update changes, in the customer's words. */
+const changedKeys = (context: EnablementContext, event: EnablementEvent): string[] =>
+  event.type === 'ticket.updated' && context.intake
+    ? intakeChanges(context.intake, event.intake, context.vendor).map((field) =>
+        ticketWordsFor(field, context.intake?.cloud),
+      )
+    : [];
