@@ -365,23 +365,31 @@ export function verifyExport(text: string): Verification {
 }
 
 /**
- * Compares a saved export with a fresh one from the server: the saved entries must be exactly the first entries of
- * the live timeline. This also catches what no offline check can: entries cut from the end, or an export rewritten and
- * re-chained from the start.
+ * Compares a saved export with a fresh one from the server: the saved entries must be exactly the live timeline, or
+ * with `prefix` its first entries (an export saved while the request went on). This also catches what no offline
+ * check can: entries cut from the end, or an export rewritten and re-chained from the start.
  */
-export function comparePrefix(
+export function compareWithLive(
   saved: readonly Pick<TimelineEntry, 'hash'>[],
   live: readonly Pick<TimelineEntry, 'hash'>[],
+  opts: { prefix?: boolean } = {},
 ): { ok: true; saved: number; live: number } | { ok: false; problem: string } {
   if (saved.length > live.length) {
     return { ok: false, problem: `the export has ${saved.length} entries, the live history only ${live.length}` };
   }
   const differs = saved.findIndex((e, i) => e.hash !== live[i]!.hash);
   if (differs >= 0) return { ok: false, problem: `entry ${differs + 1} differs from the live history` };
+  if (saved.length < live.length && !opts.prefix) {
+    const missing = live.length - saved.length;
+    return {
+      ok: false,
+      problem: `the export is missing ${missing} later ${missing === 1 ? 'entry' : 'entries'} of the live history (it is its first ${saved.length} of ${live.length}); if it was saved before those were recorded, check it with --prefix`,
+    };
+  }
   return { ok: true, saved: saved.length, live: live.length };
 }
 
-/** The entries of a saved export (JSON or CSV), for {@link comparePrefix}; undefined when it cannot be read. */
+/** The entries of a saved export (JSON or CSV), for {@link compareWithLive}; undefined when it cannot be read. */
 export function exportedHashes(text: string): { hash: string }[] | undefined {
   const trimmed = text.trimStart();
   try {

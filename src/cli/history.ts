@@ -6,7 +6,7 @@ import { createPrivateKey } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import {
-  comparePrefix,
+  compareWithLive,
   exportedHashes,
   type PendingEvent,
   type TimelineEntry,
@@ -137,6 +137,7 @@ export function addHistoryCommands(program: Command, config: CliConfig): void {
     .option('--json', 'the export as JSON (entries with their chained hashes, and the signature)')
     .option('-o, --output <file>', 'write the export to a file (a CSV export: its signature to <file>.sig)')
     .option('--verify <file>', 'check a saved export (JSON or CSV): every hash and link, and its signature')
+    .option('--prefix', 'with a ticket and --verify: the export may lack entries recorded after it was saved')
     .option('--public-key <pem>', "with --verify: check the signature with the API's public key")
     .option('--signature <file>', 'with --verify of a CSV export: its signature file (default <file>.sig)')
     .action(
@@ -149,6 +150,7 @@ export function addHistoryCommands(program: Command, config: CliConfig): void {
           verify?: string;
           publicKey?: string;
           signature?: string;
+          prefix?: boolean;
         },
       ) => {
         if (opts.verify) {
@@ -200,7 +202,7 @@ export function addHistoryCommands(program: Command, config: CliConfig): void {
   async function verifyCommand(
     ticketId: string | undefined,
     file: string,
-    opts: { json?: boolean; publicKey?: string; signature?: string },
+    opts: { json?: boolean; publicKey?: string; signature?: string; prefix?: boolean },
   ): Promise<void> {
     const text = readText(file, 'the export');
     let publicKey;
@@ -217,21 +219,27 @@ export function addHistoryCommands(program: Command, config: CliConfig): void {
     const { chain, signature } = verifySignedExport(text, { publicKey, signatureFile });
     const signed = describeSignature(signature);
     // With a ticket, the export is also compared with the live history (catches truncation and re-chaining).
-    let live: ReturnType<typeof comparePrefix> | undefined;
+    let live: ReturnType<typeof compareWithLive> | undefined;
     if (ticketId && chain.ok) {
       const fresh = await getJson<TimelineExport>(
         target(),
         'GET',
         `/api/requests/${encodeURIComponent(ticketId)}/history`,
       );
-      live = comparePrefix(exportedHashes(text) ?? [], fresh.entries);
+      live = compareWithLive(exportedHashes(text) ?? [], fresh.entries, { prefix: opts.prefix });
     }
     const ok = chain.ok && signed.ok && (live === undefined || live.ok);
     if (opts.json) printJson({ ...chain, signature, ...(live ? { live } : {}) });
     else if (chain.ok) {
       out(`OK: ${chain.entries} entries for ticket ${chain.ticketId ?? '?'}, chain intact, head ${chain.head}`);
       out(signed.line);
-      if (live?.ok) out(`OK: identical to the first ${live.saved} of ${live.live} entries of the live history`);
+      if (live?.ok) {
+        out(
+          live.saved === live.live
+            ? `OK: identical to the live history (${live.live} entries)`
+            : `OK: identical to the first ${live.saved} of ${live.live} entries of the live history (--prefix)`,
+        );
+      }
       if (live && !live.ok) out(`FAILED: ${live.problem}`);
     } else {
       out(`FAILED: ${chain.problems.length} problem(s)\n${chain.problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -1,5 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { comparePrefix, parseCsv, type TimelineEntry, type TimelineExport, verifyExport } from '../../src/audit/chain';
+import {
+  compareWithLive,
+  parseCsv,
+  type TimelineEntry,
+  type TimelineExport,
+  verifyExport,
+} from '../../src/audit/chain';
 import { readTimeline } from '../../src/audit/history';
 import { MAX_PAYLOAD_VALUE } from '../../src/audit/payload';
 import { verifySignedExport } from '../../src/audit/signing';
@@ -381,8 +387,8 @@ describe('the audit timeline is append-only', () => {
         expect.objectContaining({ kind: 'event', type: 'customer_access.granted', actor: 'alice@vendor.example' }),
       ]),
     );
-    expect(comparePrefix(before.entries, after.entries)).toMatchObject({ ok: true });
-    expect(comparePrefix(after.entries.slice(1), after.entries)).toMatchObject({ ok: false });
+    expect(compareWithLive(before.entries, after.entries, { prefix: true })).toMatchObject({ ok: true });
+    expect(compareWithLive(after.entries.slice(1), after.entries, { prefix: true })).toMatchObject({ ok: false });
     await handle.terminate('test over');
   });
 });

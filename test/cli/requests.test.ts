@@ -125,12 +125,20 @@ describe('plctl against a running API', () => {
       });
       // Against the live history: a full export matches; one cut short still chains, but is caught there.
       expect((await plctl(['history', ticketId, '--verify', csvFile], creds.tokens.auditor)).stdout).toMatch(
-        /OK: identical to the first \d+ of \d+ entries of the live history/,
+        /OK: identical to the live history \(\d+ entries\)/,
       );
       const rows = readFileSync(csvFile, 'utf8').trimEnd().split('\r\n');
       const cut = join(dir, `${ticketId}.cut.csv`);
       writeFileSync(cut, `${rows.slice(0, -1).join('\r\n')}\r\n`);
       expect((await plctl(['history', '--verify', cut])).stdout).toMatch(/^OK/);
+      // Against the live history, an export that lacks its last entry fails, unless a prefix is asked for.
+      await expect(plctl(['history', ticketId, '--verify', cut], creds.tokens.auditor)).rejects.toMatchObject({
+        code: 3,
+        stdout: expect.stringContaining('FAILED: the export is missing 1 later entry of the live history') as unknown,
+      });
+      expect((await plctl(['history', ticketId, '--verify', cut, '--prefix'], creds.tokens.auditor)).stdout).toMatch(
+        /OK: identical to the first \d+ of \d+ entries of the live history \(--prefix\)/,
+      );
       const rewritten = join(dir, `${ticketId}.rewritten.json`);
       const doc = JSON.parse(readFileSync(jsonFile, 'utf8')) as TimelineExport;
       doc.entries[1]!.actor = 'mallory@vendor.example';
