@@ -2,12 +2,13 @@
  * The API's tokens file (`AUTH_TOKENS_FILE`): a JSON array of `{ subject, role, tokenSha256 }`. Only the SHA-256 of
  * each token is stored; `plctl token new` makes a token and prints its entry.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { reservedActorProblem } from '../domain/actors';
 import { formatPath } from '../domain/problems';
 import { type Role, roles } from '../domain/roles';
 import { AppError } from '../errors';
+import { PRIVATE_FILE_MODE, restrictFile } from '../paths';
 
 /** One token: who holds it, their role, and the token's SHA-256 as hex. */
 export interface TokenEntry {
@@ -90,4 +91,19 @@ export function readTokensFile(path: string): TokenEntry[] {
     );
   }
   return parseTokensFile(content, `${path} (AUTH_TOKENS_FILE)`);
+}
+
+/**
+ * Adds an entry to the tokens file at `path` (`plctl token new --write`): the file is created when missing, an existing
+ * one must be a valid tokens file (nothing is written otherwise), and it is left readable by its owner only. The new
+ * content is written beside it and renamed over it, so a reader never sees half a file. Returns the entry count.
+ */
+export function addToTokensFile(path: string, entry: TokenEntry): number {
+  const entries = existsSync(path) ? readTokensFile(path) : [];
+  const next = parseTokensFile([...entries, entry], path);
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`, { mode: PRIVATE_FILE_MODE });
+  restrictFile(temp);
+  renameSync(temp, path);
+  return next.length;
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import { chain, type TimelineExport } from '../../src/audit/chain';
+import { TokenStore } from '../../src/api/auth';
 import { apiSettingsFromEnv } from '../../src/config/api';
 import type { EventOutcome } from '../../src/temporal/messages';
 import { buildProductTestApi, stockCli, testSigningKey } from '../audit/product-api';
@@ -320,5 +321,37 @@ describe('plctl against a running API', () => {
       role: 'auditor',
       tokenSha256: createHash('sha256').update(token).digest('hex'),
     });
+  });
+
+  it('token new --write adds the entry to a tokens file, created owner-only, and prints only the token', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'tokens-')), 'tokens.json');
+    const first = await plctl([
+      'token',
+      'new',
+      '--subject',
+      'you@vendor.example',
+      '--role',
+      'support',
+      '--write',
+      file,
+    ]);
+    const token = first.stdout.trim();
+    expect(token).toMatch(/^plt_[\w-]+$/);
+    expect(first.stderr).toContain(`Added you@vendor.example (support) to ${file} (1 entry)`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const second = await plctl(['token', 'new', '--subject', 'ops@vendor.example', '--role', 'admin', '--write', file]);
+    expect(second.stderr).toContain('(2 entries)');
+    const entries = JSON.parse(readFileSync(file, 'utf8')) as { subject: string; tokenSha256: string }[];
+    expect(entries.map((e) => e.subject)).toEqual(['you@vendor.example', 'ops@vendor.example']);
+    // The file the API reads authenticates the printed token.
+    const store = TokenStore.of(apiSettingsFromEnv({ AUTH_TOKENS_FILE: file }).tokens!.entries);
+    expect(store.authenticate(`Bearer ${token}`)).toMatchObject({ subject: 'you@vendor.example', role: 'support' });
+    // A file that is not a tokens file is left alone.
+    const other = join(dir, 'not-tokens.json');
+    writeFileSync(other, '{"hello": 1}');
+    await expect(
+      plctl(['token', 'new', '--subject', 'x@vendor.example', '--role', 'support', '--write', other]),
+    ).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('is invalid') as unknown });
+    expect(readFileSync(other, 'utf8')).toBe('{"hello": 1}');
   });
 });

@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { environmentVariableNames } from '../../src/config/variables';
@@ -99,7 +99,7 @@ describe('README: first request in five minutes', () => {
       .split('\n')
       .filter((f) => f !== '')
       .map((f) => f.split('/')[0]!);
-    const written = [...blocks.join('\n').matchAll(/(?:>|-o)\s+([\w.-]+)/g)].map((m) => m[1]!);
+    const written = [...blocks.join('\n').matchAll(/(?:>|-o|--write)\s+([\w.-]+)/g)].map((m) => m[1]!);
     expect(written).toEqual(expect.arrayContaining(['tokens.json', 'intake.json']));
     expect(written.filter((f) => tracked.includes(f))).toEqual([]);
     for (const name of new Set([...tracked, 'node_modules'])) symlinkSync(join(repoRoot, name), join(work, name));
@@ -161,8 +161,8 @@ describe('README: first request in five minutes', () => {
     }
     expect(output.terminal1).toContain('Status        enabled, in enabled, waiting on none');
     expect(output.terminal1).toMatch(/^OK: \d+ entries for ticket T-1001, chain intact, head [0-9a-f]{64}$/m);
-    // Files the walkthrough promises: the tokens file (hashes only, the token itself removed) and the ticket comments.
-    expect(existsSync(join(work, 'token.json'))).toBe(false);
+    // Files the walkthrough promises: the tokens file (hashes only, the owner's only) and the ticket comments.
+    expect(statSync(join(work, 'tokens.json')).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(join(work, 'tokens.json'), 'utf8'))).toEqual([
       { subject: 'you@vendor.example', role: 'support', tokenSha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
     ]);
