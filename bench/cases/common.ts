@@ -9,7 +9,7 @@ import {
 } from '../../src/temporal/messages';
 import { WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
-import { bidirectionalLoopEvents, type TestEvent } from '../../test/fixtures/events';
+import { bidirectionalLoopEvents, onCloud, type TestEvent } from '../../test/fixtures/events';
 import { validIntake } from '../../test/fixtures/requests';
 import { type BaselineInput, baselineWorkflow } from '../workflows/baseline';
 
@@ -20,7 +20,7 @@ export const BENCH_ACTOR = 'bench@vendor.example';
  * A full bidirectional run from allowlisting to enabled through every loop of both legs (18 events; the test suite's
  * `bidirectionalLoopEvents`, also recorded as a replay scenario).
  */
-export const runScript: readonly TestEvent[] = bidirectionalLoopEvents;
+export const runScript: readonly TestEvent[] = onCloud('azure', bidirectionalLoopEvents);
 
 /** A complete Azure bidirectional intake for the script (its reverse-leg check targets 127.0.0.1). */
 export function benchIntake(ticketId: string): IntakeDraft {

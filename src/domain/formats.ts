@@ -26,6 +26,52 @@ export const azurePrivateLinkServicePattern =
 /** Azure Private Link service alias (what the vendor shares), e.g. `svc.7f3b…-guid.eastus.azure.privatelinkservice`. */
 export const azurePrivateLinkAliasPattern = /^[\w-]+\.[0-9a-fA-F-]{36}\.[a-z0-9]+\.azure\.privatelinkservice$/;
 
+/** AWS VPC endpoint id: `vpce-` and 17 hex digits (8 for endpoints made before 2018). */
+export const awsEndpointIdPattern = /^vpce-(?:[0-9a-f]{17}|[0-9a-f]{8})$/;
+/** Azure private endpoint resource id. */
+export const azurePrivateEndpointPattern =
+  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.Network\/privateEndpoints\/[-\w._]+$/;
+
+/**
+ * Why `value` is not the id of an endpoint in `cloud`, or `undefined` when it is: an AWS VPC endpoint id
+ * (`vpce-0a1b2c3d4e5f67890`) or an Azure private endpoint's resource id. `label` names it in the message.
+ */
+export function endpointIdProblem(cloud: Cloud, value: string, label: string): string | undefined {
+  if (cloud === 'aws') {
+    return awsEndpointIdPattern.test(value)
+      ? undefined
+      : `${label} is not an AWS VPC endpoint id (vpce- and 17 hex digits, e.g. ${examples.awsEndpointId})`;
+  }
+  return azurePrivateEndpointPattern.test(value)
+    ? undefined
+    : `${label} is not an Azure private endpoint resource id (${examples.azurePrivateEndpoint})`;
+}
+
+/**
+ * Why `value` is not the name of an endpoint service in `cloud`, or `undefined` when it is: on AWS
+ * `com.amazonaws.vpce.<region>.vpce-svc-<id>` in the request's region; on Azure a Private Link service's resource id,
+ * or (`aliasToo`, for the vendor's own service) its alias.
+ */
+export function serviceNameProblem(
+  cloud: Cloud,
+  region: string,
+  value: string,
+  label: string,
+  aliasToo = false,
+): string | undefined {
+  if (cloud === 'aws') {
+    const named = awsServiceNamePattern.exec(value)?.[1];
+    if (named === region) return undefined;
+    return named
+      ? `${label} is in ${named}, not the request's region ${region}`
+      : `${label} is not an AWS endpoint service name (${examples.awsServiceName(region)})`;
+  }
+  if (azurePrivateLinkServicePattern.test(value) || (aliasToo && azurePrivateLinkAliasPattern.test(value))) {
+    return undefined;
+  }
+  return `${label} is not an Azure Private Link service resource id${aliasToo ? ' or alias' : ''} (${examples.azurePrivateLinkService})`;
+}
+
 /** True when `value` is a valid region code for `cloud`. */
 export function isRegionOf(cloud: Cloud, value: string): boolean {
   return (cloud === 'aws' ? awsRegionPattern : azureRegionPattern).test(value);
@@ -42,6 +88,9 @@ export const examples = {
     '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateLinkServices/{serviceName}',
   awsEndpointDns: 'vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com',
   azureEndpointDns: 'vendor-pe.privatelink.<zone>',
+  awsEndpointId: 'vpce-0a1b2c3d4e5f67890',
+  azurePrivateEndpoint:
+    '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints/{endpointName}',
 } as const;
 
 /*

@@ -1,10 +1,9 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
-import { endpointDnsProblem } from '../domain/formats';
 import { type ConnectionType, connectionTypes, updateDraft } from '../domain/intake';
-import { quoted } from '../domain/limits';
 import { bidirectionalMachine } from './bidirectional';
 import type { EnablementContext, EnablementInput } from './context';
+import { eventDataProblem } from './event-data';
 import type { Effect } from './setup';
 import { unidirectionalMachine } from './unidirectional';
 import { allowedEventTypes, stateName } from './view';
@@ -101,19 +100,13 @@ function refusal(snapshot: AnyMachineSnapshot, event: EnablementEvent): Refusal 
 }
 
 function missingDataHint(event: EnablementEvent, snapshot: AnyMachineSnapshot): string {
+  const problem = eventDataProblem(snapshot.context as EnablementContext, event);
+  if (problem) return problem;
   switch (event.type) {
     case 'customer_access.granted':
       return 'no vendorServiceName given and none configured for this cloud region';
     case 'principal.granted':
       return 'no customerServiceName given and none on the ticket';
-    case 'vendor_endpoint.created': {
-      const { intake } = snapshot.context as EnablementContext;
-      const problem =
-        event.endpointDns === undefined
-          ? undefined
-          : endpointDnsProblem(intake?.cloud, event.endpointDns, `endpointDns ${quoted(event.endpointDns, 260)}`);
-      return problem ?? 'its guard refused it';
-    }
     case 'ticket.updated':
       return 'it changes nothing in the accepted intake';
     default:

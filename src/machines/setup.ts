@@ -1,6 +1,6 @@
 import { assign, setup } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
-import { endpointDnsProblem } from '../domain/formats';
+import { eventDataProblem } from './event-data';
 import { intakeChanges, updateDraft } from '../domain/intake';
 import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
 import type { TicketComment } from './templates';
@@ -73,11 +73,8 @@ export const enablementSetup = setup({
       event.type === 'ticket.updated' &&
       context.intake !== undefined &&
       intakeChanges(context.intake, event.intake, context.vendor).length > 0,
-    /** The vendor endpoint's DNS name, when given, is one of the request's cloud (it becomes the check's target). */
-    vendorEndpointDnsValid: ({ context, event }) =>
-      event.type !== 'vendor_endpoint.created' ||
-      event.endpointDns === undefined ||
-      endpointDnsProblem(context.intake?.cloud, event.endpointDns, 'endpointDns') === undefined,
+    /** Every id and name the event gives is in the request's cloud's format (see `eventDataProblem`). */
+    eventDataValid: ({ context, event }) => eventDataProblem(context, event) === undefined,
   },
   actions: {
     recordSubmission: assign(({ context, event }) =>

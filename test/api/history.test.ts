@@ -135,7 +135,11 @@ describe('who wrote each entry into Temporal', () => {
         '--name',
         'enablementEvent',
         '--input',
-        JSON.stringify({ type: 'endpoint.requested', actor: creds.subjects.support, endpointId: 'vpce-0forged' }),
+        JSON.stringify({
+          type: 'endpoint.requested',
+          actor: creds.subjects.support,
+          endpointId: 'vpce-0de7697b121819303',
+        }),
       );
       await eventually(
         async () => (await history(ticketId)).timeline.entries,
@@ -196,18 +200,18 @@ describe("each event's payload", () => {
         { type: 'note.added', text: 'asked for the account id on the phone' },
         {
           type: 'customer_access.granted',
-          vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0vendor000000001',
+          vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0e4d0e4d000000001',
           comment: 'allowlisted in console',
         },
-        { type: 'endpoint.requested', endpointId: 'vpce-0first', eventId: 'zd-4711' },
+        { type: 'endpoint.requested', endpointId: 'vpce-0ccc741a6c2e29ef6', eventId: 'zd-4711' },
         { type: 'connection.rejected', reason: 'endpoint in the wrong account' },
-        { type: 'endpoint.requested', endpointId: 'vpce-0second' },
+        { type: 'endpoint.requested', endpointId: 'vpce-0297d939f388d2b23' },
         { type: 'connection.approved' },
         { type: 'connection.failed', details: 'telnet: Connection timed out' },
         { type: 'troubleshooting.resolved' },
         { type: 'connection.verified' },
-        { type: 'principal.granted', customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0customer0000001' },
-        { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.1' },
+        { type: 'principal.granted', customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0c0c0c0c000000001' },
+        { type: 'vendor_endpoint.created', endpointId: 'vpce-063c51c5620a37baf', endpointDns: '127.0.0.1' },
       ];
       for (const event of sent) {
         const res = await send(ticketId, event);
@@ -223,12 +227,12 @@ describe("each event's payload", () => {
         text: 'asked for the account id on the phone',
       });
       expect(byType(timeline.entries, 'customer_access.granted')[0]!.payload).toEqual({
-        vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0vendor000000001',
+        vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0e4d0e4d000000001',
         comment: 'allowlisted in console',
       });
       expect(byType(timeline.entries, 'endpoint.requested').map((e) => e.payload)).toEqual([
-        { endpointId: 'vpce-0first', eventId: 'zd-4711' },
-        { endpointId: 'vpce-0second' },
+        { endpointId: 'vpce-0ccc741a6c2e29ef6', eventId: 'zd-4711' },
+        { endpointId: 'vpce-0297d939f388d2b23' },
       ]);
       expect(byType(timeline.entries, 'connection.rejected')[0]!.payload).toEqual({
         reason: 'endpoint in the wrong account',
@@ -238,10 +242,10 @@ describe("each event's payload", () => {
       });
       expect(byType(timeline.entries, 'connection.approved')[0]!.payload).toEqual({});
       expect(byType(timeline.entries, 'principal.granted')[0]!.payload).toEqual({
-        customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0customer0000001',
+        customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0c0c0c0c000000001',
       });
       expect(byType(timeline.entries, 'vendor_endpoint.created')[0]!.payload).toEqual({
-        endpointId: 'vpce-0vendor',
+        endpointId: 'vpce-063c51c5620a37baf',
         endpointDns: '127.0.0.1',
       });
       // The API starts a request with its ticket's submission: the intake as it came, one field each.
@@ -259,7 +263,7 @@ describe("each event's payload", () => {
       expect(rows.map((r) => JSON.parse(r.payload!) as unknown)).toEqual(timeline.entries.map((e) => e.payload));
       expect(verifyExport(csv.body)).toMatchObject({ ok: true, head: timeline.head });
       // A payload changed in the export is caught.
-      const edited = csv.body.replace('vpce-0second', 'vpce-0third');
+      const edited = csv.body.replace('vpce-0297d939f388d2b23', 'vpce-0third');
       expect(verifyExport(edited)).toMatchObject({ ok: false });
     }));
 

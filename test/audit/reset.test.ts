@@ -48,7 +48,7 @@ describe('the audit history of a reset request', () => {
         payload: validIntake('aws', 'unidirectional', ticketId),
       });
       await send(ticketId, { type: 'customer_access.granted' });
-      await send(ticketId, { type: 'endpoint.requested', endpointId: 'vpce-0first' });
+      await send(ticketId, { type: 'endpoint.requested', endpointId: 'vpce-0ccc741a6c2e29ef6' });
       await eventually(
         () => view(ticketId),
         (v) => v.state === 'reviewingConnection' && v.effects.pending === 0,
@@ -131,7 +131,9 @@ describe('the audit history of a reset request', () => {
       for (const e of newRun.filter((x) => x.kind === 'event')) {
         expect(e).toMatchObject({ actor: creds.subjects.support, authenticated: true });
       }
-      expect(newRun.find((e) => e.type === 'endpoint.requested')!.payload).toEqual({ endpointId: 'vpce-0first' });
+      expect(newRun.find((e) => e.type === 'endpoint.requested')!.payload).toEqual({
+        endpointId: 'vpce-0ccc741a6c2e29ef6',
+      });
       expect(after.pending).toEqual([]);
     }));
 });

@@ -66,7 +66,13 @@ describe('plctl against a running API', () => {
       expect(granted.state).toBe('awaitingEndpoint');
       expect(granted.event).toMatchObject({ actor: creds.subjects.support, comment: 'done in console' });
 
-      const requested = await plctl(['event', ticketId, 'endpoint.requested', '--endpoint-id', 'vpce-0abc']);
+      const requested = await plctl([
+        'event',
+        ticketId,
+        'endpoint.requested',
+        '--endpoint-id',
+        'vpce-079df92ea764cdd14',
+      ]);
       expect(requested.stdout).toContain('endpoint.requested applied.');
       expect(requested.stdout).toMatch(/Status\s+in_progress, in reviewingConnection, waiting on vendor/);
 
@@ -87,7 +93,7 @@ describe('plctl against a running API', () => {
       const history = await plctl(['history', ticketId], creds.tokens.auditor);
       expect(history.stdout).toMatch(/event\s+support@vendor\.example\s+api\s+endpoint\.requested\s+applied/);
       expect(history.stdout).toMatch(/state\.changed\s+support@vendor\.example\s+worker\s+in_progress/);
-      expect(history.stdout).toMatch(/endpointId: vpce-0abc/);
+      expect(history.stdout).toMatch(/endpointId: vpce-079df92ea764cdd14/);
       expect(history.stdout).toContain(`signed by key ${key.keyId}`);
       expect(history.stdout).not.toContain('NOT AUTHENTICATED');
 

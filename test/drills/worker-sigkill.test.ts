@@ -44,7 +44,7 @@ const script = (ticketId: string): Step[] =>
   [
     { type: 'note.added', text: 'picked up by the drill' },
     { type: 'customer_access.granted' },
-    { type: 'endpoint.requested', endpointId: 'vpce-0drill' },
+    { type: 'endpoint.requested', endpointId: 'vpce-009e50bb1962b12be' },
     { type: 'connection.approved' },
     { type: 'connection.failed', details: 'Connection timed out' },
     { type: 'troubleshooting.resolved' },

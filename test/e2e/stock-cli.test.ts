@@ -62,7 +62,7 @@ describe('walking a request end to end with the stock temporal CLI', () => {
         '--workflow-id',
         workflowId,
         '--input',
-        JSON.stringify({ type: 'endpoint.requested', actor: 'zendesk', endpointId: 'vpce-0abc' }),
+        JSON.stringify({ type: 'endpoint.requested', actor: 'zendesk', endpointId: 'vpce-079df92ea764cdd14' }),
       );
       const query = async () =>
         json<{ queryResult: StateView[] }>(

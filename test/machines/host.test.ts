@@ -11,8 +11,13 @@ import {
   waitingOnOf,
 } from '../../src/machines';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
+import { azurePrivateEndpoint } from '../fixtures/events';
 
 const vendor = exampleVendorConfig();
+/** Endpoint number `n` in the cloud's id format. */
+const endpointIdOn = (cloud: 'aws' | 'azure', n: number) =>
+  cloud === 'aws' ? `vpce-0${String(n).padStart(16, '0')}` : azurePrivateEndpoint(`pe-${n}`);
+
 const actor = 'alice@vendor.example';
 type WithoutActor<E> = E extends unknown ? Omit<E, 'actor'> : never;
 
@@ -129,7 +134,7 @@ describe('the awaiting-information loop', () => {
     const rest = drive(
       steps[1]!,
       { type: 'customer_access.granted' },
-      { type: 'endpoint.requested', endpointId: 'vpce-1' },
+      { type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' },
       { type: 'connection.approved' },
       { type: 'connection.verified' },
     );
@@ -150,6 +155,40 @@ describe('refusals', () => {
         'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, ticket.updated, request.cancelled, note.added.',
     });
     expect(allowlisting.snapshot.value).toBe('allowlisting');
+  });
+
+  it("refuse an id or name that is not the request's cloud's, saying what it expects (issue 16, item 6)", () => {
+    const granted = applyEvent(allowlisting.snapshot, { type: 'customer_access.granted', actor });
+    if ('refused' in granted) throw new Error(granted.message);
+    const abc = applyEvent(granted.snapshot, { type: 'endpoint.requested', actor, endpointId: 'abc' });
+    expect(abc).toMatchObject({
+      refused: true,
+      state: 'awaitingEndpoint',
+      message: expect.stringContaining(
+        'endpointId "abc" is not an AWS VPC endpoint id (vpce- and 17 hex digits, e.g. vpce-0a1b2c3d4e5f67890)',
+      ),
+    });
+    expect(applyEvent(granted.snapshot, { type: 'endpoint.requested', actor, endpointId: 'vpce-0abc' })).toMatchObject({
+      refused: true,
+    });
+    expect(
+      'refused' in applyEvent(granted.snapshot, { type: 'endpoint.requested', actor, endpointId: 'vpce-0a1b2c3d' }),
+    ).toBe(false);
+    expect(
+      applyEvent(allowlisting.snapshot, { type: 'customer_access.granted', actor, vendorServiceName: 'my-service' }),
+    ).toMatchObject({
+      refused: true,
+      message: expect.stringContaining('vendorServiceName "my-service" is not an AWS endpoint service name'),
+    });
+    const azure = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'unidirectional') });
+    const azureGranted = applyEvent(azure.snapshot, { type: 'customer_access.granted', actor });
+    if ('refused' in azureGranted) throw new Error(azureGranted.message);
+    expect(
+      applyEvent(azureGranted.snapshot, { type: 'endpoint.requested', actor, endpointId: 'vpce-0a1b2c3d4e5f67890' }),
+    ).toMatchObject({
+      refused: true,
+      message: expect.stringContaining('is not an Azure private endpoint resource id'),
+    });
   });
 
   it('explain a step that lacks data the request needs', () => {
@@ -191,7 +230,11 @@ describe('notes and cancellation', () => {
     const script: WithoutActor<EnablementEvent>[] = [
       { type: 'ticket.submitted', intake: validIntake('azure', 'bidirectional') },
       { type: 'customer_access.granted' },
-      { type: 'endpoint.requested', endpointId: '/subscriptions/x/pe-1' },
+      {
+        type: 'endpoint.requested',
+        endpointId:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-x1',
+      },
       { type: 'connection.approved' },
       { type: 'connection.verified' },
     ];
@@ -229,12 +272,13 @@ describe('notes and cancellation', () => {
 });
 
 describe('the reverse leg', () => {
-  const forward: WithoutActor<EnablementEvent>[] = [
+  const forwardOn = (cloud: 'aws' | 'azure'): WithoutActor<EnablementEvent>[] => [
     { type: 'customer_access.granted' },
-    { type: 'endpoint.requested', endpointId: 'vpce-1' },
+    { type: 'endpoint.requested', endpointId: endpointIdOn(cloud, 1) },
     { type: 'connection.approved' },
     { type: 'connection.verified' },
   ];
+  const forward = forwardOn('aws');
 
   it('asks the customer to allow the vendor principal, unless the ticket already did', () => {
     const asked = drive(
@@ -262,10 +306,15 @@ describe('the reverse leg', () => {
           vendor,
           intake: { ...validIntake(cloud, 'bidirectional'), vendorPrincipalAccessGranted: true },
         }),
-        ...forward,
+        ...forwardOn(cloud),
       ).at(-1)!.snapshot;
     const created = (cloud: 'aws' | 'azure', endpointDns: string) =>
-      applyEvent(creating(cloud), { type: 'vendor_endpoint.created', actor, endpointId: 'vpce-0vendor', endpointDns });
+      applyEvent(creating(cloud), {
+        type: 'vendor_endpoint.created',
+        actor,
+        endpointId: endpointIdOn(cloud, 2),
+        endpointDns,
+      });
 
     for (const [cloud, dns] of [
       ['aws', 'localhost'],
@@ -304,13 +353,23 @@ describe('the reverse leg', () => {
   it('checks connectivity from the vendor network once the customer approves, and loops on failures', () => {
     const steps = drive(
       startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') }),
-      ...forward,
+      ...forwardOn('azure'),
       { type: 'principal.granted', customerServiceName: samples.AZURE_SERVICE },
       { type: 'vendor_endpoint.failed', reason: 'AuthorizationFailed' },
       { type: 'principal.granted' },
-      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-1', endpointDns: 'pe-vendor-1.privatelink.example' },
+      {
+        type: 'vendor_endpoint.created',
+        endpointId:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-vendor-1',
+        endpointDns: 'pe-vendor-1.privatelink.example',
+      },
       { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
-      { type: 'vendor_endpoint.created', endpointId: 'pe-vendor-2', endpointDns: 'pe-vendor-2.privatelink.example' },
+      {
+        type: 'vendor_endpoint.created',
+        endpointId:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-vendor-2',
+        endpointDns: 'pe-vendor-2.privatelink.example',
+      },
       { type: 'reverse_connection.approved' },
       { type: 'reverse_connection.failed', details: 'Connection refused' },
       { type: 'troubleshooting.resolved' },
@@ -345,9 +404,15 @@ describe('ticket comments', () => {
         startRequest({ ticketId: 'T-1001', vendor, intake: without(validIntake(cloud, 'bidirectional'), 'services') }),
         { type: 'ticket.updated', intake: { services: ['mysql 3306'] } },
         { type: 'customer_access.granted' },
-        { type: 'endpoint.requested', endpointId: 'ep-1' },
+        {
+          type: 'endpoint.requested',
+          endpointId: endpointIdOn(cloud, 11),
+        },
         { type: 'connection.rejected', reason: 'wrong subscription' },
-        { type: 'endpoint.requested', endpointId: 'ep-2' },
+        {
+          type: 'endpoint.requested',
+          endpointId: endpointIdOn(cloud, 12),
+        },
         { type: 'connection.approved' },
         { type: 'connection.failed', details: 'timed out' },
         { type: 'troubleshooting.resolved' },
@@ -355,9 +420,15 @@ describe('ticket comments', () => {
         { type: 'principal.granted' },
         { type: 'vendor_endpoint.failed', reason: 'denied' },
         { type: 'principal.granted' },
-        { type: 'vendor_endpoint.created', endpointId: 'vep-1' },
+        {
+          type: 'vendor_endpoint.created',
+          endpointId: endpointIdOn(cloud, 13),
+        },
         { type: 'reverse_connection.rejected', reason: 'no' },
-        { type: 'vendor_endpoint.created', endpointId: 'vep-2' },
+        {
+          type: 'vendor_endpoint.created',
+          endpointId: endpointIdOn(cloud, 14),
+        },
         { type: 'reverse_connection.approved' },
         { type: 'reverse_connection.failed', details: 'refused' },
         { type: 'troubleshooting.resolved' },
@@ -383,7 +454,11 @@ describe('ticket comments', () => {
     const steps = drive(
       startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') }),
       { type: 'customer_access.granted' },
-      { type: 'endpoint.requested', endpointId: 'pe-1' },
+      {
+        type: 'endpoint.requested',
+        endpointId:
+          '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-1',
+      },
       { type: 'connection.approved' },
       { type: 'connection.verified' },
     );

@@ -5,6 +5,7 @@ import { eventTypes } from '../../src/domain/events';
 import type { Cloud } from '../../src/domain/formats';
 import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
 import { machines, statusOf, waitingOnOf } from '../../src/machines';
+import { azurePrivateEndpoint } from '../fixtures/events';
 import { exampleVendorConfig, validIntake } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
@@ -73,6 +74,10 @@ const endpointDns: Record<Cloud, string> = {
   azure: 'vendor-pe.privatelink.acme.example',
 };
 
+/** An endpoint id in the cloud's format (an AWS VPC endpoint id, or an Azure private endpoint's resource id). */
+const endpointIdOn = (cloud: Cloud, awsId: string) =>
+  cloud === 'aws' ? awsId : azurePrivateEndpoint(`pe-${awsId.slice(5)}`);
+
 /** Another valid account than the sample intake's: a ticket update that changes the intake. */
 const otherAccount: Record<Cloud, string> = { aws: '210987654321', azure: '11111111-2222-3333-4444-555555555555' };
 
@@ -88,14 +93,18 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'ticket.updated', intake: { customerAccount: intake.customerAccount } }),
     e({ type: 'ticket.updated', intake: { customerAccount: otherAccount[cloud] } }),
     e({ type: 'customer_access.granted' }),
-    e({ type: 'endpoint.requested', endpointId: 'vpce-0customer' }),
+    e({ type: 'endpoint.requested', endpointId: endpointIdOn(cloud, 'vpce-07f552b9497008761') }),
     e({ type: 'connection.approved' }),
     e({ type: 'connection.rejected', reason: 'wrong account' }),
     e({ type: 'connection.verified' }),
     e({ type: 'connection.failed', details: 'Connection timed out' }),
     e({ type: 'troubleshooting.resolved' }),
     e({ type: 'principal.granted' }),
-    e({ type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: endpointDns[cloud] }),
+    e({
+      type: 'vendor_endpoint.created',
+      endpointId: endpointIdOn(cloud, 'vpce-063c51c5620a37baf'),
+      endpointDns: endpointDns[cloud],
+    }),
     e({ type: 'vendor_endpoint.failed', reason: 'access denied' }),
     e({ type: 'reverse_connection.approved' }),
     e({ type: 'reverse_connection.rejected', reason: 'unknown endpoint' }),

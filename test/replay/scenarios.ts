@@ -13,6 +13,7 @@ import {
   forwardLegEvents,
   reverseLegEvents,
   type TestEvent,
+  onCloud,
   unidirectionalLoopEvents,
 } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
@@ -41,115 +42,120 @@ export interface Scenario {
 const forward = forwardLegEvents;
 const reverse = reverseLegEvents;
 
-/** Every path and loop of both machines, on both clouds. */
-export const scenarios: Scenario[] = [
-  {
-    name: 'aws-unidirectional',
-    cloud: 'aws',
-    type: 'unidirectional',
-    start: 'start',
-    events: forward,
-    expected: 'enabled',
-  },
-  {
-    name: 'azure-unidirectional',
-    cloud: 'azure',
-    type: 'unidirectional',
-    start: 'start',
-    events: forward,
-    expected: 'enabled',
-  },
-  {
-    name: 'aws-bidirectional',
-    cloud: 'aws',
-    type: 'bidirectional',
-    start: 'signal-with-start',
-    events: [...forward, ...reverse],
-    expected: 'enabled',
-  },
-  {
-    name: 'azure-bidirectional-loops',
-    cloud: 'azure',
-    type: 'bidirectional',
-    start: 'start',
-    intake: (ticketId) => {
-      const { customerAccount: _missing, ...draft } = validIntake('azure', 'bidirectional', ticketId);
-      return draft;
+/** Every path and loop of both machines, on both clouds (endpoint ids in each scenario's cloud's format). */
+export const scenarios: Scenario[] = (
+  [
+    {
+      name: 'aws-unidirectional',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: forward,
+      expected: 'enabled',
     },
-    events: [
-      { type: 'note.added', text: 'asked the customer for the subscription id' },
-      { type: 'ticket.updated', intake: { customerAccount: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } },
-      ...bidirectionalLoopEvents,
-    ],
-    expected: 'enabled',
-  },
-  {
-    name: 'azure-bidirectional',
-    cloud: 'azure',
-    type: 'bidirectional',
-    start: 'signal-with-start',
-    events: [...forward, ...reverse],
-    expected: 'enabled',
-  },
-  {
-    name: 'aws-unidirectional-loops',
-    cloud: 'aws',
-    type: 'unidirectional',
-    start: 'start',
-    events: unidirectionalLoopEvents,
-    expected: 'enabled',
-  },
-  {
-    // A ticket that arrives long after its submission: breached and escalated at once, the next escalation's timer
-    // armed, then cancelled when the request is enabled.
-    name: 'aws-sla-breached',
-    cloud: 'aws',
-    type: 'unidirectional',
-    start: 'start',
-    intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), submittedAt: '2026-01-05T14:00:00Z' }),
-    settledWhen: (view) => view.effects.done.some((e) => e.what === 'sla_breached' && e.type === 'postTicketComment'),
-    events: forward,
-    expected: 'enabled',
-  },
-  {
-    name: 'aws-cancelled',
-    cloud: 'aws',
-    type: 'bidirectional',
-    start: 'start',
-    events: [forward[0]!, { type: 'request.cancelled', reason: 'customer withdrew' }],
-    expected: 'cancelled',
-  },
-  {
-    name: 'azure-cancelled',
-    cloud: 'azure',
-    type: 'unidirectional',
-    start: 'signal-with-start',
-    intake: (ticketId) => {
-      const { azure: _missing, ...draft } = validIntake('azure', 'unidirectional', ticketId);
-      return draft;
+    {
+      name: 'azure-unidirectional',
+      cloud: 'azure',
+      type: 'unidirectional',
+      start: 'start',
+      events: forward,
+      expected: 'enabled',
     },
-    events: [{ type: 'request.cancelled', reason: 'customer withdrew while we waited for the cluster id' }],
-    expected: 'cancelled',
-  },
-  {
-    name: 'aws-rejected',
-    cloud: 'aws',
-    type: 'unidirectional',
-    start: 'start',
-    intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), environment: 'integration' }),
-    events: [],
-    expected: 'rejected',
-  },
-  {
-    name: 'azure-rejected',
-    cloud: 'azure',
-    type: 'bidirectional',
-    start: 'signal-with-start',
-    intake: (ticketId) => ({ ...validIntake('azure', 'bidirectional', ticketId), region: 'westeurope' }),
-    events: [],
-    expected: 'rejected',
-  },
-];
+    {
+      name: 'aws-bidirectional',
+      cloud: 'aws',
+      type: 'bidirectional',
+      start: 'signal-with-start',
+      events: [...forward, ...reverse],
+      expected: 'enabled',
+    },
+    {
+      name: 'azure-bidirectional-loops',
+      cloud: 'azure',
+      type: 'bidirectional',
+      start: 'start',
+      intake: (ticketId) => {
+        const { customerAccount: _missing, ...draft } = validIntake('azure', 'bidirectional', ticketId);
+        return draft;
+      },
+      events: [
+        { type: 'note.added', text: 'asked the customer for the subscription id' },
+        { type: 'ticket.updated', intake: { customerAccount: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } },
+        ...bidirectionalLoopEvents,
+      ],
+      expected: 'enabled',
+    },
+    {
+      name: 'azure-bidirectional',
+      cloud: 'azure',
+      type: 'bidirectional',
+      start: 'signal-with-start',
+      events: [...forward, ...reverse],
+      expected: 'enabled',
+    },
+    {
+      name: 'aws-unidirectional-loops',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: unidirectionalLoopEvents,
+      expected: 'enabled',
+    },
+    {
+      // A ticket that arrives long after its submission: breached and escalated at once, the next escalation's timer
+      // armed, then cancelled when the request is enabled.
+      name: 'aws-sla-breached',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      intake: (ticketId) => ({
+        ...validIntake('aws', 'unidirectional', ticketId),
+        submittedAt: '2026-01-05T14:00:00Z',
+      }),
+      settledWhen: (view) => view.effects.done.some((e) => e.what === 'sla_breached' && e.type === 'postTicketComment'),
+      events: forward,
+      expected: 'enabled',
+    },
+    {
+      name: 'aws-cancelled',
+      cloud: 'aws',
+      type: 'bidirectional',
+      start: 'start',
+      events: [forward[0]!, { type: 'request.cancelled', reason: 'customer withdrew' }],
+      expected: 'cancelled',
+    },
+    {
+      name: 'azure-cancelled',
+      cloud: 'azure',
+      type: 'unidirectional',
+      start: 'signal-with-start',
+      intake: (ticketId) => {
+        const { azure: _missing, ...draft } = validIntake('azure', 'unidirectional', ticketId);
+        return draft;
+      },
+      events: [{ type: 'request.cancelled', reason: 'customer withdrew while we waited for the cluster id' }],
+      expected: 'cancelled',
+    },
+    {
+      name: 'aws-rejected',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      intake: (ticketId) => ({ ...validIntake('aws', 'unidirectional', ticketId), environment: 'integration' }),
+      events: [],
+      expected: 'rejected',
+    },
+    {
+      name: 'azure-rejected',
+      cloud: 'azure',
+      type: 'bidirectional',
+      start: 'signal-with-start',
+      intake: (ticketId) => ({ ...validIntake('azure', 'bidirectional', ticketId), region: 'westeurope' }),
+      events: [],
+      expected: 'rejected',
+    },
+  ] satisfies Scenario[]
+).map((scenario) => ({ ...scenario, events: onCloud(scenario.cloud, scenario.events) }));
 
 /** Who sends every event of a recorded scenario. */
 export const RECORDER = 'replay-recorder@vendor.example';

@@ -60,7 +60,7 @@ async function atVendorEndpoint(ticketId: string, port: number): Promise<Workflo
   });
   for (const event of [
     { type: 'customer_access.granted' },
-    { type: 'endpoint.requested', endpointId: 'vpce-0customer' },
+    { type: 'endpoint.requested', endpointId: 'vpce-07f552b9497008761' },
     { type: 'connection.approved' },
     { type: 'connection.verified' },
     { type: 'principal.granted' },
@@ -84,7 +84,11 @@ describe('the connectivity check on a real worker', () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await atVendorEndpoint(ticketId, local.port);
-      await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: '127.0.0.2' });
+      await send(handle, {
+        type: 'vendor_endpoint.created',
+        endpointId: 'vpce-063c51c5620a37baf',
+        endpointDns: '127.0.0.2',
+      });
       await send(handle, { type: 'reverse_connection.approved' });
 
       // The state view says why, once, after the ports.
@@ -129,7 +133,11 @@ describe('the connectivity check on a real worker', () => {
       async () => {
         const ticketId = nextTicket();
         const handle = await atVendorEndpoint(ticketId, vpc.port);
-        await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: host });
+        await send(handle, {
+          type: 'vendor_endpoint.created',
+          endpointId: 'vpce-063c51c5620a37baf',
+          endpointDns: host,
+        });
         await send(handle, { type: 'reverse_connection.approved' });
         expect((await checkRecord(handle))?.detail).toMatch(new RegExp(`^${vpc.port} connected in [\\d.]+ ms$`));
         expect(await vpc.connectionsSoFar()).toBe(1);
@@ -145,7 +153,7 @@ describe('the connectivity check on a real worker', () => {
       const handle = await atVendorEndpoint(ticketId, 3306);
       const refused = await send(handle, {
         type: 'vendor_endpoint.created',
-        endpointId: 'vpce-0vendor',
+        endpointId: 'vpce-063c51c5620a37baf',
         endpointDns: 'metadata.google.internal',
       }).then(
         () => undefined,
@@ -158,7 +166,13 @@ describe('the connectivity check on a real worker', () => {
       expect((await readState(handle)).state).toBe('creatingVendorEndpoint');
       const dns = 'vpce-0a1b2c3d4e5f67890-x1y2z3w4.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com';
       expect(
-        (await send(handle, { type: 'vendor_endpoint.created', endpointId: 'vpce-0vendor', endpointDns: dns })).state,
+        (
+          await send(handle, {
+            type: 'vendor_endpoint.created',
+            endpointId: 'vpce-063c51c5620a37baf',
+            endpointDns: dns,
+          })
+        ).state,
       ).toBe('awaitingReverseApproval');
       await send(handle, { type: 'request.cancelled', reason: 'test over' });
     });

@@ -32,7 +32,9 @@ describe('a long request', () => {
         actor: 'alice@vendor.example',
         eventId: 'grant-1',
       });
-      expect((await send({ type: 'endpoint.requested', endpointId: 'vpce-1' })).state).toBe('reviewingConnection');
+      expect((await send({ type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' })).state).toBe(
+        'reviewingConnection',
+      );
       const view = await readState(handle);
       expect(view.events.slice(0, 31).map((e) => e.type)).toEqual(last.events.slice(0, 31).map((e) => e.type));
       expect(view.events.filter((e) => e.eventId === 'grant-1').map((e) => e.result)).toEqual(['applied']);

@@ -10,7 +10,7 @@ import { workflowIdForTicket } from '../../src/temporal/names';
 import { failureTypes } from '../../src/temporal/failures';
 import { readState } from '../../src/temporal/read-state';
 import { enablementWorkflow } from '../../workflows';
-import { bidirectionalLoopEvents, forwardLegEvents, reverseLegEvents } from '../fixtures/events';
+import { bidirectionalLoopEvents, forwardLegEvents, onCloud, reverseLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { useTemporal } from '../helpers/temporal';
 import { startRequest } from '../helpers/requests';
@@ -41,7 +41,7 @@ describe('the enablement workflow on a real server', () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await start(ticketId, validIntake(cloud, type, ticketId));
-      const steps = type === 'unidirectional' ? forward : [...forward, ...reverse];
+      const steps = onCloud(cloud, type === 'unidirectional' ? forward : [...forward, ...reverse]);
       const views: EventOutcome[] = [];
       for (const event of steps) views.push(await send(handle, event));
       expect(views.map((v) => v.state)).toEqual(

@@ -195,7 +195,7 @@ describe('the SLA of a request', () => {
         const paused = await readState(handle);
         expect(paused.sla).toMatchObject({ paused: true, events: [] });
         expect(paused.sla?.usedHours).toBeCloseTo(1, 1);
-        const resumed = await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-1' }); // the vendor's turn
+        const resumed = await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' }); // the vendor's turn
         const pausedFor = Date.parse(resumed.event.at) - Date.parse(waiting.event.at);
         expect(resumed.sla).toMatchObject({ paused: false, deadline: iso(t0 + 4 * HOUR + pausedFor) });
         await temporal.env.sleep(1.5 * HOUR);
@@ -216,7 +216,7 @@ describe('the SLA of a request', () => {
       const handle = await startAt('SLA-ONE-TIMER', t0);
       await started(handle);
       await send(handle, { type: 'customer_access.granted' });
-      await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-1' });
+      await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' });
       for (const text of ['checked the console', 'called the customer', 'waiting on approval'])
         await send(handle, { type: 'note.added', text });
       const view = await readState(handle);
@@ -248,7 +248,10 @@ describe('the SLA of a request', () => {
         'connection.approved',
         'connection.verified',
       ]) {
-        await send(handle, { type, ...(type === 'endpoint.requested' ? { endpointId: 'vpce-1' } : {}) });
+        await send(handle, {
+          type,
+          ...(type === 'endpoint.requested' ? { endpointId: 'vpce-016024d7f43e757c2' } : {}),
+        });
       }
       expect(await handle.result()).toMatchObject({ status: 'enabled' });
       await temporal.env.sleep(30 * 24 * HOUR);

@@ -3,6 +3,7 @@
  * are public: they are the `PrivateLinkState` search attribute.
  */
 import { accepted } from '../context';
+import { and } from 'xstate';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
 import { intoReverseLeg } from './reverse';
@@ -23,7 +24,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       on: {
         ...afterAcceptance,
         'customer_access.granted': {
-          guard: 'vendorServiceNameKnown',
+          guard: and(['vendorServiceNameKnown', 'eventDataValid']),
           target: 'awaitingEndpoint',
           actions: [
             'recordVendorServiceName',
@@ -50,6 +51,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
       on: {
         ...afterAcceptance,
         'endpoint.requested': {
+          guard: 'eventDataValid',
           target: 'reviewingConnection',
           actions: [
             'recordEndpoint',

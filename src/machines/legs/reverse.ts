@@ -3,6 +3,7 @@
  * public: they are the `PrivateLinkState` search attribute.
  */
 import { accepted, vendorPrincipals } from '../context';
+import { and } from 'xstate';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
 import { afterAcceptance, type Args, comment, greeting, notify, reasonOf, reverseHost } from './shared';
@@ -48,7 +49,7 @@ export const reverseLeg = {
     on: {
       ...afterAcceptance,
       'principal.granted': {
-        guard: 'customerServiceNameKnown',
+        guard: and(['customerServiceNameKnown', 'eventDataValid']),
         target: 'creatingVendorEndpoint',
         actions: [
           'recordCustomerServiceName',
@@ -67,7 +68,7 @@ export const reverseLeg = {
     on: {
       ...afterAcceptance,
       'vendor_endpoint.created': {
-        guard: 'vendorEndpointDnsValid',
+        guard: 'eventDataValid',
         target: 'awaitingReverseApproval',
         actions: [
           'recordVendorEndpoint',
