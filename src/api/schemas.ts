@@ -3,7 +3,7 @@
  * are checked by the domain rules inside the request (a ticket may start incomplete); here only their JSON types.
  */
 import { z } from 'zod';
-import { eventTypes } from '../domain/events';
+import { eventTypes, isEventType, unknownEventTypeProblem } from '../domain/events';
 import { clouds } from '../domain/formats';
 import { connectionTypes, intakeFields, knownAzureFields } from '../domain/intake';
 import { unknownFieldMessage } from '../domain/intake-rules';
@@ -81,7 +81,10 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
 /** An event as the API takes it: the actor is the caller, so it is not part of the body. */
 export const eventBodySchema = z
   .object({
-    type: z.enum(eventTypes, { error: `must be one of ${eventTypes.join(', ')}` }),
+    type: z
+      .string({ error: `must be one of ${eventTypes.join(', ')}` })
+      .refine(isEventType, { error: (issue) => unknownEventTypeProblem(issue.input) })
+      .describe(`One of ${eventTypes.join(', ')}`),
     eventId: z.string().optional().describe('Dedupe key: the same eventId twice changes state once'),
     comment: z.string().optional().describe('Free text kept in the audit trail'),
   })

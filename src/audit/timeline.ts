@@ -105,9 +105,11 @@ export function buildTimeline(
     return read;
   });
   return {
+    // In time order within each run: an effect done while the workflow recorded the next event is listed before it,
+    // though its result reached the history after (a stable sort keeps history order for equal times).
     entries: chain(
       ticketId,
-      perRun.flatMap((r) => r.entries),
+      perRun.flatMap((r) => [...r.entries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))),
     ),
     pending: perRun.flatMap((r) => r.pending),
   };

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { isEventType, eventTypes } from '../domain/events';
+import { eventTypes, isEventType, unknownEventTypeProblem } from '../domain/events';
 import { AppError } from '../errors';
 import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
@@ -210,7 +210,8 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .helpOption('-h, --help')
     .action(async (ticketId: string, type: string, rest: string[], opts: { json?: boolean }) => {
       if (!isEventType(type)) {
-        throw new AppError('invalid', `Unknown event type "${type}". Known types: ${eventTypes.join(', ')}.`);
+        const problem = unknownEventTypeProblem(type);
+        throw new AppError('invalid', `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`);
       }
       const args = rest.filter((a) => a !== '--json');
       const json = opts.json || rest.includes('--json');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isRecord } from './json';
 import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { formatPath } from './problems';
+import { editDistance } from './ticket-words';
 
 /** At most `maxBytes` of UTF-8, with a message naming the limit and the size sent. */
 const withinBytes = <T extends z.ZodString>(schema: T, maxBytes: number) =>
@@ -12,7 +13,7 @@ const withinBytes = <T extends z.ZodString>(schema: T, maxBytes: number) =>
 const text = (what: string, maxBytes: number) =>
   withinBytes(
     z
-      .string({ error: `must be text: ${what}` })
+      .string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be text: ${what}`) })
       .trim()
       .min(1, { error: `must not be empty: ${what}` }),
     maxBytes,
@@ -160,11 +161,11 @@ export function checkEvent(input: unknown): EventCheck {
   }
   const type = (input as { type?: unknown }).type;
   if (!isEventType(type)) {
-    const problem = `type: unknown event type ${quoted(type)}; known types: ${eventTypes.join(', ')}`;
+    const problem = unknownEventTypeProblem(type);
     return {
       ok: false,
-      reason: `Unknown event type ${quoted(type)}. Known types: ${eventTypes.join(', ')}.`,
-      problems: [problem],
+      reason: `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`,
+      problems: [`type: ${problem}`],
     };
   }
   const parsed = eventSchemas[type].safeParse(input);
@@ -179,6 +180,22 @@ export function checkEvent(input: unknown): EventCheck {
     all.length > MAX_PROBLEMS ? [...all.slice(0, MAX_PROBLEMS), `and ${all.length - MAX_PROBLEMS} more`] : all;
   const reason = truncateUtf8(`Invalid ${type} event: ${problems.join('; ')}.`, limits.recordedTextBytes);
   return { ok: false, reason, problems };
+}
+
+/** Why `type` is no event type: the type as sent, the one it most likely meant, and the known types. */
+export function unknownEventTypeProblem(type: unknown): string {
+  const guess = typeof type === 'string' && type.length <= 64 ? closestEventType(type) : undefined;
+  return `unknown event type ${quoted(type)}${guess ? `; did you mean ${guess}?` : '.'} Known types: ${eventTypes.join(', ')}`;
+}
+
+/** The event type a misspelt one most likely meant (within three edits, ignoring case), if any. */
+function closestEventType(type: string): EventType | undefined {
+  let best: { type: EventType; distance: number } | undefined;
+  for (const known of eventTypes) {
+    const distance = editDistance(known, type.toLowerCase());
+    if (distance <= 3 && (!best || distance < best.distance)) best = { type: known, distance };
+  }
+  return best?.type;
 }
 
 /** Problems a refusal lists; the rest are counted. */

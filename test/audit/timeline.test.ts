@@ -43,6 +43,11 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
     expect(entriesOf('request.started')).toHaveLength(1);
   });
 
+  it('lists its entries in time order (an event at when it was recorded)', () => {
+    const times = entries.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+  });
+
   it('lists every event the scenario sent, once, applied, with its sender and the states it moved between', () => {
     expect(entriesOf('event').map(({ type, actor, result, from, to }) => ({ type, actor, result, from, to }))).toEqual(
       expected.sent.map((event, i) => ({

@@ -207,6 +207,12 @@ describe('plctl against a running API', () => {
       await expect(plctl(['event', ticketId, 'connection.teleported'])).rejects.toMatchObject({
         stderr: expect.stringContaining('Unknown event type "connection.teleported"') as unknown,
       });
+      await expect(plctl(['event', ticketId, 'customer_acess.granted'])).rejects.toMatchObject({
+        stderr: expect.stringContaining('did you mean customer_access.granted?') as unknown,
+      });
+      await expect(plctl(['event', ticketId, 'connection.rejected'])).rejects.toMatchObject({
+        stderr: expect.stringContaining('reason: is required') as unknown,
+      });
     }));
 
   it('start takes the short service form, and refuses the workflow input shape before any request exists', () =>

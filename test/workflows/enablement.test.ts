@@ -226,8 +226,14 @@ describe('the enablement workflow on a real server', () => {
           { type: 'connection.approved' },
           'connection.approved is not allowed in state allowlisting. Allowed events: customer_access.granted, ticket.updated, request.cancelled, note.added.',
         ],
-        [{ type: 'connection.approve' }, 'Unknown event type "connection.approve". Known types: ticket.submitted,'],
-        [{ type: 'endpoint.requested' }, 'Invalid endpoint.requested event: endpointId: must be text'],
+        [
+          { type: 'connection.approve' },
+          'Unknown event type "connection.approve"; did you mean connection.approved? Known types: ticket.submitted,',
+        ],
+        [
+          { type: 'endpoint.requested' },
+          "Invalid endpoint.requested event: endpointId: is required: the id of the customer's endpoint",
+        ],
         [{ type: 'note.added', text: 'x', actor: '' }, 'Invalid note.added event: actor: must not be empty'],
         [{ type: 'note.added', text: 'x', colour: 'red' }, 'colour: is not a field of note.added'],
       ] as const;
