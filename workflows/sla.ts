@@ -154,7 +154,10 @@ export class SlaTracker {
       pausedSince: isPaused(clock) ? iso(clock.pauses[clock.pauses.length - 1]![0]) : null,
       breached: this.breached,
       breachedAt: this.state.breachedAt === undefined ? null : iso(this.state.breachedAt),
-      warningsSent: [...this.state.warningsSent],
+      // The warnings that went out: a ticket that arrived breached skipped them (the state marks them done).
+      warningsSent: this.state.records.flatMap((r) =>
+        r.kind === 'warning' && r.percent !== undefined ? [r.percent] : [],
+      ),
       escalations: this.state.escalations,
       events: [...this.state.records],
     };

@@ -36,14 +36,37 @@ function readJsonFile(file: string, what: string): unknown {
   }
 }
 
-/** The SLA in one line: how it stands while the request is open, and how it ended once it has. */
-function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['sla']>): string {
-  const due = `due ${sla.deadlineLocal ?? '(paused)'}`;
+/**
+ * An instant as plctl prints every time: UTC, to the minute (or second), with the zone named, e.g.
+ * `2026-11-09 15:00 UTC`. Anything that is not an instant is shown as given.
+ */
+export function utc(instant: string | null | undefined, seconds = false): string {
+  if (!instant) return '';
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) return instant;
+  return `${new Date(ms)
+    .toISOString()
+    .slice(0, seconds ? 19 : 16)
+    .replace('T', ' ')} UTC`;
+}
+
+/**
+ * The SLA in one line: how it stands while the request is open, and how it ended once it has (met or breached, when,
+ * and the business hours used). The deadline is in UTC like every time plctl prints, and in the business calendar's
+ * zone, where the SLA's hours are counted.
+ */
+function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['sla']>, endedAt?: string): string {
+  const local = sla.deadlineLocal ? ` (${sla.deadlineLocal})` : '';
+  const due = sla.deadline ? `due ${utc(sla.deadline)}${local}` : 'due (paused)';
   if (status === 'enabled' || status === 'rejected' || status === 'cancelled') {
-    const outcome = sla.breached ? 'BREACHED' : status === 'enabled' ? 'met' : `stopped (${status})`;
+    const outcome = sla.breached
+      ? `BREACHED at ${utc(sla.breachedAt)}`
+      : status === 'enabled'
+        ? `met${endedAt ? ` at ${utc(endedAt)}` : ''}`
+        : `stopped (${status})${endedAt ? ` at ${utc(endedAt)}` : ''}`;
     return `${outcome}; was ${due}; ${sla.usedHours} of ${sla.targetHours} business hours used`;
   }
-  const state = sla.breached ? 'BREACHED' : sla.paused ? 'paused' : 'running';
+  const state = sla.breached ? `BREACHED at ${utc(sla.breachedAt)}` : sla.paused ? 'paused' : 'running';
   return `${state}; ${due}; ${sla.leftHours} of ${sla.targetHours} business hours left`;
 }
 
@@ -60,10 +83,11 @@ export function formatView(
   ];
   if (v.stopped) {
     lines.push(
-      `STOPPED       ${v.stopped.how}${v.stopped.at ? ` at ${v.stopped.at}` : ''}, outside the process; this is its last state`,
+      `STOPPED       ${v.stopped.how}${v.stopped.at ? ` at ${utc(v.stopped.at, true)}` : ''}, outside the process; this is its last state`,
     );
   }
-  if (sla) lines.push(`SLA           ${slaLine(v.status, sla)}`);
+  const last = v.event ?? v.events?.at(-1);
+  if (sla) lines.push(`SLA           ${slaLine(v.status, sla, last?.at)}`);
   if (v.request.problems.length) {
     lines.push('Problems');
     for (const p of v.request.problems) lines.push(`  - ${p.field}: ${p.message}`);
@@ -77,7 +101,7 @@ export function formatView(
     lines.push(v.events ? `Last events   (${all})` : 'Recorded');
     for (const e of recent) {
       lines.push(
-        `  ${e.at}  ${e.type}  by ${e.actor}  ${e.result}${e.result === 'applied' && e.from !== e.to ? `  ${e.from} -> ${e.to}` : ''}${e.reason ? `  (${e.reason})` : ''}`,
+        `  ${utc(e.at, true)}  ${e.type}  by ${e.actor}  ${e.result}${e.result === 'applied' && e.from !== e.to ? `  ${e.from} -> ${e.to}` : ''}${e.reason ? `  (${e.reason})` : ''}`,
       );
     }
   }
@@ -181,7 +205,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
         }
         out(
           table(
-            ['TICKET', 'COMPANY', 'CLOUD', 'TYPE', 'STATUS', 'STATE', 'WAITING ON', 'SLA DUE', 'BREACHED'],
+            ['TICKET', 'COMPANY', 'CLOUD', 'TYPE', 'STATUS', 'STATE', 'WAITING ON', 'SLA DUE (UTC)', 'BREACHED'],
             page.requests.map((r) => [
               r.ticketId,
               r.company,
@@ -190,7 +214,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
               r.status,
               r.state,
               r.waitingOn,
-              r.slaDeadline,
+              utc(r.slaDeadline).replace(' UTC', ''),
               r.slaBreached ? 'yes' : '',
             ]),
           ),

@@ -40,18 +40,30 @@ const slaLine = (v: StateSummary) =>
 describe('plctl status, the SLA line', () => {
   it('says how much time is left while the request is open', () => {
     expect(slaLine(view('in_progress'))).toBe(
-      'SLA           running; due 2026-11-09 10:00 America/New_York; 27.5 of 40 business hours left',
+      'SLA           running; due 2026-11-09 15:00 UTC (2026-11-09 10:00 America/New_York); 27.5 of 40 business hours left',
     );
   });
 
-  it('says the SLA was met, not that it runs, once the request is enabled in time', () => {
-    expect(slaLine(view('enabled'))).toBe(
-      'SLA           met; was due 2026-11-09 10:00 America/New_York; 12.5 of 40 business hours used',
+  it('says the SLA was met, when, and the hours used, not that it runs, once the request is enabled in time', () => {
+    const enabling = {
+      seq: 9,
+      at: '2026-11-05T18:30:12.000Z',
+      actor: 'alice',
+      via: 'update' as const,
+      type: 'connection.verified',
+      result: 'applied' as const,
+      from: 'verifyingConnection',
+      to: 'enabled',
+    };
+    expect(slaLine({ ...view('enabled'), event: enabling } as StateSummary)).toBe(
+      'SLA           met at 2026-11-05 18:30 UTC; was due 2026-11-09 15:00 UTC (2026-11-09 10:00 America/New_York); 12.5 of 40 business hours used',
     );
   });
 
   it('says it was breached, or stopped, for a request that ended otherwise', () => {
-    expect(slaLine(view('enabled', { ...sla, breached: true }))).toMatch(/^SLA +BREACHED; was due/);
+    expect(slaLine(view('enabled', { ...sla, breached: true, breachedAt: '2026-11-09T15:00:00.000Z' }))).toMatch(
+      /^SLA +BREACHED at 2026-11-09 15:00 UTC; was due/,
+    );
     expect(slaLine(view('cancelled'))).toMatch(/^SLA +stopped \(cancelled\); was due/);
   });
 });
@@ -74,12 +86,14 @@ describe('plctl status, events and a stopped run', () => {
     const text = formatView({ ...view('in_progress'), events, eventCount: { total: 200, repeats: 7, notes: 120 } });
     expect(text).toContain('Last events   (200 in all, 7 repeats dropped; plctl history has each)');
     expect(text.split('\n').filter((l) => l.includes('note.added  by alice'))).toHaveLength(5);
+    // Every time plctl prints is UTC, with the zone named.
+    expect(text).toContain('  2026-11-02 15:20:00 UTC  note.added  by alice  applied');
   });
 
   it('says a request stopped from outside is stopped, not waiting', () => {
     const text = formatView({ ...view('in_progress'), stopped: { how: 'terminated', at: '2026-11-03T09:00:00.000Z' } });
     expect(text.split('\n')[4]).toBe(
-      'STOPPED       terminated at 2026-11-03T09:00:00.000Z, outside the process; this is its last state',
+      'STOPPED       terminated at 2026-11-03 09:00:00 UTC, outside the process; this is its last state',
     );
   });
 });
