@@ -8,7 +8,7 @@ import { type ConnectionType, type Intake, type IntakeDraft, knownAzureFields, t
 import { isRecord } from './json';
 import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { type Problem } from './problems';
-import { type VendorConfig, type VendorProject } from './vendor-config';
+import { defaultRefusedPorts, type RefusedPort, type VendorConfig, type VendorProject } from './vendor-config';
 import { editDistance } from './ticket-words';
 
 /** Reports one problem with a field. */
@@ -20,7 +20,20 @@ export function isBlank(value: unknown): boolean {
 }
 
 /** The services to open: each a name and a port, each port once; no SSH, and no HTTPS on Azure. */
-export function validateServices(value: unknown, cloud: Cloud | undefined, add: AddProblem): Service[] | undefined {
+/** The ports refused for a request on `cloud`; before the cloud is known, those every cloud refuses. */
+export function refusedPortsFor(vendor: VendorConfig, cloud: Cloud | undefined): RefusedPort[] {
+  // A configuration recorded before refusedPorts existed (an old history) has the defaults.
+  const refused = (vendor.refusedPorts as VendorConfig['refusedPorts'] | undefined) ?? defaultRefusedPorts;
+  if (cloud) return refused[cloud];
+  const { aws, azure } = refused;
+  return aws.filter((r) => azure.some((a) => a.port === r.port));
+}
+
+export function validateServices(
+  value: unknown,
+  refused: readonly RefusedPort[],
+  add: AddProblem,
+): Service[] | undefined {
   if (isBlank(value) || (Array.isArray(value) && value.length === 0)) {
     add('services', 'missing', 'is missing: list each service and port to open, e.g. mysql 3306, sftp 2222, http 80');
     return undefined;
@@ -64,19 +77,11 @@ export function validateServices(value: unknown, cloud: Cloud | undefined, add: 
       ok = false;
       return;
     }
-    if (service.port === 22 || /^ssh$/i.test(service.name)) {
-      add(
-        `${field}.port`,
-        'invalid',
-        'SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
-      );
-      ok = false;
-    } else if (cloud === 'azure' && (service.port === 443 || /^https$/i.test(service.name))) {
-      add(
-        `${field}.port`,
-        'invalid',
-        'HTTPS (port 443) is not available over Azure Private Link; remove this service or use another port',
-      );
+    const refusal = refused.find(
+      (r) => r.port === service.port || (r.name !== undefined && r.name.toLowerCase() === service.name.toLowerCase()),
+    );
+    if (refusal) {
+      add(`${field}.port`, 'invalid', refusal.reason);
       ok = false;
     }
     const first = seenPorts.get(service.port);

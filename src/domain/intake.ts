@@ -10,6 +10,7 @@ import {
   findProject,
   isBlank,
   optionalBoolean,
+  refusedPortsFor,
   unknownFieldMessage,
   validateAzure,
   validateCustomerEndpointService,
@@ -167,7 +168,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     add('customerAccount', 'invalid', `must be an Azure subscription id (a GUID such as ${examples.guid})`);
   }
 
-  const services = validateServices(draft.services, cloud, add);
+  const services = validateServices(draft.services, refusedPortsFor(vendor, cloud), add);
 
   const connectionType = enumField(draft, 'connectionType', connectionTypes, 'unidirectional or bidirectional', add);
   let customerEndpointService: string | undefined;

@@ -64,6 +64,32 @@ const allowedCidr = z.string({ error: 'must be a CIDR block such as 10.20.0.0/16
   }
 });
 
+/** A port the vendor does not open over PrivateLink, by number and (optionally) by service name, with why. */
+const refusedPort = z
+  .object({
+    port: z.number().int().min(1).max(65535, { error: 'must be a port from 1 to 65535' }),
+    name: z.string().min(1).max(60).optional(),
+    reason: z.string().min(1, { error: 'must say why, in words the customer reads' }).max(300),
+  })
+  .strict();
+export type RefusedPort = z.infer<typeof refusedPort>;
+
+const SSH: RefusedPort = {
+  port: 22,
+  name: 'ssh',
+  reason: 'SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
+};
+const HTTPS_AZURE: RefusedPort = {
+  port: 443,
+  name: 'https',
+  reason: 'HTTPS (port 443) is not available over Azure Private Link; remove this service or use another port',
+};
+/**
+ * The ports refused when the vendor configuration names none: SSH everywhere, HTTPS on Azure (the vendor document's
+ * versions disagree on whether 443 is refused on AWS too; `refusedPorts.aws` can add it).
+ */
+export const defaultRefusedPorts: Record<Cloud, RefusedPort[]> = { aws: [SSH], azure: [SSH, HTTPS_AZURE] };
+
 /**
  * The vendor side of every request (docs/configuration.md "Vendor configuration"): who the vendor is in each cloud, its endpoint service per cloud region,
  * the projects it hosts, and the SLA policy. Deployment configuration, not ticket data.
@@ -91,6 +117,13 @@ const vendorConfigSchema = z
       })
       .strict(),
     projects: z.array(project).min(1, { error: 'must list at least one project' }),
+    refusedPorts: z
+      .object({
+        aws: z.array(refusedPort).max(50).default(defaultRefusedPorts.aws),
+        azure: z.array(refusedPort).max(50).default(defaultRefusedPorts.azure),
+      })
+      .strict()
+      .default(defaultRefusedPorts),
     connectivity: z
       .object({
         allowedCidrs: z

@@ -1,5 +1,9 @@
 import { type IntakeDraft, mergeIntake, parseIntake, validateIntake } from '../../src/domain/intake';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ProblemKind } from '../../src/domain/problems';
+import { parseVendorConfig } from '../../src/domain/vendor-config';
+import { repoRoot } from '../helpers/processes';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
@@ -363,6 +367,27 @@ describe('an intake with problems', () => {
       'services[0].port: must be a whole number from 1 to 65535 (got "33o6")',
       'services[1].port: must be a whole number from 1 to 65535 (got "eighty")',
     ]);
+  });
+
+  it('refuses the ports the vendor configuration refuses per cloud: by default SSH everywhere and HTTPS on Azure only', () => {
+    expect(validateIntake(aws({ services: ['https 443'] }), vendor).kind).toBe('valid');
+    const strict = parseVendorConfig({
+      ...JSON.parse(readFileSync(join(repoRoot, 'config/vendor.example.json'), 'utf8')),
+      refusedPorts: { aws: [{ port: 443, name: 'https', reason: 'HTTPS (port 443) is not offered over PrivateLink' }] },
+    });
+    if (!strict.ok) throw new Error(JSON.stringify(strict.problems));
+    expect(validateIntake(aws({ services: ['web 443', 'ssh 2200'] }), strict.config).problems).toEqual([
+      { field: 'services[0].port', kind: 'invalid', message: 'HTTPS (port 443) is not offered over PrivateLink' },
+    ]);
+    // Azure keeps its default when only AWS is configured.
+    expect(validateIntake(azure({ services: ['ssh 22'] }), strict.config).problems[0]?.message).toContain(
+      'SSH (port 22)',
+    );
+    const bad = parseVendorConfig({
+      ...JSON.parse(readFileSync(join(repoRoot, 'config/vendor.example.json'), 'utf8')),
+      refusedPorts: { aws: [{ port: 70000 }] },
+    });
+    expect(bad.ok).toBe(false);
   });
 
   it('refuses something that is not an object', () => {
