@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { eventTypes, isEventType, unknownEventTypeProblem } from '../domain/events';
+import { eventTypes, isEventType, payloadFields, unknownEventTypeProblem } from '../domain/events';
 import { AppError } from '../errors';
 import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
@@ -106,6 +106,19 @@ export function formatView(
     }
   }
   return lines.join('\n');
+}
+
+/** Each event type with its fields as flags, optional ones in brackets (the help of `plctl event`). */
+function eventFieldsHelp(): string {
+  const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const width = Math.max(...eventTypes.map((t) => t.length));
+  const lines = eventTypes.map((type) => {
+    const fields = payloadFields(type).map((f) =>
+      f.required ? `${flag(f.name)} <value>` : `[${flag(f.name)} <value>]`,
+    );
+    return `  ${type.padEnd(width)}  ${fields.join(' ') || '(no fields)'}`;
+  });
+  return `\nEvent types and their fields (every event also takes [--event-id <key>] [--comment <text>]):\n${lines.join('\n')}\n`;
 }
 
 /** `--reason "x" --endpoint-id vpce-1` after the event type: the event's payload. Values that look like JSON are parsed. */
@@ -232,6 +245,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .option('--json', 'print the new state view as JSON')
     .allowUnknownOption()
     .helpOption('-h, --help')
+    .addHelpText('after', eventFieldsHelp)
     .action(async (ticketId: string, type: string, rest: string[], opts: { json?: boolean }) => {
       if (!isEventType(type)) {
         const problem = unknownEventTypeProblem(type);

@@ -141,6 +141,14 @@ export function eventFields(type: EventType): string[] {
   return Object.keys(eventSchemas[type].shape).filter((k) => k !== 'type' && k !== 'actor');
 }
 
+/** The payload fields of an event type (not `eventId`/`comment`, which every event may carry), each required or not. */
+export function payloadFields(type: EventType): { name: string; required: boolean }[] {
+  const shape = eventSchemas[type].shape as Record<string, z.ZodType>;
+  return Object.keys(shape)
+    .filter((k) => !['type', 'actor', 'eventId', 'comment'].includes(k))
+    .map((name) => ({ name, required: !shape[name]!.safeParse(undefined).success }));
+}
+
 /** True when `type` is one of the vocabulary's event types. */
 export function isEventType(type: unknown): type is EventType {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(eventSchemas, type);

@@ -36,6 +36,14 @@ describe('plctl', () => {
     expect(stderr).not.toContain('EPIPE');
   });
 
+  it('event --help lists every event type with its fields, the optional ones in brackets', async () => {
+    const { stdout } = await plctl('event', '--help');
+    expect(stdout).toMatch(/vendor_endpoint\.created +--endpoint-id <value> \[--endpoint-dns <value>\]/);
+    expect(stdout).toMatch(/customer_access\.granted +\[--vendor-service-name <value>\]/);
+    expect(stdout).toMatch(/principal\.granted +\[--customer-service-name <value>\]/);
+    expect(stdout).toMatch(/connection\.approved +\(no fields\)/);
+  });
+
   it('exits non-zero with help on an unknown command', async () => {
     await expect(plctl('frobnicate')).rejects.toMatchObject({
       code: 1,
