@@ -4,11 +4,11 @@
  * its own idempotency key (`<workflowId>/<seq>`), its own record and its own audit-timeline entry.
  */
 import { type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
-import type { BatchableEffect, EnablementActivities } from '../activities';
+import type { BatchableEffect, ConnectivityResult, EnablementActivities } from '../activities';
 import { limits, truncateUtf8 } from '../src/domain/limits';
 import type { Effect } from '../src/machines';
 import { failureTypes } from '../src/temporal/failures';
-import type { EffectRecord } from '../src/temporal/messages';
+import type { ConnectivityCheckView, EffectRecord } from '../src/temporal/messages';
 
 /** How long one ticket comment or notification may take (a batch gets this per effect). */
 const EFFECT_TIMEOUT_SECONDS = 30;
@@ -47,6 +47,8 @@ interface QueuedEffect {
 export interface EffectRunnerState {
   effects: EffectRecord[];
   effectSeq: number;
+  /** The product's latest connectivity check, if it ran one. */
+  connectivityCheck?: ConnectivityCheckView;
 }
 
 /** The effects of one request: a queue, the one being carried out, and the record of each carried out. */
@@ -57,6 +59,8 @@ export class EffectRunner {
   private readonly queue: QueuedEffect[] = [];
   /** Effects being carried out right now: still pending until their activity finishes. */
   private inFlight = 0;
+  /** The latest connectivity check's result (the state view's `connectivityCheck`). */
+  private lastCheck: ConnectivityCheckView | undefined;
 
   /**
    * @param startedBy who started the request: a ticket system's comments go only to requests it started itself
@@ -70,6 +74,12 @@ export class EffectRunner {
   ) {
     this.records = resumed?.effects ?? [];
     this.seq = resumed?.effectSeq ?? 0;
+    this.lastCheck = resumed?.connectivityCheck;
+  }
+
+  /** The product's latest connectivity check, or null when it ran none. */
+  get connectivityCheck(): ConnectivityCheckView | null {
+    return this.lastCheck ?? null;
   }
 
   /** Queues effects behind those already waiting, numbering each. */
@@ -89,7 +99,11 @@ export class EffectRunner {
 
   /** What to carry over on continue-as-new (only called with an empty queue). */
   get state(): EffectRunnerState {
-    return { effects: this.records, effectSeq: this.seq };
+    return {
+      effects: this.records,
+      effectSeq: this.seq,
+      ...(this.lastCheck ? { connectivityCheck: this.lastCheck } : {}),
+    };
   }
 
   /** Carries out every queued effect, in order, including any queued while it runs. */
@@ -162,6 +176,7 @@ export class EffectRunner {
           ].filter(Boolean);
           const detail = reasons.length ? `${ports} (${reasons.join('; ')})` : ports;
           this.record(item, 'done', detail);
+          this.checked(effect.params.target, results, detail);
           break;
         }
       }
@@ -170,6 +185,31 @@ export class EffectRunner {
       log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
       this.record(item, 'failed', detail);
     }
+  }
+
+  /**
+   * Keeps a check's result for the state view and, when a port did not connect, tells staff at once (the next effect
+   * out): the product's check never moves the request (the customer's own test does), so nothing else would.
+   */
+  private checked(target: string, results: ConnectivityResult[], summary: string): void {
+    const ok = results.length > 0 && results.every((r) => r.outcome === 'connected');
+    this.lastCheck = {
+      at: new Date().toISOString(),
+      target: truncateUtf8(target, limits.identifierBytes),
+      ok,
+      ports: results.map((r) => ({
+        port: r.port,
+        outcome: r.outcome,
+        ...(r.connectMs !== undefined ? { connectMs: r.connectMs } : {}),
+        ...(r.detail ? { detail: truncateUtf8(r.detail, limits.reasonBytes) } : {}),
+      })),
+    };
+    if (ok) return;
+    const message = `Our connectivity check from the vendor's network to ${target} failed: ${summary}. The customer's own test goes on; check the vendor endpoint (its DNS name, its state, the connection accepted) and the customer's service before they reply.`;
+    this.queue.unshift({
+      seq: ++this.seq,
+      effect: { type: 'notify', params: { kind: 'connectivity_check_failed', message } },
+    });
   }
 
   /**

@@ -108,7 +108,12 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       recent: trail.recent,
       count: { total: trail.count, repeats: trail.repeatCount, notes: trail.noteCount },
     };
-    return stateView(ticketId, snapshot, events, effects.records, effects.pending, slaView());
+    const effectView = {
+      done: effects.records,
+      pending: effects.pending,
+      connectivityCheck: effects.connectivityCheck,
+    };
+    return stateView(ticketId, snapshot, events, effectView, slaView());
   });
   setHandler(enablementEventSignal, (raw) => {
     if (snapshot) receive(snapshot, raw, 'signal');

@@ -11,6 +11,7 @@ import {
 } from '../src/machines';
 import type {
   AuditEntry,
+  ConnectivityCheckView,
   EffectRecord,
   EnablementResult,
   SlaView,
@@ -54,15 +55,15 @@ export function stateView(
   ticketId: string,
   snapshot: EnablementSnapshot,
   events: { recent: AuditEntry[]; count: StateView['eventCount'] },
-  effects: EffectRecord[],
-  pendingEffects: number,
+  effects: { done: EffectRecord[]; pending: number; connectivityCheck: ConnectivityCheckView | null },
   sla: SlaView | null,
 ): StateView {
   return {
     ...stateSummary(ticketId, snapshot, sla),
     events: events.recent,
     eventCount: events.count,
-    effects: { pending: pendingEffects, done: effects },
+    effects: { pending: effects.pending, done: effects.done },
+    connectivityCheck: effects.connectivityCheck,
   };
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { eventTypes, isEventType, payloadFields, unknownEventTypeProblem } from '../domain/events';
 import { AppError } from '../errors';
-import type { AuditEntry, EventOutcome, StateSummary, StateView } from '../temporal/messages';
+import type { AuditEntry, ConnectivityCheckView, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
 import { getJson } from './api-client';
 import type { ListFilters, RequestPage } from '../temporal/visibility';
@@ -70,9 +70,19 @@ function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['
   return `${state}; ${due}; ${sla.leftHours} of ${sla.targetHours} business hours left`;
 }
 
+/** The product's latest connectivity check in one line: passed or FAILED, when, and each port's outcome. */
+function checkLine(check: ConnectivityCheckView): string {
+  const ports = check.ports
+    .map((p) => `${p.port} ${p.outcome}${p.connectMs !== undefined ? ` in ${p.connectMs} ms` : ''}`)
+    .join(', ');
+  const why = [...new Set(check.ports.filter((p) => p.outcome !== 'connected').map((p) => p.detail))].filter(Boolean);
+  return `${check.ok ? 'passed' : 'FAILED'} at ${utc(check.at, true)}: ${check.target} ${ports}${why.length ? ` (${why.join('; ')})` : ''}`;
+}
+
 /** A state view (status), or the answer to a start or an event (with the one event it recorded), for people. */
 export function formatView(
-  v: StateSummary & Partial<Pick<StateView, 'events' | 'eventCount' | 'stopped'>> & { event?: AuditEntry },
+  v: StateSummary &
+    Partial<Pick<StateView, 'events' | 'eventCount' | 'stopped' | 'connectivityCheck'>> & { event?: AuditEntry },
 ): string {
   const sla = v.sla;
   const lines = [
@@ -88,6 +98,7 @@ export function formatView(
   }
   const last = v.event ?? v.events?.at(-1);
   if (sla) lines.push(`SLA           ${slaLine(v.status, sla, last?.at)}`);
+  if (v.connectivityCheck) lines.push(`Our check     ${checkLine(v.connectivityCheck)}`);
   if (v.request.problems.length) {
     lines.push('Problems');
     for (const p of v.request.problems) lines.push(`  - ${p.field}: ${p.message}`);

@@ -110,8 +110,14 @@ const eventSchemas = {
   }),
   'vendor_endpoint.created': event('vendor_endpoint.created', {
     endpointId: text("the id of the vendor's endpoint", limits.identifierBytes),
-    /** DNS name of the vendor's endpoint, used for the connectivity check. */
-    endpointDns: text("the DNS name of the vendor's endpoint", limits.identifierBytes).optional(),
+    /**
+     * The DNS name (or private address) of the vendor's endpoint: the host the customer tests the connection with from
+     * the vendor's network, and the product's own connectivity check's target. An endpoint id is no host name.
+     */
+    endpointDns: text(
+      "the DNS name or private IP address of the vendor's endpoint, which the customer tests the connection with",
+      limits.identifierBytes,
+    ),
   }),
   'vendor_endpoint.failed': event('vendor_endpoint.failed', {
     reason: text('why the endpoint could not be created', limits.reasonBytes),
@@ -147,6 +153,15 @@ export function payloadFields(type: EventType): { name: string; required: boolea
   return Object.keys(shape)
     .filter((k) => !['type', 'actor', 'eventId', 'comment'].includes(k))
     .map((name) => ({ name, required: !shape[name]!.safeParse(undefined).success }));
+}
+
+/**
+ * The fields an event type takes, optional ones in brackets, e.g. `vendor_endpoint.created takes endpointId,
+ * endpointDns, [eventId], [comment]`: said in every refusal of its payload, so the sender sees what it may send.
+ */
+export function eventUsage(type: EventType): string {
+  const fields = [...payloadFields(type).map((f) => (f.required ? f.name : `[${f.name}]`)), '[eventId]', '[comment]'];
+  return `${type} takes ${fields.join(', ')}`;
 }
 
 /** True when `type` is one of the vocabulary's event types. */
@@ -186,7 +201,10 @@ export function checkEvent(input: unknown): EventCheck {
   // What was sent is quoted in the refusal, which the audit trail keeps: so much of it, and no more.
   const problems =
     all.length > MAX_PROBLEMS ? [...all.slice(0, MAX_PROBLEMS), `and ${all.length - MAX_PROBLEMS} more`] : all;
-  const reason = truncateUtf8(`Invalid ${type} event: ${problems.join('; ')}.`, limits.recordedTextBytes);
+  const reason = truncateUtf8(
+    `Invalid ${type} event: ${problems.join('; ')}. ${eventUsage(type)}.`,
+    limits.recordedTextBytes,
+  );
   return { ok: false, reason, problems };
 }
 

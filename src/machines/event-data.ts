@@ -20,9 +20,7 @@ export function eventDataProblem(context: EnablementContext, event: EnablementEv
     case 'vendor_endpoint.created':
       return (
         endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId)) ??
-        (event.endpointDns === undefined
-          ? undefined
-          : endpointDnsProblem(cloud, event.endpointDns, label('endpointDns', event.endpointDns)))
+        endpointDnsProblem(cloud, event.endpointDns, label('endpointDns', event.endpointDns))
       );
     case 'customer_access.granted':
       return event.vendorServiceName === undefined

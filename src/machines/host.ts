@@ -1,5 +1,5 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
-import type { EnablementEvent } from '../domain/events';
+import { type EnablementEvent, eventUsage } from '../domain/events';
 import { type ConnectionType, connectionTypes, updateDraft } from '../domain/intake';
 import { bidirectionalMachine } from './bidirectional';
 import type { EnablementContext, EnablementInput } from './context';
@@ -94,7 +94,7 @@ function refusal(snapshot: AnyMachineSnapshot, event: EnablementEvent): Refusal 
     snapshot.status !== 'active'
       ? `The request is ${state} and accepts no more events.`
       : allowed.includes(event.type)
-        ? `${event.type} cannot be applied in state ${state} with this payload (${missingDataHint(event, snapshot)}). Allowed events: ${allowed.join(', ')}.`
+        ? `${event.type} cannot be applied in state ${state} with this payload (${missingDataHint(event, snapshot)}; ${eventUsage(event.type)}). Allowed events: ${allowed.join(', ')}.`
         : `${event.type} is not allowed in state ${state}. Allowed events: ${allowed.join(', ')}.`;
   return { refused: true, state, allowed, message };
 }

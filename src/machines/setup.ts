@@ -14,6 +14,7 @@ export interface Notification {
     | 'action_required'
     | 'customer_waiting'
     | 'verification_failed'
+    | 'connectivity_check_failed'
     | 'enabled'
     | 'rejected'
     | 'cancelled'

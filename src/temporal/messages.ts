@@ -54,6 +54,8 @@ export interface ResumeState {
   /** The most recent effects' records. */
   effects: EffectRecord[];
   effectSeq: number;
+  /** The product's latest connectivity check. */
+  connectivityCheck?: ConnectivityCheckView;
   sla: SlaState;
 }
 
@@ -94,6 +96,27 @@ export interface EffectRecord {
   detail?: string;
 }
 
+/**
+ * The product's latest check of the reverse connection from the vendor's network (`curl -v telnet://<target>:<port>`
+ * for each port), run when the customer accepts the vendor endpoint and after each fix. It never moves the request;
+ * a port that did not connect is also sent to staff as a `connectivity_check_failed` notification.
+ */
+export interface ConnectivityCheckView {
+  /** When the check finished (ISO 8601). */
+  at: string;
+  /** The vendor endpoint's DNS name or address. */
+  target: string;
+  /** True when every port connected. */
+  ok: boolean;
+  ports: {
+    port: number;
+    outcome: 'connected' | 'refused' | 'timed_out' | 'dns_failure' | 'error' | 'not_allowed' | 'not_checked';
+    connectMs?: number;
+    /** Why it did not connect (the system's error, or why the target was not tried). */
+    detail?: string;
+  }[];
+}
+
 /** Where a request stands, without its history: the part of the state view that does not grow with each event. */
 export interface StateSummary {
   ticketId: string;
@@ -130,6 +153,8 @@ export interface StateView extends StateSummary {
   eventCount: { total: number; repeats: number; notes: number };
   /** The most recent effects' records (at most 50), and how many wait. */
   effects: { pending: number; done: EffectRecord[] };
+  /** The product's latest connectivity check (reverse leg), or null when it ran none. */
+  connectivityCheck: ConnectivityCheckView | null;
   /**
    * Set by the API (not the query) when the request's run was stopped from outside Temporal's normal course
    * (terminated, timed out, failed, cancelled): the rest of the view is the state it had then.

@@ -88,7 +88,16 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
 
   it('shows each effect the machine asked for, carried out by the system, with the outside answer', () => {
     const effects = entriesOf('effect');
-    expect(effects.map((e) => e.type).sort()).toEqual(expected.effects.map(effectInWords).sort());
+    // Besides what the machine asked for, each check with a port that did not connect told staff (the workflow's doing).
+    const failedChecks = effects.filter(
+      (e) => e.type.startsWith('connectivity check:') && !/^(\d+ connected in [\d.]+ ms(, )?)+$/.test(e.detail),
+    );
+    expect(effects.map((e) => e.type).sort()).toEqual(
+      [
+        ...expected.effects.map(effectInWords),
+        ...failedChecks.map(() => 'notification: connectivity_check_failed'),
+      ].sort(),
+    );
     for (const effect of effects) {
       expect(effect).toMatchObject({ actor: 'system', result: 'done' });
       if (effect.type.startsWith('ticket comment:')) expect(effect.detail).toMatch(/^comment \S+/);

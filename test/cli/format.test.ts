@@ -96,4 +96,33 @@ describe('plctl status, events and a stopped run', () => {
       'STOPPED       terminated at 2026-11-03 09:00:00 UTC, outside the process; this is its last state',
     );
   });
+
+  it("shows the product's own connectivity check, failed or passed, with each port", () => {
+    const failed = formatView({
+      ...view('in_progress'),
+      connectivityCheck: {
+        at: '2026-11-03T09:00:05.000Z',
+        target: '10.0.3.7',
+        ok: false,
+        ports: [
+          { port: 3306, outcome: 'connected', connectMs: 2 },
+          { port: 2222, outcome: 'refused', detail: 'connect ECONNREFUSED 10.0.3.7:2222' },
+        ],
+      },
+    });
+    expect(failed).toContain(
+      'Our check     FAILED at 2026-11-03 09:00:05 UTC: 10.0.3.7 3306 connected in 2 ms, 2222 refused (connect ECONNREFUSED 10.0.3.7:2222)',
+    );
+    const passed = formatView({
+      ...view('in_progress'),
+      connectivityCheck: {
+        at: '2026-11-03T09:00:05.000Z',
+        target: '10.0.3.7',
+        ok: true,
+        ports: [{ port: 3306, outcome: 'connected', connectMs: 2 }],
+      },
+    });
+    expect(passed).toContain('Our check     passed at 2026-11-03 09:00:05 UTC: 10.0.3.7 3306 connected in 2 ms');
+    expect(formatView(view('in_progress'))).not.toContain('Our check');
+  });
 });

@@ -11,7 +11,7 @@ import {
   waitingOnOf,
 } from '../../src/machines';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
-import { azurePrivateEndpoint } from '../fixtures/events';
+import { azurePrivateEndpoint, endpointDnsOn } from '../fixtures/events';
 
 const vendor = exampleVendorConfig();
 /** Endpoint number `n` in the cloud's id format. */
@@ -197,7 +197,9 @@ describe('refusals', () => {
     const result = applyEvent(start.snapshot, { type: 'customer_access.granted', actor });
     expect(result).toMatchObject({
       refused: true,
-      message: expect.stringContaining('no vendorServiceName given and none configured for this cloud region'),
+      message: expect.stringContaining(
+        'no vendorServiceName given and none configured for this cloud region; customer_access.granted takes [vendorServiceName], [eventId], [comment]',
+      ),
     });
     const withName = applyEvent(start.snapshot, {
       type: 'customer_access.granted',
@@ -423,11 +425,13 @@ describe('ticket comments', () => {
         {
           type: 'vendor_endpoint.created',
           endpointId: endpointIdOn(cloud, 13),
+          endpointDns: endpointDnsOn(cloud, 13),
         },
         { type: 'reverse_connection.rejected', reason: 'no' },
         {
           type: 'vendor_endpoint.created',
           endpointId: endpointIdOn(cloud, 14),
+          endpointDns: endpointDnsOn(cloud, 14),
         },
         { type: 'reverse_connection.approved' },
         { type: 'reverse_connection.failed', details: 'refused' },

@@ -4,6 +4,7 @@ import { networkInterfaces } from 'node:os';
 import { createActivities } from '../../activities';
 import { readTimeline } from '../../src/audit/history';
 import { applyEnablementEventUpdate, type EnablementEventInput, type EventOutcome } from '../../src/temporal/messages';
+import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
 import { eventually } from '../helpers/eventually';
@@ -78,6 +79,20 @@ const checkRecord = (handle: WorkflowHandle) =>
     { what: 'the connectivity check to be recorded' },
   );
 
+/** The `connectivity_check_failed` notifications staff got about a ticket, once effects have gone out. */
+const failedCheckNotices = async (ticketId: string) => {
+  const notices = () =>
+    temporal.activities.notifications.received
+      .map((r) => r.body as { ticketId: string; kind: string; message: string })
+      .filter((n) => n.ticketId === ticketId && n.kind === 'connectivity_check_failed');
+  await eventually(
+    async () => (await readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)))).effects.pending,
+    (pending) => pending === 0,
+    { what: 'effects to go out' },
+  );
+  return notices();
+};
+
 describe('the connectivity check on a real worker', () => {
   it('never reaches a loopback listener named as the vendor endpoint: the check is recorded as not allowed, and the request goes on', async () => {
     const local = await listen('127.0.0.2');
@@ -114,7 +129,45 @@ describe('the connectivity check on a real worker', () => {
       expect(answers.map((p) => Buffer.from(p.data ?? []).toString()).join('\n')).toContain(
         '"detail":"not allowed: 127.0.0.2 is a loopback address"',
       );
+      // Staff hear of the failed check at once; the state view shows it; the customer's own test is not blocked.
+      const told = await failedCheckNotices(ticketId);
+      expect(told).toHaveLength(1);
+      expect(told[0]!.message).toContain(
+        `Our connectivity check from the vendor's network to 127.0.0.2 failed: ${local.port} not_allowed`,
+      );
+      expect((await readState(handle)).connectivityCheck).toMatchObject({
+        target: '127.0.0.2',
+        ok: false,
+        ports: [{ port: local.port, outcome: 'not_allowed', detail: 'not allowed: 127.0.0.2 is a loopback address' }],
+      });
+      // The customer is told to test the name support recorded, never the endpoint id.
+      const verify = temporal.activities.tickets
+        .comments(ticketId)
+        .map((c) => c.body)
+        .find((body) => body.includes('verify the connection from our network'))!;
+      expect(verify).toContain(`curl -v telnet://127.0.0.2:${local.port}`);
+      expect(verify).not.toContain('vpce-');
       expect((await send(handle, { type: 'reverse_connection.verified' })).state).toBe('enabled');
+    });
+  });
+
+  it('refuses a vendor endpoint without the DNS name the customer must test with, saying what the event takes', async () => {
+    await temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const handle = await atVendorEndpoint(ticketId, 3306);
+      const refused = await send(handle, {
+        type: 'vendor_endpoint.created',
+        endpointId: 'vpce-063c51c5620a37baf',
+      }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      const message = String((refused as WorkflowUpdateFailedError).cause?.message);
+      expect(message).toContain('endpointDns: is required');
+      expect(message).toContain('vendor_endpoint.created takes endpointId, endpointDns, [eventId], [comment]');
+      expect((await readState(handle)).state).toBe('creatingVendorEndpoint');
+      await send(handle, { type: 'request.cancelled', reason: 'test over' });
     });
   });
 
@@ -141,6 +194,21 @@ describe('the connectivity check on a real worker', () => {
         await send(handle, { type: 'reverse_connection.approved' });
         expect((await checkRecord(handle))?.detail).toMatch(new RegExp(`^${vpc.port} connected in [\\d.]+ ms$`));
         expect(await vpc.connectionsSoFar()).toBe(1);
+        expect((await readState(handle)).connectivityCheck).toMatchObject({
+          target: host,
+          ok: true,
+          ports: [{ port: vpc.port, outcome: 'connected' }],
+        });
+        // After a fix the product checks again (the customer's failed test does not stop it from trying).
+        await send(handle, { type: 'reverse_connection.failed', details: 'timed out from staging' });
+        await send(handle, { type: 'troubleshooting.resolved' });
+        await eventually(
+          async () => (await readState(handle)).effects.done.filter((e) => e.type === 'runConnectivityCheck').length,
+          (n) => n === 2,
+          { what: 'the second check' },
+        );
+        expect(await vpc.connectionsSoFar()).toBe(2);
+        expect(await failedCheckNotices(ticketId)).toEqual([]);
         await send(handle, { type: 'request.cancelled', reason: 'test over' });
       },
       { activities },

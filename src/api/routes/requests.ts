@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { toCsv } from '../../audit/chain';
 import { readTimeline } from '../../audit/history';
 import { type AuditSigningKey, exportTimeline, signatureFileOf } from '../../audit/signing';
-import { checkEvent, type EventType } from '../../domain/events';
+import { checkEvent, eventUsage, type EventType, isEventType } from '../../domain/events';
 import { AppError } from '../../errors';
 import type { EnablementClient } from '../../temporal/enablement-client';
 import { PageTokens } from '../../temporal/page-token';
@@ -141,7 +141,10 @@ export function requestRoutes(
       }
       const event: EnablementEventInput = { ...request.body, actor: principal.subject };
       const checked = checkEvent(event);
-      if (!checked.ok) throw new AppError('invalid', `Invalid ${type} event:`, checked.problems);
+      if (!checked.ok) {
+        const usage = isEventType(type) ? ` (${eventUsage(type)})` : '';
+        throw new AppError('invalid', `Invalid ${type} event${usage}:`, checked.problems);
+      }
       return requests.sendEvent(request.params.ticketId, event);
     },
   );

@@ -39,6 +39,19 @@ export const intoReverseLeg = [
 ] as const;
 
 /**
+ * The product's own check of the reverse connection, from the vendor's network to the vendor endpoint's DNS name on
+ * each port. Its result never moves the request (the customer's test does); a failure is reported to staff.
+ */
+const checkReverseConnection = {
+  type: 'runConnectivityCheck',
+  params: ({ context }: Args) => ({
+    direction: 'reverse' as const,
+    target: reverseHost(context),
+    ports: accepted(context).services.map((s) => s.port),
+  }),
+} as const;
+
+/**
  * Reverse leg (bidirectional only): the customer grants the vendor principal access, the vendor creates its endpoint,
  * the customer approves its connection request and verifies it, with the same troubleshooting loop.
  */
@@ -110,14 +123,7 @@ export const reverseLeg = {
             template: 'verify_reverse_connection',
             data: { ...greeting(context), services: accepted(context).services, host: reverseHost(context) },
           })),
-          {
-            type: 'runConnectivityCheck',
-            params: ({ context }: Args) => ({
-              direction: 'reverse' as const,
-              target: reverseHost(context),
-              ports: accepted(context).services.map((s) => s.port),
-            }),
-          },
+          checkReverseConnection,
         ],
       },
       'reverse_connection.rejected': {
@@ -160,15 +166,18 @@ export const reverseLeg = {
       ...afterAcceptance,
       'troubleshooting.resolved': {
         target: 'verifyingReverseConnection',
-        actions: comment(({ context }) => ({
-          template: 'verify_again',
-          data: {
-            ...greeting(context),
-            services: accepted(context).services,
-            direction: 'reverse',
-            host: reverseHost(context),
-          },
-        })),
+        actions: [
+          comment(({ context }) => ({
+            template: 'verify_again',
+            data: {
+              ...greeting(context),
+              services: accepted(context).services,
+              direction: 'reverse',
+              host: reverseHost(context),
+            },
+          })),
+          checkReverseConnection,
+        ],
       },
     },
   }),

@@ -43,9 +43,8 @@ export const customerProblemLines = (context: EnablementContext, kind?: Problem[
 /** The reason or details an event gives for what went wrong. */
 export const reasonOf = (event: EnablementEvent) =>
   'reason' in event ? event.reason : 'details' in event ? event.details : '(no reason given)';
-/** Where the reverse connection goes: the vendor endpoint's DNS name, else its id, else a placeholder. */
-export const reverseHost = (context: EnablementContext) =>
-  context.vendorEndpointDns ?? context.vendorEndpointId ?? '<vendor-endpoint-dns-name>';
+/** Where the reverse connection goes: the vendor endpoint's DNS name (`vendor_endpoint.created` requires it). */
+export const reverseHost = (context: EnablementContext) => context.vendorEndpointDns ?? '<vendor-endpoint-dns-name>';
 
 /**
  * What every open state accepts besides its own steps: cancellation, and notes (no transition; the host records the
