@@ -7,7 +7,7 @@
 #
 # Debian (glibc), not Alpine: @temporalio/core-bridge only ships prebuilt *-unknown-linux-gnu binaries
 # (node_modules/@temporalio/core-bridge/common.js maps every Linux to "unknown-linux-gnu").
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # 1. Compile: the full dependency set (TypeScript, types) and `npm run build` -> dist/.
 FROM ${NODE_IMAGE} AS build

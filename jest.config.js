@@ -5,10 +5,7 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' } }],
-    // ESM-only dependencies that jest's CommonJS runtime cannot load as they are (fastify's inject uses cookie@2).
-    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   // Resolve (and, on a fresh machine, build) the Temporal binaries once, before any test file runs.
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   // Each Temporal test file starts its own server; two cores fit two files at a time.

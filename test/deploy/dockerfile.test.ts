@@ -35,9 +35,9 @@ describe('Dockerfile', () => {
   const runtime = stages.at(-1)!;
   const body = (keyword: string) => runtime.body.filter((i) => i.keyword === keyword).map((i) => i.args);
 
-  it('builds in stages and runs from a slim glibc Node 20 image with production dependencies only', () => {
+  it('builds in stages and runs from a slim glibc Node 24 image (the current LTS line) with production dependencies only', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(runtime.from).toBe('node:20-bookworm-slim');
+    expect(runtime.from).toBe('node:24-bookworm-slim');
     const stageRunning = (pattern: RegExp) =>
       stages.find((s) => s.body.some((i) => i.keyword === 'RUN' && pattern.test(i.args)));
     const build = stageRunning(/^npm run build$/);
