@@ -1,7 +1,9 @@
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
-import { productVersion } from '../version';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { securityOf, swaggerOptions } from './openapi';
+import { problemSchema } from './schemas';
 import { type Action, allows, type Authenticator, type Principal } from './auth';
 import { installMetrics } from './metrics';
 import { nestsDeeperThan, tooDeepError } from './json-depth';
@@ -18,6 +20,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What the route does, for authorization; routes without one are public (health, docs, signed webhooks). */
     action?: Action;
+    /** The body as `/openapi.json` shows it, when it says more than the schema the route validates with. */
+    documentedBody?: () => Record<string, unknown>;
   }
   interface FastifyRequest {
     /** The authenticated caller of an `/api` route. */
@@ -58,23 +62,7 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
   installMetrics(app, { processMetrics: opts.processMetrics });
   installJsonParser(app);
 
-  void app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'PrivateLink enablement API',
-        version: productVersion(),
-        description:
-          'Start PrivateLink enablement requests, record each step, read their state and audit history. Errors are application/problem+json.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A token from AUTH_TOKENS_FILE, or an OIDC JWT' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  void app.register(swagger, swaggerOptions());
 
   // Authentication and the role check run before the body is read: an unauthenticated caller learns nothing else.
   app.addHook('onRequest', async (request) => {
@@ -91,25 +79,63 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
     request.principal = principal;
   });
 
-  // Liveness of this process only; it does not call Temporal, so a slow cluster never fails the probe.
-  app.get('/healthz', { schema: { hide: true } }, () => ({ status: 'ok' }));
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-  // Readiness: can this process serve requests now? (Temporal reachable within 3 s.) For load balancers and compose.
-  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
-    if (!opts.ready) return { status: 'ready' };
-    try {
-      await Promise.race([
-        opts.ready(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000).unref()),
-      ]);
-      return { status: 'ready' };
-    } catch (err) {
-      return sendProblem(
-        reply,
-        request,
-        new AppError('unavailable', `Not ready: Temporal is not reachable (${(err as Error).message}).`),
-      );
-    }
+  // Registered after the swagger plugin (like every route) so that /openapi.json lists them.
+  void app.register((scope, _opts, done) => {
+    // Liveness of this process only; it does not call Temporal, so a slow cluster never fails the probe.
+    scope.get(
+      '/healthz',
+      {
+        schema: {
+          summary: 'Liveness of this process',
+          operationId: 'getHealth',
+          security: securityOf(),
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
+      () => ({ status: 'ok' as const }),
+    );
+    scope.get(
+      '/openapi.json',
+      {
+        schema: {
+          summary: 'This document',
+          operationId: 'getOpenApiDocument',
+          security: securityOf(),
+          response: { 200: z.record(z.string(), z.unknown()).describe('OpenAPI 3.1') },
+        },
+      },
+      () => app.swagger() as unknown as Record<string, unknown>,
+    );
+    // Readiness: can this process serve requests now? (Temporal reachable within 3 s.) For load balancers and compose.
+    scope.get(
+      '/readyz',
+      {
+        schema: {
+          summary: 'Readiness: Temporal reachable within 3 s',
+          operationId: 'getReadiness',
+          security: securityOf(),
+          response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema },
+        },
+      },
+      async (request, reply) => {
+        if (!opts.ready) return { status: 'ready' as const };
+        try {
+          await Promise.race([
+            opts.ready(),
+            new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3_000).unref()),
+          ]);
+          return { status: 'ready' as const };
+        } catch (err) {
+          return sendProblem(
+            reply,
+            request,
+            new AppError('unavailable', `Not ready: Temporal is not reachable (${(err as Error).message}).`),
+          );
+        }
+      },
+    );
+
+    done();
   });
 
   if (opts.requests) {

@@ -17,7 +17,7 @@ const text = (what: string, maxBytes: number) =>
       .trim()
       .min(1, { error: `must not be empty: ${what}` }),
     maxBytes,
-  );
+  ).describe(`${what.charAt(0).toUpperCase()}${what.slice(1)}; at most ${bytesText(maxBytes)}`);
 
 /**
  * An intake as an event carries it: an object, at most {@link limits.intakeBytes} as JSON, nested at most
@@ -73,9 +73,15 @@ const common = {
   /** Who did it: the authenticated subject, never a value the caller typed into the payload. */
   actor: text('who sent the event', limits.actorBytes),
   /** Dedupe key: the same eventId twice from the same sender for the same event type changes state once. */
-  eventId: withinBytes(z.string().trim().min(1), limits.eventIdBytes).optional(),
+  eventId: withinBytes(z.string().trim().min(1), limits.eventIdBytes)
+    .describe(
+      `Dedupe key: the same eventId from the same sender for the same type changes state once; at most ${bytesText(limits.eventIdBytes)}`,
+    )
+    .optional(),
   /** Free text kept in the audit trail. */
-  comment: withinBytes(z.string(), limits.commentBytes).optional(),
+  comment: withinBytes(z.string(), limits.commentBytes)
+    .describe(`Free text kept in the audit trail; at most ${bytesText(limits.commentBytes)}`)
+    .optional(),
 };
 
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
@@ -162,6 +168,20 @@ export function payloadFields(type: EventType): { name: string; required: boolea
 export function eventUsage(type: EventType): string {
   const fields = [...payloadFields(type).map((f) => (f.required ? f.name : `[${f.name}]`)), '[eventId]', '[comment]'];
   return `${type} takes ${fields.join(', ')}`;
+}
+
+/**
+ * Each event type's body as the API takes it (no `actor`: that is the caller), as JSON Schema for `/openapi.json`.
+ * Plain data made from the same schemas {@link checkEvent} applies; byte limits are said in the descriptions.
+ */
+export function eventBodyJsonSchemas(): { type: EventType; schema: Record<string, unknown> }[] {
+  return eventTypes.map((type) => {
+    const { $schema: _, ...schema } = z.toJSONSchema((eventSchemas[type] as z.ZodObject).omit({ actor: true }), {
+      io: 'input',
+      unrepresentable: 'any',
+    }) as Record<string, unknown>;
+    return { type, schema };
+  });
 }
 
 /** True when `type` is one of the vocabulary's event types. */

@@ -12,6 +12,7 @@ import { PageTokens } from '../../temporal/page-token';
 import { listQuery } from '../../temporal/visibility';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
+import { eventsBodyDocument, securityOf } from '../openapi';
 import {
   eventBodySchema,
   historyQuerySchema,
@@ -47,7 +48,7 @@ export function requestRoutes(
   opts: { auditSigning?: AuditSigningKey; pageTokens?: PageTokens } = {},
 ): void {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  const security = [{ bearer: [] }];
+  const security = securityOf('bearer');
   const pageTokens = opts.pageTokens ?? PageTokens.random();
 
   app.post(
@@ -57,6 +58,7 @@ export function requestRoutes(
       bodyLimit: API_BODY_LIMIT,
       schema: {
         summary: 'Start a request from intake data',
+        operationId: 'startRequest',
         description:
           'Starts the workflow for the ticket and applies ticket.submitted as the caller. Incomplete or invalid intake data is accepted: the request waits for information (status awaiting_information, with every problem listed).',
         security,
@@ -79,6 +81,7 @@ export function requestRoutes(
       config: { action: 'read' },
       schema: {
         summary: 'List requests',
+        operationId: 'listRequests',
         description:
           'Filters map to the search attributes (visibility is eventually consistent: a change shows within a second or so). Pass nextPageToken back as pageToken for the next page.',
         security,
@@ -103,6 +106,7 @@ export function requestRoutes(
       config: { action: 'read' },
       schema: {
         summary: "A request's state view",
+        operationId: 'getRequest',
         security,
         params: ticketParamsSchema,
         response: { 200: stateView, ...errors(400, 401, 403, 404, 503) },
@@ -114,10 +118,11 @@ export function requestRoutes(
   app.post(
     '/api/requests/:ticketId/events',
     {
-      config: { action: 'ticket_event' },
+      config: { action: 'ticket_event', documentedBody: eventsBodyDocument },
       bodyLimit: API_BODY_LIMIT,
       schema: {
         summary: 'Record a step (an event)',
+        operationId: 'recordEvent',
         description:
           'Applied through the workflow update, so the answer says at once whether the step was accepted: 200 with where the request now stands and the audit entry of the event, 409 when the event is not allowed in the current state (with the allowed events), 422 when its payload is invalid. The actor is the authenticated caller.',
         security,
@@ -155,6 +160,7 @@ export function requestRoutes(
       config: { action: 'read' },
       schema: {
         summary: 'The audit timeline',
+        operationId: 'getHistory',
         description:
           'Built from the Temporal event history of every run (continued as new, reset): events with actor, payload and result, state changes, effects and their answers, SLA warnings and breaches; each entry names the Temporal identity that wrote it (`via`) and whether that is the product (`authenticated`). Each entry carries a SHA-256 hash chained to the previous one; with AUDIT_SIGNING_KEY_FILE the head is signed (Ed25519). `plctl history --verify <file> --public-key <pem>` checks a saved export. `?format=csv` for CSV, its signature in the `Audit-Signature` header (base64 JSON).',
         security,

@@ -3,6 +3,7 @@
  * answers 202 as soon as Temporal has the event, and leaves the work to the workflow. Redeliveries and parallel
  * deliveries are safe: one workflow per ticket (signal-with-start) and one transition per event (its eventId).
  */
+import { securityOf } from '../openapi';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -189,6 +190,8 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
     {
       schema: {
         summary: 'Ticket events (Standard Webhooks)',
+        operationId: 'ticketWebhook',
+        security: securityOf('standardWebhooks'),
         description:
           'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; ±5 min). Body { "type": "ticket.created" | "ticket.updated", "data": <intake> }. 202 when the request took the event (or queued it while no worker answers), 200 with accepted:false when nothing will happen (a repeat, a refusal, an ended request).',
         headers: z.looseObject({
@@ -255,7 +258,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
   /** Zendesk and Jira: verify with the system's own scheme, parse its payload, then deliver like any ticket event. */
   const ticketSystemRoute = (
     source: 'zendesk' | 'jira',
-    doc: { summary: string; description: string },
+    doc: { summary: string; description: string; operationId: string; security: Record<string, never[]>[] },
     variable: string,
     verify: (request: FastifyRequest, raw: Buffer) => SignatureVerdict,
     parse: (body: unknown, request: FastifyRequest) => TicketWebhookParse,
@@ -286,6 +289,8 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
     'zendesk',
     {
       summary: 'Zendesk trigger webhook',
+      operationId: 'zendeskWebhook',
+      security: securityOf('zendeskSignature'),
       description:
         'Signed by Zendesk (X-Zendesk-Webhook-Signature: base64 HMAC-SHA256 of X-Zendesk-Webhook-Signature-Timestamp + body; ±5 min). Body from the trigger template in docs/webhooks.md.',
     },
@@ -305,6 +310,8 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
     'jira',
     {
       summary: 'Jira Cloud webhook',
+      operationId: 'jiraWebhook',
+      security: securityOf('jiraSignature'),
       description:
         'Signed by Jira (X-Hub-Signature: sha256=<hex HMAC of the body>); jira:issue_created starts a request, jira:issue_updated forwards ticket.updated; other events are acknowledged and ignored.',
     },
