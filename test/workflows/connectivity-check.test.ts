@@ -53,6 +53,16 @@ async function listen(address: string): Promise<{ port: number; connectionsSoFar
 const send = (handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'>): Promise<EventOutcome> =>
   handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
 
+/** The message of an update the request refused (failing the test if it took the event). */
+async function refusalOf(handle: WorkflowHandle, event: Omit<EnablementEventInput, 'actor'>): Promise<string> {
+  const refused = await send(handle, event).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((refused as WorkflowUpdateFailedError).cause?.message);
+}
+
 /** A bidirectional AWS request for `port`, moved to where the vendor records its endpoint. */
 async function atVendorEndpoint(ticketId: string, port: number): Promise<WorkflowHandle> {
   const handle = await startRequest(temporal.client, ticketId, {
@@ -155,15 +165,10 @@ describe('the connectivity check on a real worker', () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await atVendorEndpoint(ticketId, 3306);
-      const refused = await send(handle, {
+      const message = await refusalOf(handle, {
         type: 'vendor_endpoint.created',
         endpointId: 'vpce-063c51c5620a37baf',
-      }).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-      const message = String((refused as WorkflowUpdateFailedError).cause?.message);
+      });
       expect(message).toContain('endpointDns: is required');
       expect(message).toContain('vendor_endpoint.created takes endpointId, endpointDns, [eventId], [comment]');
       expect((await readState(handle)).state).toBe('creatingVendorEndpoint');
@@ -219,16 +224,12 @@ describe('the connectivity check on a real worker', () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
       const handle = await atVendorEndpoint(ticketId, 3306);
-      const refused = await send(handle, {
+      const message = await refusalOf(handle, {
         type: 'vendor_endpoint.created',
         endpointId: 'vpce-063c51c5620a37baf',
         endpointDns: 'metadata.google.internal',
-      }).then(
-        () => undefined,
-        (err: unknown) => err,
-      );
-      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-      expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toContain(
+      });
+      expect(message).toContain(
         'endpointDns "metadata.google.internal" is not an AWS endpoint DNS name (vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com) or an IP address',
       );
       expect((await readState(handle)).state).toBe('creatingVendorEndpoint');
