@@ -5,6 +5,7 @@
  */
 import { type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
 import type { BatchableEffect, ConnectivityResult, EnablementActivities } from '../activities';
+import { checkPortsSummary, type CheckedPort } from '../src/domain/connectivity-check';
 import { limits, truncateUtf8 } from '../src/domain/limits';
 import type { Effect } from '../src/machines';
 import { failureTypes } from '../src/temporal/failures';
@@ -41,6 +42,12 @@ interface QueuedEffect {
   effect: Effect;
   /** Set on an effect a batch could not carry out: it is retried on its own, with backoff. */
   alone?: boolean;
+  /**
+   * A connectivity check's number for the notification it sends if a port does not connect, taken when the check is
+   * queued: the notification's number (and key) must not depend on how many events arrived while the check ran, or a
+   * worker that lost its cache mid-check would number the same history's effects differently.
+   */
+  followUpSeq?: number;
 }
 
 /** What the runner carries over when the workflow continues as new. */
@@ -84,7 +91,12 @@ export class EffectRunner {
 
   /** Queues effects behind those already waiting, numbering each. */
   enqueue(effects: readonly Effect[]): void {
-    for (const effect of effects) this.queue.push({ seq: ++this.seq, effect });
+    for (const effect of effects) {
+      const seq = ++this.seq;
+      this.queue.push(
+        effect.type === 'runConnectivityCheck' ? { seq, effect, followUpSeq: ++this.seq } : { seq, effect },
+      );
+    }
   }
 
   /** True while effects wait to be carried out. */
@@ -165,18 +177,10 @@ export class EffectRunner {
           break;
         case 'runConnectivityCheck': {
           const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
-          const ports = results
-            .map((r) => `${r.port} ${r.outcome}${r.connectMs !== undefined ? ` in ${r.connectMs} ms` : ''}`)
-            .join(', ');
-          // Why a target or port was not tried is the same for every port of a check: said once, after the ports.
-          const reasons = [
-            ...new Set(
-              results.filter((r) => r.outcome === 'not_allowed' || r.outcome === 'not_checked').map((r) => r.detail),
-            ),
-          ].filter(Boolean);
-          const detail = reasons.length ? `${ports} (${reasons.join('; ')})` : ports;
+          const ports = this.keepCheck(effect.params.target, results);
+          const detail = checkPortsSummary(ports);
           this.record(item, 'done', detail);
-          this.checked(effect.params.target, results, detail);
+          if (!this.lastCheck?.ok) this.tellStaff(item, effect.params.target, detail);
           break;
         }
       }
@@ -187,27 +191,31 @@ export class EffectRunner {
     }
   }
 
-  /**
-   * Keeps a check's result for the state view and, when a port did not connect, tells staff at once (the next effect
-   * out): the product's check never moves the request (the customer's own test does), so nothing else would.
-   */
-  private checked(target: string, results: ConnectivityResult[], summary: string): void {
-    const ok = results.length > 0 && results.every((r) => r.outcome === 'connected');
+  /** Keeps a check's result for the state view; answers its ports as kept (bounded). */
+  private keepCheck(target: string, results: ConnectivityResult[]): CheckedPort[] {
+    const ports = results.map((r) => ({
+      port: r.port,
+      outcome: r.outcome,
+      ...(r.connectMs !== undefined ? { connectMs: r.connectMs } : {}),
+      ...(r.detail ? { detail: truncateUtf8(r.detail, limits.reasonBytes) } : {}),
+    }));
     this.lastCheck = {
       at: new Date().toISOString(),
       target: truncateUtf8(target, limits.identifierBytes),
-      ok,
-      ports: results.map((r) => ({
-        port: r.port,
-        outcome: r.outcome,
-        ...(r.connectMs !== undefined ? { connectMs: r.connectMs } : {}),
-        ...(r.detail ? { detail: truncateUtf8(r.detail, limits.reasonBytes) } : {}),
-      })),
+      ok: ports.length > 0 && ports.every((p) => p.outcome === 'connected'),
+      ports,
     };
-    if (ok) return;
+    return ports;
+  }
+
+  /**
+   * A port did not connect: staff are told at once (the next effect out, under the number the check took for it). The
+   * product's check never moves the request (the customer's own test does), so nothing else would.
+   */
+  private tellStaff(check: QueuedEffect, target: string, summary: string): void {
     const message = `Our connectivity check from the vendor's network to ${target} failed: ${summary}. The customer's own test goes on; check the vendor endpoint (its DNS name, its state, the connection accepted) and the customer's service before they reply.`;
     this.queue.unshift({
-      seq: ++this.seq,
+      seq: check.followUpSeq ?? ++this.seq,
       effect: { type: 'notify', params: { kind: 'connectivity_check_failed', message } },
     });
   }

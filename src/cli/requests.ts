@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { eventTypes, isEventType, payloadFields, unknownEventTypeProblem } from '../domain/events';
 import { AppError } from '../errors';
+import { checkPortsSummary } from '../domain/connectivity-check';
 import type { AuditEntry, ConnectivityCheckView, EventOutcome, StateSummary, StateView } from '../temporal/messages';
 import type { CliConfig } from '../config/cli';
 import { getJson } from './api-client';
@@ -72,11 +73,7 @@ function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['
 
 /** The product's latest connectivity check in one line: passed or FAILED, when, and each port's outcome. */
 function checkLine(check: ConnectivityCheckView): string {
-  const ports = check.ports
-    .map((p) => `${p.port} ${p.outcome}${p.connectMs !== undefined ? ` in ${p.connectMs} ms` : ''}`)
-    .join(', ');
-  const why = [...new Set(check.ports.filter((p) => p.outcome !== 'connected').map((p) => p.detail))].filter(Boolean);
-  return `${check.ok ? 'passed' : 'FAILED'} at ${utc(check.at, true)}: ${check.target} ${ports}${why.length ? ` (${why.join('; ')})` : ''}`;
+  return `${check.ok ? 'passed' : 'FAILED'} at ${utc(check.at, true)}: ${check.target} ${checkPortsSummary(check.ports)}`;
 }
 
 /** A state view (status), or the answer to a start or an event (with the one event it recorded), for people. */

@@ -4,6 +4,7 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { EventType } from '../domain/events';
+import type { CheckedPort } from '../domain/connectivity-check';
 import type { Cloud } from '../domain/formats';
 import type { ConnectionType, Intake, IntakeDraft } from '../domain/intake';
 import type { Problem } from '../domain/problems';
@@ -108,13 +109,7 @@ export interface ConnectivityCheckView {
   target: string;
   /** True when every port connected. */
   ok: boolean;
-  ports: {
-    port: number;
-    outcome: 'connected' | 'refused' | 'timed_out' | 'dns_failure' | 'error' | 'not_allowed' | 'not_checked';
-    connectMs?: number;
-    /** Why it did not connect (the system's error, or why the target was not tried). */
-    detail?: string;
-  }[];
+  ports: CheckedPort[];
 }
 
 /** Where a request stands, without its history: the part of the state view that does not grow with each event. */

@@ -1,5 +1,5 @@
 import { formatView } from '../../src/cli/requests';
-import type { AuditEntry, SlaView, StateSummary } from '../../src/temporal/messages';
+import type { AuditEntry, ConnectivityCheckView, SlaView, StateSummary } from '../../src/temporal/messages';
 
 const sla: SlaView = {
   startedAt: '2026-11-02T15:00:00.000Z',
@@ -98,30 +98,19 @@ describe('plctl status, events and a stopped run', () => {
   });
 
   it("shows the product's own connectivity check, failed or passed, with each port", () => {
-    const failed = formatView({
-      ...view('in_progress'),
-      connectivityCheck: {
-        at: '2026-11-03T09:00:05.000Z',
-        target: '10.0.3.7',
-        ok: false,
-        ports: [
-          { port: 3306, outcome: 'connected', connectMs: 2 },
-          { port: 2222, outcome: 'refused', detail: 'connect ECONNREFUSED 10.0.3.7:2222' },
-        ],
-      },
-    });
+    const withCheck = (ok: boolean, ports: ConnectivityCheckView['ports']) =>
+      formatView({
+        ...view('in_progress'),
+        connectivityCheck: { at: '2026-11-03T09:00:05.000Z', target: '10.0.3.7', ok, ports },
+      });
+    const failed = withCheck(false, [
+      { port: 3306, outcome: 'connected', connectMs: 2 },
+      { port: 2222, outcome: 'refused', detail: 'connect ECONNREFUSED 10.0.3.7:2222' },
+    ]);
     expect(failed).toContain(
       'Our check     FAILED at 2026-11-03 09:00:05 UTC: 10.0.3.7 3306 connected in 2 ms, 2222 refused (connect ECONNREFUSED 10.0.3.7:2222)',
     );
-    const passed = formatView({
-      ...view('in_progress'),
-      connectivityCheck: {
-        at: '2026-11-03T09:00:05.000Z',
-        target: '10.0.3.7',
-        ok: true,
-        ports: [{ port: 3306, outcome: 'connected', connectMs: 2 }],
-      },
-    });
+    const passed = withCheck(true, [{ port: 3306, outcome: 'connected', connectMs: 2 }]);
     expect(passed).toContain('Our check     passed at 2026-11-03 09:00:05 UTC: 10.0.3.7 3306 connected in 2 ms');
     expect(formatView(view('in_progress'))).not.toContain('Our check');
   });

@@ -220,6 +220,57 @@ describe('the connectivity check on a real worker', () => {
     );
   });
 
+  it('numbers the notification of a failed check after the check itself, however many events arrive while it runs', async () => {
+    // The first check is held until the customer has failed their own test and support has resolved it, so comments
+    // and a second check are queued while it runs. Its notification still takes the number right after the check's,
+    // so a worker replaying the history without its cache numbers every effect the same (the cache-eviction drill).
+    const { deps } = temporal.activities;
+    const real = createActivities(deps);
+    let held: () => void = () => undefined;
+    const release = new Promise<void>((resolve) => (held = resolve));
+    let calls = 0;
+    let reached: () => void = () => undefined;
+    const firstCheckRunning = new Promise<void>((resolve) => (reached = resolve));
+    const activities = {
+      ...real,
+      checkConnectivity: async (input: { target: string; ports: number[] }) => {
+        if (++calls === 1) {
+          reached();
+          await release;
+        }
+        return real.checkConnectivity(input);
+      },
+    };
+    await temporal.withWorker(
+      async () => {
+        const ticketId = nextTicket();
+        const handle = await atVendorEndpoint(ticketId, 3306);
+        await send(handle, {
+          type: 'vendor_endpoint.created',
+          endpointId: 'vpce-063c51c5620a37baf',
+          endpointDns: '127.0.0.2',
+        });
+        await send(handle, { type: 'reverse_connection.approved' });
+        await firstCheckRunning;
+        await send(handle, { type: 'reverse_connection.failed', details: 'timed out from staging' });
+        await send(handle, { type: 'troubleshooting.resolved' });
+        held();
+        expect(await failedCheckNotices(ticketId)).toHaveLength(2);
+        const done = (await readState(handle)).effects.done;
+        const checks = done.filter((e) => e.type === 'runConnectivityCheck').map((e) => e.seq);
+        const notices = done
+          .filter((e) => e.type === 'notify' && e.what === 'connectivity_check_failed')
+          .map((e) => e.seq);
+        expect(checks).toHaveLength(2);
+        expect(notices).toEqual(checks.map((seq) => seq + 1));
+        // Every effect has its own number.
+        expect(new Set(done.map((e) => e.seq)).size).toBe(done.length);
+        await send(handle, { type: 'request.cancelled', reason: 'test over' });
+      },
+      { activities },
+    );
+  });
+
   it("refuses a vendor endpoint DNS name that is not the request's cloud's, and takes a right one after", async () => {
     await temporal.withWorker(async () => {
       const ticketId = nextTicket();
