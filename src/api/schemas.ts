@@ -70,6 +70,17 @@ export const intakeBodySchema = z
     'Intake data (docs/intake-and-events.md): only intake fields (others are refused); missing or invalid values make the request wait for information',
   );
 
+/** The body of `POST /webhooks/tickets` (Standard Webhooks): a ticket event and its intake. */
+export const standardWebhookBodySchema = z
+  .object({
+    type: z
+      .enum(['ticket.created', 'ticket.updated'], { error: 'must be ticket.created or ticket.updated' })
+      .describe('ticket.created starts a request; ticket.updated adds to it'),
+    data: intakeBodySchema,
+  })
+  .loose()
+  .describe('Standard Webhooks payload: { type, data }, data being the intake (docs/webhooks.md)');
+
 /** Why a key is refused: not an intake field, with a "did you mean"; the workflow input's shape gets its own hint. */
 function unknownKeyMessage(key: string, known: readonly string[]): string {
   if (key === 'intake') {

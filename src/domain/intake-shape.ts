@@ -49,6 +49,11 @@ export function parseIntake(value: unknown): Intake {
   return intakeSchema.parse(value);
 }
 
+/** The complete intake's schema, for the API's description of its answers (a function for the reason above). */
+export function intakeSchemaOf(): typeof intakeSchema {
+  return intakeSchema;
+}
+
 /** Whatever a ticket has said so far: any subset of the intake fields, possibly wrong. */
 export type IntakeDraft = Record<string, unknown>;
 

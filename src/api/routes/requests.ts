@@ -13,6 +13,7 @@ import { listQuery } from '../../temporal/visibility';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
 import { eventsBodyDocument, securityOf } from '../openapi';
+import { eventOutcomeSchema, requestPageSchema, stateViewSchema, timelineExportSchema } from '../responses';
 import {
   eventBodySchema,
   historyQuerySchema,
@@ -30,14 +31,11 @@ export function actionForEvent(type: EventType): Action {
 }
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
-const stateView = z.unknown().describe('The state view (docs/intake-and-events.md "The state view")');
-const eventOutcome = z
-  .unknown()
-  .describe(
-    'Where the request stands after this event (the state view without its event and effect lists) and `event`, the audit entry this call recorded',
-  );
-const anyJson = (what: string) => z.unknown().describe(what);
-
+/** A JSON answer with its description (the document's response description, instead of "Default Response"). */
+const json = <T extends z.ZodType>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
 /** The header a CSV export's signature file comes in (base64 of its JSON), since a CSV has no room for it. */
 export const AUDIT_SIGNATURE_HEADER = 'audit-signature';
 
@@ -63,7 +61,10 @@ export function requestRoutes(
           'Starts the workflow for the ticket and applies ticket.submitted as the caller. Incomplete or invalid intake data is accepted: the request waits for information (status awaiting_information, with every problem listed).',
         security,
         body: intakeBodySchema,
-        response: { 201: eventOutcome, ...errors(400, 401, 403, 409, 413, 422, 503) },
+        response: {
+          201: json('The request started: where it stands, and its first audit entry', eventOutcomeSchema),
+          ...errors(400, 401, 403, 409, 413, 422, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -86,7 +87,10 @@ export function requestRoutes(
           'Filters map to the search attributes (visibility is eventually consistent: a change shows within a second or so). Pass nextPageToken back as pageToken for the next page.',
         security,
         querystring: listQuerySchema,
-        response: { 200: anyJson('{ query, requests: [...], nextPageToken }'), ...errors(400, 401, 403, 503) },
+        response: {
+          200: json('One page of requests', requestPageSchema),
+          ...errors(400, 401, 403, 503),
+        },
       },
     },
     async (request) => {
@@ -109,7 +113,10 @@ export function requestRoutes(
         operationId: 'getRequest',
         security,
         params: ticketParamsSchema,
-        response: { 200: stateView, ...errors(400, 401, 403, 404, 503) },
+        response: {
+          200: json('Where the request stands', stateViewSchema),
+          ...errors(400, 401, 403, 404, 503),
+        },
       },
     },
     async (request) => requests.get(request.params.ticketId),
@@ -128,7 +135,13 @@ export function requestRoutes(
         security,
         params: ticketParamsSchema,
         body: eventBodySchema,
-        response: { 200: eventOutcome, ...errors(400, 401, 403, 404, 409, 413, 422, 503) },
+        response: {
+          200: json(
+            'Where the request stands after this event, and the audit entry this call recorded',
+            eventOutcomeSchema,
+          ),
+          ...errors(400, 401, 403, 404, 409, 413, 422, 503),
+        },
       },
     },
     async (request) => {
@@ -167,9 +180,14 @@ export function requestRoutes(
         params: ticketParamsSchema,
         querystring: historyQuerySchema,
         response: {
-          200: anyJson(
-            '{ ticketId, workflowId, algorithm, exportedAt, head, signature, entries: [...], pending: [...] }, or CSV',
-          ),
+          200: {
+            description:
+              'The timeline as JSON, or as CSV with ?format=csv (its signature in the Audit-Signature header)',
+            content: {
+              'application/json': { schema: timelineExportSchema },
+              'text/csv': { schema: z.string().describe('RFC 4180, a header row, CRLF line ends') },
+            },
+          },
           ...errors(400, 401, 403, 404, 503),
         },
       },

@@ -3,7 +3,8 @@
  * answers 202 as soon as Temporal has the event, and leaves the work to the workflow. Redeliveries and parallel
  * deliveries are safe: one workflow per ticket (signal-with-start) and one transition per event (its eventId).
  */
-import { securityOf } from '../openapi';
+import { securityOf, webhookBodyDocument } from '../openapi';
+import { webhookAnswerSchema } from '../responses';
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
@@ -12,6 +13,7 @@ import type { WebhookSecrets } from '../../config/api';
 import { ticketSystemActor } from '../../domain/actors';
 import { checkEvent } from '../../domain/events';
 import type { IntakeDraft } from '../../domain/intake';
+import type { EnablementStatus } from '../../machines/view';
 import { isRecord } from '../../domain/json';
 import { limits, truncateUtf8 } from '../../domain/limits';
 import { AppError } from '../../errors';
@@ -33,7 +35,23 @@ import {
   ZENDESK_TIMESTAMP_HEADER,
 } from '../../webhooks/zendesk';
 import { nestsDeeperThan, tooDeepError } from '../json-depth';
-import { intakeBodySchema, problemSchema } from '../schemas';
+import { problemSchema, standardWebhookBodySchema } from '../schemas';
+
+/** What a ticket webhook answers: what became of the delivery (see {@link forwardTicketEvent}). */
+export interface WebhookAnswer {
+  /** True when the request took the event, or queued it. */
+  accepted: boolean;
+  ticketId?: string;
+  event?: 'ticket.submitted' | 'ticket.updated';
+  eventId?: string;
+  status?: EnablementStatus;
+  state?: string;
+  queued?: true;
+  note?: string;
+  duplicate?: true;
+  refused?: string;
+  ignored?: string;
+}
 
 /**
  * Hands a ticket-system event to the workflow and says what became of it. A created ticket becomes `ticket.submitted`
@@ -53,7 +71,7 @@ export async function forwardTicketEvent(
   requests: EnablementClient,
   e: TicketWebhookEvent,
   raw: Buffer,
-): Promise<{ status: 200 | 202; body: Record<string, unknown> }> {
+): Promise<{ status: 200 | 202; body: WebhookAnswer }> {
   const created = e.kind === 'created';
   const updateKey = e.source === 'tickets' && e.deliveryId ? e.deliveryId : bodyId(raw);
   // A ticket's text may be longer than any field allows: cut to what an event carries, and the intake's own rules
@@ -83,7 +101,11 @@ export async function forwardTicketEvent(
   }
   const { ticketId } = e;
   const delivery = await requests.deliver(ticketId, event, { startIfMissing: created });
-  const about = { ticketId, event: event.type, eventId: event.eventId };
+  const about = {
+    ticketId,
+    event: created ? ('ticket.submitted' as const) : ('ticket.updated' as const),
+    eventId: event.eventId,
+  };
   switch (delivery.kind) {
     case 'applied': {
       const { status, state } = delivery.outcome;
@@ -160,12 +182,17 @@ function notConfigured(variable: string): AppError {
   return new AppError('invalid_config', `This webhook is switched off: set ${variable} on the server to enable it.`);
 }
 
-const standardBody = z
-  .object({
-    type: z.enum(['ticket.created', 'ticket.updated'], { error: 'must be ticket.created or ticket.updated' }),
-    data: intakeBodySchema,
-  })
-  .loose();
+/** A ticket webhook's two answers, each the same {@link WebhookAnswer} shape. */
+const webhookAnswers = {
+  200: {
+    description: 'Nothing will happen: ignored, a repeat, a refusal (its reason), an ended request',
+    content: { 'application/json': { schema: webhookAnswerSchema } },
+  },
+  202: {
+    description: 'The request took the event, or it is queued until a worker answers',
+    content: { 'application/json': { schema: webhookAnswerSchema } },
+  },
+};
 
 /** Registers `/webhooks/*`. */
 export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient, secrets: WebhookSecrets): void {
@@ -188,6 +215,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
   scope.post(
     '/webhooks/tickets',
     {
+      config: { documentedBody: () => webhookBodyDocument('tickets') },
       schema: {
         summary: 'Ticket events (Standard Webhooks)',
         operationId: 'ticketWebhook',
@@ -200,8 +228,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
           'webhook-signature': z.string().optional(),
         }),
         response: {
-          200: z.unknown(),
-          202: z.unknown(),
+          ...webhookAnswers,
           ...Object.fromEntries([400, 401, 404, 413, 422, 503].map((s) => [s, problemSchema])),
         },
       },
@@ -231,7 +258,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
       });
       if (!verified) throw new AppError('unauthenticated', `The webhook signature is not valid: ${reason}.`);
 
-      const parsed = standardBody.safeParse(parseJson(raw));
+      const parsed = standardWebhookBodySchema.safeParse(parseJson(raw));
       if (!parsed.success) {
         throw new AppError(
           'invalid',
@@ -265,7 +292,16 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
   ) =>
     scope.post(
       `/webhooks/${source}`,
-      { schema: { ...doc, response: { 200: z.unknown(), 202: z.unknown(), ...problems } } },
+      {
+        config: { documentedBody: () => webhookBodyDocument(source) },
+        schema: {
+          ...doc,
+          response: {
+            ...webhookAnswers,
+            ...problems,
+          },
+        },
+      },
       async (request: FastifyRequest, reply: FastifyReply) => {
         if (!secrets[source]?.length) throw notConfigured(variable);
         const raw = request.rawBody ?? Buffer.alloc(0);
