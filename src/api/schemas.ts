@@ -42,7 +42,13 @@ export const intakeBodySchema = z
     services: z
       .array(serviceEntrySchema)
       .optional()
-      .describe('e.g. [{ "name": "mysql", "port": 3306 }] or ["mysql 3306"]'),
+      .describe('Ports opened in the vendor environment, e.g. [{ "name": "mysql", "port": 3306 }] or ["mysql 3306"]'),
+    reverseServices: z
+      .array(serviceEntrySchema)
+      .optional()
+      .describe(
+        'Bidirectional only: the ports of the customer\'s own service the vendor connects to, e.g. ["https 443"]',
+      ),
     connectionType: z.string().optional().describe('unidirectional or bidirectional'),
     customerEndpointService: z.string().optional(),
     vendorPrincipalAccessGranted: z.boolean().optional(),

@@ -84,6 +84,20 @@ const common = {
     .optional(),
 };
 
+/** The sides of a connection; each owns some of the pieces a connection test can fail on. */
+export const sides = ['vendor', 'customer'] as const;
+export type Side = (typeof sides)[number];
+
+/**
+ * Whose piece fails (docs/process.md "Troubleshooting"): the side that troubleshoots it, and so whom the request waits
+ * on. Without it, the side owning the service end: the vendor going forward, the customer in reverse.
+ */
+const failingSide = z
+  .enum(sides, { error: 'must be vendor or customer: the side whose piece fails' })
+  .describe(
+    "Whose piece fails, vendor or customer: that side troubleshoots it. By default the service's side: vendor for connection.failed, customer for reverse_connection.failed",
+  );
+
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...common, ...shape }).strict();
 
@@ -100,14 +114,24 @@ const eventSchemas = {
   }),
   'endpoint.requested': event('endpoint.requested', {
     endpointId: text("the id of the customer's endpoint", limits.identifierBytes),
+    /**
+     * The DNS name (or private address) of the customer's endpoint, when the vendor sees it (AWS lists it with the
+     * connection request): the host the customer is told to test. Without it the customer is told how to find it.
+     */
+    endpointDns: text(
+      "the DNS name or private IP address of the customer's endpoint, which the customer tests the connection with",
+      limits.identifierBytes,
+    ).optional(),
   }),
   'connection.approved': event('connection.approved', {}),
   'connection.rejected': event('connection.rejected', {
     reason: text('why the connection request was rejected', limits.reasonBytes),
   }),
+  'ports.opened': event('ports.opened', {}),
   'connection.verified': event('connection.verified', {}),
   'connection.failed': event('connection.failed', {
     details: text('what the connection test showed', limits.reasonBytes),
+    failingSide: failingSide.optional(),
   }),
   'troubleshooting.resolved': event('troubleshooting.resolved', {}),
   'principal.granted': event('principal.granted', {
@@ -135,6 +159,7 @@ const eventSchemas = {
   'reverse_connection.verified': event('reverse_connection.verified', {}),
   'reverse_connection.failed': event('reverse_connection.failed', {
     details: text('what the connection test showed', limits.reasonBytes),
+    failingSide: failingSide.optional(),
   }),
   'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled', limits.reasonBytes) }),
   'note.added': event('note.added', { text: text('the note', limits.noteBytes) }),

@@ -19,7 +19,6 @@ export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }
 
-/** The services to open: each a name and a port, each port once; no SSH, and no HTTPS on Azure. */
 /** The ports refused for a request on `cloud`; before the cloud is known, those every cloud refuses. */
 export function refusedPortsFor(vendor: VendorConfig, cloud: Cloud | undefined): RefusedPort[] {
   // A configuration recorded before refusedPorts existed (an old history) has the defaults.
@@ -29,22 +28,33 @@ export function refusedPortsFor(vendor: VendorConfig, cloud: Cloud | undefined):
   return aws.filter((r) => azure.some((a) => a.port === r.port));
 }
 
+/**
+ * The services of one direction: each a name and a port, each port once, none the vendor refuses. `services` are the
+ * vendor's ports the customer connects to (the vendor's limits apply: no SSH, no HTTPS on Azure by default);
+ * `reverseServices` are the ports of the customer's own service the vendor connects to (bidirectional), where the
+ * vendor's limits do not apply (`refused` is empty).
+ */
 export function validateServices(
   value: unknown,
   refused: readonly RefusedPort[],
   add: AddProblem,
+  field: 'services' | 'reverseServices' = 'services',
 ): Service[] | undefined {
+  const what =
+    field === 'services'
+      ? 'list each service and port to open in our environment, e.g. mysql 3306, sftp 2222, http 80'
+      : 'list each port of your own service that we connect to, e.g. https 443, postgres 5432';
   if (isBlank(value) || (Array.isArray(value) && value.length === 0)) {
-    add('services', 'missing', 'is missing: list each service and port to open, e.g. mysql 3306, sftp 2222, http 80');
+    add(field, 'missing', `is missing: ${what}`);
     return undefined;
   }
   if (!Array.isArray(value)) {
-    add('services', 'invalid', 'must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]');
+    add(field, 'invalid', 'must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]');
     return undefined;
   }
   if (value.length > limits.servicesPerRequest) {
     add(
-      'services',
+      field,
       'invalid',
       `lists ${value.length} services; a request may open at most ${limits.servicesPerRequest} (open a second request for more)`,
     );
@@ -54,23 +64,23 @@ export function validateServices(
   const seenPorts = new Map<number, number>();
   let ok = true;
   value.forEach((entry, i) => {
-    const field = `services[${i}]`;
+    const at = `${field}[${i}]`;
     const service = parseService(entry);
     if (!service) {
-      add(field, 'invalid', 'must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"');
+      add(at, 'invalid', 'must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"');
       ok = false;
       return;
     }
     if (!service.name) {
-      add(`${field}.name`, 'missing', 'is missing: name the service, e.g. mysql');
+      add(`${at}.name`, 'missing', 'is missing: name the service, e.g. mysql');
       ok = false;
     } else if (utf8Length(service.name) > SERVICE_NAME_BYTES) {
-      add(`${field}.name`, 'invalid', `may be at most ${bytesText(SERVICE_NAME_BYTES)}, e.g. mysql`);
+      add(`${at}.name`, 'invalid', `may be at most ${bytesText(SERVICE_NAME_BYTES)}, e.g. mysql`);
       ok = false;
     }
     if (!Number.isInteger(service.port) || service.port < 1 || service.port > 65535) {
       add(
-        `${field}.port`,
+        `${at}.port`,
         'invalid',
         `must be a whole number from 1 to 65535 (got ${service.given === undefined ? 'nothing' : quoted(service.given)})`,
       );
@@ -81,16 +91,12 @@ export function validateServices(
       (r) => r.port === service.port || (r.name !== undefined && r.name.toLowerCase() === service.name.toLowerCase()),
     );
     if (refusal) {
-      add(`${field}.port`, 'invalid', refusal.reason);
+      add(`${at}.port`, 'invalid', refusal.reason);
       ok = false;
     }
     const first = seenPorts.get(service.port);
     if (first !== undefined) {
-      add(
-        `${field}.port`,
-        'invalid',
-        `port ${service.port} is already listed in services[${first}]; list each port once`,
-      );
+      add(`${at}.port`, 'invalid', `port ${service.port} is already listed in ${field}[${first}]; list each port once`);
       ok = false;
     } else {
       seenPorts.set(service.port, i);
@@ -209,19 +215,42 @@ export function validateAzure(
     });
     return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
   };
-  const subscriptionIds = list(
-    'subscriptionIds',
-    guidPattern,
-    'Azure subscription ids (GUIDs) for the Private Endpoint connections',
-    customerAccount ? [customerAccount] : [],
-  );
-  const targetResourceIds = list(
-    'targetResourceIds',
-    azurePrivateLinkServicePattern,
-    'Private Link service resource ids',
-    connectionType === 'bidirectional' && customerEndpointService ? [customerEndpointService] : [],
-  );
+  // Every subscription the vendor allowlists: the customer account first, then the others the ticket lists.
+  const subscriptionIds = unique([
+    ...(customerAccount && guidPattern.test(customerAccount) ? [customerAccount] : []),
+    ...list('subscriptionIds', guidPattern, 'Azure subscription ids (GUIDs) for the Private Endpoint connections', []),
+  ]);
+  // Every Private Link service the vendor connects to (the reverse leg, once each): the customer endpoint service
+  // first, then the other targets. A unidirectional request connects to none, so listing some is a mistake to fix.
+  const targets = list('targetResourceIds', azurePrivateLinkServicePattern, 'Private Link service resource ids', []);
+  if (connectionType === 'unidirectional' && targets.length) {
+    add(
+      'azure.targetResourceIds',
+      'invalid',
+      'applies to bidirectional requests only (we connect to your services only on a bidirectional connection): remove it, or set the connection type to bidirectional',
+    );
+  }
+  const targetResourceIds =
+    connectionType === 'bidirectional'
+      ? unique([
+          ...(customerEndpointService && azurePrivateLinkServicePattern.test(customerEndpointService)
+            ? [customerEndpointService]
+            : []),
+          ...targets,
+        ])
+      : [];
   return clusterId === undefined ? undefined : { clusterId, subscriptionIds, targetResourceIds };
+}
+
+/** Each item once, in first-seen order; ids compared without case (Azure's ids are case-insensitive). */
+function unique(items: string[]): string[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const key = item.toLowerCase();
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The vendor's record of the project in that environment (any of its environments when none is usable). */

@@ -19,6 +19,8 @@ export interface Service {
   port: number;
 }
 
+const serviceSchema = z.object({ name: z.string(), port: z.number().int().min(1).max(65535) });
+
 /** A complete, valid and eligible intake: what the rest of the product works with. */
 const intakeSchema = z.object({
   ticketId: z.string(),
@@ -30,7 +32,9 @@ const intakeSchema = z.object({
   cloud: z.enum(clouds),
   region: z.string(),
   customerAccount: z.string(),
-  services: z.array(z.object({ name: z.string(), port: z.number().int().min(1).max(65535) })).min(1),
+  services: z.array(serviceSchema).min(1),
+  /** Bidirectional only: the ports of the customer's own service, which the vendor connects to (the reverse leg). */
+  reverseServices: z.array(serviceSchema).min(1).optional(),
   connectionType: z.enum(connectionTypes),
   customerEndpointService: z.string().optional(),
   vendorPrincipalAccessGranted: z.boolean(),
@@ -72,6 +76,7 @@ export const intakeFields = [
   'region',
   'customerAccount',
   'services',
+  'reverseServices',
   'connectionType',
   'customerEndpointService',
   'vendorPrincipalAccessGranted',

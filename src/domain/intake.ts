@@ -18,7 +18,14 @@ import {
 } from './intake-rules';
 import { isRecord } from './json';
 import { bytesText, quoted, truncateUtf8, utf8Length } from './limits';
-import { connectionTypes, eligibleEnvironments, type Intake, type IntakeDraft, intakeFields } from './intake-shape';
+import {
+  connectionTypes,
+  eligibleEnvironments,
+  type Intake,
+  type IntakeDraft,
+  intakeFields,
+  type Service,
+} from './intake-shape';
 import { type Problem } from './problems';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from './ticket';
 import { environments, type VendorConfig } from './vendor-config';
@@ -90,11 +97,14 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   if (ticketId !== undefined && !TICKET_ID_PATTERN.test(ticketId)) add('ticketId', 'invalid', TICKET_ID_RULE);
   const company = text('company', "the customer's company name");
   const subject = text('subject', `the ticket subject, "PrivateLink support for ${company ?? '<company>'}"`);
-  if (subject !== undefined && company !== undefined) {
-    const expected = `PrivateLink support for ${company}`;
-    if (normalizeSpace(subject).toLowerCase() !== normalizeSpace(expected).toLowerCase()) {
-      add('subject', 'invalid', `must be "${expected}" (got ${quoted(subject)})`);
-    }
+  // The document asks for "PrivateLink support for <company>"; the ticket's subject is what routes it here, and many
+  // ticket systems do not let a customer edit it, so it only needs to say what the ticket is about.
+  if (subject !== undefined && !/private[\s-]?link/i.test(subject)) {
+    add(
+      'subject',
+      'invalid',
+      `must name PrivateLink, e.g. "PrivateLink support for ${company ?? '<company>'}" (got ${quoted(subject)})`,
+    );
   }
 
   let submittedAt: string | undefined;
@@ -105,7 +115,11 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   }
 
   // Project, environment, cloud and region: eligibility comes from the vendor's own project records.
-  const projectId = text('projectId', 'the ID of the project to connect');
+  const cli = vendor.vendor.cli;
+  const projectId = text(
+    'projectId',
+    `the ID of the project to connect${cli ? ` (the ${cli.name} command \`${cli.projectInfo}\` shows it)` : ''}`,
+  );
   const environment = enumField(draft, 'environment', environments, 'production or staging', add);
   if (environment && !(eligibleEnvironments as readonly string[]).includes(environment)) {
     add(
@@ -138,17 +152,19 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
         `project ${project.id} is on the ${capitalize(project.plan)} plan: PrivateLink is available on Pro projects only`,
       );
     }
+    // A cloud or region other than the project's is something the customer can fix (a typo, or an account in the
+    // project's region): the request waits for it rather than closing.
     if (cloud && cloud !== project.cloud) {
       add(
         'cloud',
-        'ineligible',
-        `project ${project.id} runs on ${project.cloud}, not ${cloud}: PrivateLink connects accounts in the same cloud`,
+        'invalid',
+        `project ${project.id} runs on ${cloudWords[project.cloud]}, not ${cloudWords[cloud]}: PrivateLink connects accounts in the same cloud, so give an account on ${cloudWords[project.cloud]}`,
       );
     } else if (region !== undefined && isRegionOf(project.cloud, region) && region !== project.region) {
       add(
         'region',
-        'ineligible',
-        `project ${project.id} is in ${project.region}, not ${region}: PrivateLink connects accounts in the same region`,
+        'invalid',
+        `project ${project.id} is in ${project.region}, not ${region}: PrivateLink connects accounts in the same region, so give an account in ${project.region}`,
       );
     }
   }
@@ -171,6 +187,17 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   const services = validateServices(draft.services, refusedPortsFor(vendor, cloud), add);
 
   const connectionType = enumField(draft, 'connectionType', connectionTypes, 'unidirectional or bidirectional', add);
+  // The other direction's ports are the customer's own service's: the vendor's port limits do not apply to them.
+  let reverseServices: Service[] | undefined;
+  if (connectionType === 'bidirectional') {
+    reverseServices = validateServices(draft.reverseServices, [], add, 'reverseServices');
+  } else if (connectionType === 'unidirectional' && !isBlank(draft.reverseServices)) {
+    add(
+      'reverseServices',
+      'invalid',
+      'applies to bidirectional requests only (we connect to your service only on a bidirectional connection): remove it, or set the connection type to bidirectional',
+    );
+  }
   let customerEndpointService: string | undefined;
   if (connectionType === 'bidirectional') {
     customerEndpointService = validateCustomerEndpointService(draft.customerEndpointService, cloud, region, add);
@@ -182,8 +209,8 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   if (privateDns) {
     add(
       'privateDns',
-      'ineligible',
-      'Private DNS is not available with PrivateLink; connect through the endpoint DNS names instead',
+      'invalid',
+      'Private DNS is not available with PrivateLink: remove it (or set it to no) to continue; you connect through the endpoint DNS names instead',
     );
   }
 
@@ -207,6 +234,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     region: region!,
     customerAccount: customerAccount!,
     services: services!,
+    ...(reverseServices ? { reverseServices } : {}),
     connectionType: connectionType!,
     ...(customerEndpointService ? { customerEndpointService } : {}),
     vendorPrincipalAccessGranted,
@@ -256,9 +284,7 @@ export function updateDraft(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft
   return mergeIntake(known, patch);
 }
 
-function normalizeSpace(value: string): string {
-  return value.trim().replace(/\s+/g, ' ');
-}
+const cloudWords = { aws: 'AWS', azure: 'Azure' } as const;
 
 function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);

@@ -18,6 +18,7 @@ export const ticketKeys = {
   region: 'Region',
   customerAccount: 'Customer account',
   services: 'Services',
+  reverseServices: 'Your service ports',
   connectionType: 'Connection type',
   customerEndpointService: 'Customer endpoint service',
   vendorPrincipalAccessGranted: 'Vendor principal access granted',

@@ -40,7 +40,23 @@ const project = z
     }
   });
 
-const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)$/;
+/** `<cloud>:<region>`, or on Azure `azure:<region>:<cluster id>` for a cluster's own Private Link service alias. */
+const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)(?::([A-Za-z0-9][A-Za-z0-9_.-]{0,99}))?$/;
+
+/**
+ * The vendor's own command-line tool, as the customer uses it in the vendor's document: how to find the project id,
+ * log in, and check out the environment a connection test runs from. Quoted in ticket comments; without it, comments
+ * describe these steps in words.
+ */
+const vendorCli = z
+  .object({
+    name: z.string().min(1).max(60),
+    projectInfo: z.string().min(1).max(200),
+    login: z.string().min(1).max(200),
+    checkout: z.string().min(1).max(200),
+  })
+  .strict();
+export type VendorCli = z.infer<typeof vendorCli>;
 
 /** A block of addresses the connectivity check may connect to: a valid CIDR, and not one it never connects to. */
 const allowedCidr = z.string({ error: 'must be a CIDR block such as 10.20.0.0/16' }).superRefine((text, ctx) => {
@@ -114,6 +130,7 @@ const vendorConfigSchema = z
           })
           .strict(),
         endpointServices: z.record(z.string(), z.string()).default({}),
+        cli: vendorCli.optional(),
       })
       .strict(),
     projects: z.array(project).min(1, { error: 'must list at least one project' }),
@@ -151,11 +168,18 @@ const vendorConfigSchema = z
       const match = endpointServiceKey.exec(key);
       const path = ['vendor', 'endpointServices', key];
       if (!match) {
-        ctx.addIssue({ code: 'custom', path, message: 'keys must be "<cloud>:<region>", e.g. "aws:us-east-1"' });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message:
+            'keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
+        });
         continue;
       }
-      const [, cloud, region] = match as unknown as [string, Cloud, string];
-      if (cloud === 'aws') {
+      const [, cloud, region, cluster] = match as unknown as [string, Cloud, string, string | undefined];
+      if (cluster !== undefined && cloud !== 'azure') {
+        ctx.addIssue({ code: 'custom', path, message: 'only Azure keys name a cluster: use "aws:<region>"' });
+      } else if (cloud === 'aws') {
         const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
         if (serviceRegion !== region) {
           ctx.addIssue({
@@ -216,7 +240,19 @@ export function parseVendorConfig(
   };
 }
 
-/** The vendor endpoint service customers connect to in a cloud region, if configured. */
-export function vendorEndpointService(config: VendorConfig, cloud: Cloud, region: string): string | undefined {
-  return config.vendor.endpointServices[`${cloud}:${region}`];
+/**
+ * The vendor endpoint service customers connect to in a cloud region, if configured. On Azure the Private Link
+ * service (its alias) belongs to the project's cluster: the cluster's own entry wins over the region's.
+ */
+export function vendorEndpointService(
+  config: VendorConfig,
+  cloud: Cloud,
+  region: string,
+  clusterId?: string,
+): string | undefined {
+  const services = config.vendor.endpointServices;
+  return (
+    (cloud === 'azure' && clusterId ? services[`azure:${region}:${clusterId}`] : undefined) ??
+    services[`${cloud}:${region}`]
+  );
 }

@@ -28,15 +28,25 @@ export interface EnablementContext {
   /** The accepted intake, once valid. */
   intake?: Intake;
   vendorServiceName?: string;
-  /** The customer's endpoint (forward leg). */
+  /** The customer's endpoint (forward leg), and its DNS name or address when the vendor recorded it. */
   endpointId?: string;
+  endpointDns?: string;
   /** The customer's endpoint service the vendor connects to (reverse leg). */
   customerServiceName?: string;
   /** The vendor's endpoint to the customer's service (reverse leg). */
   vendorEndpointId?: string;
   vendorEndpointDns?: string;
+  /** The reverse connections verified so far, one per customer service (Azure may list several target services). */
+  reverseConnections?: ReverseConnection[];
   /** Notes added so far (their text lives in the audit trail, not here). */
   notes: number;
+}
+
+/** A verified connection from the vendor's network to one of the customer's services. */
+export interface ReverseConnection {
+  service: string;
+  endpointId: string;
+  endpointDns: string;
 }
 
 /** Initial context of a machine running `connectionType`. */
@@ -95,7 +105,44 @@ export function accepted(context: EnablementContext): Intake {
 export function vendorServiceNameFor(context: EnablementContext, fromEvent?: string): string | undefined {
   if (fromEvent) return fromEvent;
   const intake = context.intake;
-  return intake ? vendorEndpointService(context.vendor, intake.cloud, intake.region) : undefined;
+  return intake
+    ? vendorEndpointService(context.vendor, intake.cloud, intake.region, intake.azure?.clusterId)
+    : undefined;
+}
+
+/**
+ * The ports of the customer's service the vendor connects to. A bidirectional intake always has them; the fallback only
+ * keeps the type total (a unidirectional intake has no reverse direction).
+ */
+export function reverseServicesOf(intake: Intake): Intake['services'] {
+  return intake.reverseServices ?? intake.services;
+}
+
+/** The accounts the vendor allowlists: the AWS account, or every Azure subscription the ticket gave. */
+export function allowlistedAccounts(intake: Intake): string[] {
+  return intake.cloud === 'azure' && intake.azure?.subscriptionIds.length
+    ? intake.azure.subscriptionIds
+    : [intake.customerAccount];
+}
+
+/**
+ * The customer services the reverse leg connects to, once each, in order: the customer endpoint service, then on
+ * Azure every other target resource id the ticket lists. Empty for unidirectional requests.
+ */
+export function reverseTargets(intake: Intake): string[] {
+  if (intake.connectionType !== 'bidirectional') return [];
+  if (intake.cloud === 'azure' && intake.azure?.targetResourceIds.length) return intake.azure.targetResourceIds;
+  return intake.customerEndpointService ? [intake.customerEndpointService] : [];
+}
+
+/** The reverse target after the one being connected now, if any (1-based position with it). */
+export function nextReverseTarget(
+  context: EnablementContext,
+): { service: string; position: number; of: number } | undefined {
+  const targets = context.intake ? reverseTargets(context.intake) : [];
+  const done = (context.reverseConnections?.length ?? 0) + 1;
+  const service = targets[done];
+  return service === undefined ? undefined : { service, position: done + 1, of: targets.length };
 }
 
 /** The vendor's principals in the request's cloud, as the customer must allow them. */

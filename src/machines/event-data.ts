@@ -16,7 +16,12 @@ export function eventDataProblem(context: EnablementContext, event: EnablementEv
   const label = (field: string, value: string) => `${field} ${quoted(value, 260)}`;
   switch (event.type) {
     case 'endpoint.requested':
-      return endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId));
+      return (
+        endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId)) ??
+        (event.endpointDns === undefined
+          ? undefined
+          : endpointDnsProblem(cloud, event.endpointDns, label('endpointDns', event.endpointDns)))
+      );
     case 'vendor_endpoint.created':
       return (
         endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId)) ??

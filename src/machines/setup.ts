@@ -2,7 +2,15 @@ import { assign, setup } from 'xstate';
 import type { EnablementEvent } from '../domain/events';
 import { eventDataProblem } from './event-data';
 import { intakeChanges, updateDraft } from '../domain/intake';
-import { accepted, type EnablementContext, type EnablementInput, vendorServiceNameFor, withDraft } from './context';
+import {
+  accepted,
+  type EnablementContext,
+  type EnablementInput,
+  nextReverseTarget,
+  vendorServiceNameFor,
+  withDraft,
+} from './context';
+import { defaultFailingSide } from './guidance';
 import type { TicketComment } from './templates';
 
 /** Who a state waits on; `intake` also marks the states before the request is accepted. */
@@ -74,6 +82,20 @@ export const enablementSetup = setup({
       event.type === 'ticket.updated' &&
       context.intake !== undefined &&
       intakeChanges(context.intake, event.intake, context.vendor).length > 0,
+    /**
+     * A failed connection test whose failing piece is the customer's: as the report says, else the side owning the
+     * service end (the customer's in reverse). See legs/troubleshooting.ts.
+     */
+    failsOnCustomerSide: ({ event }) =>
+      (event.type === 'connection.failed' || event.type === 'reverse_connection.failed') &&
+      (event.failingSide ?? defaultFailingSide(event.type === 'connection.failed' ? 'forward' : 'reverse')) ===
+        'customer',
+    /** A failed test that names the customer's side: in the customer's own troubleshooting, any other means "help". */
+    customerNamedAsFailingSide: ({ event }) =>
+      (event.type === 'connection.failed' || event.type === 'reverse_connection.failed') &&
+      event.failingSide === 'customer',
+    /** Azure: another of the customer's target services is still to be connected after the current one. */
+    moreReverseTargets: ({ context }) => nextReverseTarget(context) !== undefined,
     /** Every id and name the event gives is in the request's cloud's format (see `eventDataProblem`). */
     eventDataValid: ({ context, event }) => eventDataProblem(context, event) === undefined,
   },
@@ -94,7 +116,7 @@ export const enablementSetup = setup({
       ),
     })),
     recordEndpoint: assign(({ event }) =>
-      event.type === 'endpoint.requested' ? { endpointId: event.endpointId } : {},
+      event.type === 'endpoint.requested' ? { endpointId: event.endpointId, endpointDns: event.endpointDns } : {},
     ),
     recordCustomerServiceName: assign(({ context, event }) => ({
       customerServiceName:
@@ -106,6 +128,26 @@ export const enablementSetup = setup({
         ? { vendorEndpointId: event.endpointId, vendorEndpointDns: event.endpointDns }
         : {},
     ),
+    /** Keeps the verified reverse connection, and moves on to the next target service when there is one. */
+    recordReverseConnection: assign(({ context }) => {
+      const connected = [
+        ...(context.reverseConnections ?? []),
+        {
+          service: context.customerServiceName ?? '',
+          endpointId: context.vendorEndpointId ?? '',
+          endpointDns: context.vendorEndpointDns ?? '',
+        },
+      ];
+      const next = nextReverseTarget(context);
+      return next
+        ? {
+            reverseConnections: connected,
+            customerServiceName: next.service,
+            vendorEndpointId: undefined,
+            vendorEndpointDns: undefined,
+          }
+        : { reverseConnections: connected };
+    }),
     countNote: assign(({ context }) => ({ notes: context.notes + 1 })),
     postTicketComment: effect<'postTicketComment'>(),
     notify: effect<'notify'>(),

@@ -1,11 +1,15 @@
 /**
  * Ticket comments for every customer-facing step, in plain text: what happened and exactly what the customer must do
- * next, with the service names, principals and ports filled in. Machines emit `{ template, data }`; the activity that
- * posts the comment renders it here, so the wording is tested without any ticket system.
+ * next, with the service names, principals, hosts and ports filled in, and the cloud documentation the vendor's
+ * document links. Machines emit `{ template, data }`; the activity that posts the comment renders it here, so the
+ * wording is tested without any ticket system. docs/traceability.md maps the vendor document's statements to them.
  */
+import type { Side } from '../domain/events';
 import type { Cloud } from '../domain/formats';
 import type { Service } from '../domain/intake';
+import type { VendorCli } from '../domain/vendor-config';
 import { localTime } from '../sla/format';
+import { cloudDocs, type Direction } from './guidance';
 
 interface Greeting {
   company: string;
@@ -14,14 +18,55 @@ interface Greeting {
 interface Ports {
   services: Service[];
 }
+/** The customer's endpoint going forward: its id and, when known, the host to test. */
+interface ForwardEndpoint {
+  cloud: Cloud;
+  endpointId: string;
+  endpointDns?: string;
+}
 
 const cloudName = (cloud: Cloud) => (cloud === 'aws' ? 'AWS' : 'Azure');
 /** The customer-side endpoint, with its article. */
 const anEndpoint = (cloud: Cloud) => (cloud === 'aws' ? 'an interface VPC endpoint' : 'a private endpoint');
+/** The vendor's service: an endpoint service on AWS, a Private Link service (known by its alias) on Azure. */
+const vendorService = (cloud: Cloud) => (cloud === 'aws' ? 'endpoint service' : 'Private Link service');
+const customerService = vendorService;
+const network = (cloud: Cloud) => (cloud === 'aws' ? 'VPC' : 'virtual network');
 const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join('\n');
 const portList = (services: Service[]) => list(services.map((s) => `${s.name}: port ${s.port}`));
 const testCommands = (host: string, services: Service[]) =>
   list(services.map((s) => `curl -v telnet://${host}:${s.port}   (${s.name})`));
+const numbered = (steps: string[]) => steps.map((step, i) => `  ${i + 1}. ${step}`).join('\n');
+const directionWords = (direction: Direction) =>
+  direction === 'forward' ? 'from your network to ours' : 'from our network to your service';
+
+/**
+ * The commands that test the forward connection: with the endpoint's DNS name when the vendor recorded it, else with a
+ * placeholder and the command that prints the name (an endpoint id is no host).
+ */
+function forwardTest(d: ForwardEndpoint & Ports): string {
+  if (d.endpointDns) return testCommands(d.endpointDns, d.services);
+  const lookup =
+    d.cloud === 'aws'
+      ? `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${d.endpointId} --query "VpcEndpoints[0].DnsEntries[0].DnsName" --output text`
+      : `az network private-endpoint show --ids ${d.endpointId} --query "customDnsConfigs[0].ipAddresses[0]" --output tsv`;
+  return `${testCommands('<endpoint-dns-name>', d.services)}
+
+where <endpoint-dns-name> is the ${d.cloud === 'aws' ? 'DNS name' : 'private IP address'} of your endpoint ${d.endpointId}; this prints it:
+  ${lookup}`;
+}
+
+/** The document's steps for testing from the vendor's environment: log in, check out the environment, run curl. */
+function vendorEnvironmentTest(host: string, services: Service[], environment: string, cli?: VendorCli): string {
+  const steps = cli
+    ? [
+        `Log in with the ${cli.name}: ${cli.login}`,
+        `From the project root directory, check out your ${environment} environment (the one using the connection): ${cli.checkout}`,
+      ]
+    : [`Log in to your ${environment} environment (the one using the connection) and go to the project root directory`];
+  return `${numbered([...steps, 'Run, for each port:'])}
+${testCommands(host, services).replace(/^/gm, '     ')}`;
+}
 
 /** The templates, by id. Each takes the data the machine put in the action's params. */
 export const templates = {
@@ -30,25 +75,57 @@ export const templates = {
 
 ${list(d.problems)}
 
-Please reply to this ticket with the corrected information so we can continue.`,
+Please reply to this ticket with the corrected information so we can continue. Enabling PrivateLink can take up to five business days once your request is complete; incomplete or inaccurate information delays it.`,
 
   request_rejected: (d: Greeting & { reasons: string[] }) =>
     `We cannot enable PrivateLink for this request:
 
 ${list(d.reasons)}
 
-PrivateLink is available for Pro Production and Staging environments, with a cloud account in the same cloud and region as the project. Open a new ticket if you want to request it for an eligible environment.`,
+PrivateLink is available on Pro Production and Staging environments only; it is not available on integration or local environments, or on Starter projects. Open a new ticket if you want to request it for an eligible environment.`,
 
-  intake_accepted: (d: Greeting & { cloud: Cloud; region: string; customerAccount: string; connectionType: string }) =>
-    `Your ${d.connectionType} PrivateLink request is complete and accepted. We are now allowing ${cloudName(d.cloud)} ${d.cloud === 'aws' ? 'account' : 'subscription'} ${d.customerAccount} to connect to our endpoint service in ${d.region}. We will post the service name here when it is ready.`,
+  intake_accepted: (
+    d: Greeting & {
+      cloud: Cloud;
+      region: string;
+      /** The accounts (AWS) or subscriptions (Azure) the vendor allowlists. */
+      accounts: string[];
+      connectionType: string;
+      /** Bidirectional: what the customer must have ready for the connection back to their service. */
+      reverse?: { services: string[]; vendorPrincipals: string[]; granted: boolean };
+    },
+  ) => {
+    const who =
+      d.cloud === 'aws'
+        ? `AWS account ${d.accounts.join(', ')}`
+        : `Azure subscription${d.accounts.length === 1 ? '' : 's'} ${d.accounts.join(', ')}`;
+    const accepted = `Your ${d.connectionType} PrivateLink request is complete and accepted. Enabling PrivateLink can take up to five business days; incomplete or inaccurate information delays it, so please answer our questions on this ticket promptly.
+
+We are now allowing ${who} to connect to our ${vendorService(d.cloud)} in ${d.region}. We will post its ${d.cloud === 'aws' ? 'service name' : 'alias'} here when it is ready.`;
+    const costs = `The costs of your own ${network(d.cloud)}, its endpoints and load balancers are yours.`;
+    if (!d.reverse) return `${accepted}\n\n${costs}`;
+    const r = d.reverse;
+    const grant = r.granted
+      ? `You told us our ${d.cloud === 'aws' ? 'principal is' : 'subscriptions are'} already allowed: thank you.`
+      : `If you have not done so yet, allow ${d.cloud === 'aws' ? 'this principal' : 'these subscriptions'} now: until ${d.cloud === 'aws' ? 'it is' : 'they are'} allowed we cannot connect to your service, which delays the set-up. How: ${cloudDocs[d.cloud].grantAccess}`;
+    return `${accepted}
+
+For the connection from our network to your service, we connect to your ${customerService(d.cloud)}${r.services.length === 1 ? '' : 's'} (${r.services.length === 1 ? '' : 'each '}in front of a ${d.cloud === 'aws' ? 'network load balancer' : 'Standard Load Balancer'}):
+${list(r.services)}
+${d.cloud === 'aws' ? 'It must accept connections from our AWS account principal' : 'Each must accept connections from our Azure subscriptions'}:
+${list(r.vendorPrincipals)}
+${grant}
+
+${costs}`;
+  },
 
   create_endpoint: (d: Greeting & Ports & { cloud: Cloud; region: string; vendorServiceName: string }) =>
-    `Your ${cloudName(d.cloud)} ${d.cloud === 'aws' ? 'account' : 'subscription'} can now connect to our endpoint service.
+    `Your ${cloudName(d.cloud)} ${d.cloud === 'aws' ? 'account' : 'subscriptions'} can now connect to our ${vendorService(d.cloud)}.
 
-Service name: ${d.vendorServiceName}
+${d.cloud === 'aws' ? 'Service name' : 'Alias'}: ${d.vendorServiceName}
 Region: ${d.region}
 
-Next step for you: create ${anEndpoint(d.cloud)} in your ${d.cloud === 'aws' ? 'VPC' : 'virtual network'} to this service. This sends us a connection request. These ports will be open:
+Next step for you: create ${anEndpoint(d.cloud)} in your ${network(d.cloud)} to this ${d.cloud === 'aws' ? 'service name' : 'alias'} (${cloudDocs[d.cloud].createEndpoint}). This sends us a connection request (${cloudDocs[d.cloud].connectionRequests}). Once we approve it, we open these ports in our environment:
 ${portList(d.services)}
 
 When the endpoint is created, reply with its id (${d.cloud === 'aws' ? 'vpce-…' : 'the private endpoint resource id'}) so we can approve the connection request.`,
@@ -62,39 +139,66 @@ ${d.reason}
 
 Next step for you: correct this and create ${anEndpoint(d.cloud).replace(/^an? /, 'a new ')} to ${d.vendorServiceName}, then reply with its id.`,
 
-  verify_connection: (d: Greeting & Ports & { endpointId: string }) =>
-    `We approved the connection request from endpoint ${d.endpointId}.
+  connection_approved: (d: Greeting & Ports & { endpointId: string }) =>
+    `We approved the connection request from endpoint ${d.endpointId}. Next we open these ports in our environment:
+${portList(d.services)}
 
-Next step for you: verify the connection from your network to each service, using the DNS name of your endpoint:
-${testCommands('<endpoint-dns-name>', d.services)}
+We will tell you here when they are open and you can test the connection.`,
 
-A working connection prints "Connected to …". Reply with the result; if a test fails, include its output and we will troubleshoot.`,
+  ports_opened: (d: Greeting & Ports & ForwardEndpoint) =>
+    `These ports are now open in our environment for your connection through endpoint ${d.endpointId}:
+${portList(d.services)}
 
-  troubleshooting_started: (d: Greeting & { direction: 'forward' | 'reverse'; details: string }) =>
-    `Thank you for testing. The connection ${d.direction === 'forward' ? 'from your network to ours' : 'from our network to your service'} does not work yet:
+Next step for you: verify the connection from a host in your ${network(d.cloud)} to each port:
+${forwardTest(d)}
+
+A working connection prints "Connected to …". Reply with the result; if a test fails, include its output.`,
+
+  troubleshooting_started: (
+    d: Greeting & { direction: Direction; details: string; side: Side; checklist: string[] },
+  ) =>
+    d.side === 'vendor'
+      ? `Thank you for testing. The connection ${directionWords(d.direction)} does not work yet:
 
 ${d.details}
 
-Our engineers are investigating. We will ask you to test again once it is fixed.`,
+What fails is on our side. Our engineers are checking:
+${list(d.checklist)}
 
-  verify_again: (d: Greeting & Ports & { direction: 'forward' | 'reverse'; host: string }) =>
-    `We fixed what blocked the connection ${d.direction === 'forward' ? 'from your network to ours' : 'from our network to your service'}.
+We will ask you to test again once it is fixed.`
+      : `Thank you for testing. The connection ${directionWords(d.direction)} does not work yet:
+
+${d.details}
+
+What fails is on your side. Next step for you: please check:
+${list(d.checklist)}
+
+Reply on this ticket when it is fixed, with the result of a new test if you ran one. If you cannot resolve it, reply with what you found and we will help establish the connection.`,
+
+  verify_again: (
+    d: Greeting &
+      Ports & { direction: Direction; fixedBy: Side } & (
+        | ({ direction: 'forward' } & ForwardEndpoint)
+        | { direction: 'reverse'; host: string; environment: string; cli?: VendorCli }
+      ),
+  ) =>
+    `${d.fixedBy === 'vendor' ? 'We fixed' : 'Noted: you fixed'} what blocked the connection ${directionWords(d.direction)}.
 
 Next step for you: please test again:
-${testCommands(d.host, d.services)}
+${d.direction === 'forward' ? forwardTest(d) : vendorEnvironmentTest(d.host, d.services, d.environment, d.cli)}
 
 Reply with the result.`,
 
   principal_access_request: (
-    d: Greeting & { cloud: Cloud; vendorPrincipals: string[]; customerEndpointService?: string },
+    d: Greeting & { cloud: Cloud; vendorPrincipals: string[]; customerEndpointServices: string[] },
   ) =>
-    `The connection from your network to ours works. Next we connect our network to your service.
+    `The connection from your network to ours works. Next we connect our network to your ${customerService(d.cloud)}${d.customerEndpointServices.length === 1 ? '' : 's'}:
+${list(d.customerEndpointServices)}
 
-Next step for you: allow our ${d.cloud === 'aws' ? 'AWS account principal' : 'Azure subscriptions'} to connect to your ${d.cloud === 'aws' ? 'endpoint service' : 'Private Link service'}:
+Next step for you: allow our ${d.cloud === 'aws' ? 'AWS account principal' : 'Azure subscriptions'} to connect to ${d.customerEndpointServices.length === 1 ? 'it' : 'each of them'} (${cloudDocs[d.cloud].grantAccess}):
 ${list(d.vendorPrincipals)}
 
-${d.customerEndpointService ? `Service: ${d.customerEndpointService}` : `Then reply with the ${d.cloud === 'aws' ? 'service name of your endpoint service (com.amazonaws.vpce.<region>.vpce-svc-…)' : 'resource id of your Private Link service'}.`}
-Reply when access is granted.`,
+Reply when access is granted${d.cloud === 'aws' ? ', with the service name if it is not the one above' : ''}.`,
 
   vendor_endpoint_failed: (
     d: Greeting & { cloud: Cloud; customerServiceName: string; reason: string; vendorPrincipals: string[] },
@@ -103,13 +207,15 @@ Reply when access is granted.`,
 
 ${d.reason}
 
-Next step for you: check that your ${d.cloud === 'aws' ? 'endpoint service' : 'Private Link service'} allows these principals and that the service name is right, then reply:
+Next step for you: check that your ${customerService(d.cloud)} allows these principals and that the ${d.cloud === 'aws' ? 'service name' : 'resource id'} is right, then reply:
 ${list(d.vendorPrincipals)}`,
 
-  approve_reverse_connection: (d: Greeting & Ports & { customerServiceName: string; vendorEndpointId: string }) =>
+  approve_reverse_connection: (
+    d: Greeting & Ports & { cloud: Cloud; customerServiceName: string; vendorEndpointId: string },
+  ) =>
     `We created our endpoint ${d.vendorEndpointId} to your service ${d.customerServiceName}. This sent a connection request to your service.
 
-Next step for you: accept the connection request from endpoint ${d.vendorEndpointId}. These ports will be used:
+Next step for you: accept the connection request from endpoint ${d.vendorEndpointId} (${cloudDocs[d.cloud].connectionRequests}). We will connect to these ports of your service:
 ${portList(d.services)}
 
 Reply when it is accepted.`,
@@ -121,19 +227,44 @@ ${d.reason}
 
 We will create a new endpoint and post its id here for you to accept.`,
 
-  verify_reverse_connection: (d: Greeting & Ports & { host: string }) =>
+  verify_reverse_connection: (d: Greeting & Ports & { host: string; environment: string; cli?: VendorCli }) =>
     `Thank you for accepting the connection. We are testing it from our side as well.
 
-Next step for you: verify the connection from our network to your service. Log in to the Production or Staging environment that uses the connection and run:
-${testCommands(d.host, d.services)}
+Next step for you: verify the connection from our network to your service:
+${vendorEnvironmentTest(d.host, d.services, d.environment, d.cli)}
 
-Reply with the result.`,
+A working connection prints "Connected to …". Reply with the result; if a test fails, include its output.`,
 
-  enabled: (d: Greeting & Ports & { connectionType: string }) =>
-    `PrivateLink is enabled (${d.connectionType}). Open ports:
-${portList(d.services)}
+  next_reverse_target: (d: Greeting & { connected: string; next: string; position: number; of: number }) =>
+    `The connection from our network to your service ${d.connected} works.
 
-To change this connection later (remove it, change your account, or add or remove connections to other services in your network), open a new ticket.`,
+Next we connect to your service ${d.next} (${d.position} of ${d.of}): we are creating our endpoint to it and will post its id here for you to accept.`,
+
+  enabled: (
+    d: Greeting &
+      Ports & {
+        connectionType: string;
+        /** The customer's endpoint the vendor's ports are reached through. */
+        endpointId: string;
+        /** Bidirectional: each of the customer's services the vendor connects to, through which vendor endpoint. */
+        reverse?: { service: string; endpointId: string }[];
+        reverseServices?: Service[];
+      },
+  ) => {
+    const forward = `From your network to ours (your endpoint ${d.endpointId}):
+${portList(d.services)}`;
+    const reverse = d.reverse?.length
+      ? `\n\nFrom our network to your service${d.reverse.length === 1 ? '' : 's'} (${d.reverse.map((r) => `${r.service} through our endpoint ${r.endpointId}`).join('; ')}):
+${portList(d.reverseServices ?? [])}`
+      : '';
+    return `PrivateLink is enabled (${d.connectionType}). Open ports:
+
+${forward}${reverse}
+
+Our support for this request covers enabling the connection and ends here: troubleshooting the connection after enablement is not covered.
+
+To change this connection later (remove it, change your account, or add or remove connections to other services in your network), open a new ticket.`;
+  },
 
   sla_breached: (d: Greeting & { deadline: string; timeZone: string }) =>
     `We did not complete this PrivateLink request within five business days (due ${localTime(d.deadline, d.timeZone)}). It has been escalated, and we will keep you updated here every business day until it is done.`,

@@ -81,6 +81,12 @@ export const intakeKeys: readonly IntakeKey[] = [
     example: 'Services: mysql 3306, sftp 2222',
   },
   {
+    field: 'reverseServices',
+    labels: [ticketKeys.reverseServices, 'Reverse services', 'Customer service ports', 'Ports of your service'],
+    kind: 'services',
+    example: 'Your service ports: https 443, postgres 5432',
+  },
+  {
     field: 'connectionType',
     labels: [ticketKeys.connectionType, 'Connection'],
     kind: 'text',

@@ -60,12 +60,12 @@ describe('notifications carry customer text escaped and bounded', () => {
     const message = await rejection((ticketId) => ({
       ...validIntake('aws', 'unidirectional', ticketId),
       projectId: '<!channel> <http://evil.example|click> & <@U024BE7LH>',
-      privateDns: true,
+      environment: 'integration',
     }));
     expect(message).not.toMatch(/[<>]/);
     expect(message).toContain('&lt;!channel&gt; &lt;http://evil.example|click&gt; &amp; &lt;@U024BE7LH&gt;');
     // The product's own words are untouched.
-    expect(message).toMatch(/^\[N-[a-z0-9]+-\d+\] Request rejected as ineligible: projectId: /);
+    expect(message).toMatch(/^\[N-[a-z0-9]+-\d+\] Request rejected as ineligible: environment: .*; projectId: /);
   });
 
   it('takes control characters out, so a reason cannot fake a second line', async () => {

@@ -205,9 +205,14 @@ describe("each event's payload", () => {
         },
         { type: 'endpoint.requested', endpointId: 'vpce-0ccc741a6c2e29ef6', eventId: 'zd-4711' },
         { type: 'connection.rejected', reason: 'endpoint in the wrong account' },
-        { type: 'endpoint.requested', endpointId: 'vpce-0297d939f388d2b23' },
+        {
+          type: 'endpoint.requested',
+          endpointId: 'vpce-0297d939f388d2b23',
+          endpointDns: 'vpce-0297d939f388d2b23-x1y2z3w4.vpce-svc-0e4d0e4d000000001.us-east-1.vpce.amazonaws.com',
+        },
         { type: 'connection.approved' },
-        { type: 'connection.failed', details: 'telnet: Connection timed out' },
+        { type: 'ports.opened' },
+        { type: 'connection.failed', details: 'telnet: Connection timed out', failingSide: 'customer' },
         { type: 'troubleshooting.resolved' },
         { type: 'connection.verified' },
         { type: 'principal.granted', customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0c0c0c0c000000001' },
@@ -232,14 +237,19 @@ describe("each event's payload", () => {
       });
       expect(byType(timeline.entries, 'endpoint.requested').map((e) => e.payload)).toEqual([
         { endpointId: 'vpce-0ccc741a6c2e29ef6', eventId: 'zd-4711' },
-        { endpointId: 'vpce-0297d939f388d2b23' },
+        {
+          endpointId: 'vpce-0297d939f388d2b23',
+          endpointDns: 'vpce-0297d939f388d2b23-x1y2z3w4.vpce-svc-0e4d0e4d000000001.us-east-1.vpce.amazonaws.com',
+        },
       ]);
       expect(byType(timeline.entries, 'connection.rejected')[0]!.payload).toEqual({
         reason: 'endpoint in the wrong account',
       });
       expect(byType(timeline.entries, 'connection.failed')[0]!.payload).toEqual({
         details: 'telnet: Connection timed out',
+        failingSide: 'customer',
       });
+      expect(byType(timeline.entries, 'connection.failed')[0]!.to).toBe('customerTroubleshooting');
       expect(byType(timeline.entries, 'connection.approved')[0]!.payload).toEqual({});
       expect(byType(timeline.entries, 'principal.granted')[0]!.payload).toEqual({
         customerServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0c0c0c0c000000001',

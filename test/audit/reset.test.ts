@@ -124,7 +124,7 @@ describe('the audit history of a reset request', () => {
         [
           'customer_access.granted applied allowlisting -> awaitingEndpoint',
           'endpoint.requested applied awaitingEndpoint -> reviewingConnection',
-          'connection.approved applied reviewingConnection -> verifyingConnection',
+          'connection.approved applied reviewingConnection -> openingPorts',
         ],
       );
       // Re-applied by the reset, the events still name the API that sent them, with what they said.

@@ -57,6 +57,40 @@ describe('a valid intake', () => {
     expect(result.intake.submittedAt).toBe('2026-11-02T15:00:00.000Z');
   });
 
+  it('takes any subject that names PrivateLink: the customer may not be able to edit it', () => {
+    for (const subject of ['Re: Private Link request - ACME Corp', 'private-link for acme', 'PRIVATELINK']) {
+      expect({ subject, kind: validateIntake(aws({ subject }), vendor).kind }).toEqual({ subject, kind: 'valid' });
+    }
+  });
+
+  it('allowlists every Azure subscription given, the customer account first, and connects every target service', () => {
+    const other = '11111111-2222-3333-4444-555555555555';
+    const second = samples.AZURE_SERVICE.replace('acme-db', 'acme-queue');
+    const draft = azure({}, 'bidirectional');
+    const result = validateIntake(
+      { ...draft, azure: { clusterId: 'cl-1', subscriptionIds: [other], targetResourceIds: [second] } },
+      vendor,
+    );
+    expect(result.kind).toBe('valid');
+    if (result.kind !== 'valid') return;
+    expect(result.intake.azure).toEqual({
+      clusterId: 'cl-1',
+      subscriptionIds: [samples.AZURE_SUBSCRIPTION, other],
+      targetResourceIds: [samples.AZURE_SERVICE, second],
+    });
+  });
+
+  it('says how to find a missing project id with the vendor CLI the configuration names', () => {
+    const result = validateIntake(without(aws(), 'projectId'), vendor);
+    expect(result.problems).toEqual([
+      expect.objectContaining({
+        field: 'projectId',
+        kind: 'missing',
+        message: expect.stringContaining('the Magento Cloud CLI command `magento-cloud project:info` shows it'),
+      }),
+    ]);
+  });
+
   it('defaults Azure subscription ids to the customer account and target resources to the endpoint service', () => {
     const draft = azure({}, 'bidirectional');
     const result = validateIntake({ ...draft, azure: { clusterId: 'cl-1' } }, vendor);
@@ -100,15 +134,48 @@ const cases: Case[] = [
   ['empty service list', aws({ services: [] }), 'incomplete', [['services', 'missing', 'list each service and port']]],
   [
     'bidirectional AWS without endpoint service',
-    aws({ connectionType: 'bidirectional' }),
+    aws({ connectionType: 'bidirectional', reverseServices: ['https 443'] }),
     'incomplete',
     [['customerEndpointService', 'missing', 'com.amazonaws.vpce.us-east-1.vpce-svc-']],
   ],
   [
     'bidirectional Azure without endpoint service',
-    azure({ connectionType: 'bidirectional' }),
+    azure({ connectionType: 'bidirectional', reverseServices: ['https 443'] }),
     'incomplete',
     [['customerEndpointService', 'missing', 'Microsoft.Network/privateLinkServices']],
+  ],
+  [
+    "bidirectional without the customer's service ports",
+    without(aws({}, 'bidirectional'), 'reverseServices'),
+    'incomplete',
+    [['reverseServices', 'missing', 'list each port of your own service that we connect to']],
+  ],
+  [
+    "HTTPS and SSH on the customer's own service are not the vendor's to refuse (Azure)",
+    azure({ reverseServices: ['https 443', 'sftp 22'], services: ['https 443'] }, 'bidirectional'),
+    'incomplete',
+    [['services[0].port', 'invalid', 'HTTPS (port 443) is not available over Azure Private Link']],
+  ],
+  [
+    "the customer's service ports checked by their own rules",
+    aws({ reverseServices: ['db 5432', 'replica 5432', 'web 70000'] }, 'bidirectional'),
+    'incomplete',
+    [
+      ['reverseServices[1].port', 'invalid', 'port 5432 is already listed in reverseServices[0]'],
+      ['reverseServices[2].port', 'invalid', 'from 1 to 65535'],
+    ],
+  ],
+  [
+    "the customer's service ports on a unidirectional request",
+    aws({ reverseServices: ['https 443'] }),
+    'incomplete',
+    [['reverseServices', 'invalid', 'applies to bidirectional requests only']],
+  ],
+  [
+    'Azure target services on a unidirectional request',
+    azure({ azure: { clusterId: 'c', targetResourceIds: [samples.AZURE_SERVICE] } }),
+    'incomplete',
+    [['azure.targetResourceIds', 'invalid', 'applies to bidirectional requests only']],
   ],
   [
     'Azure without cluster id',
@@ -251,7 +318,7 @@ const cases: Case[] = [
     'wrong subject',
     aws({ subject: 'Help with networking' }),
     'incomplete',
-    [['subject', 'invalid', 'must be "PrivateLink support for Acme" (got "Help with networking")']],
+    [['subject', 'invalid', 'must name PrivateLink, e.g. "PrivateLink support for Acme" (got "Help with networking")']],
   ],
   [
     'unknown project',
@@ -289,6 +356,49 @@ const cases: Case[] = [
     'incomplete',
     [['privateDns', 'invalid', 'true or false']],
   ],
+  // Fixable: the customer can correct these, so the request waits rather than closing.
+  [
+    'region differs from the project',
+    aws({ region: 'us-west-2' }),
+    'incomplete',
+    [
+      [
+        'region',
+        'invalid',
+        'project abcdef123456 is in us-east-1, not us-west-2: PrivateLink connects accounts in the same region, so give an account in us-east-1',
+      ],
+    ],
+  ],
+  [
+    'cloud differs from the project',
+    azure({ projectId: 'abcdef123456' }),
+    'incomplete',
+    [
+      [
+        'cloud',
+        'invalid',
+        'project abcdef123456 runs on AWS, not Azure: PrivateLink connects accounts in the same cloud, so give an account on AWS',
+      ],
+    ],
+  ],
+  [
+    'Private DNS requested (AWS)',
+    aws({ privateDns: true }),
+    'incomplete',
+    [
+      [
+        'privateDns',
+        'invalid',
+        'Private DNS is not available with PrivateLink: remove it (or set it to no) to continue',
+      ],
+    ],
+  ],
+  [
+    'Private DNS requested (Azure bidirectional)',
+    azure({ privateDns: 'yes' }, 'bidirectional'),
+    'incomplete',
+    [['privateDns', 'invalid', 'Private DNS is not available with PrivateLink: remove it']],
+  ],
 
   // Ineligible: rejected with the reason.
   [
@@ -308,30 +418,6 @@ const cases: Case[] = [
     aws({ projectId: 'st0000000001' }),
     'ineligible',
     [['projectId', 'ineligible', 'Starter plan: PrivateLink is available on Pro projects only']],
-  ],
-  [
-    'region differs from the project',
-    aws({ region: 'us-west-2' }),
-    'ineligible',
-    [['region', 'ineligible', 'project abcdef123456 is in us-east-1, not us-west-2']],
-  ],
-  [
-    'cloud differs from the project',
-    azure({ projectId: 'abcdef123456' }),
-    'ineligible',
-    [['cloud', 'ineligible', 'project abcdef123456 runs on aws, not azure']],
-  ],
-  [
-    'Private DNS requested (AWS)',
-    aws({ privateDns: true }),
-    'ineligible',
-    [['privateDns', 'ineligible', 'Private DNS is not available']],
-  ],
-  [
-    'Private DNS requested (Azure bidirectional)',
-    azure({ privateDns: true }, 'bidirectional'),
-    'ineligible',
-    [['privateDns', 'ineligible', 'Private DNS is not available']],
   ],
 ];
 
@@ -356,7 +442,7 @@ describe('an intake with problems', () => {
       'company/missing',
       'customerAccount/invalid',
       'environment/ineligible',
-      'privateDns/ineligible',
+      'privateDns/invalid',
       'services[0].port/invalid',
     ]);
   });

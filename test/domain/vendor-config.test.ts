@@ -7,7 +7,7 @@ import { readVendorConfigFile, vendorConfigPathFromEnv } from '../../src/config/
 /** The vendor configuration as the entry points load it: the path from the environment, then the file. */
 const loadVendorConfig = (env: Env) => readVendorConfigFile(vendorConfigPathFromEnv(env));
 import { formatProblem } from '../../src/domain/problems';
-import { parseVendorConfig } from '../../src/domain/vendor-config';
+import { parseVendorConfig, vendorEndpointService } from '../../src/domain/vendor-config';
 import { AppError } from '../../src/errors';
 import { exampleVendorConfig } from '../fixtures/requests';
 import { runEntry } from '../helpers/processes';
@@ -80,9 +80,27 @@ describe('the vendor configuration', () => {
     expect(problemsOf(config)).toEqual([
       'projects[2].region: "europe" is not an AWS region code',
       'vendor.endpointServices.aws:us-east-1: must be an AWS endpoint service name in us-east-1, like com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-      'vendor.endpointServices.gcp-us: keys must be "<cloud>:<region>", e.g. "aws:us-east-1"',
+      'vendor.endpointServices.gcp-us: keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
       'vendor.endpointServices.azure:eastus: must be an Azure Private Link service alias or resource id',
       'vendor.principals.azure: is needed for bidirectional requests on azure projects (az0000000001)',
+    ]);
+  });
+
+  it("gives an Azure cluster its own Private Link service alias, else the region's; only Azure keys name a cluster", () => {
+    const config = exampleVendorConfig();
+    expect(vendorEndpointService(config, 'azure', 'eastus', 'cl-7x2k9')).toBe(
+      config.vendor.endpointServices['azure:eastus:cl-7x2k9'],
+    );
+    expect(vendorEndpointService(config, 'azure', 'eastus', 'cl-other')).toBe(
+      config.vendor.endpointServices['azure:eastus'],
+    );
+    expect(config.vendor.endpointServices['azure:eastus:cl-7x2k9']).not.toBe(
+      config.vendor.endpointServices['azure:eastus'],
+    );
+    const raw = JSON.parse(JSON.stringify(config)) as { vendor: { endpointServices: Record<string, string> } };
+    raw.vendor.endpointServices['aws:us-east-1:cl-1'] = 'com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f67890';
+    expect(problemsOf(raw)).toEqual([
+      'vendor.endpointServices.aws:us-east-1:cl-1: only Azure keys name a cluster: use "aws:<region>"',
     ]);
   });
 

@@ -46,6 +46,7 @@ const script = (ticketId: string): Step[] =>
     { type: 'customer_access.granted' },
     { type: 'endpoint.requested', endpointId: 'vpce-009e50bb1962b12be' },
     { type: 'connection.approved' },
+    { type: 'ports.opened' },
     { type: 'connection.failed', details: 'Connection timed out' },
     { type: 'troubleshooting.resolved' },
     { type: 'note.added', text: 'fixed the security group' },
@@ -57,6 +58,7 @@ const statePath = [
   'allowlisting',
   'awaitingEndpoint',
   'reviewingConnection',
+  'openingPorts',
   'verifyingConnection',
   'troubleshooting',
   'verifyingConnection',
@@ -65,12 +67,19 @@ const statePath = [
 const expectedComments = [
   'intake_accepted',
   'create_endpoint',
-  'verify_connection',
+  'connection_approved',
+  'ports_opened',
   'troubleshooting_started',
   'verify_again',
   'enabled',
 ];
-const expectedNotifications = ['action_required', 'action_required', 'verification_failed', 'enabled'];
+const expectedNotifications = [
+  'action_required',
+  'action_required',
+  'action_required',
+  'verification_failed',
+  'enabled',
+];
 
 const stack = useDrillStack({ tmpPrefix: 'drill-sigkill-' });
 

@@ -93,6 +93,7 @@ describe('walking a request end to end with the stock temporal CLI', () => {
       );
 
       await update({ type: 'connection.approved', actor: 'alice@vendor.example' });
+      await update({ type: 'ports.opened', actor: 'alice@vendor.example' });
       const done = await update({ type: 'connection.verified', actor: 'customer via ticket' });
       expect(done).toMatchObject({ status: 'enabled', waitingOn: 'none' });
       expect(done.event).toMatchObject({
@@ -104,6 +105,7 @@ describe('walking a request end to end with the stock temporal CLI', () => {
         ['customer_access.granted', 'alice@vendor.example', 'update'],
         ['endpoint.requested', 'zendesk', 'signal'],
         ['connection.approved', 'alice@vendor.example', 'update'],
+        ['ports.opened', 'alice@vendor.example', 'update'],
         ['connection.verified', 'customer via ticket', 'update'],
       ]);
       const result = json<{ result: EnablementResult; status: string }>(

@@ -1,15 +1,7 @@
 import type { EnablementEvent } from '../../src/domain/events';
 import type { IntakeDraft } from '../../src/domain/intake';
-import {
-  allowedEventTypes,
-  applyEvent,
-  type Effect,
-  renderComment,
-  startRequest,
-  statusOf,
-  type Step,
-  waitingOnOf,
-} from '../../src/machines';
+import { allowedEventTypes, applyEvent, startRequest, statusOf, waitingOnOf } from '../../src/machines';
+import { actor, comments, commentText, drive, type WithoutActor } from './drive';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
 import { azurePrivateEndpoint, endpointDnsOn } from '../fixtures/events';
 
@@ -18,23 +10,6 @@ const vendor = exampleVendorConfig();
 const endpointIdOn = (cloud: 'aws' | 'azure', n: number) =>
   cloud === 'aws' ? `vpce-0${String(n).padStart(16, '0')}` : azurePrivateEndpoint(`pe-${n}`);
 
-const actor = 'alice@vendor.example';
-type WithoutActor<E> = E extends unknown ? Omit<E, 'actor'> : never;
-
-/** Applies events in order, failing the test on any refusal; returns every step. */
-function drive(start: Step, ...events: WithoutActor<EnablementEvent>[]): Step[] {
-  const steps = [start];
-  for (const event of events) {
-    const result = applyEvent(steps[steps.length - 1]!.snapshot, { actor, ...event });
-    if ('refused' in result) throw new Error(`refused ${event.type}: ${result.message}`);
-    steps.push(result);
-  }
-  return steps;
-}
-const comments = (effects: Effect[]) =>
-  effects.flatMap((e) => (e.type === 'postTicketComment' ? [e.params.template] : []));
-const commentText = (effects: Effect[]) =>
-  effects.flatMap((e) => (e.type === 'postTicketComment' ? [renderComment(e.params)] : [])).join('\n');
 const without = (draft: IntakeDraft, ...fields: string[]) =>
   Object.fromEntries(Object.entries(draft).filter(([key]) => !fields.includes(key)));
 
@@ -53,7 +28,7 @@ describe('starting a request', () => {
       params: {
         kind: 'action_required',
         message:
-          '[T-1001] Allowlist aws account 123456789012 on the endpoint service in us-east-1, then record customer_access.granted',
+          '[T-1001] Allowlist AWS account 123456789012 on the endpoint service in us-east-1 (com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f67890), then record customer_access.granted',
       },
     });
   });
@@ -124,6 +99,7 @@ describe('the awaiting-information loop', () => {
         customerAccount: '123456789012',
         connectionType: 'bidirectional',
         customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+        reverseServices: ['https 443'],
       },
     });
     const accepted = steps[1]!.snapshot;
@@ -136,6 +112,7 @@ describe('the awaiting-information loop', () => {
       { type: 'customer_access.granted' },
       { type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' },
       { type: 'connection.approved' },
+      { type: 'ports.opened' },
       { type: 'connection.verified' },
     );
     expect(rest.at(-1)!.snapshot.value).toBe('awaitingPrincipalGrant');
@@ -238,6 +215,7 @@ describe('notes and cancellation', () => {
           '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-x1',
       },
       { type: 'connection.approved' },
+      { type: 'ports.opened' },
       { type: 'connection.verified' },
     ];
     for (const event of script) {
@@ -254,6 +232,7 @@ describe('notes and cancellation', () => {
       'allowlisting',
       'awaitingEndpoint',
       'reviewingConnection',
+      'openingPorts',
       'verifyingConnection',
     ]);
   });
@@ -278,6 +257,7 @@ describe('the reverse leg', () => {
     { type: 'customer_access.granted' },
     { type: 'endpoint.requested', endpointId: endpointIdOn(cloud, 1) },
     { type: 'connection.approved' },
+    { type: 'ports.opened' },
     { type: 'connection.verified' },
   ];
   const forward = forwardOn('aws');
@@ -377,7 +357,7 @@ describe('the reverse leg', () => {
       { type: 'troubleshooting.resolved' },
       { type: 'reverse_connection.verified' },
     );
-    expect(steps.map((s) => String(s.snapshot.value)).slice(5)).toEqual([
+    expect(steps.map((s) => String(s.snapshot.value)).slice(6)).toEqual([
       'creatingVendorEndpoint',
       'awaitingPrincipalGrant',
       'creatingVendorEndpoint',
@@ -385,15 +365,16 @@ describe('the reverse leg', () => {
       'creatingVendorEndpoint',
       'awaitingReverseApproval',
       'verifyingReverseConnection',
-      'troubleshootingReverse',
+      'customerTroubleshootingReverse',
       'verifyingReverseConnection',
       'enabled',
     ]);
-    expect(steps[11]!.effects).toContainEqual({
+    // The check goes to the customer's service's ports (the reverse direction's), not the vendor's.
+    expect(steps[12]!.effects).toContainEqual({
       type: 'runConnectivityCheck',
-      params: { direction: 'reverse', target: 'pe-vendor-2.privatelink.example', ports: [3306, 2222] },
+      params: { direction: 'reverse', target: 'pe-vendor-2.privatelink.example', ports: [443] },
     });
-    expect(commentText(steps[6]!.effects)).toContain('AuthorizationFailed');
+    expect(commentText(steps[7]!.effects)).toContain('AuthorizationFailed');
     expect(comments(steps.at(-1)!.effects)).toEqual(['enabled']);
   });
 });
@@ -416,6 +397,7 @@ describe('ticket comments', () => {
           endpointId: endpointIdOn(cloud, 12),
         },
         { type: 'connection.approved' },
+        { type: 'ports.opened' },
         { type: 'connection.failed', details: 'timed out' },
         { type: 'troubleshooting.resolved' },
         { type: 'connection.verified' },
@@ -464,10 +446,14 @@ describe('ticket comments', () => {
           '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-1',
       },
       { type: 'connection.approved' },
+      { type: 'ports.opened' },
       { type: 'connection.verified' },
     );
     expect(commentText(steps[1]!.effects)).toContain('create a private endpoint in your virtual network');
     expect(commentText(steps.at(-1)!.effects)).toContain('6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b');
-    expect(commentText(steps[3]!.effects)).toContain('curl -v telnet://<endpoint-dns-name>:3306   (mysql)');
+    expect(commentText(steps[4]!.effects)).toContain('curl -v telnet://<endpoint-dns-name>:3306   (mysql)');
+    expect(commentText(steps[4]!.effects)).toContain(
+      'az network private-endpoint show --ids /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-1',
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { getShortestPaths } from '@xstate/graph';
 import { type AnyMachineSnapshot, transition } from 'xstate';
-import type { EnablementEvent, EventType } from '../../src/domain/events';
+import type { EnablementEvent } from '../../src/domain/events';
 import { eventTypes } from '../../src/domain/events';
 import type { Cloud } from '../../src/domain/formats';
 import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
@@ -14,16 +14,35 @@ const actor = 'alice@vendor.example';
 
 /**
  * The process from the seeds, as a table: in each resting state, the events it accepts and where each leads. Events
- * not listed must be refused. `note.added` is accepted everywhere open and leads nowhere.
+ * not listed must be refused. `note.added` is accepted everywhere open and leads nowhere. A failure report is keyed by
+ * the side it names (`/customer`, `/vendor`), or by its type alone when it names none.
  */
-const process: Record<string, Partial<Record<EventType, string>>> = {
+const process: Record<string, Record<string, string>> = {
   awaitingSubmission: { 'ticket.submitted': '(intake verdict)' },
   awaitingInformation: { 'ticket.submitted': '(intake verdict)', 'ticket.updated': '(intake verdict)' },
   allowlisting: { 'customer_access.granted': 'awaitingEndpoint' },
   awaitingEndpoint: { 'endpoint.requested': 'reviewingConnection' },
-  reviewingConnection: { 'connection.approved': 'verifyingConnection', 'connection.rejected': 'awaitingEndpoint' },
-  verifyingConnection: { 'connection.verified': '(after forward leg)', 'connection.failed': 'troubleshooting' },
-  troubleshooting: { 'troubleshooting.resolved': 'verifyingConnection' },
+  reviewingConnection: { 'connection.approved': 'openingPorts', 'connection.rejected': 'awaitingEndpoint' },
+  openingPorts: { 'ports.opened': 'verifyingConnection' },
+  verifyingConnection: {
+    'connection.verified': '(after forward leg)',
+    'connection.failed': 'troubleshooting',
+    'connection.failed/vendor': 'troubleshooting',
+    'connection.failed/customer': 'customerTroubleshooting',
+  },
+  troubleshooting: {
+    'troubleshooting.resolved': 'verifyingConnection',
+    'connection.failed': 'troubleshooting',
+    'connection.failed/vendor': 'troubleshooting',
+    'connection.failed/customer': 'customerTroubleshooting',
+  },
+  customerTroubleshooting: {
+    'troubleshooting.resolved': 'verifyingConnection',
+    'connection.verified': '(after forward leg)',
+    'connection.failed': 'troubleshooting',
+    'connection.failed/vendor': 'troubleshooting',
+    'connection.failed/customer': 'customerTroubleshooting',
+  },
   awaitingPrincipalGrant: { 'principal.granted': 'creatingVendorEndpoint' },
   creatingVendorEndpoint: {
     'vendor_endpoint.created': 'awaitingReverseApproval',
@@ -35,16 +54,32 @@ const process: Record<string, Partial<Record<EventType, string>>> = {
   },
   verifyingReverseConnection: {
     'reverse_connection.verified': 'enabled',
-    'reverse_connection.failed': 'troubleshootingReverse',
+    'reverse_connection.failed': 'customerTroubleshootingReverse',
+    'reverse_connection.failed/vendor': 'troubleshootingReverse',
+    'reverse_connection.failed/customer': 'customerTroubleshootingReverse',
   },
-  troubleshootingReverse: { 'troubleshooting.resolved': 'verifyingReverseConnection' },
+  troubleshootingReverse: {
+    'troubleshooting.resolved': 'verifyingReverseConnection',
+    'reverse_connection.failed': 'customerTroubleshootingReverse',
+    'reverse_connection.failed/vendor': 'troubleshootingReverse',
+    'reverse_connection.failed/customer': 'customerTroubleshootingReverse',
+  },
+  customerTroubleshootingReverse: {
+    'troubleshooting.resolved': 'verifyingReverseConnection',
+    'reverse_connection.verified': 'enabled',
+    'reverse_connection.failed': 'troubleshootingReverse',
+    'reverse_connection.failed/vendor': 'troubleshootingReverse',
+    'reverse_connection.failed/customer': 'customerTroubleshootingReverse',
+  },
 };
 const forwardStates = [
   'allowlisting',
   'awaitingEndpoint',
   'reviewingConnection',
+  'openingPorts',
   'verifyingConnection',
   'troubleshooting',
+  'customerTroubleshooting',
 ];
 const reverseStates = [
   'awaitingPrincipalGrant',
@@ -52,6 +87,7 @@ const reverseStates = [
   'awaitingReverseApproval',
   'verifyingReverseConnection',
   'troubleshootingReverse',
+  'customerTroubleshootingReverse',
 ];
 const expectedWaitingOn: Record<string, 'vendor' | 'customer'> = {
   awaitingSubmission: 'customer',
@@ -60,12 +96,15 @@ const expectedWaitingOn: Record<string, 'vendor' | 'customer'> = {
   awaitingEndpoint: 'customer',
   reviewingConnection: 'vendor',
   verifyingConnection: 'customer',
+  openingPorts: 'vendor',
   troubleshooting: 'vendor',
+  customerTroubleshooting: 'customer',
   awaitingPrincipalGrant: 'customer',
   creatingVendorEndpoint: 'vendor',
   awaitingReverseApproval: 'customer',
   verifyingReverseConnection: 'customer',
   troubleshootingReverse: 'vendor',
+  customerTroubleshootingReverse: 'customer',
 };
 
 /** A vendor endpoint's DNS name in each cloud's format (the machine refuses others). */
@@ -96,8 +135,11 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'endpoint.requested', endpointId: endpointIdOn(cloud, 'vpce-07f552b9497008761') }),
     e({ type: 'connection.approved' }),
     e({ type: 'connection.rejected', reason: 'wrong account' }),
+    e({ type: 'ports.opened' }),
     e({ type: 'connection.verified' }),
     e({ type: 'connection.failed', details: 'Connection timed out' }),
+    e({ type: 'connection.failed', details: 'Connection timed out', failingSide: 'vendor' }),
+    e({ type: 'connection.failed', details: 'Connection timed out', failingSide: 'customer' }),
     e({ type: 'troubleshooting.resolved' }),
     e({ type: 'principal.granted' }),
     e({
@@ -110,10 +152,16 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'reverse_connection.rejected', reason: 'unknown endpoint' }),
     e({ type: 'reverse_connection.verified' }),
     e({ type: 'reverse_connection.failed', details: 'refused' }),
+    e({ type: 'reverse_connection.failed', details: 'refused', failingSide: 'vendor' }),
+    e({ type: 'reverse_connection.failed', details: 'refused', failingSide: 'customer' }),
     e({ type: 'request.cancelled', reason: 'customer withdrew' }),
     e({ type: 'note.added', text: 'called the customer' }),
   ];
 }
+
+/** The process table's key of a sample event: its type, and the side a failure report names. */
+const keyOf = (event: EnablementEvent) =>
+  'failingSide' in event && event.failingSide ? `${event.type}/${event.failingSide}` : event.type;
 
 const variants = [
   ['aws', 'unidirectional', false],
@@ -160,6 +208,7 @@ describe.each(variants)('the %s %s machine (principal access declared at intake:
       'customer_access.granted',
       'endpoint.requested',
       'connection.approved',
+      'ports.opened',
       'connection.verified',
     ];
     const reverse = declared
@@ -187,21 +236,21 @@ describe.each(variants)('the %s %s machine (principal access declared at intake:
           accepted !== undefined &&
           event.intake.customerAccount !== accepted.customerAccount;
         const expected =
-          event.type === 'note.added' || event.type === 'request.cancelled' || event.type in table || lateChange;
-        expect({ state, event: event.type, can: snapshot.can(event) }).toEqual({
+          event.type === 'note.added' || event.type === 'request.cancelled' || keyOf(event) in table || lateChange;
+        expect({ state, event: keyOf(event), can: snapshot.can(event) }).toEqual({
           state,
-          event: event.type,
+          event: keyOf(event),
           can: expected,
         });
       }
-      for (const [eventType, target] of Object.entries(table)) {
+      for (const [key, target] of Object.entries(table)) {
         if (target.startsWith('(')) continue;
         const [next] = transition(
           machine,
           snapshot as never,
-          events.find((e) => e.type === eventType)!,
+          events.find((e) => keyOf(e) === key)!,
         );
-        expect({ state, eventType, next: String(next.value) }).toEqual({ state, eventType, next: target });
+        expect({ state, key, next: String(next.value) }).toEqual({ state, key, next: target });
       }
     }
   });

@@ -16,7 +16,7 @@ import {
   onCloud,
   unidirectionalLoopEvents,
 } from '../fixtures/events';
-import { validIntake } from '../fixtures/requests';
+import { samples, validIntake } from '../fixtures/requests';
 import { eventually } from '../helpers/eventually';
 import { startRequest } from '../helpers/requests';
 
@@ -94,6 +94,28 @@ export const scenarios: Scenario[] = (
       expected: 'enabled',
     },
     {
+      // Azure lists a second target service: the reverse leg runs again for it before the request is enabled.
+      name: 'azure-bidirectional-two-targets',
+      cloud: 'azure',
+      type: 'bidirectional',
+      start: 'start',
+      intake: (ticketId) => ({
+        ...validIntake('azure', 'bidirectional', ticketId),
+        azure: {
+          clusterId: 'cl-7x2k9',
+          targetResourceIds: [samples.AZURE_SERVICE.replace('acme-db', 'acme-queue')],
+        },
+      }),
+      events: [
+        ...forward,
+        ...reverse,
+        { type: 'vendor_endpoint.created', endpointId: 'vpce-0e4d0e4d0000000b3', endpointDns: '127.0.0.1' },
+        { type: 'reverse_connection.approved' },
+        { type: 'reverse_connection.verified' },
+      ],
+      expected: 'enabled',
+    },
+    {
       name: 'aws-unidirectional-loops',
       cloud: 'aws',
       type: 'unidirectional',
@@ -150,7 +172,7 @@ export const scenarios: Scenario[] = (
       cloud: 'azure',
       type: 'bidirectional',
       start: 'signal-with-start',
-      intake: (ticketId) => ({ ...validIntake('azure', 'bidirectional', ticketId), region: 'westeurope' }),
+      intake: (ticketId) => ({ ...validIntake('azure', 'bidirectional', ticketId), environment: 'local' }),
       events: [],
       expected: 'rejected',
     },

@@ -31,6 +31,7 @@ describe('a ticket description', () => {
         'Services: mysql 3306, sftp 2222',
         'Connection-type: bi-directional',
         'Customer endpoint service: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+        'Your service ports: https 443',
         'vendor principal access granted: Yes',
         'Private DNS: no',
         'See https://docs.example.com/privatelink for our setup.',
@@ -51,6 +52,7 @@ describe('a ticket description', () => {
       ],
       connectionType: 'bidirectional',
       customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      reverseServices: [{ name: 'https', port: 443 }],
       vendorPrincipalAccessGranted: true,
       privateDns: false,
     });

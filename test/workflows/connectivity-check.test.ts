@@ -63,16 +63,17 @@ async function refusalOf(handle: WorkflowHandle, event: Omit<EnablementEventInpu
   return String((refused as WorkflowUpdateFailedError).cause?.message);
 }
 
-/** A bidirectional AWS request for `port`, moved to where the vendor records its endpoint. */
+/** A bidirectional AWS request to a customer service on `port`, moved to where the vendor records its endpoint. */
 async function atVendorEndpoint(ticketId: string, port: number): Promise<WorkflowHandle> {
   const handle = await startRequest(temporal.client, ticketId, {
-    intake: { ...validIntake('aws', 'bidirectional', ticketId), services: [{ name: 'mysql', port }] },
+    intake: { ...validIntake('aws', 'bidirectional', ticketId), reverseServices: [{ name: 'mysql', port }] },
     taskQueue: temporal.taskQueue,
   });
   for (const event of [
     { type: 'customer_access.granted' },
     { type: 'endpoint.requested', endpointId: 'vpce-07f552b9497008761' },
     { type: 'connection.approved' },
+    { type: 'ports.opened' },
     { type: 'connection.verified' },
     { type: 'principal.granted' },
   ] as const) {

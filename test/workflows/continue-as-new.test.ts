@@ -42,19 +42,20 @@ describe('a long request', () => {
       expect(view.events.map((e) => e.seq)).toEqual(view.events.map((_, i) => i + 1));
 
       await send({ type: 'connection.approved' });
+      await send({ type: 'ports.opened' });
       await send({ type: 'connection.verified' });
-      expect(await handle.result()).toMatchObject({ status: 'enabled', events: 34 });
+      expect(await handle.result()).toMatchObject({ status: 'enabled', events: 35 });
       // The ticket got each comment once across runs (idempotency keys continue their sequence).
       const keys = temporal.activities.tickets.comments(ticketId).map((c) => c.idempotencyKey);
       expect(new Set(keys).size).toBe(keys.length);
 
-      // The audit timeline reads every run's history: all 34 events and the repeat, in order, one start and one end.
+      // The audit timeline reads every run's history: all 35 events and the repeat, in order, one start and one end.
       const timeline = await readTimeline(temporal.client, ticketId);
       const events = timeline.entries.filter((e) => e.kind === 'event');
       expect(events.map((e) => `${e.type} ${e.result}`)).toEqual(
         [...view.events.slice(0, 31), { type: 'customer_access.granted', result: 'duplicate' }, view.events[31]!]
           .map((e) => `${e.type} ${e.result}`)
-          .concat(['connection.approved applied', 'connection.verified applied']),
+          .concat(['connection.approved applied', 'ports.opened applied', 'connection.verified applied']),
       );
       expect(new Set(timeline.entries.map((e) => e.runId)).size).toBeGreaterThan(1);
       expect(timeline.entries.filter((e) => e.kind === 'run.continued').length).toBeGreaterThan(0);

@@ -46,10 +46,11 @@ describe('the enablement workflow on a real server', () => {
       for (const event of steps) views.push(await send(handle, event));
       expect(views.map((v) => v.state)).toEqual(
         type === 'unidirectional'
-          ? ['awaitingEndpoint', 'reviewingConnection', 'verifyingConnection', 'enabled']
+          ? ['awaitingEndpoint', 'reviewingConnection', 'openingPorts', 'verifyingConnection', 'enabled']
           : [
               'awaitingEndpoint',
               'reviewingConnection',
+              'openingPorts',
               'verifyingConnection',
               'awaitingPrincipalGrant',
               'creatingVendorEndpoint',
@@ -77,7 +78,7 @@ describe('the enablement workflow on a real server', () => {
       const comments = temporal.activities.tickets.comments(ticketId).map((c) => c.body);
       expect(comments[0]).toContain(`Your ${type} PrivateLink request is complete and accepted`);
       expect(comments.at(-1)).toContain(`PrivateLink is enabled (${type})`);
-      expect(comments.length).toBe(type === 'unidirectional' ? 4 : 7);
+      expect(comments.length).toBe(type === 'unidirectional' ? 5 : 8);
       expect(new Set(temporal.activities.tickets.comments(ticketId).map((c) => c.idempotencyKey)).size).toBe(
         comments.length,
       );

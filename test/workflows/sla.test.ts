@@ -246,6 +246,7 @@ describe('the SLA of a request', () => {
         'customer_access.granted',
         'endpoint.requested',
         'connection.approved',
+        'ports.opened',
         'connection.verified',
       ]) {
         await send(handle, {

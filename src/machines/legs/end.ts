@@ -1,21 +1,34 @@
 /** How a request ends: the effects of reaching `enabled`, and the three final states. */
-import { accepted } from '../context';
+import { accepted, reverseServicesOf } from '../context';
 import { enablementSetup } from '../setup';
 import { comment, greeting, notify } from './shared';
 
 const { createStateConfig } = enablementSetup;
 
-/** Effects of reaching `enabled`. */
+/** Effects of reaching `enabled` (after `recordReverseConnection` on the bidirectional path). */
 export function enabledEffects() {
   return [
-    comment(({ context }) => ({
-      template: 'enabled',
-      data: {
-        ...greeting(context),
-        services: accepted(context).services,
-        connectionType: accepted(context).connectionType,
-      },
-    })),
+    comment(({ context }) => {
+      const intake = accepted(context);
+      return {
+        template: 'enabled',
+        data: {
+          ...greeting(context),
+          services: intake.services,
+          connectionType: intake.connectionType,
+          endpointId: context.endpointId ?? '',
+          ...(intake.connectionType === 'bidirectional'
+            ? {
+                reverse: (context.reverseConnections ?? []).map((r) => ({
+                  service: r.service,
+                  endpointId: r.endpointId,
+                })),
+                reverseServices: reverseServicesOf(intake),
+              }
+            : {}),
+        },
+      };
+    }),
     notify('enabled', ({ context }) => `PrivateLink enabled (${accepted(context).connectionType})`),
   ];
 }

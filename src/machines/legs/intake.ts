@@ -2,7 +2,7 @@
  * The intake leg, shared by both machines: waiting for the ticket, the "awaiting information" loop, and the verdict on
  * each version of the intake. State names are public: they are the `PrivateLinkState` search attribute.
  */
-import { accepted } from '../context';
+import { accepted, allowlistedAccounts, reverseTargets, vendorPrincipals, vendorServiceNameFor } from '../context';
 import { enablementSetup } from '../setup';
 import { comment, customerProblemLines, greeting, notify, open, problemLines } from './shared';
 
@@ -42,14 +42,27 @@ export const intakeLeg = {
                 ...greeting(context),
                 cloud: intake.cloud,
                 region: intake.region,
-                customerAccount: intake.customerAccount,
+                accounts: allowlistedAccounts(intake),
                 connectionType: intake.connectionType,
+                ...(intake.connectionType === 'bidirectional'
+                  ? {
+                      reverse: {
+                        services: reverseTargets(intake),
+                        vendorPrincipals: vendorPrincipals(context),
+                        granted: intake.vendorPrincipalAccessGranted,
+                      },
+                    }
+                  : {}),
               },
             };
           }),
           notify('action_required', ({ context }) => {
             const intake = accepted(context);
-            return `Allowlist ${intake.cloud} account ${intake.customerAccount} on the endpoint service in ${intake.region}, then record customer_access.granted`;
+            const accounts = allowlistedAccounts(intake).join(', ');
+            const service = vendorServiceNameFor(context);
+            return intake.cloud === 'aws'
+              ? `Allowlist AWS account ${accounts} on the endpoint service in ${intake.region}${service ? ` (${service})` : ''}, then record customer_access.granted`
+              : `Allowlist Azure subscriptions ${accounts} on the Private Link service of cluster ${intake.azure?.clusterId} in ${intake.region}${service ? ` (alias ${service})` : ''}, then record customer_access.granted`;
           }),
         ],
       },

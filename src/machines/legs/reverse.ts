@@ -1,14 +1,27 @@
 /**
- * The reverse leg, bidirectional only: the vendor's VPC connects to the customer's endpoint service. State names are
- * public: they are the `PrivateLinkState` search attribute.
+ * The reverse leg, bidirectional only: the vendor's VPC connects to the customer's endpoint service (on Azure, to each
+ * target service the ticket lists, one after another). State names are public: they are the `PrivateLinkState`
+ * search attribute.
  */
-import { accepted, vendorPrincipals } from '../context';
+import type { Side } from '../../domain/events';
+import {
+  accepted,
+  type EnablementContext,
+  nextReverseTarget,
+  reverseServicesOf,
+  reverseTargets,
+  vendorPrincipals,
+} from '../context';
 import { and } from 'xstate';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
 import { afterAcceptance, type Args, comment, greeting, notify, reasonOf, reverseHost } from './shared';
+import { onFailure } from './troubleshooting';
 
 const { createStateConfig } = enablementSetup;
+
+/** The ports of the customer's service the vendor connects to. */
+const reversePorts = (context: EnablementContext) => reverseServicesOf(accepted(context));
 
 /** The transition into the reverse leg, or past its first step when the ticket already granted access. */
 export const intoReverseLeg = [
@@ -20,7 +33,7 @@ export const intoReverseLeg = [
       notify(
         'action_required',
         ({ context }) =>
-          `Forward connection verified. Create the vendor endpoint to ${accepted(context).customerEndpointService}, then record vendor_endpoint.created`,
+          `Forward connection verified. Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
       ),
     ],
   },
@@ -32,28 +45,82 @@ export const intoReverseLeg = [
         ...greeting(context),
         cloud: accepted(context).cloud,
         vendorPrincipals: vendorPrincipals(context),
-        customerEndpointService: accepted(context).customerEndpointService,
+        customerEndpointServices: reverseTargets(accepted(context)),
       },
     })),
   },
 ] as const;
 
+/** " (1 of 3)" when the customer listed several target services, else nothing. */
+const targetCount = (context: EnablementContext) => {
+  const of = reverseTargets(accepted(context)).length;
+  return of > 1 ? ` (${(context.reverseConnections?.length ?? 0) + 1} of ${of})` : '';
+};
+
 /**
  * The product's own check of the reverse connection, from the vendor's network to the vendor endpoint's DNS name on
- * each port. Its result never moves the request (the customer's test does); a failure is reported to staff.
+ * each port of the customer's service. Its result never moves the request (the customer's test does); a failure is
+ * reported to staff.
  */
 const checkReverseConnection = {
   type: 'runConnectivityCheck',
   params: ({ context }: Args) => ({
     direction: 'reverse' as const,
     target: reverseHost(context),
-    ports: accepted(context).services.map((s) => s.port),
+    ports: reversePorts(context).map((s) => s.port),
   }),
 } as const;
 
+/** The comment asking the customer to test from the vendor's environment; `fixedBy` when after troubleshooting. */
+const reverseTest = (fixedBy?: Side) =>
+  comment(({ context }) => {
+    const intake = accepted(context);
+    const common = {
+      ...greeting(context),
+      services: reversePorts(context),
+      host: reverseHost(context),
+      environment: intake.environment,
+      ...(context.vendor.vendor.cli ? { cli: context.vendor.vendor.cli } : {}),
+    };
+    return fixedBy
+      ? { template: 'verify_again', data: { ...common, direction: 'reverse', fixedBy } }
+      : { template: 'verify_reverse_connection', data: common };
+  });
+
+/** A verified reverse connection: on to the next target service (Azure), or enabled. */
+const reverseVerified = [
+  {
+    guard: 'moreReverseTargets',
+    target: 'creatingVendorEndpoint',
+    actions: [
+      comment(({ context }) => {
+        const next = nextReverseTarget(context)!;
+        return {
+          template: 'next_reverse_target',
+          data: {
+            ...greeting(context),
+            connected: context.customerServiceName ?? '',
+            next: next.service,
+            position: next.position,
+            of: next.of,
+          },
+        };
+      }),
+      'recordReverseConnection',
+      notify(
+        'action_required',
+        ({ context }) =>
+          `Reverse connection verified; next target service. Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
+      ),
+    ],
+  },
+  { target: 'enabled', actions: ['recordReverseConnection', ...enabledEffects()] },
+] as const;
+
 /**
  * Reverse leg (bidirectional only): the customer grants the vendor principal access, the vendor creates its endpoint,
- * the customer approves its connection request and verifies it, with the same troubleshooting loop.
+ * the customer approves its connection request and verifies it, with the same troubleshooting loops as forward; on
+ * Azure, again for each further target service.
  */
 export const reverseLeg = {
   awaitingPrincipalGrant: createStateConfig({
@@ -69,7 +136,7 @@ export const reverseLeg = {
           notify(
             'action_required',
             ({ context }) =>
-              `Create the vendor endpoint to ${context.customerServiceName}, then record vendor_endpoint.created`,
+              `Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
           ),
         ],
       },
@@ -89,7 +156,8 @@ export const reverseLeg = {
             template: 'approve_reverse_connection',
             data: {
               ...greeting(context),
-              services: accepted(context).services,
+              cloud: accepted(context).cloud,
+              services: reversePorts(context),
               customerServiceName: context.customerServiceName ?? '',
               vendorEndpointId: context.vendorEndpointId ?? '',
             },
@@ -118,13 +186,7 @@ export const reverseLeg = {
       ...afterAcceptance,
       'reverse_connection.approved': {
         target: 'verifyingReverseConnection',
-        actions: [
-          comment(({ context }) => ({
-            template: 'verify_reverse_connection',
-            data: { ...greeting(context), services: accepted(context).services, host: reverseHost(context) },
-          })),
-          checkReverseConnection,
-        ],
+        actions: [reverseTest(), checkReverseConnection],
       },
       'reverse_connection.rejected': {
         target: 'creatingVendorEndpoint',
@@ -146,39 +208,33 @@ export const reverseLeg = {
     tags: ['customer'],
     on: {
       ...afterAcceptance,
-      'reverse_connection.verified': { target: 'enabled', actions: enabledEffects() },
-      'reverse_connection.failed': {
-        target: 'troubleshootingReverse',
-        actions: [
-          comment(({ context, event }) => ({
-            template: 'troubleshooting_started',
-            data: { ...greeting(context), direction: 'reverse', details: reasonOf(event) },
-          })),
-          notify('verification_failed', ({ event }) => `Reverse connection test failed: ${reasonOf(event)}`),
-        ],
-      },
+      'reverse_connection.verified': reverseVerified,
+      'reverse_connection.failed': onFailure('reverse'),
     },
   }),
   troubleshootingReverse: createStateConfig({
-    description: 'Vendor fixes the reverse connection',
+    description: 'Vendor fixes its side of the reverse connection (its endpoint, security group)',
     tags: ['vendor'],
     on: {
       ...afterAcceptance,
       'troubleshooting.resolved': {
         target: 'verifyingReverseConnection',
-        actions: [
-          comment(({ context }) => ({
-            template: 'verify_again',
-            data: {
-              ...greeting(context),
-              services: accepted(context).services,
-              direction: 'reverse',
-              host: reverseHost(context),
-            },
-          })),
-          checkReverseConnection,
-        ],
+        actions: [reverseTest('vendor'), checkReverseConnection],
       },
+      'reverse_connection.failed': onFailure('reverse'),
+    },
+  }),
+  customerTroubleshootingReverse: createStateConfig({
+    description: "Customer checks its service's side of the reverse connection (load balancer, targets, listening)",
+    tags: ['customer'],
+    on: {
+      ...afterAcceptance,
+      'troubleshooting.resolved': {
+        target: 'verifyingReverseConnection',
+        actions: [reverseTest('customer'), checkReverseConnection],
+      },
+      'reverse_connection.verified': reverseVerified,
+      'reverse_connection.failed': onFailure('reverse', true),
     },
   }),
 };
