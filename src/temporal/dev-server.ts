@@ -81,6 +81,44 @@ export interface DevServerPidFile {
  * behind, the server is stopped first.
  */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(opts);
+    } catch (err) {
+      // The server's other ports (its UI behind our proxy, its internal services) are picked as free and bound a
+      // moment later; another process may take one in between. That is no reason to give up: try again, a few times.
+      if (!(err instanceof PortRaceError)) throw err;
+      if (attempt >= PORT_RACE_ATTEMPTS) throw err.cause;
+      (opts.log ?? ((line: string) => process.stderr.write(`${line}\n`)))(
+        `The Temporal dev server lost port ${err.port} to another process while starting; starting it again.`,
+      );
+    }
+  }
+}
+
+/** How many times a start that lost one of its own ports to another process is tried. */
+const PORT_RACE_ATTEMPTS = 3;
+
+/** A start that failed because a port picked for the server (not one the user configured) was taken meanwhile. */
+class PortRaceError extends Error {
+  constructor(
+    readonly port: number,
+    override readonly cause: AppError,
+  ) {
+    super(cause.message);
+  }
+}
+
+/** The port another process took from this run of the server, if its log says so and it is not a configured one. */
+function lostPort(logFile: string, from: number, configured: readonly (number | false)[]): number | undefined {
+  if (!existsSync(logFile)) return undefined;
+  const text = readFileSync(logFile).subarray(from).toString('utf8');
+  const match = /listen tcp [^\s"]*:(\d+): bind: address already in use/.exec(text);
+  const port = match ? Number(match[1]) : undefined;
+  return port !== undefined && !configured.includes(port) ? port : undefined;
+}
+
+async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   const ip = opts.ip ?? '127.0.0.1';
   const port = opts.port ?? 7233;
   const uiPort = opts.uiPort ?? port + 1000;
@@ -156,10 +194,12 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     narrowDatabaseFiles(dbFile);
   } catch (err) {
     await stop();
-    throw new AppError(
+    const failure = new AppError(
       'unavailable',
       `The Temporal dev server did not become ready: ${(err as Error).message}${explainFromLog(logFile, logStart)}`,
     );
+    const lost = lostPort(logFile, logStart, [port, uiPort]);
+    throw lost === undefined ? failure : new PortRaceError(lost, failure);
   }
   return {
     address,
