@@ -1,7 +1,15 @@
 import type { VendorConfig } from '../src/domain/vendor-config';
 import { localTime } from '../src/sla/format';
 import type { Interval } from '../src/sla/intervals';
-import { escalationInstant, instantAtFraction, isPaused, type SlaClock, usedMs } from '../src/sla/plan';
+import {
+  businessDayMs,
+  escalationInstant,
+  instantAtFraction,
+  isPaused,
+  type SlaClock,
+  targetMs,
+  usedMs,
+} from '../src/sla/plan';
 import type { SlaRecord, SlaState, SlaView } from '../src/temporal/messages';
 
 const HOUR_MS = 3_600_000;
@@ -38,14 +46,13 @@ export class SlaTracker {
   async start(startedAt: number, now: number, fetch: FetchWindows): Promise<void> {
     const calendar = this.policy.calendar;
     const horizon = Math.max(startedAt, now) + HORIZON_MS;
-    const target = calendar.slaBusinessHours * HOUR_MS;
     this.state.clock = {
       startedAt,
       windows: await fetch(startedAt, horizon),
       horizon,
       pauses: [],
-      targetMs: target,
-      businessDayMs: target / 5,
+      targetMs: targetMs(calendar),
+      businessDayMs: businessDayMs(calendar),
     };
   }
 

@@ -1,6 +1,7 @@
 import type { SlaCalendar } from '../domain/sla-calendar';
 import { type LocalWindow, localWindows } from './calendar';
 import { type Interval, instantAfter, overlapMs, subtract } from './intervals';
+import { targetMs } from './plan';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -8,15 +9,7 @@ const DAY_MS = 86_400_000;
 const CHUNK_MS = 62 * DAY_MS;
 const LIMIT_MS = 5 * 366 * DAY_MS;
 
-/** The SLA target of a calendar in milliseconds of business time (40 h by default). */
-export function targetMs(calendar: SlaCalendar): number {
-  return calendar.slaBusinessHours * HOUR_MS;
-}
-
-/** One "business day" of the SLA: a fifth of the target (8 h for the default 40 h), the step of repeated escalation. */
-export function businessDayMs(calendar: SlaCalendar): number {
-  return targetMs(calendar) / 5;
-}
+export { targetMs };
 
 /** Pauses as intervals; an open pause (no end) runs to the end of time. */
 export type Pause = readonly [start: number, end?: number];

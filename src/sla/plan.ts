@@ -2,7 +2,20 @@
  * The SLA as the workflow tracks it, from business windows an activity computed (UTC intervals) and the pauses the
  * workflow recorded. Pure and time-zone free, so it can run in workflow code and replay identically anywhere.
  */
+import type { SlaCalendar } from '../domain/sla-calendar';
 import { type Interval, instantAfter, overlapMs, subtract } from './intervals';
+
+const HOUR_MS = 3_600_000;
+
+/** The SLA target of a calendar in milliseconds of business time (40 h by default). */
+export function targetMs(calendar: Pick<SlaCalendar, 'slaBusinessHours'>): number {
+  return calendar.slaBusinessHours * HOUR_MS;
+}
+
+/** One "business day" of the SLA: a fifth of the target (8 h for the default 40 h), the step of repeated escalation. */
+export function businessDayMs(calendar: Pick<SlaCalendar, 'slaBusinessHours'>): number {
+  return targetMs(calendar) / 5;
+}
 
 /** What the workflow knows about the clock of one request. */
 export interface SlaClock {

@@ -73,6 +73,22 @@ describe('OIDC JWTs', () => {
     });
   });
 
+  it('reads a role given as one string, not only as a list', async () => {
+    await expect(verifier().verify(await token({ roles: 'auditor' }))).resolves.toEqual({
+      subject: 'alice@vendor.example',
+      role: 'auditor',
+    });
+  });
+
+  it('reads the role and the subject from the claims OIDC_ROLE_CLAIM and OIDC_SUBJECT_CLAIM name', async () => {
+    const custom = { OIDC_ROLE_CLAIM: 'groups', OIDC_SUBJECT_CLAIM: 'email' };
+    const jwt = await token({ roles: ['admin'], groups: ['support'], email: 'bob@vendor.example' });
+    await expect(verifier(custom).verify(jwt)).resolves.toEqual({ subject: 'bob@vendor.example', role: 'support' });
+    // The default claims are not read when others are configured.
+    const err = await refusal(await token({ roles: ['admin'] }), custom);
+    expect(err.message).toBe('The bearer JWT has no "email" claim to record as the actor.');
+  });
+
   it('gives the strongest role a token names', async () => {
     await expect(verifier().verify(await token({ roles: ['auditor', 'admin', 'unknown'] }))).resolves.toMatchObject({
       role: 'admin',

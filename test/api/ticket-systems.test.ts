@@ -137,6 +137,16 @@ describe('Zendesk', () => {
           'ticket.submitted ticket-system:zendesk applied',
           'ticket.updated ticket-system:zendesk applied',
         ]);
+        // Zendesk redelivers the same body, signed again under a new invocation id (which it does not sign): the
+        // body's hash names the update, so it is a repeat and changes nothing.
+        const again = await api.inject({ method: 'POST', url: '/webhooks/zendesk', ...signed(updated) });
+        expect([again.statusCode, again.json()]).toEqual([
+          200,
+          expect.objectContaining({ accepted: false, duplicate: true, event: 'ticket.updated' }),
+        ]);
+        expect((await readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)))).eventCount).toEqual(
+          expect.objectContaining({ total: 2 }),
+        );
       },
       {
         activities: createActivities({

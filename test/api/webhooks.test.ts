@@ -119,6 +119,22 @@ describe('POST /webhooks/tickets signatures', () => {
     );
   });
 
+  it('reads a signed body up to 1 MiB and answers 413 past it', async () => {
+    // A body of the wrong event type, padded in an ignored key: at the limit it is read and judged (422), past it
+    // refused unread (413); either way nothing starts.
+    const ofSize = (bytes: number) => {
+      const base = JSON.stringify({ type: 'ticket.deleted', data: {}, pad: '' });
+      return base.replace('"pad":""', `"pad":"${'x'.repeat(bytes - base.length)}"`);
+    };
+    const over = ofSize(1024 * 1024 + 1);
+    const refused = await post(over, signStandard(over, [newSecret]));
+    expect(refused.statusCode).toBe(413);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    const at = ofSize(1024 * 1024);
+    expect(Buffer.byteLength(at)).toBe(1024 * 1024);
+    expect((await post(at, signStandard(at, [newSecret]))).statusCode).toBe(422);
+  });
+
   it('is switched off (503, naming the variable) without a secret', async () => {
     const off = buildTestApi(temporal, { webhooks: {} });
     const body = created(nextTicket());

@@ -238,6 +238,31 @@ describe('plctl against a running API', () => {
       expect((await plctl(['start', short])).stdout).toContain('Status        in_progress, in allowlisting');
     }));
 
+  it('prints what a ticket wrote without its control characters, so no terminal escape reaches the screen', () =>
+    temporal.withWorker(async () => {
+      const ticketId = ticket();
+      const intakeFile = join(dir, `${ticketId}.json`);
+      const company = 'Acme\u001b[2J\u001b]0;pwned\u0007 Corp';
+      writeFileSync(
+        intakeFile,
+        JSON.stringify({ ...validIntake('aws', 'unidirectional', ticketId), company, subject: 'PrivateLink support' }),
+      );
+      const started = await plctl(['start', intakeFile]);
+      await plctl(['event', ticketId, 'note.added', '--text', 'called\u001b[31m red\u009b1m']);
+      const outputs = [
+        started.stdout,
+        (await plctl(['status', ticketId])).stdout,
+        (await plctl(['history', ticketId])).stdout,
+      ];
+      for (const out of outputs) {
+        // eslint-disable-next-line no-control-regex
+        expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+      }
+      expect(outputs[1]).toContain('Acme[2J]0;pwned Corp');
+      // JSON output keeps the text exactly as written (escaped by JSON), for tools.
+      expect((await json<{ company: string }>(['status', ticketId])).company).toBe(company);
+    }));
+
   it('sends field values as typed, and prints errors as JSON with --json', () =>
     temporal.withWorker(async () => {
       const ticketId = ticket();
@@ -246,8 +271,11 @@ describe('plctl against a running API', () => {
       await plctl(['start', intakeFile]);
       const view = await json<EventOutcome>(['event', ticketId, 'note.added', '--text', '@alice [P1] true']);
       expect(view.event).toMatchObject({ type: 'note.added', result: 'applied' });
-      const history = await json<{ entries: { type: string; detail: string }[] }>(['history', ticketId]);
-      expect(history.entries.find((e) => e.type === 'note.added')).toBeDefined();
+      const history = await json<{ entries: { type: string; detail: string; payload: Record<string, string> }[] }>([
+        'history',
+        ticketId,
+      ]);
+      expect(history.entries.find((e) => e.type === 'note.added')?.payload).toEqual({ text: '@alice [P1] true' });
 
       await expect(plctl(['event', ticketId, 'connection.approved', '--json'])).rejects.toMatchObject({
         code: 1,
@@ -309,7 +337,7 @@ describe('plctl against a running API', () => {
     const made = await plctl(['audit-key', 'new', keyFile]);
     expect(made.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n[\s\S]+-----END PUBLIC KEY-----\n$/);
     const keyId = /key id (sha256:[0-9a-f]{64})/.exec(made.stderr)?.[1];
-    expect(keyId).toBeDefined();
+    expect(keyId).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(statSync(keyFile).mode & 0o077).toBe(0);
     // The API reads it as its signing key; the public key printed is the one it signs for.
     const settings = apiSettingsFromEnv({ AUDIT_SIGNING_KEY_FILE: keyFile });

@@ -57,6 +57,14 @@ describe('a valid intake', () => {
     expect(result.intake.submittedAt).toBe('2026-11-02T15:00:00.000Z');
   });
 
+  it('takes the highest and lowest ports', () => {
+    const result = validateIntake(aws({ services: ['top 65535', 'bottom 1'] }), vendor);
+    expect(result.kind === 'valid' && result.intake.services).toEqual([
+      { name: 'top', port: 65535 },
+      { name: 'bottom', port: 1 },
+    ]);
+  });
+
   it('takes any subject that names PrivateLink: the customer may not be able to edit it', () => {
     for (const subject of ['Re: Private Link request - ACME Corp', 'private-link for acme', 'PRIVATELINK']) {
       expect({ subject, kind: validateIntake(aws({ subject }), vendor).kind }).toEqual({ subject, kind: 'valid' });
@@ -260,6 +268,18 @@ const cases: Case[] = [
     [['services[0].port', 'invalid', 'SSH (port 22) cannot be opened over PrivateLink']],
   ],
   ['SSH by name', aws({ services: ['ssh 2200'] }), 'incomplete', [['services[0].port', 'invalid', 'SSH (port 22)']]],
+  [
+    'SSH by name, written in capitals',
+    aws({ services: ['SSH 2200'] }),
+    'incomplete',
+    [['services[0].port', 'invalid', 'SSH (port 22)']],
+  ],
+  [
+    'port above 65535',
+    aws({ services: ['web 65536'] }),
+    'incomplete',
+    [['services[0].port', 'invalid', 'from 1 to 65535 (got "65536")']],
+  ],
   [
     'HTTPS on Azure',
     azure({ services: ['https 443'] }),

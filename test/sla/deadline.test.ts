@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { Temporal } from '@js-temporal/polyfill';
 import type { SlaCalendar } from '../../src/domain/sla-calendar';
+import { localWindows } from '../../src/sla/calendar';
 import { businessTimeBetween, deadline, explainDeadline, targetMs } from '../../src/sla/deadline';
+import {
+  businessDayMs,
+  escalationInstant,
+  instantAtFraction,
+  isPaused,
+  type SlaClock,
+  usedMs,
+} from '../../src/sla/plan';
 
 const HOUR = 3_600_000;
 const weekdays9to5 = {
@@ -115,6 +124,46 @@ describe('the SLA deadline (Mon-Fri 09:00-17:00 New York, holiday 2026-11-26, 40
       '2026-12-01',
     ]);
     expect(windows.reduce((sum, w) => sum + w.countedMs, 0)).toBe(40 * HOUR);
+  });
+
+  it('explains a paused deadline: the pause is left out of the windows, which still add up to the target', () => {
+    const start = at('2026-11-02T10:00');
+    const pause = [at('2026-11-03T09:00'), at('2026-11-04T09:00')] as const;
+    const { deadline: due, windows } = explainDeadline(newYork, start, [pause]);
+    expect(local(due)).toBe('2026-11-10T10:00');
+    expect(windows.map((w) => w.date)).not.toContain('2026-11-03');
+    expect(windows.reduce((sum, w) => sum + w.countedMs, 0)).toBe(40 * HOUR);
+  });
+});
+
+describe('the SLA plan the workflow follows (business windows as intervals)', () => {
+  const start = at('2026-11-02T09:00');
+  const clock = (pauses: [number, number?][] = []): SlaClock => ({
+    startedAt: start,
+    windows: localWindows(newYork, start, start + 30 * 24 * HOUR).map((w) => [w.start, w.end] as const),
+    horizon: start + 30 * 24 * HOUR,
+    pauses,
+    targetMs: targetMs(newYork),
+    businessDayMs: businessDayMs(newYork),
+  });
+
+  it('one definition of the target and the business day: 40 h and a fifth of it', () => {
+    expect([targetMs(newYork), businessDayMs(newYork)]).toEqual([40 * HOUR, 8 * HOUR]);
+  });
+
+  it('repeats escalation each business day past the deadline, in business time, not wall-clock time', () => {
+    expect(local(instantAtFraction(clock(), 1))).toBe('2026-11-06T17:00');
+    // Friday 17:00 + 8 business hours is Monday 17:00, not Saturday 01:00.
+    expect(local(escalationInstant(clock(), 1))).toBe('2026-11-09T17:00');
+    expect(local(escalationInstant(clock(), 2))).toBe('2026-11-10T17:00');
+  });
+
+  it('counts neither pauses nor closed hours as used', () => {
+    const paused = clock([[at('2026-11-03T09:00'), at('2026-11-04T09:00')]]);
+    expect(usedMs(paused, at('2026-11-04T12:00')) / HOUR).toBe(8 + 3);
+    expect(local(instantAtFraction(paused, 1))).toBe('2026-11-09T17:00');
+    expect(isPaused(paused)).toBe(false);
+    expect(isPaused(clock([[at('2026-11-03T09:00')]]))).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@ import { readTimeline } from '../../src/audit/history';
 import { verifyExport } from '../../src/audit/chain';
 import { applyEnablementEventUpdate, enablementEventSignal, type StateView } from '../../src/temporal/messages';
 import { readState } from '../../src/temporal/read-state';
+import { eventually } from '../helpers/eventually';
 import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
@@ -21,6 +22,12 @@ describe('a long request', () => {
           args: [{ actor: 'alice@vendor.example', ...event } as never],
         });
       await send({ type: 'customer_access.granted', eventId: 'grant-1' });
+      // The SLA clock as the first run knows it (it starts once the business windows are fetched).
+      const before = await eventually(
+        () => readState(handle),
+        (view) => view.sla !== null,
+        { what: 'the SLA clock of the first run' },
+      );
       for (let i = 1; i <= 30; i++) await send({ type: 'note.added', text: `follow-up ${i}` });
       const last: StateView = await readState(handle);
       const { runId } = await handle.describe();
@@ -40,6 +47,8 @@ describe('a long request', () => {
       expect(view.events.filter((e) => e.eventId === 'grant-1').map((e) => e.result)).toEqual(['applied']);
       expect(view.eventCount).toEqual({ total: 32, repeats: 1, notes: 30 });
       expect(view.events.map((e) => e.seq)).toEqual(view.events.map((_, i) => i + 1));
+      // The SLA clock carries over: same start and deadline, not a clock restarted by the new run.
+      expect(view.sla).toMatchObject({ startedAt: before.sla!.startedAt, deadline: before.sla!.deadline });
 
       await send({ type: 'connection.approved' });
       await send({ type: 'ports.opened' });
