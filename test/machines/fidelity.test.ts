@@ -93,23 +93,26 @@ describe('2. opening the ports is a vendor step', () => {
 });
 
 describe('3. troubleshooting owned by the side whose piece fails', () => {
+  /** Each check is in the customer's comment and in the staff notification alike. */
+  const expectChecklist = (step: Step, checks: string[]) => {
+    for (const check of checks) {
+      expect(commentText(step.effects)).toContain(check);
+      expect(notifications(step.effects)).toContain(check);
+    }
+  };
   const failed = (cloud: Cloud, failure: Event, intake = validIntake(cloud, 'unidirectional')) =>
     drive(start(intake), ...approved(cloud), { type: 'ports.opened' }, failure).at(-1)!;
 
   it("keeps a forward failure with the vendor by default, with the document's checks for our side", () => {
     const step = failed('aws', { type: 'connection.failed', details: 'Connection timed out' });
     expect([stateOf(step), waitingOnOf(step.snapshot)]).toEqual(['troubleshooting', 'vendor']);
-    const text = commentText(step.effects);
-    expect(text).toContain('What fails is on our side. Our engineers are checking:');
-    for (const check of [
+    expect(commentText(step.effects)).toContain('What fails is on our side. Our engineers are checking:');
+    expectChecklist(step, [
       'The network load balancer (NLB) settings: a TCP listener for each port (3306, 2222)',
       'The target groups of the NLB: every target registered and healthy',
       'netstat -na | grep <port>',
       'tcpdump -i <ethernet-interface> -tt -nn port <port> and host <source-host>',
-    ]) {
-      expect(text).toContain(check);
-      expect(notifications(step.effects)).toContain(check);
-    }
+    ]);
   });
 
   it("hands a failure on the customer's side to the customer: their checklist, waiting on them, help on request", () => {
@@ -142,17 +145,13 @@ describe('3. troubleshooting owned by the side whose piece fails', () => {
     );
     const step = steps.at(-1)!;
     expect([stateOf(step), waitingOnOf(step.snapshot)]).toEqual(['customerTroubleshootingReverse', 'customer']);
-    const text = commentText(step.effects);
-    for (const check of [
+    expectChecklist(step, [
       "The load balancer's backend pool: every instance healthy in its health probe",
       'The service listens on each VM: netstat -na | grep 443',
       'Packets arrive: tcpdump -i <ethernet-interface> -tt -nn port 443 and host <source-host>',
       "The network security groups of your backend instances allow TCP on 443 from the Private Link service's NAT IP addresses",
       'https://docs.microsoft.com/en-us/azure/private-link/troubleshoot-private-link-connectivity',
-    ]) {
-      expect(text).toContain(check);
-      expect(notifications(step.effects)).toContain(check);
-    }
+    ]);
     const ours = drive(step, { type: 'reverse_connection.failed', details: 'still refused', failingSide: 'vendor' }).at(
       -1,
     )!;
