@@ -4,7 +4,7 @@ import { workflowIdForTicket } from '../../src/temporal/names';
 import type { StateView } from '../../src/temporal/messages';
 import { readState } from '../../src/temporal/read-state';
 import { validIntake } from '../fixtures/requests';
-import { buildTestApi, newWebhookSecret, signStandard } from '../helpers/api';
+import { buildTestApi, newWebhookSecret, signStandard, standardSignature } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
 import { useTemporal } from '../helpers/temporal';
 
@@ -32,6 +32,19 @@ function post(body: string, headers: Record<string, string>) {
 
 const stateOf = (ticketId: string): Promise<StateView> =>
   readState(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)));
+
+describe('Standard Webhooks signatures in these tests', () => {
+  it("are computed from the specification, independently of the server's library: its published test vector", () => {
+    // From the Standard Webhooks specification's test vectors.
+    const signature = standardSignature(
+      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+      'msg_p5jXN8AQM9LWM0D4loKWxJek',
+      new Date(1614265330 * 1000),
+      '{"test": 2432232314}',
+    );
+    expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  });
+});
 
 describe('POST /webhooks/tickets signatures', () => {
   it('accepts a valid delivery with 202 and starts the request', () =>

@@ -62,19 +62,40 @@ async function readAnswered(handle: WorkflowHandle): Promise<StateView> {
   return view!;
 }
 
-/** Runs every scenario at once in one namespace; ticket ids carry the tag, so the two runs' requests differ. */
-function runAll(client: Client, tag: string): Promise<Omit<Run, 'view'>[]> {
+/**
+ * Runs every scenario at once in one namespace; ticket ids carry the tag, so the two runs' requests differ. With
+ * `hold`, each scenario with events stops before its middle event until `hold.release` resolves, and says so in
+ * `hold.reached`: the drill restarts the worker while those requests are certainly open.
+ */
+function runAll(
+  client: Client,
+  tag: string,
+  hold?: { release: Promise<void>; reached: () => void },
+): Promise<Omit<Run, 'view'>[]> {
   return Promise.all(
     scenarios.map(async (scenario) => {
       const ticketId = `EVICT-${tag}-${scenario.name}`;
+      const middle = Math.floor(scenario.events.length / 2);
       const { handle, result } = await runScenario(client, TASK_QUEUE, scenario, ticketId, {
         actor,
         read: readAnswered,
+        ...(hold
+          ? {
+              beforeEvent: async (index: number) => {
+                if (index !== middle) return;
+                hold.reached();
+                await hold.release;
+              },
+            }
+          : {}),
       });
       return { scenario, handle, result };
     }),
   );
 }
+
+/** The scenarios a held run stops in the middle of (those with events). */
+const heldScenarios = scenarios.filter((s) => s.events.length > 0).length;
 
 /** What a user sees of a finished request, without what legitimately differs between two runs (ids, times). */
 function outcome(run: Run, tag: string): unknown {
@@ -115,19 +136,22 @@ describe('drill: forced workflow-cache eviction during full runs', () => {
     await Promise.all([normal.ready, uncached.ready]);
 
     const normalRuns = runAll(stack.server.client, 'normal');
-    const uncachedRuns = runAll(uncachedClient, 'uncached');
+    // The uncached runs stop halfway until the worker is replaced, so it is replaced with those requests open.
+    let release = () => {};
+    let held = 0;
+    const uncachedRuns = runAll(uncachedClient, 'uncached', {
+      release: new Promise<void>((resolve) => (release = resolve)),
+      reached: () => void held++,
+    });
+    await waitFor(() => held === heldScenarios, 60_000, 'every uncached run with events to reach its middle');
+    const closedAtRestart = (await uncachedClient.workflow.count('ExecutionStatus = "Completed"')).count;
     // Stop the uncached worker mid-run (SIGTERM: it drains, as in a rolling deploy) and start another: the requests
     // still open continue on a worker that has never seen them.
-    let closedAtRestart = 0;
-    await waitFor(
-      async () => (closedAtRestart = (await uncachedClient.workflow.count('ExecutionStatus = "Completed"')).count) >= 2,
-      60_000,
-      'two uncached requests to end',
-    );
     uncached.child.kill('SIGTERM');
     await uncached.exited;
     const replacement = worker(UNCACHED, { WORKER_MAX_CACHED_WORKFLOWS: '0' });
     await replacement.ready;
+    release();
 
     const withViews = (runs: Omit<Run, 'view'>[]) =>
       Promise.all(runs.map(async (run) => ({ ...run, view: await readState(run.handle) })));

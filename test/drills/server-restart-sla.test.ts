@@ -40,8 +40,13 @@ const HOUR_MS = 3_600_000;
 const LAST_WARNING = 99.8;
 /** Deadlines from the moment the requests start: 12 s, 13.5 s, … 25.5 s. */
 const deadlineOffsetMs = (i: number) => 12_000 + 1_500 * i;
-/** The server stays down until this long after the start, so some timers fall due while it is down. */
+/**
+ * The server stays down at least until this long after the start, and in any case until just past the first deadline
+ * still to come when it goes down, so some timers fall due while it is down however long the set-up took.
+ */
 const OUTAGE_UNTIL_MS = 14_000;
+/** Deadlines still ahead when the server goes down that the drill needs: some fall in the outage, some after it. */
+const MIN_PENDING = 4;
 /**
  * How late after its due time, or after the server is back, an SLA event may be acted on. A task the server queued
  * for the worker's sticky queue before the worker reconnected waits out the sticky schedule-to-start timeout (10 s)
@@ -115,14 +120,21 @@ describe('drill: restart the Temporal server while SLA timers are pending', () =
     };
 
     const stoppedAt = Date.now();
+    // The deadlines still ahead: a slow set-up (on a loaded machine) leaves fewer, and the outage is placed among them.
+    const ahead = requests.filter((r) => r.deadline > stoppedAt + 500);
+    expect({ setUpMs: stoppedAt - t0, ahead: ahead.length >= MIN_PENDING }).toEqual({
+      setUpMs: stoppedAt - t0,
+      ahead: true,
+    });
     await server.stop();
     // The outage is the drill's parameter: wall time, not a state to wait for.
-    await new Promise((r) => setTimeout(r, Math.max(0, t0 + OUTAGE_UNTIL_MS - Date.now())));
+    const outageUntil = Math.max(t0 + OUTAGE_UNTIL_MS, ahead[0]!.deadline + 500);
+    await new Promise((r) => setTimeout(r, Math.max(0, outageUntil - Date.now())));
     await server.start();
     const upAt = Date.now();
     // Timers due while the server was down, and still to come after it is back: the drill covers both.
     const dueDuringOutage = requests.filter((r) => r.deadline > stoppedAt && r.deadline < upAt).length;
-    expect(pendingAtStop.breaches).toBe(REQUESTS);
+    expect(pendingAtStop.breaches).toBeGreaterThanOrEqual(ahead.length);
     expect(pendingAtStop.warnings).toBeGreaterThan(0);
     expect(dueDuringOutage).toBeGreaterThan(0);
     expect(dueDuringOutage).toBeLessThan(REQUESTS);

@@ -191,6 +191,8 @@ export function recordedTicketId(scenario: Pick<Scenario, 'name'>): string {
 export interface RunOptions {
   actor?: string;
   read?: (handle: WorkflowHandle) => Promise<StateView>;
+  /** Awaited before the scenario's `index`-th event is sent (a drill holds runs open there). */
+  beforeEvent?: (index: number) => Promise<void>;
 }
 
 /**
@@ -203,7 +205,7 @@ export async function runScenario(
   taskQueue: string,
   scenario: Scenario,
   ticketId: string,
-  { actor = RECORDER, read = (handle) => readState(handle) }: RunOptions = {},
+  { actor = RECORDER, read = (handle) => readState(handle), beforeEvent }: RunOptions = {},
 ): Promise<{ handle: WorkflowHandle; result: EnablementResult }> {
   const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
   const handle = await startRequest(client, ticketId, { intake, taskQueue, via: scenario.start, actor });
@@ -214,7 +216,8 @@ export async function runScenario(
       (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true),
     { timeoutMs: 30_000, intervalMs: 25, what: `${scenario.name} to settle before its events` },
   );
-  for (const event of scenario.events) {
+  for (const [index, event] of scenario.events.entries()) {
+    await beforeEvent?.(index);
     await handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor, ...event } as EnablementEventInput] });
   }
   return { handle, result: await handle.result() };
