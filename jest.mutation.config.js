@@ -1,0 +1,27 @@
+/**
+ * The tests Stryker runs against each mutant of the pure core (`npm run test:mutation`, stryker.config.mjs): those that
+ * exercise it without a Temporal server, so a mutant is judged in seconds. The whole suite (`npm test`) still runs
+ * every test against the real code.
+ */
+const base = require('./jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: base.testEnvironment,
+  transform: base.transform,
+  setupFiles: base.setupFiles,
+  roots: ['<rootDir>/test'],
+  testMatch: [
+    '<rootDir>/test/domain/intake.test.ts',
+    '<rootDir>/test/domain/vendor-config.test.ts',
+    '<rootDir>/test/machines/model.test.ts',
+    '<rootDir>/test/machines/host.test.ts',
+    '<rootDir>/test/machines/fidelity.test.ts',
+    '<rootDir>/test/sla/*.test.ts',
+    '<rootDir>/test/audit/chain.test.ts',
+    '<rootDir>/test/api/auth.test.ts',
+    '<rootDir>/test/api/oidc.test.ts',
+    '<rootDir>/test/webhooks/*.test.ts',
+  ],
+  testTimeout: 30_000,
+};

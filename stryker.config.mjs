@@ -1,0 +1,30 @@
+// Mutation testing of the pure core: `npm run test:mutation` (incremental, from reports/stryker-incremental.json) or
+// `npm run test:mutation -- --force` for a full run. docs/testing.md has the scores and the equivalent mutants.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { projectType: 'custom', configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.json',
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/domain/**/*.ts',
+    'src/sla/**/*.ts',
+    'src/machines/**/*.ts',
+    'src/audit/chain.ts',
+    'src/api/auth.ts',
+    'src/api/oidc.ts',
+    'src/webhooks/**/*.ts',
+  ],
+  ignoreStatic: true,
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  reporters: ['clear-text', 'progress', 'json'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: null },
+  concurrency: 2,
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
