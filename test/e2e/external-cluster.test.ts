@@ -60,7 +60,9 @@ describe('npm start against an existing cluster', () => {
       proc.child.kill('SIGTERM');
       expect(await proc.exited).toBe(0);
       // The cluster is not ours to stop.
-      await expect(connection.workflowService.describeNamespace({ namespace: 'default' })).resolves.toBeDefined();
+      await expect(connection.workflowService.describeNamespace({ namespace: 'default' })).resolves.toMatchObject({
+        namespaceInfo: { name: 'default' },
+      });
     } finally {
       await connection.close();
     }
