@@ -118,9 +118,11 @@ export const enablementSetup = setup({
     recordEndpoint: assign(({ event }) =>
       event.type === 'endpoint.requested' ? { endpointId: event.endpointId, endpointDns: event.endpointDns } : {},
     ),
+    /** The service being connected: as the customer names it now, else the one in hand (Azure: the current target). */
     recordCustomerServiceName: assign(({ context, event }) => ({
       customerServiceName:
         (event.type === 'principal.granted' ? event.customerServiceName : undefined) ??
+        context.customerServiceName ??
         accepted(context).customerEndpointService,
     })),
     recordVendorEndpoint: assign(({ event }) =>

@@ -182,6 +182,20 @@ describe('4. Azure data used where the document uses it', () => {
     expect(commentText(granted.effects)).not.toContain('Service name:');
   });
 
+  it('stays with the second target service when its endpoint fails and the customer grants access again', () => {
+    const steps = drive(
+      start(intake),
+      ...forward('azure'),
+      { type: 'principal.granted' },
+      ...reverse('azure', 2),
+      { type: 'reverse_connection.verified' },
+      { type: 'vendor_endpoint.failed', reason: 'AuthorizationFailed' },
+      { type: 'principal.granted' },
+    );
+    expect(steps.at(-1)!.snapshot.context.customerServiceName).toBe(second);
+    expect(notifications(steps.at(-1)!.effects)).toContain(`Create the vendor endpoint to ${second} (2 of 2)`);
+  });
+
   it('connects every target service, one after the other, and lists each when enabled', () => {
     const steps = drive(start(intake), ...forward('azure'), { type: 'principal.granted' }, ...reverse('azure', 2), {
       type: 'reverse_connection.verified',
