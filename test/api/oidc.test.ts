@@ -124,9 +124,27 @@ describe('OIDC JWTs', () => {
     expect((await refusal(hs)).message).toMatch(/algorithm is not accepted/);
   });
 
-  it('answers forbidden for a valid token without a known role', async () => {
+  it('answers forbidden for a valid token without a known role, naming the claim and the roles', async () => {
     const err = await refusal(await token({ roles: ['viewer'] }));
     expect(err.code).toBe('forbidden');
+    expect(err.message).toBe(
+      'The bearer JWT for alice@vendor.example carries no role in its "roles" claim (one of support, automation, auditor, admin, monitor).',
+    );
+  });
+
+  it('refuses a token that never expires, and one whose subject is blank', async () => {
+    const forever = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('alice@vendor.example')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .sign(privateKey);
+    expect((await refusal(forever)).message).toBe('The bearer JWT is not accepted: claim "exp" missing.');
+    const blank = await refusal(await token({}, { sub: '   ' }));
+    expect([blank.code, blank.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT has no "sub" claim to record as the actor.',
+    ]);
   });
 
   it('is used for JWT-shaped bearer tokens; other tokens go to the tokens file', async () => {
