@@ -28,14 +28,7 @@ export const intoReverseLeg = [
   {
     guard: 'principalAccessDeclaredAtIntake',
     target: 'creatingVendorEndpoint',
-    actions: [
-      'recordCustomerServiceName',
-      notify(
-        'action_required',
-        ({ context }) =>
-          `Forward connection verified. Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
-      ),
-    ],
+    actions: ['recordCustomerServiceName', askForVendorEndpoint('Forward connection verified. ')],
   },
   {
     target: 'awaitingPrincipalGrant',
@@ -50,6 +43,15 @@ export const intoReverseLeg = [
     })),
   },
 ] as const;
+
+/** Staff are asked to create the vendor endpoint to the service in hand; `lead` says what came before. */
+function askForVendorEndpoint(lead: string) {
+  return notify(
+    'action_required',
+    ({ context }) =>
+      `${lead}Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
+  );
+}
 
 /** " (1 of 3)" when the customer listed several target services, else nothing. */
 const targetCount = (context: EnablementContext) => {
@@ -107,11 +109,7 @@ const reverseVerified = [
         };
       }),
       'recordReverseConnection',
-      notify(
-        'action_required',
-        ({ context }) =>
-          `Reverse connection verified; next target service. Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
-      ),
+      askForVendorEndpoint('Reverse connection verified; next target service. '),
     ],
   },
   { target: 'enabled', actions: ['recordReverseConnection', ...enabledEffects()] },
@@ -131,14 +129,7 @@ export const reverseLeg = {
       'principal.granted': {
         guard: and(['customerServiceNameKnown', 'eventDataValid']),
         target: 'creatingVendorEndpoint',
-        actions: [
-          'recordCustomerServiceName',
-          notify(
-            'action_required',
-            ({ context }) =>
-              `Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
-          ),
-        ],
+        actions: ['recordCustomerServiceName', askForVendorEndpoint('')],
       },
     },
   }),
