@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
@@ -18,15 +18,22 @@ export { RECORDER, recordedTicketId };
 
 /**
  * A committed replay history, read as the SDK reads the stock CLI's JSON export (`temporal workflow show --output
- * json`). The histories hold one run each.
+ * json`): its first run (`<scenario>.json`).
  */
 export function recordedRun(scenario: Scenario): RunHistory {
-  const json = JSON.parse(
-    readFileSync(join(__dirname, '..', 'replay', 'histories', `${scenario.name}.json`), 'utf8'),
-  ) as unknown;
-  const events = historyFromJSON(json).events ?? [];
-  const runId = events[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? '';
-  return { runId, events };
+  return recordedRuns(scenario)[0]!;
+}
+
+/** Every run of a committed replay history, in order: `<scenario>.json`, then `<scenario>.run2.json`, ... */
+export function recordedRuns(scenario: Scenario): RunHistory[] {
+  const runs: RunHistory[] = [];
+  for (let n = 1; ; n++) {
+    const file = join(__dirname, '..', 'replay', 'histories', `${scenario.name}${n === 1 ? '' : `.run${n}`}.json`);
+    if (n > 1 && !existsSync(file)) return runs;
+    const events = historyFromJSON(JSON.parse(readFileSync(file, 'utf8')) as unknown).events ?? [];
+    const runId = events[0]?.workflowExecutionStartedEventAttributes?.originalExecutionRunId ?? '';
+    runs.push({ runId, events });
+  }
 }
 
 /** The vendor configuration the run loaded (the result of its `loadVendorConfig` activity). */

@@ -4,7 +4,7 @@ import { buildTimeline } from '../../src/audit/timeline';
 import { stateName, statusOf, waitingOnOf } from '../../src/machines';
 import { WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { scenarios } from '../replay/scenarios';
-import { effectInWords, expectedRun, RECORDER, recordedRun, recordedTicketId } from './recorded';
+import { effectInWords, expectedRun, RECORDER, recordedRuns, recordedTicketId } from './recorded';
 
 const T = temporal.api.enums.v1.EventType;
 
@@ -27,10 +27,10 @@ function payloadOf(event: Record<string, unknown>): Record<string, string> {
  */
 describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of %s', (_name, scenario) => {
   const ticketId = recordedTicketId(scenario);
-  const run = recordedRun(scenario);
-  const expected = expectedRun(scenario, run);
+  const runs = recordedRuns(scenario);
+  const expected = expectedRun(scenario, runs[0]!);
   const states = expected.snapshots.map(stateName);
-  const { entries, pending } = buildTimeline(ticketId, [run]);
+  const { entries, pending } = buildTimeline(ticketId, runs);
   const entriesOf = (kind: EntryKind) => entries.filter((e) => e.kind === kind);
 
   it('starts with request.started, once, saying whether the intake came with it', () => {
@@ -110,7 +110,20 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
   });
 
   const submittedAt = (scenario.intake?.(ticketId) ?? {}).submittedAt;
-  if (submittedAt) {
+  if (scenario.recording?.sla) {
+    it('shows the warning, the breach and a repeated escalation its clock of seconds reached, in order', () => {
+      const sla = entriesOf('sla').map((e) => e.type);
+      // The warning goes to the vendor's staff; the breach and each escalation to the ticket as well.
+      const once = ['notification: sla_warning', 'ticket comment: sla_breached', 'notification: sla_breached'];
+      expect(sla.filter((t) => once.includes(t))).toEqual(expect.arrayContaining(once));
+      expect(sla.filter((t) => once.includes(t))).toHaveLength(once.length);
+      expect(sla.indexOf('notification: sla_warning')).toBeLessThan(sla.indexOf('notification: sla_breached'));
+      expect(sla.lastIndexOf('ticket comment: sla_escalation')).toBeGreaterThan(
+        sla.indexOf('ticket comment: sla_breached'),
+      );
+      for (const entry of entriesOf('sla')) expect(entry).toMatchObject({ actor: 'system', result: 'done' });
+    });
+  } else if (submittedAt) {
     it('shows the SLA breach of a ticket that arrived after its deadline, on the ticket and to the vendor', () => {
       const sla = entriesOf('sla');
       expect(sla.map((e) => e.type)).toEqual(
@@ -123,6 +136,12 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
       expect(entriesOf('sla')).toEqual([]);
     });
   }
+
+  it(`continues as new ${runs.length - 1} time(s), each run named where it continues`, () => {
+    expect(entriesOf('run.continued').map((e) => e.detail)).toEqual(
+      runs.slice(1).map((r) => `continued in run ${r.runId}`),
+    );
+  });
 
   it(`ends with request.ended, ${scenario.expected}, in the state the machine reached`, () => {
     const final = states.at(-1)!;
@@ -162,6 +181,8 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
 
   it('shows the last event as pending while its result is not recorded, the entries before it unchanged', () => {
     const received = [T.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED, T.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED];
+    // The last event arrived in the last run.
+    const run = runs.at(-1)!;
     const cut = run.events.reduce(
       (last, e, i) => (e.eventType != null && received.includes(e.eventType) ? i : last),
       -1,
@@ -170,7 +191,10 @@ describe.each(scenarios.map((s) => [s.name, s] as const))('the audit timeline of
       expect(cut).toBe(-1);
       return;
     }
-    const partial = buildTimeline(ticketId, [{ runId: run.runId, events: run.events.slice(0, cut + 1) }]);
+    const partial = buildTimeline(ticketId, [
+      ...runs.slice(0, -1),
+      { runId: run.runId, events: run.events.slice(0, cut + 1) },
+    ]);
     const last = expected.sent.at(-1)!;
     expect(partial.pending).toEqual([
       {

@@ -3,12 +3,18 @@ import { basename, join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { workflowBundlerOptions, workflowsPath } from '../../src/worker';
 import { useTemporal } from '../helpers/temporal';
+import { limits } from '../../src/domain/limits';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { recordedTicketId, runScenario, scenarios } from './scenarios';
 
 const historiesDir = join(__dirname, 'histories');
 const temporal = useTemporal('dev-server');
+
+/** The scenario a history file records: `<scenario>.json`, or `<scenario>.run<n>.json` for a later run. */
+function scenarioOf(file: string): string {
+  return basename(file, '.json').replace(/\.run\d+$/, '');
+}
 
 /**
  * Every committed history: the latest recording of each scenario (histories/<scenario>.json), and the recordings kept
@@ -21,7 +27,7 @@ function committedHistories(): { file: string; workflowId: string; history: unkn
     .sort()
     .map((file) => ({
       file,
-      workflowId: workflowIdForTicket(recordedTicketId({ name: basename(file, '.json') })),
+      workflowId: workflowIdForTicket(recordedTicketId({ name: scenarioOf(file) })),
       history: JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as unknown,
     }));
 }
@@ -29,9 +35,41 @@ function committedHistories(): { file: string; workflowId: string; history: unkn
 describe('replaying recorded histories', () => {
   it('has a recorded history for every scenario (run `npm run replay:record` after adding one)', () => {
     const recorded = readdirSync(historiesDir)
-      .filter((f) => f.endsWith('.json'))
+      .filter((f) => f.endsWith('.json') && !/\.run\d+\.json$/.test(f))
       .map((f) => f.replace(/\.json$/, ''));
     expect(recorded.sort()).toEqual(scenarios.map((s) => s.name).sort());
+  });
+
+  it('holds what a request meets over days: SLA timers, an effect retried, a continue-as-new, a cancellation', () => {
+    const kinds = new Map<string, Set<string>>();
+    for (const { file, history } of committedHistories()) {
+      const events = (history as { events: Record<string, unknown>[] }).events;
+      const seen = kinds.get(scenarioOf(file)) ?? new Set<string>();
+      for (const e of events) {
+        seen.add(String(e.eventType));
+        const started = e.activityTaskStartedEventAttributes as { attempt?: number } | undefined;
+        if ((started?.attempt ?? 1) > 1) seen.add('activity retried');
+        const scheduled = e.activityTaskScheduledEventAttributes as { input?: { payloads?: { data?: string }[] } };
+        const input = (scheduled?.input?.payloads ?? []).map((p) => Buffer.from(p.data ?? '', 'base64').toString());
+        for (const what of ['sla_warning', 'sla_breached', 'sla_escalation']) {
+          if (input.some((text) => text.includes(`"${what}"`))) seen.add(what);
+        }
+      }
+      kinds.set(scenarioOf(file), seen);
+    }
+    const holding = (what: string) => [...kinds].filter(([, seen]) => seen.has(what)).map(([name]) => name);
+    expect(holding('EVENT_TYPE_TIMER_FIRED')).toContain('aws-sla-timers');
+    for (const what of ['sla_warning', 'sla_breached', 'sla_escalation']) {
+      expect(holding(what)).toContain('aws-sla-timers');
+    }
+    expect(holding('activity retried')).toContain('aws-effect-retry');
+    expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toEqual(['aws-continued-as-new']);
+    expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED')).toEqual(
+      expect.arrayContaining(['aws-continued-as-new']),
+    );
+    const cancelled = scenarios.filter((s) => s.expected === 'cancelled').map((s) => s.name);
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED')).toEqual(expect.arrayContaining(cancelled));
   });
 
   it('replays every recorded history with the current workflow code (from 1.0 on, guard incompatible changes with a registered patch: docs/versioning.md)', async () => {
@@ -69,7 +107,10 @@ describe('with no workflow cache (every task replays from history)', () => {
       const scenario = scenarios[i]!;
       // Every event of the scenario applied exactly once, nothing refused or lost.
       expect(run.view.events.map((e) => e.result)).toEqual(run.view.events.map(() => 'applied'));
-      expect(run.view.events.length).toBe(scenario.events.length + (scenario.start === 'signal-with-start' ? 1 : 0));
+      // The result counts every event; the view lists the most recent ones (bounded), each applied.
+      expect(run.result.events).toBe(scenario.events.length + (scenario.start === 'signal-with-start' ? 1 : 0));
+      expect(run.view.events.length).toBe(Math.min(run.result.events, limits.recentEvents));
+      expect(run.view.events.at(-1)?.seq ?? 0).toBe(run.result.events);
       expect(run.view.effects.done.every((e) => e.status === 'done')).toBe(true);
     }
     const histories = await Promise.all(

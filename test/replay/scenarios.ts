@@ -1,6 +1,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { Cloud } from '../../src/domain/formats';
 import type { ConnectionType, IntakeDraft } from '../../src/domain/intake';
+import type { VendorConfig } from '../../src/domain/vendor-config';
 import {
   applyEnablementEventUpdate,
   type EnablementEventInput,
@@ -37,7 +38,29 @@ export interface Scenario {
   settledWhen?: (view: StateView) => boolean;
   events: Event[];
   expected: EnablementResult['status'];
+  /**
+   * What only the recording (`npm run replay:record`) arranges, so that the corpus holds what a request meets in
+   * days or on a bad day: SLA timers that fire, a ticket system that fails and an effect retried. The other runs of
+   * the scenario (the uncached replay, the drills) play it without this and reach the same end.
+   */
+  recording?: {
+    /** The SLA settings of the recording worker's vendor configuration, in place of the example's. */
+    sla?: VendorConfig['sla'];
+    /** The ticket system fails this many comment attempts for the request (a retryable error) before taking them. */
+    failingComments?: number;
+    /** Waited for, besides `settledWhen`, before the events are sent. */
+    settledWhen?: (view: StateView) => boolean;
+  };
 }
+
+/**
+ * The recording's dev server suggests continue-as-new after this many history events, instead of Temporal's
+ * thousands: above every scenario's history but the one that adds notes until it continues.
+ */
+export const RECORDING_SUGGEST_CONTINUE_AS_NEW = 300;
+
+/** Enough notes for a run to pass RECORDING_SUGGEST_CONTINUE_AS_NEW events, and continue as new while they arrive. */
+const NOTES_TO_CONTINUE = 60;
 
 const forward = forwardLegEvents;
 const reverse = reverseLegEvents;
@@ -139,6 +162,60 @@ export const scenarios: Scenario[] = (
       expected: 'enabled',
     },
     {
+      // A clock of seconds (24/7, a target of 7.2 s, a warning at half of it): the warning, the breach and a repeated
+      // escalation fire by timer while the recording waits, and the next escalation's timer is cancelled at the end.
+      name: 'aws-sla-timers',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: forward,
+      expected: 'enabled',
+      recording: {
+        sla: {
+          calendar: {
+            timeZone: 'UTC',
+            week: Object.fromEntries(
+              ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => [day, [['00:00', '24:00']]]),
+            ),
+            holidays: [],
+            slaBusinessHours: 0.002,
+          },
+          pauseWhileWaitingOnCustomer: false,
+          warnAtPercent: [50],
+        },
+        settledWhen: (view) =>
+          view.effects.done.some((e) => e.what === 'sla_escalation' && e.type === 'postTicketComment'),
+      },
+    },
+    {
+      // The ticket system fails the first comment in its batch and once more alone: the batch stops there, the
+      // comment is retried alone with backoff (its second attempt is in the history) before the notification after it.
+      name: 'aws-effect-retry',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: forward,
+      expected: 'enabled',
+      recording: {
+        failingComments: 2,
+        settledWhen: (view) => view.effects.done.some((e) => e.type === 'postTicketComment' && e.status === 'done'),
+      },
+    },
+    {
+      // Notes until Temporal suggests continue-as-new (the recording's server does so early): the request continues
+      // in a second run, which takes the rest of the events. Each run is recorded (aws-continued-as-new.json, .run2).
+      name: 'aws-continued-as-new',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: [
+        ...forward.slice(0, 2),
+        ...Array.from({ length: NOTES_TO_CONTINUE }, (_, i) => ({ type: 'note.added', text: `note ${i + 1}` })),
+        ...forward.slice(2),
+      ],
+      expected: 'enabled',
+    },
+    {
       name: 'aws-cancelled',
       cloud: 'aws',
       type: 'bidirectional',
@@ -193,6 +270,8 @@ export interface RunOptions {
   read?: (handle: WorkflowHandle) => Promise<StateView>;
   /** Awaited before the scenario's `index`-th event is sent (a drill holds runs open there). */
   beforeEvent?: (index: number) => Promise<void>;
+  /** Waited for, besides the scenario's `settledWhen`, before its events are sent (the recording's). */
+  settledWhen?: (view: StateView) => boolean;
 }
 
 /**
@@ -205,15 +284,17 @@ export async function runScenario(
   taskQueue: string,
   scenario: Scenario,
   ticketId: string,
-  { actor = RECORDER, read = (handle) => readState(handle), beforeEvent }: RunOptions = {},
-): Promise<{ handle: WorkflowHandle; result: EnablementResult }> {
+  { actor = RECORDER, read = (handle) => readState(handle), beforeEvent, settledWhen }: RunOptions = {},
+): Promise<{ handle: WorkflowHandle & { readonly firstExecutionRunId: string }; result: EnablementResult }> {
   const intake = scenario.intake?.(ticketId) ?? validIntake(scenario.cloud, scenario.type, ticketId);
   const handle = await startRequest(client, ticketId, { intake, taskQueue, via: scenario.start, actor });
   // The intake is taken in (a signal is applied asynchronously), and the scenario's own condition holds.
   await eventually(
     () => read(handle),
     (view) =>
-      (scenario.start !== 'signal-with-start' || view.events.length > 0) && (scenario.settledWhen?.(view) ?? true),
+      (scenario.start !== 'signal-with-start' || view.events.length > 0) &&
+      (scenario.settledWhen?.(view) ?? true) &&
+      (settledWhen?.(view) ?? true),
     { timeoutMs: 30_000, intervalMs: 25, what: `${scenario.name} to settle before its events` },
   );
   for (const [index, event] of scenario.events.entries()) {
