@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { allows, hashToken, roles, TokenStore } from '../../src/api/auth';
+import { allows, Authenticator, hashToken, roles, TokenStore } from '../../src/api/auth';
 import { AppError } from '../../src/errors';
 
 const tokens = [
@@ -93,5 +93,94 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
     expect(() => TokenStore.load(join(dir, 'broken.json'))).toThrow(
       /broken\.json \(AUTH_TOKENS_FILE\) is not valid JSON/,
     );
+  });
+});
+
+describe('authenticating an API call', () => {
+  const store = TokenStore.parse(tokens);
+  /** A verifier that takes any well-formed JWT as its payload's subject, and says which it was given. */
+  const jwt = {
+    seen: [] as string[],
+    verify(token: string) {
+      this.seen.push(token);
+      return Promise.resolve({ subject: `jwt:${token.split('.')[1]!}`, role: 'support' as const });
+    },
+  };
+  const refusal = async (authenticator: Authenticator, header: string | undefined) => {
+    const err = await authenticator.authenticate(header).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(err instanceof AppError)) throw new Error(`not refused with an AppError: ${String(err)}`);
+    return { code: err.code, message: err.message };
+  };
+
+  beforeEach(() => {
+    jwt.seen = [];
+  });
+
+  it('says how to configure credentials when none are, whatever is sent', async () => {
+    const none = new Authenticator(undefined);
+    expect(none.configured).toBe(false);
+    expect(new Authenticator(TokenStore.parse([])).configured).toBe(false);
+    expect(await refusal(none, 'Bearer alice-secret-token')).toEqual({
+      code: 'unauthenticated',
+      message: 'No credentials are configured on this server: set AUTH_TOKENS_FILE (and/or OIDC_JWKS_URL) and restart.',
+    });
+    expect(new Authenticator(undefined, jwt).configured).toBe(true);
+    expect(new Authenticator(store).configured).toBe(true);
+  });
+
+  it('says what to send when the header is missing, blank or not a bearer token', async () => {
+    const auth = new Authenticator(store);
+    const missing = { code: 'unauthenticated', message: 'Send your token as Authorization: Bearer <token>.' };
+    expect(await refusal(auth, undefined)).toEqual(missing);
+    expect(await refusal(auth, '   ')).toEqual(missing);
+    const shape = { code: 'unauthenticated', message: 'The Authorization header must be "Bearer <token>".' };
+    expect(await refusal(auth, 'Basic YWxpY2U6c2VjcmV0')).toEqual(shape);
+    expect(await refusal(auth, 'Bearer a b')).toEqual(shape);
+    expect(await refusal(auth, 'Bearer')).toEqual(shape);
+    expect(await refusal(auth, 'Bearer mallory')).toEqual({
+      code: 'unauthenticated',
+      message: 'The bearer token is not valid.',
+    });
+  });
+
+  it('takes the scheme in any case and the token after any spaces, never echoing the token', async () => {
+    const auth = new Authenticator(store);
+    const alice = { subject: 'alice@vendor.example', role: 'support' };
+    await expect(auth.authenticate('bearer alice-secret-token')).resolves.toEqual(alice);
+    await expect(auth.authenticate('  BEARER    alice-secret-token  ')).resolves.toEqual(alice);
+    expect((await refusal(auth, 'Bearer not-alice')).message).not.toContain('not-alice');
+  });
+
+  it('sends a JWT to the OIDC verifier when there is one, and any other token to the tokens file', async () => {
+    const auth = new Authenticator(store, jwt);
+    await expect(auth.authenticate('Bearer aaa.bbb.ccc')).resolves.toEqual({ subject: 'jwt:bbb', role: 'support' });
+    await expect(auth.authenticate('Bearer aaa.bbb.')).resolves.toEqual({ subject: 'jwt:bbb', role: 'support' });
+    await expect(auth.authenticate('Bearer alice-secret-token')).resolves.toEqual({
+      subject: 'alice@vendor.example',
+      role: 'support',
+    });
+    expect(jwt.seen).toEqual(['aaa.bbb.ccc', 'aaa.bbb.']);
+    // Not JWT-shaped: two dots but a character a JWT never has, or one part missing.
+    expect((await refusal(auth, 'Bearer aaa.b+b.ccc')).message).toBe('The bearer token is not valid.');
+    expect((await refusal(auth, 'Bearer aaa.bbb')).message).toBe('The bearer token is not valid.');
+    expect((await refusal(auth, 'Bearer .bbb.ccc')).message).toBe('The bearer token is not valid.');
+    expect(jwt.seen).toHaveLength(2);
+  });
+
+  it('with OIDC only, refuses any token that is no JWT', async () => {
+    const auth = new Authenticator(undefined, jwt);
+    expect((await refusal(auth, 'Bearer alice-secret-token')).message).toBe('The bearer token is not valid.');
+  });
+
+  it('checks a tokens-file token as printable ASCII after "Bearer", spaces around the header ignored', () => {
+    expect(store.authenticate('Bearer alice-secret-token\u00e9')).toBeUndefined();
+    expect(store.authenticate(' Bearer alice-secret-token ')).toEqual({
+      subject: 'alice@vendor.example',
+      role: 'support',
+    });
+    expect(store.authenticate('bearer alice-secret-token')).toBeUndefined();
   });
 });

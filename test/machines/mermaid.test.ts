@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { machines } from '../../src/machines';
+import { toMermaid } from '../../src/machines/mermaid';
+
+/** The Mermaid blocks of docs/machines.md, in order (the document `npm run docs:machines` writes). */
+const documented = [
+  ...readFileSync(join(__dirname, '../../docs/machines.md'), 'utf8').matchAll(/```mermaid\n([\s\S]*?)\n```/g),
+].map((m) => m[1]);
+
+describe('the state diagrams', () => {
+  it.each(Object.entries(machines).map(([type, machine], i) => [type, machine, i] as const))(
+    'draws the %s machine as docs/machines.md shows it',
+    (_type, machine, i) => {
+      expect(toMermaid(machine)).toBe(documented[i]);
+    },
+  );
+
+  it('draws every transition of every state, or names it once as open to every open state', () => {
+    for (const machine of Object.values(machines)) {
+      const diagram = toMermaid(machine);
+      const note = diagram.split('\n').find((l) => l.includes('note right of'))!;
+      expect(note).toContain('request.cancelled → cancelled');
+      for (const state of Object.values(machine.root.states)) {
+        for (const [event, transitions] of state.transitions) {
+          for (const t of transitions) {
+            for (const target of t.target ?? []) {
+              const name =
+                typeof t.guard === 'string'
+                  ? t.guard
+                  : typeof t.guard === 'object' && t.guard && 'type' in t.guard
+                    ? String(t.guard.type)
+                    : undefined;
+              const guard = name ? ` [${name}]` : '';
+              const line = `  ${state.key} --> ${target.key}: ${event}${guard}`;
+              const drawn = diagram.includes(`${line}\n`) || note.includes(`${event}${guard} → ${target.key}`);
+              expect({ line, drawn }).toEqual({ line, drawn: true });
+            }
+          }
+        }
+        for (const t of state.always ?? []) {
+          const guard = typeof t.guard === 'string' ? `[${t.guard}]` : '(always)';
+          for (const target of t.target ?? [])
+            expect(diagram).toContain(`\n  ${state.key} --> ${target.key}: ${guard}\n`);
+        }
+      }
+    }
+  });
+
+  it('starts at the initial state, ends the final ones, and colours each state by whom it waits on', () => {
+    const diagram = toMermaid(machines.unidirectional);
+    expect(diagram.split('\n').slice(0, 2)).toEqual([
+      'stateDiagram-v2',
+      `  [*] --> ${machines.unidirectional.root.initial.target[0]!.key}`,
+    ]);
+    for (const final of ['enabled', 'rejected', 'cancelled']) expect(diagram).toContain(`\n  ${final} --> [*]`);
+    expect(diagram).toMatch(/\n {2}class [\w,]*\benabled\b[\w,]* ended(\n|$)/);
+    expect(diagram).toMatch(/\n {2}class [\w,]+ customer\n/);
+    expect(diagram).toMatch(/\n {2}class [\w,]+ vendor\n/);
+  });
+});
