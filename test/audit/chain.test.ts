@@ -3,7 +3,21 @@
  * what a customer typed as a formula, and still verify; a JSON export whose declared head is not its last entry's hash
  * was cut at the end.
  */
-import { CHAIN_ALGORITHM, chain, parseCsv, toCsv, verifyExport } from '../../src/audit/chain';
+import { createHash } from 'node:crypto';
+import {
+  asText,
+  CHAIN_ALGORITHM,
+  canonicalPayload,
+  chain,
+  compareWithLive,
+  entryHash,
+  exportedHashes,
+  exportHeader,
+  genesisHash,
+  parseCsv,
+  toCsv,
+  verifyExport,
+} from '../../src/audit/chain';
 
 const ticketId = 'T-42';
 const entry = (type: string, detail: string, payload: Record<string, string> = {}) => ({
@@ -66,5 +80,269 @@ describe("the JSON export's head", () => {
       entries: 1,
       problems: [`head ${entries[1]!.hash} is not the last entry's hash (entries dropped from the end?)`],
     });
+  });
+});
+
+/** SHA-256 as hex, straight from node:crypto: the chain as docs/audit.md describes it, computed without src/audit. */
+const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+describe('the chain, as docs/audit.md specifies it', () => {
+  const payload = { text: 'called', b: '2', a: '1' };
+  const [first, second] = chain(ticketId, [entry('note.added', 'x', payload), entry('connection.approved', '')]);
+
+  it('chains the first entry to the hash of "privatelink-audit/v1/<ticketId>"', () => {
+    expect(genesisHash(ticketId)).toBe(sha('privatelink-audit/v1/T-42'));
+    expect(first!.prevHash).toBe(sha('privatelink-audit/v1/T-42'));
+  });
+
+  it("hashes the previous hash, a newline and the JSON array of the entry's fields as text, payload pairs sorted", () => {
+    const fields = [
+      '1',
+      'T-42',
+      '2026-11-02T15:00:00.000Z',
+      'event',
+      'alice@vendor.example',
+      'api',
+      'true',
+      'note.added',
+      'applied',
+      'allowlisting',
+      'awaitingEndpoint',
+      'x',
+      JSON.stringify([
+        ['a', '1'],
+        ['b', '2'],
+        ['text', 'called'],
+      ]),
+      'run-1',
+      '7',
+    ];
+    expect(first!.hash).toBe(sha(`${first!.prevHash}\n${JSON.stringify(fields)}`));
+    expect(second!).toMatchObject({ seq: 2, prevHash: first!.hash });
+    expect(second!.hash).toBe(
+      sha(
+        `${first!.hash}\n${JSON.stringify(['2', 'T-42', ...fields.slice(2, 7), 'connection.approved', 'applied', 'allowlisting', 'awaitingEndpoint', '', '[]', 'run-1', '7'])}`,
+      ),
+    );
+  });
+
+  it('hashes a payload given as its JSON text like the object, and anything else as its text', () => {
+    expect(canonicalPayload(payload)).toBe('[["a","1"],["b","2"],["text","called"]]');
+    expect(canonicalPayload(JSON.stringify(payload))).toBe('[["a","1"],["b","2"],["text","called"]]');
+    expect(canonicalPayload({})).toBe('[]');
+    expect(canonicalPayload('{not json')).toBe('{not json');
+    expect(canonicalPayload('[1,2]')).toBe('[1,2]');
+    expect(canonicalPayload('null')).toBe('null');
+    expect(canonicalPayload({ n: 1 })).toBe('{"n":1}');
+    expect(canonicalPayload([['a', '1']])).toBe('[["a","1"]]');
+    expect(canonicalPayload(undefined)).toBe('');
+    expect(canonicalPayload({ B: '1', a: '2', _: '3' })).toBe('[["B","1"],["_","3"],["a","2"]]');
+  });
+
+  it('writes each field as text: strings as they are, numbers and booleans in words, nothing as empty', () => {
+    expect([
+      asText('x'),
+      asText(7),
+      asText(false),
+      asText(true),
+      asText(undefined),
+      asText(null),
+      asText({ a: 1 }),
+    ]).toEqual(['x', '7', 'false', 'true', '', '', '{"a":1}']);
+  });
+
+  it('verifies a v1 export (no via, authenticated or payload) by the v1 fields', () => {
+    const v1 = [
+      'seq',
+      'ticketId',
+      'at',
+      'kind',
+      'actor',
+      'type',
+      'result',
+      'from',
+      'to',
+      'detail',
+      'runId',
+      'historyEventId',
+    ];
+    const row = {
+      seq: 1,
+      ticketId,
+      at: 'a',
+      kind: 'event',
+      actor: 'x',
+      type: 't',
+      result: 'r',
+      from: '',
+      to: '',
+      detail: '',
+      runId: 'r1',
+      historyEventId: 3,
+    };
+    const prevHash = sha('privatelink-audit/v1/T-42');
+    const hash = sha(`${prevHash}\n${JSON.stringify(v1.map((f) => String(row[f as keyof typeof row])))}`);
+    expect(entryHash(prevHash, row, v1)).toBe(hash);
+    const entries = [{ ...row, prevHash, hash }];
+    expect(verifyExport(JSON.stringify(entries))).toEqual({
+      ok: true,
+      entries: 1,
+      ticketId,
+      head: hash,
+      algorithm: 'sha256-chain/v1',
+    });
+    expect(verifyExport(JSON.stringify({ algorithm: 'sha256-chain/v1', entries }))).toMatchObject({ ok: true });
+    const csv = `${[...v1, 'prevHash', 'hash'].join(',')}\r\n${[...v1.map((f) => String(row[f as keyof typeof row])), prevHash, hash].join(',')}\r\n`;
+    expect(verifyExport(csv)).toEqual({ ok: true, entries: 1, ticketId, head: hash, algorithm: 'sha256-chain/v1' });
+  });
+});
+
+describe('verifying a saved export', () => {
+  const entries = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+  const json = (list: unknown[], extra: object = {}) =>
+    JSON.stringify({ ticketId, algorithm: CHAIN_ALGORITHM, ...extra, entries: list });
+
+  it('names each problem: numbering, ticket, link, content', () => {
+    const reordered = [entries[0]!, entries[2]!, entries[1]!];
+    expect(verifyExport(json(reordered))).toEqual({
+      ok: false,
+      entries: 3,
+      problems: [
+        'entry 2: numbered 3 (entries missing or reordered)',
+        "entry 2: prevHash does not match the previous entry's hash",
+        'entry 3: numbered 2 (entries missing or reordered)',
+        "entry 3: prevHash does not match the previous entry's hash",
+      ],
+    });
+    const moved = entries.map((e, i) => (i === 1 ? { ...e, ticketId: 'T-43' } : e));
+    expect(verifyExport(json(moved)).ok).toBe(false);
+    expect((verifyExport(json(moved)) as { problems: string[] }).problems).toEqual([
+      'entry 2: belongs to ticket T-43, not T-42',
+      'entry 2: hash does not match its content (the entry was altered)',
+    ]);
+  });
+
+  it('reads the ticket from the first entry when the export does not name it, and from the header when it does', () => {
+    expect(verifyExport(JSON.stringify(entries))).toMatchObject({
+      ok: true,
+      ticketId,
+      entries: 3,
+      algorithm: CHAIN_ALGORITHM,
+    });
+    expect(verifyExport(json(entries, { ticketId: 'T-43' }))).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining(['entry 1: belongs to ticket T-42, not T-43']),
+    });
+  });
+
+  it.each([
+    ['not JSON', '{"entries": [', /^not valid JSON: /],
+    ['no entries array', '{"entries": 3}', /^no "entries" array: not a timeline export$/],
+    ['JSON null', 'null', /^not valid CSV|^not a timeline export|^no "entries"/],
+    ['an unknown format', JSON.stringify({ algorithm: 'md5', entries: [{}] }), /^unknown chain format "md5"$/],
+    ['no entries', JSON.stringify({ entries: [] }), /^the export has no entries$/],
+    ['an unterminated CSV quote', 'seq,"ticketId\r\n', /^not valid CSV: unterminated quoted cell$/],
+    [
+      'a CSV without the chain columns',
+      'seq,ticketId\r\n1,T-42\r\n',
+      /^not a timeline export: missing column\(s\) at, kind, actor, type, result, from, to, detail, runId, historyEventId, prevHash, hash$/,
+    ],
+  ])('refuses %s, saying why', (_what, text, problem) => {
+    const verdict = verifyExport(text);
+    expect(verdict).toMatchObject({ ok: false, entries: 0 });
+    expect((verdict as { problems: string[] }).problems).toEqual([expect.stringMatching(problem)]);
+  });
+
+  it('reads JSON after leading blank space, and what the export declares about itself', () => {
+    const signature = { algorithm: 'ed25519', value: 'x' };
+    const text = `  \n${json(entries, { workflowId: 'privatelink-T-42', head: entries[2]!.hash, exportedAt: 'now', signature, extra: 1 })}`;
+    expect(verifyExport(text)).toMatchObject({ ok: true, head: entries[2]!.hash });
+    expect(exportHeader(text)).toEqual({
+      ticketId,
+      workflowId: 'privatelink-T-42',
+      algorithm: CHAIN_ALGORITHM,
+      head: entries[2]!.hash,
+      exportedAt: 'now',
+      signature,
+    });
+    expect(exportHeader(json(entries, { signature: null, ticketId: 7 }))).toEqual({
+      algorithm: CHAIN_ALGORITHM,
+      signature: null,
+    });
+    expect(exportHeader(toCsv(entries))).toEqual({ algorithm: CHAIN_ALGORITHM });
+    expect(exportHeader('{')).toEqual({});
+  });
+
+  it('takes entries that are no objects as empty ones, which fail', () => {
+    expect(verifyExport(JSON.stringify([entries[0], 'x']))).toMatchObject({
+      ok: false,
+      problems: expect.arrayContaining(['entry 2: numbered  (entries missing or reordered)']),
+    });
+  });
+});
+
+describe('CSV as RFC 4180 writes it', () => {
+  it('reads quoted cells with commas, quotes and line breaks, CRLF and LF line ends, and a last line without one', () => {
+    expect(parseCsv('a,"b,1","c ""q""","d\r\ne"\r\nx,y\nz')).toEqual([
+      ['a', 'b,1', 'c "q"', 'd\r\ne'],
+      ['x', 'y'],
+      ['z'],
+    ]);
+    expect(parseCsv('a,b\r\r\nc')).toEqual([['a', 'b'], [''], ['c']]);
+    expect(parseCsv('a,\r\n')).toEqual([['a', '']]);
+    expect(parseCsv('')).toEqual([]);
+    expect(parseCsv('a"b,c')).toEqual([['a"b', 'c']]);
+    expect(() => parseCsv('"open')).toThrow('unterminated quoted cell');
+  });
+
+  it('quotes only the cells that need it, and writes CRLF line ends', () => {
+    const [one] = chain(ticketId, [entry('note.added', 'a, "b"\nc')]);
+    const csv = toCsv([one!]);
+    expect(csv.endsWith('\r\n')).toBe(true);
+    expect(csv.split('\r\n')[0]).toBe(
+      'seq,ticketId,at,kind,actor,via,authenticated,type,result,from,to,detail,payload,runId,historyEventId,prevHash,hash',
+    );
+    expect(csv).toContain(',"a, ""b""\nc",{},run-1,7,');
+    expect(
+      csv
+        .split('\r\n')[1]!
+        .startsWith('1,T-42,2026-11-02T15:00:00.000Z,event,alice@vendor.example,api,true,note.added,'),
+    ).toBe(true);
+  });
+});
+
+describe('a saved export against the live history', () => {
+  const live = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+
+  it('is the live history, its first entries with --prefix, and nothing else', () => {
+    expect(compareWithLive(live, live)).toEqual({ ok: true, saved: 3, live: 3 });
+    expect(compareWithLive(live.slice(0, 2), live, { prefix: true })).toEqual({ ok: true, saved: 2, live: 3 });
+    expect(compareWithLive(live.slice(0, 2), live)).toEqual({
+      ok: false,
+      problem:
+        'the export is missing 1 later entry of the live history (it is its first 2 of 3); if it was saved before those were recorded, check it with --prefix',
+    });
+    expect(compareWithLive(live.slice(0, 1), live)).toMatchObject({
+      problem: expect.stringContaining('missing 2 later entries'),
+    });
+    expect(compareWithLive(live, live.slice(0, 2))).toEqual({
+      ok: false,
+      problem: 'the export has 3 entries, the live history only 2',
+    });
+    expect(compareWithLive([live[0]!, live[2]!], live, { prefix: true })).toEqual({
+      ok: false,
+      problem: 'entry 2 differs from the live history',
+    });
+  });
+
+  it("reads a saved export's hashes from JSON or CSV, or nothing from what is neither", () => {
+    const hashes = live.map((e) => ({ hash: e.hash }));
+    expect(exportedHashes(JSON.stringify({ entries: live }))).toEqual(hashes);
+    expect(exportedHashes(` ${JSON.stringify(live)}`)).toEqual(hashes);
+    expect(exportedHashes(toCsv(live))).toEqual(hashes);
+    expect(exportedHashes('{"entries": 1}')).toBeUndefined();
+    expect(exportedHashes('{')).toBeUndefined();
+    expect(exportedHashes('a,b\r\n1,2\r\n')).toBeUndefined();
+    expect(exportedHashes(JSON.stringify([null, { hash: 5 }]))).toEqual([{ hash: '' }, { hash: '5' }]);
   });
 });
