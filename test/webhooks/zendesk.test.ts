@@ -314,3 +314,167 @@ describe('ticket date-times', () => {
     expect(isoSeconds(given)).toBeUndefined();
   });
 });
+
+describe('the Zendesk signature, at its edges', () => {
+  it('takes headers with blank space around them, and a signature without its padding', () => {
+    const signature = sign(SECRET, TIMESTAMP, RAW);
+    expect(verify({ signature: ` ${signature} `, timestamp: ` ${TIMESTAMP} ` })).toEqual({ ok: true });
+    expect(verify({ signature: signature.replace(/=$/, '') })).toEqual({ ok: true });
+    expect(verify({ signature: `${signature}=` })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/base64/),
+    });
+    expect(verify({ signature: `x${signature}` })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/base64/),
+    });
+    expect(verify({ signature: signature.slice(1) })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/base64/),
+    });
+  });
+
+  it('signs the timestamp as sent, before the body', () => {
+    const body = Buffer.from('{}');
+    expect(verify({ rawBody: body, signature: sign(SECRET, TIMESTAMP, body) })).toEqual({ ok: true });
+    expect(verify({ rawBody: body, signature: sign(SECRET, '', Buffer.from(`${TIMESTAMP}{}`)) })).toEqual({ ok: true });
+    expect(verify({ rawBody: body, signature: sign(SECRET, '', body) })).toMatchObject({ ok: false });
+  });
+
+  it('takes Unix seconds as the timestamp, 9 or 10 digits', () => {
+    const seconds = String(NOW / 1000);
+    expect(verify({ timestamp: seconds, signature: sign(SECRET, seconds, RAW) })).toEqual({ ok: true });
+    const milliseconds = String(NOW);
+    expect(verify({ timestamp: milliseconds, signature: sign(SECRET, milliseconds, RAW) })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/ISO 8601/),
+    });
+    const early = '999999999';
+    expect(verify({ timestamp: early, signature: sign(SECRET, early, RAW), nowMs: 999_999_999_000 })).toEqual({
+      ok: true,
+    });
+  });
+
+  it('allows exactly the tolerance, and says how far off a delivery is and which way', () => {
+    const at = (ms: number) => new Date(NOW + ms).toISOString().replace('.000Z', 'Z');
+    const signedAt = (ms: number) => verify({ timestamp: at(ms), signature: sign(SECRET, at(ms), RAW) });
+    expect(signedAt(-300_000)).toEqual({ ok: true });
+    expect(signedAt(300_000)).toEqual({ ok: true });
+    expect(signedAt(-301_000)).toEqual({
+      ok: false,
+      reason:
+        'the request was signed 301 s ago, more than the 300 s allowed: a replayed or long-delayed delivery, or a wrong clock on this server',
+    });
+    expect(signedAt(301_000)).toMatchObject({
+      reason: expect.stringMatching(/^the request was signed 301 s in the future, more than the 300 s/),
+    });
+    expect(verify({ toleranceMs: 60_000, nowMs: NOW + 61_000 })).toMatchObject({
+      reason: expect.stringMatching(/signed 61 s ago, more than the 60 s allowed/),
+    });
+  });
+});
+
+describe('the Zendesk trigger body with ticket fields', () => {
+  it('maps each intake key to its ticket field placeholder, and refuses what is neither', () => {
+    expect(
+      JSON.parse(zendeskTriggerBody({ event: 'updated', ticketFields: { 'Project ID': 360012345678, region: '42' } })),
+    ).toEqual({
+      event: 'updated',
+      ticket: expect.objectContaining({ updated_at: '{{ticket.updated_at_with_timestamp}}' }),
+      intake: { projectId: '{{ticket.ticket_field_360012345678}}', region: '{{ticket.ticket_field_42}}' },
+    });
+    expect(JSON.parse(zendeskTriggerBody({ event: 'created', ticketFields: {} }))).not.toHaveProperty('intake');
+    expect(() => zendeskTriggerBody({ event: 'created', ticketFields: { Colour: 1 } })).toThrow(
+      '"Colour" is not an intake key',
+    );
+    expect(() => zendeskTriggerBody({ event: 'created', ticketFields: { Region: '12a' } })).toThrow(
+      '"12a" is not a Zendesk ticket field id',
+    );
+    expect(() => zendeskTriggerBody({ event: 'created', ticketFields: { Region: 'a12' } })).toThrow(
+      '"a12" is not a Zendesk ticket field id',
+    );
+  });
+});
+
+describe('reading a Zendesk body, field by field', () => {
+  const body = (over: Record<string, unknown> = {}, ticketOver: Record<string, unknown> = {}) => ({
+    event: 'created',
+    ticket: {
+      id: 123,
+      title: 'PrivateLink support for Acme',
+      description: 'Region: us-east-1',
+      created_at: '2026-11-02T14:05Z',
+      ...ticketOver,
+    },
+    ...over,
+  });
+
+  it('takes the ticket number as a positive whole number or its digits, and nothing else', () => {
+    expect(parseZendeskWebhook(body())).toMatchObject({ ok: true, value: { ticketId: 'ZD-123' } });
+    expect(parseZendeskWebhook(body({}, { id: ' 123 ' }))).toMatchObject({ ok: true, value: { ticketId: 'ZD-123' } });
+    for (const id of [0, -5, 1.5, 2 ** 53, 'ZD-123', 'zd-123', '12a', null, true]) {
+      expect(parseZendeskWebhook(body({}, { id }))).toEqual({
+        ok: false,
+        problems: [`"ticket.id" must be the Zendesk ticket number, "{{ticket.id}}" (got ${JSON.stringify(id)})`],
+      });
+    }
+  });
+
+  it('takes no intake or a null one, and names one that is no object', () => {
+    expect(parseZendeskWebhook(body({ intake: null }))).toMatchObject({ ok: true });
+    expect(parseZendeskWebhook(body({ intake: ['x'] }))).toEqual({
+      ok: false,
+      problems: ['"intake", when present, must be an object of intake fields'],
+    });
+  });
+
+  it('reads a title or time given as a number, and no unrendered or blank placeholder', () => {
+    expect(parseZendeskWebhook(body({}, { description: '{{ticket.description}}', created_at: '  ' }))).toEqual({
+      ok: true,
+      value: {
+        source: 'zendesk',
+        kind: 'created',
+        ticketId: 'ZD-123',
+        intake: { company: 'Acme', subject: 'PrivateLink support for Acme', ticketId: 'ZD-123' },
+      },
+    });
+    expect(parseZendeskWebhook(body({}, { title: 12345 }))).toMatchObject({
+      ok: true,
+      ignored: expect.stringMatching(/subject "12345"/),
+    });
+    expect(parseZendeskWebhook(body({}, { created_at: '{{ticket.created_at_with_timestamp}}' }))).toMatchObject({
+      ok: true,
+      value: { intake: { ticketId: 'ZD-123' } },
+    });
+    expect(
+      parseZendeskWebhook(body({}, { created_at: '{{ticket.created_at_with_timestamp}}' })).value?.intake,
+    ).not.toHaveProperty('submittedAt');
+  });
+
+  it('carries the delivery id and the unknown keys only when there are some', () => {
+    const plain = parseZendeskWebhook(body());
+    expect(plain.value).not.toHaveProperty('deliveryId');
+    expect(plain.value).not.toHaveProperty('unknownKeys');
+    expect(parseZendeskWebhook(body({}, { description: 'Colour: red' }), { deliveryId: 'd-1' }).value).toMatchObject({
+      deliveryId: 'd-1',
+      unknownKeys: ['Colour'],
+    });
+  });
+
+  it('reads an update from its latest public comment, never from the description', () => {
+    const update = parseZendeskWebhook(body({ event: 'updated' }, { latest_public_comment: 'Cloud: aws' }));
+    expect(update.value?.intake).toEqual({
+      company: 'Acme',
+      subject: 'PrivateLink support for Acme',
+      cloud: 'aws',
+      ticketId: 'ZD-123',
+      submittedAt: '2026-11-02T14:05:00Z',
+    });
+    expect(
+      parseZendeskWebhook(body({ event: 'updated' }, { latest_public_comment: '{{ticket.latest_public_comment}}' })),
+    ).toEqual({
+      ok: true,
+      ignored: 'the update of ticket ZD-123 carries no intake fields',
+    });
+  });
+});
