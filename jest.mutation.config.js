@@ -23,8 +23,6 @@ module.exports = {
     '<rootDir>/test/machines/mermaid.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
-    '<rootDir>/test/audit/timeline.test.ts',
-    '<rootDir>/test/audit/odd-input.test.ts',
     '<rootDir>/test/api/auth.test.ts',
     '<rootDir>/test/api/oidc.test.ts',
     '<rootDir>/test/webhooks/*.test.ts',

@@ -326,3 +326,151 @@ describe('a Jira issue event', () => {
     );
   });
 });
+
+describe('the Jira signature, at its edges', () => {
+  const body = Buffer.from('{"webhookEvent":"jira:issue_created"}');
+
+  it('ignores empty secrets, takes the header with blank space around it and the method in any case', () => {
+    expect(verifyJiraSignature({ rawBody: body, signature: ` ${sign(SECRET, body)} `, secrets: ['', SECRET] })).toEqual(
+      { ok: true },
+    );
+    expect(
+      verifyJiraSignature({
+        rawBody: body,
+        signature: sign(SECRET, body).replace('sha256', 'SHA256'),
+        secrets: [SECRET],
+      }),
+    ).toEqual({
+      ok: true,
+    });
+    expect(verifyJiraSignature({ rawBody: body, signature: sign(SECRET, body), secrets: [''] })).toEqual({
+      ok: false,
+      reason: "no Jira webhook secret is configured: use the secret set on the webhook in Jira's System > WebHooks",
+    });
+  });
+
+  it('refuses anything around the header, a method it does not take, and a digest of the wrong length', () => {
+    const good = sign(SECRET, body);
+    const shape = { ok: false, reason: 'X-Hub-Signature must look like "sha256=<hex digest>"' };
+    expect(verifyJiraSignature({ rawBody: body, signature: `x ${good}`, secrets: [SECRET] })).toEqual(shape);
+    expect(verifyJiraSignature({ rawBody: body, signature: `${good} x`, secrets: [SECRET] })).toEqual(shape);
+    expect(verifyJiraSignature({ rawBody: body, signature: sign(SECRET, body, 'sha1'), secrets: [SECRET] })).toEqual({
+      ok: false,
+      reason: 'X-Hub-Signature uses "sha1"; only sha256, sha384 and sha512 are accepted',
+    });
+    expect(verifyJiraSignature({ rawBody: body, signature: `${good}00`, secrets: [SECRET] })).toEqual({
+      ok: false,
+      reason: 'X-Hub-Signature is not a sha256 digest (wrong length)',
+    });
+  });
+});
+
+describe('a Jira issue event, field by field', () => {
+  const issue = (fields: Record<string, unknown> = {}, key: unknown = 'PL-42') => ({
+    key,
+    fields: { summary: 'PrivateLink support for Acme', created: '2026-11-02T10:00:00.000-0500', ...fields },
+  });
+  const created = (fields?: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+    webhookEvent: 'jira:issue_created',
+    issue: issue(fields),
+    ...extra,
+  });
+
+  it('names an event it does not use, cut to 80 characters', () => {
+    expect(parseJiraWebhook({ webhookEvent: `jira:${'x'.repeat(100)}` })).toEqual({
+      ok: true,
+      ignored: `Jira event "jira:${'x'.repeat(75)}" is not used; only "jira:issue_created" and "jira:issue_updated" are`,
+    });
+  });
+
+  it('takes an issue key with blank space around it, and names a bad or missing one', () => {
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_created', issue: issue({}, ' PL-42 ') })).toMatchObject({
+      ok: true,
+      value: { ticketId: 'PL-42' },
+    });
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_created', issue: issue({}, 42) })).toEqual({
+      ok: false,
+      problems: ['"issue.key" must be a Jira issue key such as PL-42 (got 42)'],
+    });
+    expect(parseJiraWebhook({ webhookEvent: 'jira:issue_created', issue: issue({}, 'pl 42') })).toEqual({
+      ok: false,
+      problems: ['"issue.key" must be a Jira issue key such as PL-42 (got "pl 42")'],
+    });
+  });
+
+  it('reads the summary trimmed, and the creation time in UTC, keeping one it cannot read as written', () => {
+    expect(parseJiraWebhook(created({ summary: '  PrivateLink support for Acme  ' })).value?.intake).toEqual({
+      company: 'Acme',
+      subject: 'PrivateLink support for Acme',
+      ticketId: 'PL-42',
+      submittedAt: '2026-11-02T15:00:00Z',
+    });
+    expect(parseJiraWebhook(created({ created: 'yesterday' })).value?.intake.submittedAt).toBe('yesterday');
+    expect(parseJiraWebhook(created({ created: 12 })).value?.intake).not.toHaveProperty('submittedAt');
+  });
+
+  it('reads custom fields: option objects, lists of them, ADF, and skips empty ones', () => {
+    const parsed = parseJiraWebhook(
+      created({
+        customfield_1: { value: 'aws', id: '10001' },
+        customfield_2: [{ value: 'a' }, { name: 'b' }, { key: 'c' }, { other: 'd' }, 5],
+        customfield_3: adf(paragraph('abcdef123456')),
+        customfield_4: null,
+        customfield_5: { id: 'no text' },
+        customfield_6: 'us-east-1',
+      }),
+      {
+        customFields: {
+          customfield_1: 'Cloud',
+          customfield_2: 'Azure subscription IDs',
+          customfield_3: 'Project ID',
+          customfield_4: 'Company',
+          customfield_5: 'Environment',
+          customfield_6: 'Region',
+          customfield_7: 'Subject',
+        },
+      },
+    );
+    expect(parsed.value?.intake).toEqual({
+      company: 'Acme',
+      subject: 'PrivateLink support for Acme',
+      cloud: 'aws',
+      azure: { subscriptionIds: ['a', 'b', 'c'] },
+      projectId: 'abcdef123456',
+      region: 'us-east-1',
+      ticketId: 'PL-42',
+      submittedAt: '2026-11-02T15:00:00Z',
+    });
+  });
+
+  it('reads an update whose changelog names the description by field or by id, or that renames the summary', () => {
+    const updated = (changelog: unknown) =>
+      parseJiraWebhook({
+        webhookEvent: 'jira:issue_updated',
+        issue: issue({ description: 'Region: us-east-1' }),
+        changelog,
+      });
+    expect(updated({ items: [{ fieldId: 'description' }] }).value?.intake.region).toBe('us-east-1');
+    expect(updated({ items: [{ field: 'description' }] }).value?.intake.region).toBe('us-east-1');
+    expect(updated({ items: ['description', { field: 'status' }] })).toEqual({
+      ok: true,
+      ignored: 'the update of issue PL-42 carries no intake fields',
+    });
+    expect(updated({ items: 'description' })).toMatchObject({ ignored: expect.any(String) });
+    expect(updated({ items: [{ field: 'summary' }] })).toMatchObject({ ok: true, value: { kind: 'updated' } });
+    expect(updated({ items: [{ field: 'summary' }] }).value?.intake).not.toHaveProperty('region');
+  });
+
+  it("reads an update's comment only on an update, and carries delivery id and unknown keys only when present", () => {
+    const comment = { body: 'Cloud: aws\nColour: red' };
+    expect(parseJiraWebhook(created({}, { comment })).value?.intake).not.toHaveProperty('cloud');
+    const update = parseJiraWebhook(
+      { webhookEvent: 'jira:issue_updated', issue: issue(), comment },
+      { deliveryId: 'd-9' },
+    );
+    expect(update.value).toMatchObject({ intake: { cloud: 'aws' }, deliveryId: 'd-9', unknownKeys: ['Colour'] });
+    const plain = parseJiraWebhook(created());
+    expect(plain.value).not.toHaveProperty('deliveryId');
+    expect(plain.value).not.toHaveProperty('unknownKeys');
+  });
+});
