@@ -11,7 +11,11 @@ const tokens = [
 ];
 
 describe('bearer tokens from AUTH_TOKENS_FILE', () => {
-  const store = TokenStore.parse(tokens);
+  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
+  let store: TokenStore;
+  beforeAll(() => {
+    store = TokenStore.parse(tokens);
+  });
 
   it('authenticates each holder by the SHA-256 of their token, as their subject and role', () => {
     expect(store.authenticate('Bearer alice-secret-token')).toEqual({
@@ -97,7 +101,11 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
 });
 
 describe('authenticating an API call', () => {
-  const store = TokenStore.parse(tokens);
+  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
+  let store: TokenStore;
+  beforeAll(() => {
+    store = TokenStore.parse(tokens);
+  });
   /** A verifier that takes any well-formed JWT as its payload's subject, and says which it was given. */
   const jwt = {
     seen: [] as string[],

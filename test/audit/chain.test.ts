@@ -15,6 +15,7 @@ import {
   exportHeader,
   genesisHash,
   parseCsv,
+  type TimelineEntry,
   toCsv,
   verifyExport,
 } from '../../src/audit/chain';
@@ -38,14 +39,19 @@ const entry = (type: string, detail: string, payload: Record<string, string> = {
 
 describe('the CSV export', () => {
   const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2', '@SUM(A1)', '\tindented', "'quoted"];
-  const entries = chain(
-    ticketId,
-    hostile.map((text, i) => entry('note.added', text, { text: `${text} #${i}` })),
-  );
-  const csv = toCsv(entries);
-  const rows = parseCsv(csv);
-  const header = rows[0]!;
-  const detailColumn = header.indexOf('detail');
+  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
+  let csv = '';
+  let rows: string[][] = [];
+  let detailColumn = -1;
+  beforeAll(() => {
+    const entries = chain(
+      ticketId,
+      hostile.map((text, i) => entry('note.added', text, { text: `${text} #${i}` })),
+    );
+    csv = toCsv(entries);
+    rows = parseCsv(csv);
+    detailColumn = rows[0]!.indexOf('detail');
+  });
 
   it('prefixes every cell a spreadsheet would run as a formula with a quote', () => {
     expect(rows.slice(1).map((row) => row[detailColumn])).toEqual(hostile.map((text) => `'${text}`));
@@ -66,7 +72,10 @@ describe('the CSV export', () => {
 });
 
 describe("the JSON export's head", () => {
-  const entries = chain(ticketId, [entry('customer_access.granted', ''), entry('endpoint.requested', '')]);
+  let entries: TimelineEntry[] = [];
+  beforeAll(() => {
+    entries = chain(ticketId, [entry('customer_access.granted', ''), entry('endpoint.requested', '')]);
+  });
   const exportOf = (list: typeof entries, head: string) =>
     JSON.stringify({ ticketId, algorithm: CHAIN_ALGORITHM, head, entries: list });
 
@@ -88,7 +97,11 @@ const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('
 
 describe('the chain, as docs/audit.md specifies it', () => {
   const payload = { text: 'called', b: '2', a: '1' };
-  const [first, second] = chain(ticketId, [entry('note.added', 'x', payload), entry('connection.approved', '')]);
+  let first: TimelineEntry | undefined;
+  let second: TimelineEntry | undefined;
+  beforeAll(() => {
+    [first, second] = chain(ticketId, [entry('note.added', 'x', payload), entry('connection.approved', '')]);
+  });
 
   it('chains the first entry to the hash of "privatelink-audit/v1/<ticketId>"', () => {
     expect(genesisHash(ticketId)).toBe(sha('privatelink-audit/v1/T-42'));
@@ -198,7 +211,10 @@ describe('the chain, as docs/audit.md specifies it', () => {
 });
 
 describe('verifying a saved export', () => {
-  const entries = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+  let entries: TimelineEntry[] = [];
+  beforeAll(() => {
+    entries = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+  });
   const json = (list: unknown[], extra: object = {}) =>
     JSON.stringify({ ticketId, algorithm: CHAIN_ALGORITHM, ...extra, entries: list });
 
@@ -312,7 +328,10 @@ describe('CSV as RFC 4180 writes it', () => {
 });
 
 describe('a saved export against the live history', () => {
-  const live = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+  let live: TimelineEntry[] = [];
+  beforeAll(() => {
+    live = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
+  });
 
   it('is the live history, its first entries with --prefix, and nothing else', () => {
     expect(compareWithLive(live, live)).toEqual({ ok: true, saved: 3, live: 3 });

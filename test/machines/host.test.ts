@@ -120,7 +120,11 @@ describe('the awaiting-information loop', () => {
 });
 
 describe('refusals', () => {
-  const allowlisting = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });
+  // Started in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
+  let allowlisting: ReturnType<typeof startRequest>;
+  beforeAll(() => {
+    allowlisting = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });
+  });
 
   it('name the current state and the allowed events, and change nothing', () => {
     const result = applyEvent(allowlisting.snapshot, { type: 'connection.approved', actor });
