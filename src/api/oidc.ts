@@ -37,6 +37,14 @@ export class OidcVerifier {
         ...(this.config.maxTokenAgeSeconds === undefined ? {} : { maxTokenAge: this.config.maxTokenAgeSeconds }),
       }));
     } catch (err) {
+      // The identity provider being down is not the caller's fault: 503, so a client retries instead of re-logging in.
+      const outage = keysOutage(err);
+      if (outage) {
+        throw new AppError(
+          'unavailable',
+          `The bearer JWT cannot be checked now: the identity provider's keys (OIDC_JWKS_URL) could not be fetched (${outage}). Try again later.`,
+        );
+      }
       throw new AppError(
         'unauthenticated',
         `The bearer JWT is not accepted: ${reasonOf(err, this.config.maxTokenAgeSeconds)}.`,
@@ -66,6 +74,18 @@ export class OidcVerifier {
   }
 }
 
+/** Why the key set could not be fetched, or undefined when the token itself is at fault. */
+function keysOutage(err: unknown): string | undefined {
+  if (err instanceof joseErrors.JWKSTimeout) return 'no answer within 5 s';
+  if (err instanceof joseErrors.JWKSInvalid) return 'the answer is not a valid JSON Web Key Set';
+  // jose throws its generic error only for a key-set answer that is not 200 OK or not JSON.
+  if (err instanceof joseErrors.JOSEError) return err.code === 'ERR_JOSE_GENERIC' ? 'an error answer' : undefined;
+  // Node's network errors (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...); the address is not echoed to the caller.
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `not reachable: ${code}`;
+  return undefined;
+}
+
 function reasonOf(err: unknown, maxTokenAgeSeconds?: number): string {
   const iat =
     maxTokenAgeSeconds !== undefined &&
@@ -83,7 +103,8 @@ function reasonOf(err: unknown, maxTokenAgeSeconds?: number): string {
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'its signature algorithm is not accepted';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the identity provider matches it';
-  if (err instanceof joseErrors.JWKSTimeout) return "the identity provider's keys could not be fetched in time";
+  if (err instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return 'it names no key id and the identity provider has several';
   if (err instanceof joseErrors.JWSInvalid || err instanceof joseErrors.JWTInvalid) return 'it is malformed';
   if (err instanceof joseErrors.JOSEError) return err.code;
   return 'it could not be verified';

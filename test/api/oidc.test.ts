@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { Authenticator } from '../../src/api/auth';
@@ -203,6 +203,65 @@ describe('OIDC JWTs', () => {
     const err = await refusal(await token({}, { sub: subject }));
     expect(err.code).toBe('forbidden');
     expect(err.message).toMatch(/^The bearer JWT's "sub" claim (is|starts with) ".+", .*records for its own actions/);
+  });
+
+  it('refuses a token naming a key the identity provider does not have, and one that is not a JWT', async () => {
+    const foreignKid = await new SignJWT({ roles: ['admin'] })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k9' })
+      .setSubject('alice@vendor.example')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setExpirationTime('5m')
+      .sign(otherKey);
+    const unknown = await refusal(foreignKid);
+    expect([unknown.code, unknown.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT is not accepted: no key of the identity provider matches it.',
+    ]);
+    const garbled = await refusal('bm90IGpzb24.e30.c2ln');
+    expect([garbled.code, garbled.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT is not accepted: it is malformed.',
+    ]);
+  });
+
+  describe('when the identity provider cannot give its keys, answers 503 (try again), not 401 (log in again)', () => {
+    const servers: Server[] = [];
+    afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+    async function provider(handler: RequestListener): Promise<Record<string, string>> {
+      const s = createServer(handler);
+      servers.push(s);
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+      return { OIDC_JWKS_URL: `http://127.0.0.1:${(s.address() as AddressInfo).port}/jwks` };
+    }
+    const outage = (why: string) =>
+      `The bearer JWT cannot be checked now: the identity provider's keys (OIDC_JWKS_URL) could not be fetched (${why}). Try again later.`;
+
+    it.each([
+      ['an error status', (_q: unknown, res: ServerResponse) => res.writeHead(500).end('{}'), 'an error answer'],
+      ['an answer that is not JSON', (_q: unknown, res: ServerResponse) => res.end('<html>'), 'an error answer'],
+      [
+        'JSON that is not a key set',
+        (_q: unknown, res: ServerResponse) => res.end('{"keys":"none"}'),
+        'the answer is not a valid JSON Web Key Set',
+      ],
+    ])('%s', async (_name, handler, why) => {
+      const err = await refusal(await token(), await provider(handler));
+      expect([err.code, err.message]).toEqual(['unavailable', outage(why)]);
+    });
+
+    it('no server at the address: the error code, not the address', async () => {
+      const env = await provider(() => undefined);
+      await new Promise((r) => servers.pop()!.close(r));
+      const err = await refusal(await token(), env);
+      expect([err.code, err.message]).toEqual(['unavailable', outage('not reachable: ECONNREFUSED')]);
+      expect(err.message).not.toContain('127.0.0.1');
+    });
+
+    it('no answer within 5 s', async () => {
+      const err = await refusal(await token(), await provider(() => undefined));
+      expect([err.code, err.message]).toEqual(['unavailable', outage('no answer within 5 s')]);
+    });
   });
 
   it('lists every missing or invalid setting', () => {
