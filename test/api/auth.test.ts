@@ -42,6 +42,18 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
     expect(store.authenticate(header)).toBeUndefined();
   });
 
+  it('stores a token as `echo -n "$TOKEN" | sha256sum` prints it (FIPS 180-2 vector for "abc")', () => {
+    expect(hashToken('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    const vector = TokenStore.parse([
+      {
+        subject: 'vector',
+        role: 'auditor',
+        tokenSha256: 'BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD',
+      },
+    ]);
+    expect(vector.authenticate('Bearer abc')).toEqual({ subject: 'vector', role: 'auditor' });
+  });
+
   it('lets each role do what docs/api.md gives it, and no more', () => {
     const table = Object.fromEntries(
       roles.map((role) => [
