@@ -225,15 +225,46 @@ describe('OIDC JWTs', () => {
     ]);
   });
 
+  const servers: Server[] = [];
+  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
+  async function provider(handler: RequestListener): Promise<Record<string, string>> {
+    const s = createServer(handler);
+    servers.push(s);
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    return { OIDC_JWKS_URL: `http://127.0.0.1:${(s.address() as AddressInfo).port}/jwks` };
+  }
+  it('refuses a token without a key id when the identity provider has several keys, and a non-numeric iat', async () => {
+    const second = await generateKeyPair('RS256');
+    const keys = [
+      { ...(await exportJWK(second.publicKey)), alg: 'RS256' },
+      { ...(await exportJWK((await generateKeyPair('RS256')).publicKey)), alg: 'RS256' },
+    ];
+    const env = await provider((_q, res) => res.end(JSON.stringify({ keys })));
+    const noKid = await new SignJWT({ roles: ['support'] })
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject('alice@vendor.example')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setExpirationTime('5m')
+      .sign(second.privateKey);
+    const several = await refusal(noKid, env);
+    expect([several.code, several.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT is not accepted: it names no key id and the identity provider has several.',
+    ]);
+    // Without OIDC_MAX_TOKEN_AGE an iat is not required, but one that is there must be a time.
+    const dated = await new SignJWT({ roles: ['support'], iat: 'yesterday' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setSubject('alice@vendor.example')
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setExpirationTime('5m')
+      .sign(privateKey);
+    const badIat = await refusal(dated);
+    expect(badIat.message).toBe('The bearer JWT is not accepted: claim "iat" invalid.');
+  });
+
   describe('when the identity provider cannot give its keys, answers 503 (try again), not 401 (log in again)', () => {
-    const servers: Server[] = [];
-    afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
-    async function provider(handler: RequestListener): Promise<Record<string, string>> {
-      const s = createServer(handler);
-      servers.push(s);
-      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-      return { OIDC_JWKS_URL: `http://127.0.0.1:${(s.address() as AddressInfo).port}/jwks` };
-    }
     const outage = (why: string) =>
       `The bearer JWT cannot be checked now: the identity provider's keys (OIDC_JWKS_URL) could not be fetched (${why}). Try again later.`;
 
