@@ -38,6 +38,7 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
     ['a token one character off', 'Bearer alice-secret-tokeN'],
     ['the stored hash itself', `Bearer ${hashToken('alice-secret-token')}`],
     ['a token with spaces', 'Bearer alice secret token'],
+    ['another scheme before Bearer', 'Basic Bearer alice-secret-token'],
   ])('refuses %s', (_name, header) => {
     expect(store.authenticate(header)).toBeUndefined();
   });
@@ -87,6 +88,7 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
         return (err as Error).message;
       }
     })();
+    expect(message).toMatch(/^The tokens file AUTH_TOKENS_FILE is invalid:\n/);
     expect(message).toContain('[0].subject: must name who holds the token');
     expect(message).toContain('[0].role: must be one of support, automation, auditor, admin');
     expect(message).toContain(
@@ -159,6 +161,7 @@ describe('authenticating an API call', () => {
     const shape = { code: 'unauthenticated', message: 'The Authorization header must be "Bearer <token>".' };
     expect(await refusal(auth, 'Basic YWxpY2U6c2VjcmV0')).toEqual(shape);
     expect(await refusal(auth, 'Bearer a b')).toEqual(shape);
+    expect(await refusal(auth, 'Token Bearer alice-secret-token')).toEqual(shape);
     expect(await refusal(auth, 'Bearer')).toEqual(shape);
     expect(await refusal(auth, 'Bearer mallory')).toEqual({
       code: 'unauthenticated',
