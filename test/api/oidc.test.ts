@@ -253,7 +253,7 @@ describe('OIDC JWTs', () => {
       'The bearer JWT is not accepted: it names no key id and the identity provider has several.',
     ]);
     // Without OIDC_MAX_TOKEN_AGE an iat is not required, but one that is there must be a time.
-    const dated = await new SignJWT({ roles: ['support'], iat: 'yesterday' })
+    const dated = await new SignJWT({ roles: ['support'], iat: 'yesterday' as unknown as number })
       .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
       .setSubject('alice@vendor.example')
       .setIssuer(issuer)
