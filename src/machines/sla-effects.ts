@@ -43,22 +43,24 @@ export function slaEffects(
           params: { template: 'sla_breached', data: { ticketId, company, deadline, timeZone } },
         },
       ];
-    case 'escalation':
+    case 'escalation': {
+      const count = record.escalation ?? 1;
       return [
         {
           type: 'notify',
           params: {
             kind: 'sla_escalation',
-            message: `[${ticketId}] ${record.escalation} business day(s) past the SLA (due ${deadline}), still ${where}`,
+            message: `[${ticketId}] ${count} business day(s) past the SLA (due ${deadline}), still ${where}`,
           },
         },
         {
           type: 'postTicketComment',
           params: {
             template: 'sla_escalation',
-            data: { ticketId, company, deadline, timeZone, escalation: record.escalation ?? 1 },
+            data: { ticketId, company, deadline, timeZone, escalation: count },
           },
         },
       ];
+    }
   }
 }

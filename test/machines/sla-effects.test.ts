@@ -1,0 +1,97 @@
+import { slaEffects, startRequest } from '../../src/machines';
+import { exampleVendorConfig, validIntake } from '../fixtures/requests';
+
+const vendor = exampleVendorConfig();
+// 2026-03-06 17:00 UTC: the deadline every message names, whatever instant the SLA event itself fell due.
+const deadlineMs = Date.UTC(2026, 2, 6, 17, 0, 0);
+
+describe('what the SLA clock asks for', () => {
+  // Started in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
+  let accepted: ReturnType<typeof startRequest>['snapshot'];
+  let awaiting: ReturnType<typeof startRequest>['snapshot'];
+  beforeAll(() => {
+    accepted = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') }).snapshot;
+    awaiting = startRequest({ ticketId: 'T-2002', vendor }).snapshot;
+  });
+
+  it('at a warning: only the vendor is told, with the share of the SLA used, the deadline and who the request waits on', () => {
+    expect(slaEffects({ kind: 'warning', percent: 75 }, accepted, 'Europe/Berlin', deadlineMs)).toEqual([
+      {
+        type: 'notify',
+        params: {
+          kind: 'sla_warning',
+          message: '[T-1001] 75% of the SLA used: due 2026-03-06T17:00:00.000Z, in allowlisting, waiting on vendor',
+        },
+      },
+    ]);
+  });
+
+  it('at the breach: the vendor is told and the ticket gets the breach comment in the calendar zone', () => {
+    expect(slaEffects({ kind: 'breach' }, accepted, 'America/New_York', deadlineMs)).toEqual([
+      {
+        type: 'notify',
+        params: {
+          kind: 'sla_breached',
+          message: '[T-1001] SLA breached: due 2026-03-06T17:00:00.000Z, still in allowlisting, waiting on vendor',
+        },
+      },
+      {
+        type: 'postTicketComment',
+        params: {
+          template: 'sla_breached',
+          data: {
+            ticketId: 'T-1001',
+            company: 'Acme',
+            deadline: '2026-03-06T17:00:00.000Z',
+            timeZone: 'America/New_York',
+          },
+        },
+      },
+    ]);
+  });
+
+  it('at each escalation: how many business days past, to the vendor and the ticket', () => {
+    expect(slaEffects({ kind: 'escalation', escalation: 3 }, accepted, 'UTC', deadlineMs)).toEqual([
+      {
+        type: 'notify',
+        params: {
+          kind: 'sla_escalation',
+          message:
+            '[T-1001] 3 business day(s) past the SLA (due 2026-03-06T17:00:00.000Z), still in allowlisting, waiting on vendor',
+        },
+      },
+      {
+        type: 'postTicketComment',
+        params: {
+          template: 'sla_escalation',
+          data: {
+            ticketId: 'T-1001',
+            company: 'Acme',
+            deadline: '2026-03-06T17:00:00.000Z',
+            timeZone: 'UTC',
+            escalation: 3,
+          },
+        },
+      },
+    ]);
+  });
+
+  it('before the intake says which company: the ticket comment has no company; an escalation without a count is the first, in both messages', () => {
+    const [notify, comment] = slaEffects({ kind: 'escalation' }, awaiting, 'UTC', deadlineMs);
+    expect(notify).toEqual({
+      type: 'notify',
+      params: {
+        kind: 'sla_escalation',
+        message:
+          '[T-2002] 1 business day(s) past the SLA (due 2026-03-06T17:00:00.000Z), still in awaitingSubmission, waiting on customer',
+      },
+    });
+    expect(comment).toEqual({
+      type: 'postTicketComment',
+      params: {
+        template: 'sla_escalation',
+        data: { ticketId: 'T-2002', company: '', deadline: '2026-03-06T17:00:00.000Z', timeZone: 'UTC', escalation: 1 },
+      },
+    });
+  });
+});
