@@ -196,13 +196,13 @@ export function validateAzure(
   const list = (
     field: 'subscriptionIds' | 'targetResourceIds',
     check: RegExp,
-    what: string,
+    what: { list: string; item: string },
     fallback: string[],
   ): string[] => {
     const raw = azure[field];
     if (isBlank(raw)) return fallback;
     if (!Array.isArray(raw)) {
-      add(`azure.${field}`, 'invalid', `must be a list of ${what}`);
+      add(`azure.${field}`, 'invalid', `must be a list of ${what.list}`);
       return [];
     }
     if (raw.length > limits.azureIdsPerRequest) {
@@ -211,18 +211,34 @@ export function validateAzure(
     }
     raw.forEach((item, i) => {
       if (typeof item !== 'string' || utf8Length(item) > CUSTOMER_SERVICE_BYTES || !check.test(item.trim()))
-        add(`azure.${field}[${i}]`, 'invalid', `must be ${what.replace(/s$/, '')}`);
+        add(`azure.${field}[${i}]`, 'invalid', `must be ${what.item}`);
     });
     return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
   };
   // Every subscription the vendor allowlists: the customer account first, then the others the ticket lists.
   const subscriptionIds = unique([
     ...(customerAccount && guidPattern.test(customerAccount) ? [customerAccount] : []),
-    ...list('subscriptionIds', guidPattern, 'Azure subscription ids (GUIDs) for the Private Endpoint connections', []),
+    ...list(
+      'subscriptionIds',
+      guidPattern,
+      {
+        list: 'Azure subscription ids (GUIDs) for the Private Endpoint connections',
+        item: 'an Azure subscription id (a GUID)',
+      },
+      [],
+    ),
   ]);
   // Every Private Link service the vendor connects to (the reverse leg, once each): the customer endpoint service
   // first, then the other targets. A unidirectional request connects to none, so listing some is a mistake to fix.
-  const targets = list('targetResourceIds', azurePrivateLinkServicePattern, 'Private Link service resource ids', []);
+  const targets = list(
+    'targetResourceIds',
+    azurePrivateLinkServicePattern,
+    {
+      list: 'Private Link service resource ids',
+      item: `a Private Link service resource id (${examples.azurePrivateLinkService})`,
+    },
+    [],
+  );
   if (connectionType === 'unidirectional' && targets.length) {
     add(
       'azure.targetResourceIds',

@@ -527,3 +527,72 @@ describe('merging a ticket update into a draft', () => {
     expect(validateIntake(fixed, vendor).kind).toBe('valid');
   });
 });
+
+describe('services and Azure details at their edges, in exact words', () => {
+  const problemsOf = (draft: IntakeDraft) =>
+    validateIntake(draft, vendor).problems.map((p) => `${p.field} (${p.kind}): ${p.message}`);
+  const many = (n: number, make: (i: number) => unknown) => Array.from({ length: n }, (_, i) => make(i));
+
+  it('a service list that is not a list, too long, or has entries that are no service', () => {
+    expect(problemsOf(aws({ services: 'mysql' as unknown as string[] }))).toEqual([
+      'services (invalid): must be a list of services with ports, e.g. [{ "name": "mysql", "port": 3306 }]',
+    ]);
+    expect(problemsOf(aws({ services: many(21, (i) => `svc${i} ${3000 + i}`) }))).toEqual([
+      'services (invalid): lists 21 services; a request may open at most 20 (open a second request for more)',
+    ]);
+    expect(problemsOf(aws({ services: many(20, (i) => `svc${i} ${3000 + i}`) }))).toEqual([]);
+    expect(problemsOf(aws({ services: [42 as unknown as string, 'mysql 3306'] }))).toEqual([
+      'services[0] (invalid): must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"',
+    ]);
+  });
+
+  it("a service's name: missing, or longer than 64 bytes", () => {
+    expect(problemsOf(aws({ services: [{ name: '', port: 3306 }] as unknown as string[] }))).toEqual([
+      'services[0].name (missing): is missing: name the service, e.g. mysql',
+    ]);
+    expect(problemsOf(aws({ services: [{ name: 'n'.repeat(65), port: 3306 }] as unknown as string[] }))).toEqual([
+      'services[0].name (invalid): may be at most 64 bytes, e.g. mysql',
+    ]);
+    expect(problemsOf(aws({ services: [{ name: 'n'.repeat(64), port: 3306 }] as unknown as string[] }))).toEqual([]);
+  });
+
+  it("the customer's own service ports are asked for in their own words", () => {
+    expect(problemsOf(without(aws({}, 'bidirectional'), 'reverseServices'))).toEqual([
+      'reverseServices (missing): is missing: list each port of your own service that we connect to, e.g. https 443, postgres 5432',
+    ]);
+    expect(problemsOf(without(aws(), 'services'))).toEqual([
+      'services (missing): is missing: list each service and port to open in our environment, e.g. mysql 3306, sftp 2222, http 80',
+    ]);
+  });
+
+  it('Azure details that are not an object, a cluster id that is not text or too long, lists that are not lists, too long, or hold something else', () => {
+    const base = validIntake('azure', 'unidirectional');
+    expect(problemsOf({ ...base, azure: 'cluster-1' })).toEqual(
+      expect.arrayContaining([
+        'azure (invalid): must be an object: { "clusterId": …, "subscriptionIds": […] }',
+        'azure.clusterId (missing): is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)',
+      ]),
+    );
+    const withAzure = (azure: Record<string, unknown>, type: 'unidirectional' | 'bidirectional' = 'unidirectional') => {
+      const draft = validIntake('azure', type);
+      return problemsOf({ ...draft, azure: { ...(draft.azure as Record<string, unknown>), ...azure } });
+    };
+    expect(withAzure({ clusterId: 7 })).toEqual(['azure.clusterId (invalid): must be text: the cluster id']);
+    expect(withAzure({ clusterId: 'c'.repeat(101) })).toEqual([
+      'azure.clusterId (invalid): may be at most 100 bytes: the cluster id',
+    ]);
+    expect(withAzure({ clusterId: ` ${'c'.repeat(100)} ` })).toEqual([]);
+    expect(withAzure({ subscriptionIds: 'all' })).toEqual([
+      'azure.subscriptionIds (invalid): must be a list of Azure subscription ids (GUIDs) for the Private Endpoint connections',
+    ]);
+    expect(withAzure({ subscriptionIds: many(21, () => base.customerAccount) })).toEqual([
+      'azure.subscriptionIds (invalid): lists 21 items; at most 20',
+    ]);
+    expect(withAzure({ targetResourceIds: ['svc-1'] }, 'bidirectional')).toEqual([
+      'azure.targetResourceIds[0] (invalid): must be a Private Link service resource id (/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateLinkServices/{serviceName})',
+    ]);
+    expect(withAzure({ subscriptionIds: [base.customerAccount, 'not-a-subscription'] })).toEqual([
+      'azure.subscriptionIds[1] (invalid): must be an Azure subscription id (a GUID)',
+    ]);
+  });
+});
