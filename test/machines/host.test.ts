@@ -461,3 +461,44 @@ describe('ticket comments', () => {
     );
   });
 });
+
+describe("the incomplete-intake comment's data", () => {
+  const incomplete = (intake: IntakeDraft) => {
+    const { effects } = startRequest({ ticketId: 'T-1001', vendor, intake });
+    const comment = effects.find((e) => e.type === 'postTicketComment');
+    if (comment?.type !== 'postTicketComment') throw new Error('no ticket comment');
+    return comment.params as { template: string; data: { ticketId: string; company: string; problems: string[] } };
+  };
+
+  it('greets the company, names the account by the cloud the ticket wrote however it was written, and lists every problem', () => {
+    const comment = incomplete({
+      ...without(validIntake('azure', 'unidirectional'), 'customerAccount'),
+      cloud: ' AZURE ',
+    });
+    expect(comment.template).toBe('intake_incomplete');
+    expect(comment.data.ticketId).toBe('T-1001');
+    expect(comment.data.company).toBe('Acme');
+    expect(comment.data.problems).toEqual([expect.stringMatching(/^Azure subscription: is missing/)]);
+    const aws = incomplete({ ...without(validIntake('aws', 'unidirectional'), 'customerAccount') });
+    expect(aws.data.problems).toEqual([expect.stringMatching(/^AWS account: is missing/)]);
+  });
+
+  it('does not greet a company that is itself one of the problems, and names the account neutrally for an unknown cloud', () => {
+    const noCompany = incomplete({ ...without(validIntake('aws', 'unidirectional'), 'projectId'), company: '   ' });
+    expect(noCompany.data.company).toBe('');
+    expect(noCompany.data.problems).toEqual([
+      expect.stringMatching(/^Company: is missing/),
+      expect.stringMatching(/^Project ID: is missing/),
+    ]);
+    const unknownCloud = incomplete({
+      ...without(validIntake('aws', 'unidirectional'), 'customerAccount'),
+      cloud: 'gcp',
+    });
+    expect(unknownCloud.data.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^Cloud: /),
+        expect.stringMatching(/^Customer account: is missing/),
+      ]),
+    );
+  });
+});
