@@ -18,6 +18,7 @@ describe("the ticket's words for an intake field", () => {
     ['Favourite colour', undefined, 'Favourite colour'],
     ['unknown[0].port', undefined, 'unknown[0].port'],
     ['xservices[0]', undefined, 'xservices[0]'],
+    ['_services[0]', undefined, '_services[0]'],
     ['services[0].port.extra', undefined, 'services[0].port.extra'],
     ['services[0]x', undefined, 'services[0]x'],
     ['services[a]', undefined, 'services[a]'],
@@ -44,6 +45,9 @@ describe("a problem as a line of the customer's comment", () => {
     ['Compnay', 'Company'],
     ['regoin', 'Region'],
     ['connection.type', 'Connection type'],
+    // By the field's name alone, and by the ticket key alone, each up to two edits away.
+    ['reverseServic', 'Your service ports'],
+    ['Your service por', 'Your service ports'],
   ])('guesses the key a customer meant by %j: %j', (written, meant) => {
     expect(customerProblemLine({ field: written, kind: 'invalid', message: 'x', code: 'unknown_field' })).toBe(
       `${written}: is not a key we read; did you mean "${meant}"?`,
