@@ -11,7 +11,6 @@ const tokens = [
 ];
 
 describe('bearer tokens from AUTH_TOKENS_FILE', () => {
-  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let store: TokenStore;
   beforeAll(() => {
     store = TokenStore.parse(tokens);
@@ -115,7 +114,6 @@ describe('bearer tokens from AUTH_TOKENS_FILE', () => {
 });
 
 describe('authenticating an API call', () => {
-  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let store: TokenStore;
   beforeAll(() => {
     store = TokenStore.parse(tokens);

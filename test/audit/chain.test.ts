@@ -39,7 +39,6 @@ const entry = (type: string, detail: string, payload: Record<string, string> = {
 
 describe('the CSV export', () => {
   const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2', '@SUM(A1)', '\tindented', "'quoted"];
-  // Built in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let csv = '';
   let rows: string[][] = [];
   let detailColumn = -1;

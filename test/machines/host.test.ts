@@ -120,7 +120,6 @@ describe('the awaiting-information loop', () => {
 });
 
 describe('refusals', () => {
-  // Started in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let allowlisting: ReturnType<typeof startRequest>;
   beforeAll(() => {
     allowlisting = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });

@@ -175,7 +175,6 @@ const variants = [
 describe.each(variants)('the %s %s machine (principal access declared at intake: %s)', (cloud, type, declared) => {
   const machine = machines[type];
   const events = sampleEvents(cloud, type, declared);
-  // Walked in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let reached = new Map<string, ReturnType<typeof getShortestPaths>[number]>();
   beforeAll(() => {
     const paths = getShortestPaths(machine, {

@@ -6,7 +6,6 @@ const vendor = exampleVendorConfig();
 const deadlineMs = Date.UTC(2026, 2, 6, 17, 0, 0);
 
 describe('what the SLA clock asks for', () => {
-  // Started in beforeAll, not while jest collects the tests: mutation testing activates a mutant only when tests run.
   let accepted: ReturnType<typeof startRequest>['snapshot'];
   let awaiting: ReturnType<typeof startRequest>['snapshot'];
   beforeAll(() => {
