@@ -28,6 +28,7 @@ module.exports = {
     '<rootDir>/test/machines/fidelity.test.ts',
     '<rootDir>/test/machines/mermaid.test.ts',
     '<rootDir>/test/machines/sla-effects.test.ts',
+    '<rootDir>/test/machines/guidance.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
     '<rootDir>/test/api/auth.test.ts',
