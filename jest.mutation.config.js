@@ -10,9 +10,9 @@ module.exports = {
   testEnvironment: base.testEnvironment,
   transform: base.transform,
   setupFiles: base.setupFiles,
-  // src too: Stryker's findRelatedTests follows imports only through files jest knows, and most of the core is
-  // imported by other core files (a leg of a machine, by the machine), not by a test.
-  roots: ['<rootDir>/test', '<rootDir>/src'],
+  // src (and scripts) too: Stryker's findRelatedTests follows imports only through files jest knows, and most of the
+  // core is imported by other core files (a leg of a machine, by the machine), not by a test.
+  roots: ['<rootDir>/test', '<rootDir>/src', '<rootDir>/scripts'],
   testMatch: [
     '<rootDir>/test/domain/intake.test.ts',
     '<rootDir>/test/domain/vendor-config.test.ts',
@@ -29,6 +29,7 @@ module.exports = {
     '<rootDir>/test/machines/mermaid.test.ts',
     '<rootDir>/test/machines/sla-effects.test.ts',
     '<rootDir>/test/machines/guidance.test.ts',
+    '<rootDir>/test/machines/comments-doc.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
     '<rootDir>/test/api/auth.test.ts',
