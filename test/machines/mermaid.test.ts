@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setup } from 'xstate';
 import { machines } from '../../src/machines';
 import { toMermaid } from '../../src/machines/mermaid';
 
@@ -57,5 +58,44 @@ describe('the state diagrams', () => {
     expect(diagram).toMatch(/\n {2}class [\w,]*\benabled\b[\w,]* ended(\n|$)/);
     expect(diagram).toMatch(/\n {2}class [\w,]+ customer\n/);
     expect(diagram).toMatch(/\n {2}class [\w,]+ vendor\n/);
+  });
+
+  it('draws any flat machine: guards by name or object, eventless choices, targetless events, shared and unshared edges', () => {
+    // A machine of its own, shaped to reach what the enablement machines do not: a state waiting on both sides, an
+    // edge to the same target under another event in each open state, an event targetless in one state only.
+    const tiny = setup({ guards: { ok: () => true } }).createMachine({
+      id: 'tiny',
+      initial: 'a',
+      states: {
+        a: {
+          tags: ['customer'],
+          on: { GO: 'b', STOP: 'done', PING: {}, NOTE: {}, ALT: { target: 'b', guard: 'ok' } },
+        },
+        b: {
+          tags: ['vendor', 'customer'],
+          on: { SELF: 'b', STOP: 'done', PING: {}, ALT2: { target: 'a', guard: { type: 'ok' } } },
+        },
+        c: { tags: ['vendor'], always: [{ target: 'done', guard: 'ok' }, { target: 'a' }] },
+        done: { type: 'final' },
+      },
+    });
+    expect(toMermaid(tiny).split('\n')).toEqual([
+      'stateDiagram-v2',
+      '  [*] --> a',
+      '  a --> b: GO',
+      '  a --> b: ALT [ok]',
+      '  b --> b: SELF',
+      '  b --> a: ALT2 [ok]',
+      '  c --> done: [ok]',
+      '  c --> a: (always)',
+      '  done --> [*]',
+      '  note right of done: From every open state<br/>STOP → done<br/>PING (no transition)',
+      '  classDef vendor fill:#dbeafe,stroke:#1e3a8a,color:#1e3a8a',
+      '  classDef customer fill:#fef3c7,stroke:#78350f,color:#78350f',
+      '  classDef ended fill:#e5e7eb,stroke:#374151,color:#111827',
+      '  class a,b customer',
+      '  class c vendor',
+      '  class done ended',
+    ]);
   });
 });
