@@ -501,3 +501,45 @@ describe("the incomplete-intake comment's data", () => {
     );
   });
 });
+
+describe('the path a ticket asks for', () => {
+  it('reads the connection type however the ticket writes it', () => {
+    const { snapshot } = startRequest({
+      ticketId: 'T-1001',
+      vendor,
+      intake: { ...validIntake('aws', 'bidirectional'), connectionType: ' Bidirectional ' },
+    });
+    expect(snapshot.context.connectionType).toBe('bidirectional');
+    expect(snapshot.value).toBe('allowlisting');
+  });
+
+  it('moves a request still in intake to the path an update or a late submission names, and only then', () => {
+    const incomplete = without(validIntake('aws', 'bidirectional'), 'customerAccount', 'connectionType');
+    const start = startRequest({ ticketId: 'T-1001', vendor, intake: incomplete });
+    expect(start.snapshot.context.connectionType).toBe('unidirectional');
+    const [, updated] = drive(start, { type: 'ticket.updated', intake: { connectionType: 'bidirectional' } });
+    expect(updated!.snapshot.context.connectionType).toBe('bidirectional');
+    const [, same] = drive(updated!, { type: 'ticket.updated', intake: { customerAccount: '123456789012' } });
+    expect(same!.snapshot.context.connectionType).toBe('bidirectional');
+    expect(same!.snapshot.value).toBe('allowlisting');
+
+    const empty = startRequest({ ticketId: 'T-1002', vendor });
+    const [, submitted] = drive(empty, { type: 'ticket.submitted', intake: validIntake('azure', 'bidirectional') });
+    expect(submitted!.snapshot.context.connectionType).toBe('bidirectional');
+  });
+
+  it('refuses an update after acceptance that changes nothing, saying so', () => {
+    const start = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });
+    const result = applyEvent(start.snapshot, {
+      type: 'ticket.updated',
+      actor,
+      intake: { company: validIntake('aws', 'unidirectional').company },
+    });
+    expect(result).toMatchObject({
+      refused: true,
+      message: expect.stringContaining(
+        'cannot be applied in state allowlisting with this payload (it changes nothing in the accepted intake;',
+      ),
+    });
+  });
+});
