@@ -1,7 +1,7 @@
 import type { EnablementEvent } from '../../src/domain/events';
 import type { IntakeDraft } from '../../src/domain/intake';
 import { allowedEventTypes, applyEvent, startRequest, statusOf, waitingOnOf } from '../../src/machines';
-import { actor, comments, commentText, drive, type WithoutActor } from './drive';
+import { actor, comments, commentText, drive, notifications, type WithoutActor } from './drive';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
 import { azurePrivateEndpoint, endpointDnsOn } from '../fixtures/events';
 
@@ -541,5 +541,48 @@ describe('the path a ticket asks for', () => {
         'cannot be applied in state allowlisting with this payload (it changes nothing in the accepted intake;',
       ),
     });
+  });
+});
+
+describe('a failed connection test, as staff are told', () => {
+  const failed = (type: 'unidirectional' | 'bidirectional', ...events: WithoutActor<EnablementEvent>[]) => {
+    const steps = drive(startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', type) }), ...events);
+    return notifications(steps[steps.length - 1]!.effects);
+  };
+  const forward: WithoutActor<EnablementEvent>[] = [
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: endpointIdOn('aws', 1) },
+    { type: 'connection.approved' },
+    { type: 'ports.opened' },
+  ];
+
+  it('going forward: whose piece failed, the details, and the checklist of the side that checks', () => {
+    const ours = failed('unidirectional', ...forward, { type: 'connection.failed', details: 'telnet: timed out' });
+    expect(ours).toMatch(
+      /^\[T-1001\] The customer's connection test failed: telnet: timed out\. The failing piece is ours: check: Endpoint and endpoint service settings: /,
+    );
+    const theirs = failed('unidirectional', ...forward, {
+      type: 'connection.failed',
+      details: 'security group',
+      failingSide: 'customer',
+    });
+    expect(theirs).toMatch(
+      /^\[T-1001\] The customer's connection test failed: security group\. The failing piece is the customer's: the request waits on them to check: Your interface endpoint /,
+    );
+  });
+
+  it("in reverse: the reverse test, and by default the customer's service end", () => {
+    const reverse = failed(
+      'bidirectional',
+      ...forward,
+      { type: 'connection.verified' },
+      { type: 'principal.granted' },
+      { type: 'vendor_endpoint.created', endpointId: endpointIdOn('aws', 2), endpointDns: endpointDnsOn('aws', 2) },
+      { type: 'reverse_connection.approved' },
+      { type: 'reverse_connection.failed', details: 'refused' },
+    );
+    expect(reverse).toMatch(
+      /^\[T-1001\] The reverse connection test failed: refused\. The failing piece is the customer's: the request waits on them to check: Your endpoint service /,
+    );
   });
 });
