@@ -31,6 +31,7 @@ module.exports = {
     '<rootDir>/test/machines/guidance.test.ts',
     '<rootDir>/test/machines/comments-doc.test.ts',
     '<rootDir>/test/machines/context.test.ts',
+    '<rootDir>/test/machines/event-data.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
     '<rootDir>/test/api/auth.test.ts',
