@@ -27,9 +27,9 @@ export default {
   incrementalFile: 'reports/stryker-incremental.json',
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  // The goal is 85 % per folder (docs/testing.md). `break` fails the run (and CI) below a floor just under the whole
-  // core's last measured score (84.2 % on 2026-12-06): raise it as the score rises.
-  thresholds: { high: 90, low: 85, break: 82 },
+  // The goal is 85 % per folder (docs/testing.md). `break` fails the run (and CI) when the whole core falls below it
+  // (86.8 % on 2026-12-06).
+  thresholds: { high: 90, low: 85, break: 85 },
   concurrency: 2,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
