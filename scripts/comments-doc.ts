@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnablementEvent } from '../src/domain/events';
 import type { Cloud } from '../src/domain/formats';
-import type { ConnectionType, IntakeDraft } from '../src/domain/intake';
+import type { IntakeDraft } from '../src/domain/intake';
+import type { VendorConfig } from '../src/domain/vendor-config';
 import {
   applyEvent,
   type Effect,
@@ -25,7 +26,7 @@ import {
   type TestEvent,
   unidirectionalLoopEvents,
 } from '../test/fixtures/events';
-import { exampleVendorConfig, samples, validIntake } from '../test/fixtures/requests';
+import { exampleVendorConfig, samples, validIntake, without } from '../test/fixtures/requests';
 
 export const commentsDocPath = join(__dirname, '..', 'docs', 'ticket-comments.md');
 
@@ -33,42 +34,34 @@ export const commentsDocPath = join(__dirname, '..', 'docs', 'ticket-comments.md
 interface Walk {
   title: string;
   cloud: Cloud;
-  type: ConnectionType;
   intake: IntakeDraft;
   events: TestEvent[];
   /** The SLA clock's breach and first escalation, after the events. */
   sla?: boolean;
 }
 
-const without = (draft: IntakeDraft, field: string): IntakeDraft =>
-  Object.fromEntries(Object.entries(draft).filter(([key]) => key !== field));
-
 const walks: Walk[] = [
   {
     title: 'AWS, unidirectional: the straight path',
     cloud: 'aws',
-    type: 'unidirectional',
     intake: validIntake('aws', 'unidirectional'),
     events: forwardLegEvents,
   },
   {
     title: 'Azure, bidirectional: the straight path',
     cloud: 'azure',
-    type: 'bidirectional',
     intake: validIntake('azure', 'bidirectional'),
     events: [...forwardLegEvents, ...reverseLegEvents],
   },
   {
     title: 'AWS, unidirectional: a rejected connection request and failed checks on each side',
     cloud: 'aws',
-    type: 'unidirectional',
     intake: validIntake('aws', 'unidirectional'),
     events: unidirectionalLoopEvents,
   },
   {
     title: 'Azure, bidirectional: missing information, then every loop of both legs',
     cloud: 'azure',
-    type: 'bidirectional',
     intake: without(validIntake('azure', 'bidirectional'), 'customerAccount'),
     events: [
       { type: 'ticket.updated', intake: { customerAccount: '3f2504e0-4f89-41d3-9a0c-0305e82c3301' } },
@@ -78,7 +71,6 @@ const walks: Walk[] = [
   {
     title: 'Azure, bidirectional with a second target service, and a ticket update after acceptance',
     cloud: 'azure',
-    type: 'bidirectional',
     intake: {
       ...validIntake('azure', 'bidirectional'),
       azure: { clusterId: 'cl-7x2k9', targetResourceIds: [samples.AZURE_SERVICE.replace('acme-db', 'acme-queue')] },
@@ -95,7 +87,6 @@ const walks: Walk[] = [
   {
     title: 'AWS, bidirectional: the SLA breached while waiting on the vendor, then cancelled',
     cloud: 'aws',
-    type: 'bidirectional',
     intake: validIntake('aws', 'bidirectional'),
     events: [{ type: 'request.cancelled', reason: 'the customer moved the workload to another region' }],
     sla: true,
@@ -103,7 +94,6 @@ const walks: Walk[] = [
   {
     title: 'AWS: an ineligible request',
     cloud: 'aws',
-    type: 'unidirectional',
     intake: { ...validIntake('aws', 'unidirectional'), environment: 'local', services: ['ssh 22'] },
     events: [],
   },
@@ -113,8 +103,7 @@ const walks: Walk[] = [
 const commentsOf = (effects: readonly Effect[]): TicketComment[] =>
   effects.flatMap((e) => (e.type === 'postTicketComment' ? [e.params] : []));
 
-function section(walk: Walk): string {
-  const vendor = exampleVendorConfig();
+function section(walk: Walk, vendor: VendorConfig): string {
   const posted: { after: string; comment: TicketComment }[] = [];
   let step: Step = startRequest({ ticketId: 'T-1001', vendor, intake: walk.intake });
   posted.push(...commentsOf(step.effects).map((comment) => ({ after: 'the ticket arrives', comment })));
@@ -150,6 +139,7 @@ ${body}`;
 
 /** The whole page. */
 export function commentsDocument(): string {
+  const vendor = exampleVendorConfig();
   return `# Ticket comments
 
 Generated from \`src/machines\` by \`npm run docs:comments\`; do not edit by hand (a test fails when this file is
@@ -158,7 +148,7 @@ the process with the example vendor configuration (\`config/vendor.example.json\
 Each heading names the event that caused the comment and the comment's template; what each event means is in
 [intake-and-events.md](intake-and-events.md), the process in [process.md](process.md).
 
-${walks.map(section).join('\n')}`;
+${walks.map((walk) => section(walk, vendor)).join('\n')}`;
 }
 
 if (require.main === module) {

@@ -8,25 +8,30 @@ import { AppError } from '../../src/errors';
 
 const issuer = 'https://idp.vendor.example/';
 const audience = 'privatelink-api';
-let server: Server;
 let jwksUrl: string;
 let privateKey: KeyLike;
 let otherKey: KeyLike;
+
+/** Local identity providers' JWKS endpoints, each answering with `handler`; closed after the tests. */
+const servers: Server[] = [];
+async function provider(handler: RequestListener): Promise<{ OIDC_JWKS_URL: string }> {
+  const s = createServer(handler);
+  servers.push(s);
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return { OIDC_JWKS_URL: `http://127.0.0.1:${(s.address() as AddressInfo).port}/jwks` };
+}
 
 beforeAll(async () => {
   const pair = await generateKeyPair('RS256');
   privateKey = pair.privateKey;
   otherKey = (await generateKeyPair('RS256')).privateKey;
   const jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
-  // A local identity provider's JWKS endpoint.
-  server = createServer((_req, res) => {
+  ({ OIDC_JWKS_URL: jwksUrl } = await provider((_req, res) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ keys: [jwk] }));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  jwksUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+  }));
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
 
 function verifier(env: Record<string, string> = {}) {
   return new OidcVerifier(
@@ -42,16 +47,23 @@ function verifier(env: Record<string, string> = {}) {
 
 function token(
   claims: Record<string, unknown> = {},
-  opts: { key?: KeyLike; aud?: string; iss?: string; exp?: string; sub?: string } = {},
+  opts: {
+    key?: KeyLike;
+    aud?: string;
+    iss?: string;
+    exp?: string;
+    sub?: string;
+    kid?: string | null;
+  } = {},
 ) {
-  return new SignJWT({ roles: ['support'], ...claims })
-    .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+  // `kid: null` leaves the key id out; an `iat` among the claims replaces the issue time the token otherwise gets now.
+  const jwt = new SignJWT({ roles: ['support'], ...claims })
+    .setProtectedHeader(opts.kid === null ? { alg: 'RS256' } : { alg: 'RS256', kid: opts.kid ?? 'k1' })
     .setSubject(opts.sub ?? 'alice@vendor.example')
     .setIssuer(opts.iss ?? issuer)
-    .setAudience(opts.aud ?? audience)
-    .setIssuedAt()
-    .setExpirationTime(opts.exp ?? '5m')
-    .sign(opts.key ?? privateKey);
+    .setAudience(opts.aud ?? audience);
+  if (!('iat' in claims)) jwt.setIssuedAt();
+  return jwt.setExpirationTime(opts.exp ?? '5m').sign(opts.key ?? privateKey);
 }
 
 async function refusal(jwt: string, env: Record<string, string> = {}): Promise<AppError> {
@@ -206,14 +218,7 @@ describe('OIDC JWTs', () => {
   });
 
   it('refuses a token naming a key the identity provider does not have, and one that is not a JWT', async () => {
-    const foreignKid = await new SignJWT({ roles: ['admin'] })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k9' })
-      .setSubject('alice@vendor.example')
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setExpirationTime('5m')
-      .sign(otherKey);
-    const unknown = await refusal(foreignKid);
+    const unknown = await refusal(await token({ roles: ['admin'] }, { kid: 'k9', key: otherKey }));
     expect([unknown.code, unknown.message]).toEqual([
       'unauthenticated',
       'The bearer JWT is not accepted: no key of the identity provider matches it.',
@@ -225,14 +230,6 @@ describe('OIDC JWTs', () => {
     ]);
   });
 
-  const servers: Server[] = [];
-  afterAll(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
-  async function provider(handler: RequestListener): Promise<Record<string, string>> {
-    const s = createServer(handler);
-    servers.push(s);
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    return { OIDC_JWKS_URL: `http://127.0.0.1:${(s.address() as AddressInfo).port}/jwks` };
-  }
   it('refuses a token without a key id when the identity provider has several keys, and a non-numeric iat', async () => {
     const second = await generateKeyPair('RS256');
     const keys = [
@@ -240,27 +237,13 @@ describe('OIDC JWTs', () => {
       { ...(await exportJWK((await generateKeyPair('RS256')).publicKey)), alg: 'RS256' },
     ];
     const env = await provider((_q, res) => res.end(JSON.stringify({ keys })));
-    const noKid = await new SignJWT({ roles: ['support'] })
-      .setProtectedHeader({ alg: 'RS256' })
-      .setSubject('alice@vendor.example')
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setExpirationTime('5m')
-      .sign(second.privateKey);
-    const several = await refusal(noKid, env);
+    const several = await refusal(await token({}, { kid: null, key: second.privateKey }), env);
     expect([several.code, several.message]).toEqual([
       'unauthenticated',
       'The bearer JWT is not accepted: it names no key id and the identity provider has several.',
     ]);
     // Without OIDC_MAX_TOKEN_AGE an iat is not required, but one that is there must be a time.
-    const dated = await new SignJWT({ roles: ['support'], iat: 'yesterday' as unknown as number })
-      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setSubject('alice@vendor.example')
-      .setIssuer(issuer)
-      .setAudience(audience)
-      .setExpirationTime('5m')
-      .sign(privateKey);
-    const badIat = await refusal(dated);
+    const badIat = await refusal(await token({ iat: 'yesterday' }));
     expect(badIat.message).toBe('The bearer JWT is not accepted: claim "iat" invalid.');
   });
 

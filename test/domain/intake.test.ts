@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { ProblemKind } from '../../src/domain/problems';
 import { parseVendorConfig } from '../../src/domain/vendor-config';
 import { repoRoot } from '../helpers/processes';
-import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
+import { exampleVendorConfig, samples, validIntake, without } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
 const aws = (over: IntakeDraft = {}, type: 'unidirectional' | 'bidirectional' = 'unidirectional') => ({
@@ -15,8 +15,6 @@ const azure = (over: IntakeDraft = {}, type: 'unidirectional' | 'bidirectional' 
   ...validIntake('azure', type),
   ...over,
 });
-const without = (draft: IntakeDraft, ...fields: string[]) =>
-  Object.fromEntries(Object.entries(draft).filter(([key]) => !fields.includes(key)));
 
 describe('a valid intake', () => {
   it.each([

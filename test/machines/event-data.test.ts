@@ -8,8 +8,8 @@ const vendor = exampleVendorConfig();
 const actor = 'alice@vendor.example';
 
 describe("an event's ids and names, against the request's cloud", () => {
-  const problemOf = (event: WithoutActor<EnablementEvent>, cloud: 'aws' | 'azure' = 'aws') => {
-    const { snapshot } = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake(cloud, 'bidirectional') });
+  const problemOf = (event: WithoutActor<EnablementEvent>) => {
+    const { snapshot } = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'bidirectional') });
     return eventDataProblem(snapshot.context, { ...event, actor });
   };
 

@@ -2,16 +2,13 @@ import type { EnablementEvent } from '../../src/domain/events';
 import type { IntakeDraft } from '../../src/domain/intake';
 import { allowedEventTypes, applyEvent, startRequest, statusOf, waitingOnOf } from '../../src/machines';
 import { actor, comments, commentText, drive, notifications, type WithoutActor } from './drive';
-import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
+import { exampleVendorConfig, samples, validIntake, without } from '../fixtures/requests';
 import { azurePrivateEndpoint, endpointDnsOn } from '../fixtures/events';
 
 const vendor = exampleVendorConfig();
 /** Endpoint number `n` in the cloud's id format. */
 const endpointIdOn = (cloud: 'aws' | 'azure', n: number) =>
   cloud === 'aws' ? `vpce-0${String(n).padStart(16, '0')}` : azurePrivateEndpoint(`pe-${n}`);
-
-const without = (draft: IntakeDraft, ...fields: string[]) =>
-  Object.fromEntries(Object.entries(draft).filter(([key]) => !fields.includes(key)));
 
 describe('starting a request', () => {
   it('with a complete intake: accepted, waiting on the vendor to allowlist, customer told, vendor notified', () => {
