@@ -151,7 +151,7 @@ export function findIntakeKey(label: string): IntakeKey | undefined {
 }
 
 function normalizeKey(label: string): string {
-  return label.toLowerCase().replace(/[\s_.-]+/g, '');
+  return label.toLowerCase().replace(/[\s_.-]/g, '');
 }
 
 // A key line: optional bullet (`-`, `*`, `•`, `1.`), optional emphasis around the key (`**Key:**`, `*Key*:`).
@@ -168,8 +168,8 @@ interface KeyLine {
 function keyLine(line: string): KeyLine | undefined {
   const match = keyLinePattern.exec(line);
   if (!match) return undefined;
-  const label = (match[2] ?? '').trim();
-  const value = match[3] ?? '';
+  const label = match[2]!.trim();
+  const value = match[3]!;
   // `https://…` and other URLs are not keys; neither are long sentences that happen to contain a colon.
   if (value.startsWith('//') || label.split(/\s+/).length > 6) return undefined;
   return { label, value };
@@ -178,17 +178,17 @@ function keyLine(line: string): KeyLine | undefined {
 /**
  * Reads `Key: value` lines (keys case-insensitive, tolerant of spaces, `-`, `_`, a leading bullet and Markdown or
  * Jira emphasis). A list key with nothing after the colon takes the lines below it, up to a blank line or the next
- * intake key. Later lines win over earlier ones. Never throws.
+ * intake key. Later lines win over earlier ones. No text (`undefined`: a blank or unrendered field) gives nothing. Never
+ * throws.
  */
-export function parseDescription(text: string): ParsedIntake {
+export function parseDescription(text: string | undefined): ParsedIntake {
+  if (text === undefined) return { draft: {}, unknownKeys: [] };
   const entries: [string, unknown][] = [];
   const unknown: string[] = [];
   // Lines longer than any intake line are prose or pasted logs; skipping them keeps parsing linear on any input.
-  const lines = (typeof text === 'string' ? text.split(/\r\n|\r|\n/) : []).map((line) =>
-    line.length > maxLineLength ? '' : line,
-  );
+  const lines = text.split(/\r\n|\r|\n/).map((line) => (line.length > maxLineLength ? '' : line));
   for (let i = 0; i < lines.length; i++) {
-    const found = keyLine(lines[i] ?? '');
+    const found = keyLine(lines[i]!);
     if (!found) continue;
     const key = findIntakeKey(found.label);
     if (!key) {
@@ -198,18 +198,19 @@ export function parseDescription(text: string): ParsedIntake {
     let value = cleanValue(found.value);
     if (value === '' && (key.kind === 'list' || key.kind === 'services')) {
       const items: string[] = [];
-      let bulleted = false;
+      // Whether the list is bulleted: its first item says.
+      let bulleted: boolean | undefined;
       // Blank lines before the first item, or before another bullet, do not end the list (ADF and loose Markdown).
       for (let j = i + 1; j < lines.length; j++) {
-        const next = lines[j] ?? '';
+        const next = lines[j]!;
         if (next.trim() === '') continue;
         const nextKey = keyLine(next);
         if (nextKey && findIntakeKey(nextKey.label)) break;
         const bullet = bulletPattern.test(next);
-        const blankBefore = j > i + 1 && (lines[j - 1] ?? '').trim() === '';
-        // After a bulleted item, only bullets continue the list; after a plain one, only lines without a gap.
-        if (items.length && (bulleted ? !bullet : blankBefore)) break;
+        // After a bulleted item, only bullets continue the list; after a plain one, only lines without a gap (`i` is
+        // the last item's line, and every line skipped since was blank).
         if (!items.length) bulleted = bullet;
+        else if (bulleted ? !bullet : j > i + 1) break;
         items.push(cleanValue(next.replace(bulletPattern, '')));
         i = j;
       }
@@ -280,7 +281,7 @@ function readValue(key: IntakeKey, raw: unknown): unknown {
       if (/^(no|false)\b/i.test(value)) return false;
       return value;
     case 'list':
-      return value.split(/[\s,;]+/).filter(Boolean);
+      return value.split(/[\s,;]/).filter(Boolean);
     case 'services':
       return serviceItems(value).map(service);
   }
@@ -291,7 +292,7 @@ function serviceItems(value: string): string[] {
   const items: string[] = [];
   for (const piece of value.split(/[,;\n]/)) {
     let words: string[] = [];
-    for (const word of piece.split(/\s+/)) {
+    for (const word of piece.split(/\s/)) {
       if (word.toLowerCase() === 'and' && words.length) {
         items.push(words.join(' '));
         words = [];
@@ -306,18 +307,23 @@ function serviceItems(value: string): string[] {
 function service(item: string): { name: string; port?: number | string } {
   // No real service is written in more than a few words; longer text is passed on for validation to report.
   if (item.length > 200) return { name: item.trim() };
-  const text = item
-    .trim()
-    .replace(/\s*[/(]?\s*\b(tcp|udp)\)?$/i, '')
-    .trim();
+  const text = item.trim().replace(/\s*[/(]?\s*\b(tcp|udp)\)?$/i, '');
   const match = /^(.*?)[\s:=/]+\(?([^\s()]+?)\)?$/.exec(text);
-  let name = match ? (match[1] ?? '') : text;
-  let port: string | undefined = match ? match[2] : undefined;
-  if (!match && /^\d+$/.test(text)) [name, port] = ['', text];
-  if (port !== undefined && /^\d+$/.test(name.trim()) && !/^\d+$/.test(port)) [name, port] = [port, name];
-  name = name.replace(/\s+port$/i, '').trim();
-  if (port === undefined) return { name };
-  return { name, port: /^\d{1,9}$/.test(port) ? Number(port) : port };
+  if (!match) return /^\d+$/.test(text) ? { name: '', port: portValue(text) } : { name: withoutPortWord(text) };
+  const [first, last] = [match[1]!, match[2]!];
+  // `3306 mysql`: the port written first.
+  const [name, port] = /^\d+$/.test(first) && !/^\d+$/.test(last) ? [last, first] : [first, last];
+  return { name: withoutPortWord(name), port: portValue(port) };
+}
+
+/** `mysql port` -> `mysql`. */
+function withoutPortWord(name: string): string {
+  return name.replace(/\s+port$/i, '');
+}
+
+/** A port of up to nine digits as a number; anything else as written, for validation to report. */
+function portValue(port: string): number | string {
+  return /^\d{1,9}$/.test(port) ? Number(port) : port;
 }
 
 /** Trims, and drops quotes, backticks, Jira `{{monospace}}` and trailing emphasis around a value. */

@@ -53,10 +53,10 @@ export function verifyJiraSignature(input: {
   }
   const match = /^([A-Za-z0-9-]{1,16})=([0-9A-Fa-f]+)$/.exec(header);
   if (!match) return fail('X-Hub-Signature must look like "sha256=<hex digest>"');
-  const method = (match[1] ?? '').toLowerCase();
+  const method = match[1]!.toLowerCase();
   const bytes = digestBytes.get(method);
   if (!bytes) return fail(`X-Hub-Signature uses "${method}"; only sha256, sha384 and sha512 are accepted`);
-  const hex = match[2] ?? '';
+  const hex = match[2]!;
   if (hex.length !== bytes * 2) return fail(`X-Hub-Signature is not a ${method} digest (wrong length)`);
   const given = Buffer.from(hex, 'hex');
   let matched = false;
@@ -106,17 +106,11 @@ export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}):
     };
   }
   const issue = isRecord(body.issue) ? body.issue : undefined;
-  const key = typeof issue?.key === 'string' ? issue.key.trim() : undefined;
-  if (!issue || key === undefined || !jiraIssueKeyPattern.test(key)) {
-    return {
-      ok: false,
-      problems: [
-        issue
-          ? `"issue.key" must be a Jira issue key such as PL-42 (got ${describe(issue.key)})`
-          : '"issue" must be the issue object Jira sends with issue events',
-      ],
-    };
+  if (!issue) return { ok: false, problems: ['"issue" must be the issue object Jira sends with issue events'] };
+  if (typeof issue.key !== 'string' || !jiraIssueKeyPattern.test(issue.key.trim())) {
+    return { ok: false, problems: [`"issue.key" must be a Jira issue key such as PL-42 (got ${describe(issue.key)})`] };
   }
+  const key = issue.key.trim();
   const fields = isRecord(issue.fields) ? issue.fields : {};
   const summary = typeof fields.summary === 'string' ? fields.summary.trim() : undefined;
   if (!mentionsPrivateLink(summary)) {
@@ -126,10 +120,11 @@ export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}):
     };
   }
 
+  // A field the issue lacks or leaves empty reads as absent.
   const custom = intakeFromFields(
-    Object.entries(options.customFields ?? {})
-      .filter(([fieldId]) => fields[fieldId] !== undefined && fields[fieldId] !== null)
-      .map(([fieldId, label]) => [label, jiraFieldValue(fields[fieldId])] as const),
+    Object.entries(options.customFields ?? {}).map(
+      ([fieldId, label]) => [label, jiraFieldValue(fields[fieldId])] as const,
+    ),
   );
   const empty = { draft: {}, unknownKeys: [] as string[] };
   let description = empty;

@@ -48,17 +48,18 @@ export function isoSeconds(value: unknown): string | undefined {
   );
   if (!m) return undefined;
   const [, y, mo, d, h, mi, s, zone] = m;
-  if (Number(h) > 23 || Number(mi) > 59 || Number(s ?? 0) > 59) return undefined;
+  // An hour past 23 is caught below: it rolls over to the next day.
+  if (Number(mi) > 59 || Number(s ?? 0) > 59) return undefined;
   const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0));
-  let offsetMin = 0;
-  if (zone && zone.toUpperCase() !== 'Z') {
-    const digits = zone.slice(1).replace(':', '');
-    offsetMin = (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * (zone.startsWith('-') ? -1 : 1);
-  }
+  // `Z` has no digits: an offset of 0 minutes.
+  const digits = zone!.slice(1).replace(':', '');
+  const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2));
+  const offsetMin = zone!.startsWith('-') ? -minutes : minutes;
   const date = new Date(local - offsetMin * 60_000);
-  // Reject 2026-02-31 and friends rather than let Date roll them over.
+  // Reject 2026-02-31 and friends (and hour 24) rather than let Date roll them over.
   if (Number.isNaN(date.getTime()) || new Date(local).getUTCDate() !== Number(d)) return undefined;
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // Seconds are whole (a fraction is dropped), so the milliseconds are always `.000`.
+  return date.toISOString().replace('.000Z', 'Z');
 }
 
 /**

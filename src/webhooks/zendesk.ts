@@ -62,7 +62,7 @@ export function verifyZendeskSignature(input: {
   }
   const given = /^[A-Za-z0-9+/]{43}=?$/.test(signature) ? Buffer.from(signature, 'base64') : undefined;
   if (given?.length !== 32) return fail('X-Zendesk-Webhook-Signature is not a base64 HMAC-SHA256 digest');
-  const signed = Buffer.concat([Buffer.from(timestamp, 'utf8'), input.rawBody]);
+  const signed = Buffer.concat([Buffer.from(timestamp), input.rawBody]);
   let matched = false;
   // Every secret is tried, so the time taken does not tell which one (if any) matched.
   for (const secret of secrets) {
@@ -156,13 +156,16 @@ export function parseZendeskWebhook(body: unknown, options: { deliveryId?: strin
   const ticket = isRecord(body.ticket) ? body.ticket : undefined;
   if (!ticket) problems.push('"ticket" must be an object with the ticket placeholders of the template');
   const rawId = ticket?.id;
+  // The number alone: `ZD-123` is our ticket id, not Zendesk's.
   const number =
-    typeof rawId === 'number' && Number.isSafeInteger(rawId) && rawId > 0
-      ? rawId
-      : typeof rawId === 'string'
+    typeof rawId === 'number'
+      ? Number.isSafeInteger(rawId) && rawId > 0
+        ? rawId
+        : undefined
+      : typeof rawId === 'string' && /^\d/.test(rawId.trim())
         ? zendeskTicketNumber(rawId.trim())
         : undefined;
-  if (ticket && (number === undefined || /^zd-/i.test(String(rawId)))) {
+  if (ticket && number === undefined) {
     problems.push(`"ticket.id" must be the Zendesk ticket number, "{{ticket.id}}" (got ${describe(rawId)})`);
   }
   const intake = body.intake;
@@ -184,10 +187,12 @@ export function parseZendeskWebhook(body: unknown, options: { deliveryId?: strin
   const structured = isRecord(intake) ? intakeFromFields(Object.entries(intake)) : { draft: {}, unknownKeys: [] };
   let lines;
   if (event === 'created') {
-    lines = parseDescription(text(ticket.description) ?? '');
+    lines = parseDescription(text(ticket.description));
   } else {
-    const comment = text(ticket.latest_public_comment) ?? '';
-    lines = hasCommentFooter(comment) ? { draft: {}, unknownKeys: [] } : parseDescription(comment);
+    const comment = text(ticket.latest_public_comment);
+    // One of our own comments (it ends with its reference line) answers nothing.
+    const ours = comment !== undefined && hasCommentFooter(comment);
+    lines = parseDescription(ours ? undefined : comment);
     if (!Object.keys(lines.draft).length && !Object.keys(structured.draft).length) {
       return { ok: true, ignored: `the update of ticket ${ticketId} carries no intake fields` };
     }

@@ -23,6 +23,16 @@ describe('a service as customers write it', () => {
     ['mysql', { name: 'mysql' }],
     ['mysql 33o6', { name: 'mysql', port: '33o6' }],
     ['mysql 1234567890', { name: 'mysql', port: '1234567890' }],
+    ['mysql  port 3306', { name: 'mysql', port: 3306 }],
+    ['ssh port forward 22', { name: 'ssh port forward', port: 22 }],
+    ['tcp-proxy 8080', { name: 'tcp-proxy', port: 8080 }],
+    ['mysql8', { name: 'mysql8' }],
+    ['3306mysql', { name: '3306mysql' }],
+    ['db2 5000o', { name: 'db2', port: '5000o' }],
+    ['3scale 8o8o', { name: '3scale', port: '8o8o' }],
+    ['3306 mysql8', { name: 'mysql8', port: 3306 }],
+    ['3306 4d', { name: '4d', port: 3306 }],
+    ['8080 443', { name: '8080', port: 443 }],
   ])('reads %j', (text, expected) => {
     expect(servicesOf(text)).toEqual([expected]);
   });
@@ -41,6 +51,8 @@ describe('a service as customers write it', () => {
   it('passes a service of more than 200 characters on whole, for validation to refuse', () => {
     const long = `${'x'.repeat(200)} 80`;
     expect(servicesOf(long)).toEqual([{ name: long }]);
+    // 200 characters are still read.
+    expect(servicesOf(`${'x'.repeat(197)} 80`)).toEqual([{ name: 'x'.repeat(197), port: 80 }]);
   });
 
   it('passes structured services through, reading the ones written as text', () => {
@@ -48,6 +60,16 @@ describe('a service as customers write it', () => {
       { name: 'mysql', port: 3306 },
       { name: 'http', port: 80 },
     ]);
+  });
+
+  it.each([
+    [' mysql 3306 tcp ', { name: 'mysql', port: 3306 }],
+    ['mysql  port 3306', { name: 'mysql', port: 3306 }],
+    [` ${'x'.repeat(200)} `, { name: 'x'.repeat(200) }],
+    // Never a part of it: a service written across lines is passed on whole, for validation to refuse.
+    ['my\nsql 3306', { name: 'my\nsql 3306' }],
+  ])('reads the structured service %j', (text, expected) => {
+    expect(intakeFromFields([['services', [text]]]).draft.services).toEqual([expected]);
   });
 });
 
@@ -60,6 +82,8 @@ describe('values as customers write them', () => {
     ['False', false],
     ['not yet', 'not yet'],
     ['yesterday', 'yesterday'],
+    ['maybe yes', 'maybe yes'],
+    ['probably no', 'probably no'],
   ])('reads the yes/no %j as %j', (text, value) => {
     expect(draftOf(`Private DNS: ${text}`).privateDns).toBe(value);
   });
@@ -73,13 +97,49 @@ describe('values as customers write them', () => {
     ['  abcdef123456  ', 'abcdef123456'],
     ['"`abcdef123456`"', 'abcdef123456'],
     ['"abc', '"abc'],
+    ['"', '"'],
+    ['""', undefined],
+    ['abcdef123456** ', 'abcdef123456'],
+    ['abc__def', 'abc__def'],
   ])('reads %j as %j', (text, value) => {
     expect(draftOf(`Project ID: ${text}`).projectId).toBe(value);
   });
 
+  it.each([
+    ['abcdef123456 **', 'abcdef123456'],
+    ['abcdef123456** ', 'abcdef123456'],
+    ['" abcdef123456 "', 'abcdef123456'],
+    ['abc__def', 'abc__def'],
+    ['"', '"'],
+    ['""', undefined],
+  ])('reads the structured value %j as %j, as a description line', (text, value) => {
+    expect(intakeFromFields([['Project ID', text]]).draft.projectId).toBe(value);
+  });
+
   it('reads a list split at spaces, commas and semicolons', () => {
     expect(draftOf('Azure subscription IDs: a, b;c  d').azure).toEqual({ subscriptionIds: ['a', 'b', 'c', 'd'] });
+    expect(draftOf('Azure subscription IDs: a,, b,').azure).toEqual({ subscriptionIds: ['a', 'b'] });
     expect(intakeFromFields([['Subscription IDs', [' a ', 'b']]]).draft.azure).toEqual({ subscriptionIds: ['a', 'b'] });
+  });
+
+  it.each([
+    ['Environment: pro  staging', 'environment', 'staging'],
+    ['Environment: not pro production', 'environment', 'not pro production'],
+    ['Environment: pro production eu', 'environment', 'pro production eu'],
+    ['Cloud: Amazon', 'cloud', 'aws'],
+    ['Cloud: Amazon Web Services', 'cloud', 'aws'],
+    ['Cloud: AWS PrivateLink', 'cloud', 'aws'],
+    ['Cloud: not amazon', 'cloud', 'not amazon'],
+    ['Cloud: amazon china', 'cloud', 'amazon china'],
+    ['Cloud: not Microsoft Azure', 'cloud', 'not Microsoft Azure'],
+    ['Cloud: Microsoft Azure Government', 'cloud', 'Microsoft Azure Government'],
+    ['AWS account: 01234-5678-9012', 'customerAccount', '01234-5678-9012'],
+    ['AWS account: 1234-5678-90123', 'customerAccount', '1234-5678-90123'],
+    ['Connection type: Uni directional', 'connectionType', 'unidirectional'],
+    ['Connection type: not bi-directional', 'connectionType', 'not bi-directional'],
+    ['Connection type: bi-directional later', 'connectionType', 'bi-directional later'],
+  ])('cleans up %j only where the whole value is a known spelling', (line, field, value) => {
+    expect(draftOf(line)).toEqual({ [field]: value });
   });
 
   it('normalizes what each key documents, and a number given for text', () => {
@@ -100,8 +160,38 @@ describe('values as customers write them', () => {
         ['Flavour', '{{x}}'],
         ['Mood', 'happy'],
         ['mood', 'sad'],
+        ['Taste', undefined],
+        ['Feel', null],
+        ['Smell', '   '],
+        ['Sound', ' {{x}} '],
+        ['Note', 'see {{ticket.id}}'],
+        ['Remark', '{{x}} later'],
       ]),
-    ).toEqual({ draft: {}, unknownKeys: ['Mood'] });
+    ).toEqual({ draft: {}, unknownKeys: ['Mood', 'Note', 'Remark'] });
+    expect(intakeFromFields([['Region', 'us {{x}}']]).draft).toEqual({ region: 'us {{x}}' });
+  });
+
+  it('passes any other structured value through as given, for validation to report', () => {
+    expect(
+      intakeFromFields([
+        ['Ports', 3306],
+        ['Private DNS', 1],
+        ['Subscription IDs', [' a ', 5]],
+        ['Target resource IDs', 7],
+        ['Project ID', [' a ']],
+        ['Company', { name: 'Acme' }],
+        ['azure', 'x'],
+      ]),
+    ).toEqual({
+      draft: {
+        services: 3306,
+        privateDns: 1,
+        projectId: [' a '],
+        company: { name: 'Acme' },
+        azure: { subscriptionIds: ['a', 5], targetResourceIds: 7 },
+      },
+      unknownKeys: ['azure'],
+    });
   });
 });
 
@@ -122,6 +212,10 @@ describe('which lines are keys', () => {
     expect(findIntakeKey('azure.clusterId')?.field).toBe('azure.clusterId');
     expect(findIntakeKey('azure clusterId')?.field).toBe('azure.clusterId');
     expect(findIntakeKey('Projects')).toBeUndefined();
+    expect(findIntakeKey('CloudProvider')?.field).toBe('cloud');
+    expect(findIntakeKey('Pro ject ID')?.field).toBe('projectId');
+    // Case is folded letter by letter: the dotless ı is another letter, though it upper-cases to I.
+    expect(findIntakeKey('Regıon')).toBeUndefined();
   });
 
   it('takes no URL, sentence or overlong line for a key', () => {
@@ -147,6 +241,14 @@ describe('which lines are keys', () => {
       'Our preferred maintenance window is this',
     ]);
     expect(parseDescription('Colour: red\ncolour: blue\nCOLOUR: green').unknownKeys).toEqual(['Colour']);
+    expect(parseDescription('Our  preferred  maintenance  window: Sunday').unknownKeys).toEqual([
+      'Our  preferred  maintenance  window',
+    ]);
+    expect(parseDescription('**Colour **: red').unknownKeys).toEqual(['Colour']);
+  });
+
+  it('reads nothing from no text', () => {
+    expect(parseDescription(undefined)).toEqual({ draft: {}, unknownKeys: [] });
   });
 
   it('reads lines ended by CRLF, CR or LF', () => {
@@ -180,6 +282,40 @@ describe('a list written below its key', () => {
 
   it('leaves a list key with nothing below it out', () => {
     expect(draftOf('Services:\n\nRegion: us-east-1')).toEqual({ region: 'us-east-1' });
+    expect(draftOf('Services:\n- ""\n- ""')).toEqual({});
+  });
+
+  it.each([
+    ['a list of IDs', 'Azure subscription IDs:\n- a\n- b', { azure: { subscriptionIds: ['a', 'b'] } }],
+    ['no text key', 'Region:\nus-east-1', {}],
+    [
+      'bullets with a line of spaces between',
+      'Services:\n- mysql 3306\n   \n- http 80',
+      {
+        services: [
+          { name: 'mysql', port: 3306 },
+          { name: 'http', port: 80 },
+        ],
+      },
+    ],
+    [
+      'a plain list, bulleted lines too',
+      'Services:\nmysql 3306\n- http 80\nsftp 22',
+      {
+        services: [
+          { name: 'mysql', port: 3306 },
+          { name: 'http', port: 80 },
+          { name: 'sftp', port: 22 },
+        ],
+      },
+    ],
+    [
+      'up to a line too long to read, as up to a blank one',
+      `Services:\nmysql 3306\n${'x'.repeat(4001)}\nhttp 80`,
+      { services: [{ name: 'mysql', port: 3306 }] },
+    ],
+  ])('takes %s below its key', (_what, text, draft) => {
+    expect(draftOf(text)).toEqual(draft);
   });
 });
 
@@ -189,6 +325,9 @@ describe("the company in a ticket's subject", () => {
     expect(companyFromSubject('privatelink support for Acme')).toBe('Acme');
     expect(companyFromSubject('PrivateLink support for ')).toBeUndefined();
     expect(companyFromSubject('Re: PrivateLink support for Acme')).toBeUndefined();
+    expect(companyFromSubject('PrivateLink support  for Acme')).toBe('Acme');
+    // A subject is one line.
+    expect(companyFromSubject('PrivateLink support for Acme\nand more')).toBeUndefined();
     // At most 1,000 characters of subject are read.
     expect(companyFromSubject(`PrivateLink support for ${'x'.repeat(976)}`)).toHaveLength(976);
     expect(companyFromSubject(`PrivateLink support for ${'x'.repeat(977)}`)).toBeUndefined();

@@ -452,6 +452,7 @@ describe('a Jira issue event, field by field', () => {
       });
     expect(updated({ items: [{ fieldId: 'description' }] }).value?.intake.region).toBe('us-east-1');
     expect(updated({ items: [{ field: 'description' }] }).value?.intake.region).toBe('us-east-1');
+    expect(updated({ items: [{ field: 'status' }, { field: 'description' }] }).value?.intake.region).toBe('us-east-1');
     expect(updated({ items: ['description', { field: 'status' }] })).toEqual({
       ok: true,
       ignored: 'the update of issue PL-42 carries no intake fields',

@@ -44,7 +44,7 @@ describe('which tickets are about PrivateLink', () => {
     },
   );
 
-  it.each(['Private  Link', 'Private_Link', 'Password reset', 'Private xLink', undefined, 7])(
+  it.each(['Private  Link', 'Private_Link', 'Password reset', 'Private xLink', undefined, 7, ['PrivateLink']])(
     'ignores %j',
     (subject) => {
       expect(mentionsPrivateLink(subject)).toBe(false);

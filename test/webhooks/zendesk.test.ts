@@ -75,6 +75,7 @@ describe('the Zendesk signature', () => {
       wrongSecret: verify({ signature: sign('another-secret', TIMESTAMP, RAW) }),
       noSignature: verify({ signature: undefined }),
       noTimestamp: verify({ timestamp: '' }),
+      absentTimestamp: verify({ timestamp: undefined }),
       badTimestamp: verify({ timestamp: 'yesterday', signature: sign(SECRET, 'yesterday', RAW) }),
       hexSignature: verify({ signature: createHmac('sha256', SECRET).update(TIMESTAMP).update(RAW).digest('hex') }),
       noSecrets: verify({ secrets: [''] }),
@@ -84,10 +85,9 @@ describe('the Zendesk signature', () => {
       ok: false,
       reason: expect.stringMatching(/X-Zendesk-Webhook-Signature header/),
     });
-    expect(verdicts.noTimestamp).toMatchObject({
-      ok: false,
-      reason: expect.stringMatching(/Signature-Timestamp header/),
-    });
+    for (const verdict of [verdicts.noTimestamp, verdicts.absentTimestamp]) {
+      expect(verdict).toMatchObject({ ok: false, reason: expect.stringMatching(/Signature-Timestamp header/) });
+    }
     expect(verdicts.badTimestamp).toMatchObject({ ok: false, reason: expect.stringMatching(/ISO 8601/) });
     expect(verdicts.hexSignature).toMatchObject({ ok: false, reason: expect.stringMatching(/base64/) });
     expect(verdicts.noSecrets).toMatchObject({ ok: false, reason: expect.stringMatching(/no Zendesk signing secret/) });
@@ -328,6 +328,11 @@ describe('the Zendesk signature, at its edges', () => {
       ok: false,
       reason: expect.stringMatching(/base64/),
     });
+    // A character that base64 decoding would skip is no part of a signature either.
+    expect(verify({ signature: `.${signature}` })).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/base64/),
+    });
     expect(verify({ signature: signature.slice(1) })).toMatchObject({
       ok: false,
       reason: expect.stringMatching(/base64/),
@@ -412,7 +417,7 @@ describe('reading a Zendesk body, field by field', () => {
   it('takes the ticket number as a positive whole number or its digits, and nothing else', () => {
     expect(parseZendeskWebhook(body())).toMatchObject({ ok: true, value: { ticketId: 'ZD-123' } });
     expect(parseZendeskWebhook(body({}, { id: ' 123 ' }))).toMatchObject({ ok: true, value: { ticketId: 'ZD-123' } });
-    for (const id of [0, -5, 1.5, 2 ** 53, 'ZD-123', 'zd-123', '12a', null, true]) {
+    for (const id of [0, -5, 1.5, 2 ** 53, 'ZD-123', 'zd-123', ' ZD-123', '12a', '', null, true]) {
       expect(parseZendeskWebhook(body({}, { id }))).toEqual({
         ok: false,
         problems: [`"ticket.id" must be the Zendesk ticket number, "{{ticket.id}}" (got ${JSON.stringify(id)})`],
@@ -449,6 +454,17 @@ describe('reading a Zendesk body, field by field', () => {
     expect(
       parseZendeskWebhook(body({}, { created_at: '{{ticket.created_at_with_timestamp}}' })).value?.intake,
     ).not.toHaveProperty('submittedAt');
+  });
+
+  it('reads a description that only contains a placeholder, and names a blank subject as nothing', () => {
+    for (const description of ['Region: us-east-1\nSee {{ticket.url}}', '{{ticket.brand}}\nRegion: us-east-1']) {
+      expect(parseZendeskWebhook(body({}, { description })).value?.intake.region).toBe('us-east-1');
+    }
+    expect(parseZendeskWebhook(body({}, { title: '  ' }))).toEqual({
+      ok: true,
+      ignored:
+        'ticket ZD-123 is not a PrivateLink request (subject nothing); add the condition "Subject text contains PrivateLink" to the trigger',
+    });
   });
 
   it('carries the delivery id and the unknown keys only when there are some', () => {
