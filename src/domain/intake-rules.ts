@@ -114,12 +114,13 @@ function parseService(entry: unknown): { name: string; port: number; given: unkn
   if (typeof entry === 'string') {
     const match = /^\s*(.*?)[\s:]+(\S+)\s*$/.exec(entry);
     if (!match) return undefined;
-    return { name: match[1] ?? '', port: Number(match[2]), given: match[2] };
+    return { name: match[1]!, port: Number(match[2]), given: match[2] };
   }
   if (!isRecord(entry)) return undefined;
   const name = typeof entry.name === 'string' ? entry.name.trim() : '';
-  const port = typeof entry.port === 'string' && entry.port.trim() !== '' ? Number(entry.port) : entry.port;
-  return { name, port: typeof port === 'number' ? port : NaN, given: entry.port };
+  // A port written as text is read as a number: a blank one reads as 0, which is no port either.
+  const port = typeof entry.port === 'number' ? entry.port : typeof entry.port === 'string' ? Number(entry.port) : NaN;
+  return { name, port, given: entry.port };
 }
 
 /** The customer's endpoint service a bidirectional request connects back to, in the request's cloud and region. */
@@ -217,7 +218,8 @@ export function validateAzure(
   };
   // Every subscription the vendor allowlists: the customer account first, then the others the ticket lists.
   const subscriptionIds = unique([
-    ...(customerAccount && guidPattern.test(customerAccount) ? [customerAccount] : []),
+    // An account that is no GUID is a problem of its own: this value is then never used.
+    ...(customerAccount ? [customerAccount] : []),
     ...list(
       'subscriptionIds',
       guidPattern,
@@ -249,9 +251,8 @@ export function validateAzure(
   const targetResourceIds =
     connectionType === 'bidirectional'
       ? unique([
-          ...(customerEndpointService && azurePrivateLinkServicePattern.test(customerEndpointService)
-            ? [customerEndpointService]
-            : []),
+          // Checked by validateCustomerEndpointService: one of another shape is a problem, and this value unused.
+          ...(customerEndpointService ? [customerEndpointService] : []),
           ...targets,
         ])
       : [];

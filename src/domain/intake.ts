@@ -140,7 +140,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
       `${quoted(region)} is not an ${cloud === 'aws' ? 'AWS' : 'Azure'} region code such as ${cloud === 'aws' ? examples.awsRegion : examples.azureRegion}`,
     );
   }
-  const eligibleEnvironment = (eligibleEnvironments as readonly string[]).includes(environment ?? '')
+  const eligibleEnvironment = (eligibleEnvironments as readonly unknown[]).includes(environment)
     ? environment
     : undefined;
   const project = projectId !== undefined ? findProject(vendor, projectId, eligibleEnvironment, add) : undefined;
@@ -201,7 +201,8 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
   let customerEndpointService: string | undefined;
   if (connectionType === 'bidirectional') {
     customerEndpointService = validateCustomerEndpointService(draft.customerEndpointService, cloud, region, add);
-  } else if (!isBlank(draft.customerEndpointService) && typeof draft.customerEndpointService === 'string') {
+  } else if (typeof draft.customerEndpointService === 'string') {
+    // Kept on a unidirectional request; blank, it trims to '' and is left out of the intake.
     customerEndpointService = draft.customerEndpointService.trim();
   }
   const vendorPrincipalAccessGranted = optionalBoolean(draft, 'vendorPrincipalAccessGranted', add) ?? false;

@@ -1,8 +1,18 @@
-import { type IntakeDraft, mergeIntake, parseIntake, validateIntake } from '../../src/domain/intake';
+import {
+  type Intake,
+  intakeChanges,
+  type IntakeDraft,
+  mergeIntake,
+  parseIntake,
+  updateDraft,
+  validateIntake,
+} from '../../src/domain/intake';
+import { validateServices } from '../../src/domain/intake-rules';
+import { intakeSchemaOf } from '../../src/domain/intake-shape';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProblemKind } from '../../src/domain/problems';
-import { parseVendorConfig } from '../../src/domain/vendor-config';
+import { defaultRefusedPorts, parseVendorConfig, type VendorConfig } from '../../src/domain/vendor-config';
 import { repoRoot } from '../helpers/processes';
 import { exampleVendorConfig, samples, validIntake, without } from '../fixtures/requests';
 
@@ -592,5 +602,389 @@ describe('services and Azure details at their edges, in exact words', () => {
     expect(withAzure({ subscriptionIds: [base.customerAccount, 'not-a-subscription'] })).toEqual([
       'azure.subscriptionIds[1] (invalid): must be an Azure subscription id (a GUID)',
     ]);
+  });
+});
+
+describe('each rule in exact words, and the values it accepts', () => {
+  const problemsOf = (draft: unknown, config: VendorConfig = vendor) =>
+    validateIntake(draft, config).problems.map((p) => `${p.field} (${p.kind}): ${p.message}`);
+  const accepted = (draft: IntakeDraft): Intake => {
+    const result = validateIntake(draft, vendor);
+    if (result.kind !== 'valid') throw new Error(`not valid: ${JSON.stringify(result.problems)}`);
+    return result.intake;
+  };
+  const known =
+    'ticketId, subject, company, submittedAt, projectId, environment, cloud, region, customerAccount, services, reverseServices, connectionType, customerEndpointService, vendorPrincipalAccessGranted, privateDns, azure';
+  const awsService = (region: string) => `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`;
+  const awsShape = (region: string) => `the service name of your endpoint service, e.g. ${awsService(region)}`;
+  /** A Private Link service resource id of exactly `bytes` bytes. */
+  const azureServiceOf = (bytes: number) => {
+    const prefix = `/subscriptions/${samples.AZURE_SUBSCRIPTION}/resourceGroups/acme-rg/providers/Microsoft.Network/privateLinkServices/`;
+    return prefix + 'a'.repeat(bytes - prefix.length);
+  };
+  const azureShape =
+    '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateLinkServices/{serviceName}';
+  const notAService = 'must be a service name and port, e.g. { "name": "mysql", "port": 3306 } or "mysql 3306"';
+
+  it.each<[string, unknown, string[]]>([
+    ['a company of blanks', aws({ company: '   ' }), ["company (missing): is missing: the customer's company name"]],
+    ['a company of null', aws({ company: null }), ["company (missing): is missing: the customer's company name"]],
+    [
+      'a company that is not text',
+      aws({ company: 42 }),
+      ["company (invalid): must be text (the customer's company name)"],
+    ],
+    [
+      'a company of 201 bytes',
+      aws({ company: 'A'.repeat(201) }),
+      ['company (invalid): is 201 bytes long; it may be at most 200 bytes'],
+    ],
+    ['no ticket id', without(aws(), 'ticketId'), ['ticketId (missing): is missing: the ticket id']],
+    [
+      'a ticket id of 65 bytes',
+      aws({ ticketId: 'T'.repeat(65) }),
+      ['ticketId (invalid): is 65 bytes long; it may be at most 64 bytes'],
+    ],
+    [
+      'a subject without PrivateLink, and no company',
+      without(aws({ subject: 'Help' }), 'company'),
+      [
+        "company (missing): is missing: the customer's company name",
+        'subject (invalid): must name PrivateLink, e.g. "PrivateLink support for <company>" (got "Help")',
+      ],
+    ],
+    [
+      'no region on AWS',
+      without(aws(), 'region'),
+      ['region (missing): is missing: the cloud region of your account, e.g. us-east-1'],
+    ],
+    [
+      'no region on Azure',
+      without(azure(), 'region'),
+      ['region (missing): is missing: the cloud region of your account, e.g. eastus'],
+    ],
+    [
+      'a malformed AWS region',
+      aws({ region: 'us-east' }),
+      ['region (invalid): "us-east" is not an AWS region code such as us-east-1'],
+    ],
+    ['a region but no cloud', without(aws(), 'cloud'), ['cloud (missing): is missing: aws or azure']],
+    ['a cloud that is not text', aws({ cloud: 42 }), ['cloud (invalid): must be aws or azure (got 42)']],
+    [
+      "the customer's ports, but no connection type",
+      without(aws({ reverseServices: ['https 443'] }), 'connectionType'),
+      ['connectionType (missing): is missing: unidirectional or bidirectional'],
+    ],
+    [
+      'an unknown cloud: the endpoint service is not checked against either',
+      aws({ cloud: 'gcp', customerEndpointService: 'my-service' }, 'bidirectional'),
+      ['cloud (invalid): must be aws or azure (got "gcp")'],
+    ],
+    [
+      "no endpoint service, its example in the request's region",
+      without(aws({ projectId: 'eu0000000001', region: 'eu-west-1' }, 'bidirectional'), 'customerEndpointService'),
+      [`customerEndpointService (missing): is missing: bidirectional connections need ${awsShape('eu-west-1')}`],
+    ],
+    [
+      'an endpoint service that is not text',
+      aws({ customerEndpointService: 42 }, 'bidirectional'),
+      [`customerEndpointService (invalid): must be ${awsShape('us-east-1')}`],
+    ],
+    [
+      'an endpoint service of 513 bytes',
+      aws({ customerEndpointService: 'x'.repeat(513) }, 'bidirectional'),
+      ['customerEndpointService (invalid): is 513 bytes long; it may be at most 512 bytes'],
+    ],
+    [
+      'an endpoint service of 512 bytes: its shape is checked',
+      aws({ customerEndpointService: 'x'.repeat(512) }, 'bidirectional'),
+      [`customerEndpointService (invalid): must be ${awsShape('us-east-1')}`],
+    ],
+    [
+      'a service list of blanks',
+      aws({ services: '  ' }),
+      [
+        'services (missing): is missing: list each service and port to open in our environment, e.g. mysql 3306, sftp 2222, http 80',
+      ],
+    ],
+    [
+      'a service without a port',
+      aws({ services: [{ name: 'mysql' }] }),
+      ['services[0].port (invalid): must be a whole number from 1 to 65535 (got nothing)'],
+    ],
+    [
+      'a port that is true',
+      aws({ services: [{ name: 'mysql', port: true }] }),
+      ['services[0].port (invalid): must be a whole number from 1 to 65535 (got true)'],
+    ],
+    [
+      'a blank port',
+      aws({ services: [{ name: 'mysql', port: ' ' }] }),
+      ['services[0].port (invalid): must be a whole number from 1 to 65535 (got " ")'],
+    ],
+    ['a service with no port at all', aws({ services: ['mysql'] }), [`services[0] (invalid): ${notAService}`]],
+    [
+      'a service written over two lines',
+      aws({ services: ['mysql\nhttp 80'] }),
+      [`services[0] (invalid): ${notAService}`],
+    ],
+    [
+      'a port with no name',
+      aws({ services: [' 3306'] }),
+      ['services[0].name (missing): is missing: name the service, e.g. mysql'],
+    ],
+    [
+      'an Azure field spelt wrong',
+      azure({ azure: { clusterId: 'c', clusterID: 'c' } }),
+      ['azure.clusterID (invalid): is not an intake field; did you mean clusterId?'],
+    ],
+    [
+      'an Azure field that is no Azure field',
+      azure({ azure: { clusterId: 'c', region: 'eastus' } }),
+      ['azure.region (invalid): is not an intake field (known: clusterId, subscriptionIds, targetResourceIds)'],
+    ],
+    [
+      'an Azure subscription that is not text',
+      azure({ azure: { clusterId: 'c', subscriptionIds: [42] } }),
+      ['azure.subscriptionIds[0] (invalid): must be an Azure subscription id (a GUID)'],
+    ],
+    [
+      'Azure targets that are not a list',
+      azure({ azure: { clusterId: 'c', targetResourceIds: 'acme-db' } }, 'bidirectional'),
+      ['azure.targetResourceIds (invalid): must be a list of Private Link service resource ids'],
+    ],
+    [
+      'an Azure target of 513 bytes',
+      azure({ azure: { clusterId: 'c', targetResourceIds: [azureServiceOf(513)] } }, 'bidirectional'),
+      [`azure.targetResourceIds[0] (invalid): must be a Private Link service resource id (${azureShape})`],
+    ],
+    [
+      'no Azure subscription',
+      without(azure(), 'customerAccount'),
+      ['customerAccount (missing): is missing: your Azure subscription id'],
+    ],
+    [
+      'an unknown field two letters off',
+      aws({ custmerAcount: '123456789012' }),
+      ['custmerAcount (invalid): is not an intake field; did you mean customerAccount?'],
+    ],
+    [
+      'an unknown field of 65 letters',
+      aws({ [`customerAccount${'x'.repeat(50)}`]: 1 }),
+      [`customerAccount${'x'.repeat(50)} (invalid): is not an intake field (known: ${known})`],
+    ],
+  ])('%s', (_name, draft, expected) => {
+    expect(problemsOf(draft)).toEqual(expected);
+  });
+
+  it.each<[string, IntakeDraft, Partial<Intake>]>([
+    [
+      'services with spaces and colons around the port, and a name of two words',
+      aws({ services: ['  mysql   3306  ', 'http:  80', 'my sql 3307'] }),
+      {
+        services: [
+          { name: 'mysql', port: 3306 },
+          { name: 'http', port: 80 },
+          { name: 'my sql', port: 3307 },
+        ],
+      },
+    ],
+    [
+      'a service object with its name padded and its port as text',
+      aws({ services: [{ name: ' mysql ', port: '3306' }] }),
+      { services: [{ name: 'mysql', port: 3306 }] },
+    ],
+    ['a company of 200 bytes, padded', aws({ company: ` ${'A'.repeat(200)} ` }), { company: 'A'.repeat(200) }],
+    ['a ticket id of 64 bytes', aws({ ticketId: 'T'.repeat(64) }), { ticketId: 'T'.repeat(64) }],
+    [
+      'a padded endpoint service',
+      aws({ customerEndpointService: ` ${awsService('us-east-1')} ` }, 'bidirectional'),
+      { customerEndpointService: awsService('us-east-1') },
+    ],
+    [
+      'an endpoint service on a unidirectional request: kept, trimmed, and not a target',
+      azure({ customerEndpointService: ` ${samples.AZURE_SERVICE} ` }),
+      {
+        customerEndpointService: samples.AZURE_SERVICE,
+        azure: { clusterId: 'cl-7x2k9', subscriptionIds: [samples.AZURE_SUBSCRIPTION], targetResourceIds: [] },
+      },
+    ],
+    [
+      'a padded cluster id and subscription, and subscriptions in another case',
+      azure({
+        azure: {
+          clusterId: ' cl-1 ',
+          subscriptionIds: [` ${samples.AZURE_SUBSCRIPTION.toUpperCase()} `, ' 11111111-2222-3333-4444-555555555555 '],
+        },
+      }),
+      {
+        azure: {
+          clusterId: 'cl-1',
+          subscriptionIds: [samples.AZURE_SUBSCRIPTION, '11111111-2222-3333-4444-555555555555'],
+          targetResourceIds: [],
+        },
+      },
+    ],
+    [
+      'an Azure target of 512 bytes',
+      azure({ azure: { clusterId: 'c', targetResourceIds: [azureServiceOf(512)] } }, 'bidirectional'),
+      {
+        azure: {
+          clusterId: 'c',
+          subscriptionIds: [samples.AZURE_SUBSCRIPTION],
+          targetResourceIds: [samples.AZURE_SERVICE, azureServiceOf(512)],
+        },
+      },
+    ],
+    ...(['true', 'yes', true] as const).map((v): [string, IntakeDraft, Partial<Intake>] => [
+      `access granted given as ${JSON.stringify(v)}`,
+      aws({ vendorPrincipalAccessGranted: v }),
+      { vendorPrincipalAccessGranted: true },
+    ]),
+    ...(['false', 'no', false, null] as const).map((v): [string, IntakeDraft, Partial<Intake>] => [
+      `access granted and Private DNS given as ${JSON.stringify(v)}`,
+      aws({ vendorPrincipalAccessGranted: v, privateDns: v }),
+      { vendorPrincipalAccessGranted: false, privateDns: false },
+    ]),
+  ])('accepts %s', (_name, draft, expected) => {
+    expect(accepted(draft)).toMatchObject(expected);
+  });
+
+  it('accepts 20 Azure subscriptions besides the customer account', () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `00000000-0000-0000-0000-0000000000${String(i).padStart(2, '0')}`);
+    expect(accepted(azure({ azure: { clusterId: 'c', subscriptionIds: ids } })).azure?.subscriptionIds).toEqual([
+      samples.AZURE_SUBSCRIPTION,
+      ...ids,
+    ]);
+  });
+
+  it('leaves out an endpoint service that is not text or blank on a unidirectional request', () => {
+    expect(accepted(aws({ customerEndpointService: 42 }))).toEqual(accepted(aws()));
+    expect(accepted(aws({ customerEndpointService: '  ' }))).toEqual(accepted(aws()));
+  });
+
+  it('names ten unknown fields and counts the rest', () => {
+    const extra = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`note${i}`, 'x']));
+    const named = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        field: `note${i}`,
+        kind: 'invalid',
+        message: `is not an intake field (known: ${known})`,
+        code: 'unknown_field',
+      }));
+    expect(validateIntake(aws(extra(10)), vendor).problems).toEqual(named(10));
+    expect(validateIntake(aws(extra(12)), vendor).problems).toEqual([
+      ...named(10),
+      { field: '(intake)', kind: 'invalid', message: 'has 2 more fields that are not intake fields' },
+    ]);
+  });
+
+  it('asks for the project id without a CLI command when the vendor names no CLI', () => {
+    const noCli: VendorConfig = { ...vendor, vendor: { ...vendor.vendor, cli: undefined } };
+    expect(problemsOf(without(aws(), 'projectId'), noCli)).toEqual([
+      'projectId (missing): is missing: the ID of the project to connect',
+    ]);
+  });
+
+  it("lists the project's environments when none is the one asked for", () => {
+    const lab: VendorConfig = {
+      ...vendor,
+      projects: [
+        ...vendor.projects,
+        { id: 'lab000000001', cloud: 'aws', region: 'us-east-1', environment: 'integration', plan: 'pro' },
+        { id: 'lab000000001', cloud: 'aws', region: 'us-east-1', environment: 'local', plan: 'pro' },
+      ],
+    };
+    expect(problemsOf(aws({ projectId: 'lab000000001' }), lab)).toEqual([
+      'environment (invalid): project lab000000001 has no production environment (it has: integration, local)',
+    ]);
+  });
+
+  it('refuses, before the cloud is known, only the ports every cloud refuses; a port refused by number only', () => {
+    const reserved = { port: 8080, reason: 'Port 8080 is reserved for our proxies' };
+    const config: VendorConfig = {
+      ...vendor,
+      refusedPorts: { aws: [...defaultRefusedPorts.aws, reserved], azure: defaultRefusedPorts.azure },
+    };
+    expect(problemsOf(aws({ cloud: 'gcp', services: ['ssh 22', 'proxy 8080', 'https 443'] }), config)).toEqual([
+      'cloud (invalid): must be aws or azure (got "gcp")',
+      'services[0].port (invalid): SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
+    ]);
+    expect(problemsOf(aws({ services: ['mysql 3306', 'proxy 8080'] }), config)).toEqual([
+      'services[1].port (invalid): Port 8080 is reserved for our proxies',
+    ]);
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an entry that is no service', 42, `services[1] (invalid): ${notAService}`],
+    [
+      'a name missing',
+      { name: '', port: 3306 },
+      'services[1].name (missing): is missing: name the service, e.g. mysql',
+    ],
+    ['a name too long', `${'n'.repeat(65)} 3306`, 'services[1].name (invalid): may be at most 64 bytes, e.g. mysql'],
+    ['a port out of range', 'web 0', 'services[1].port (invalid): must be a whole number from 1 to 65535 (got "0")'],
+    [
+      'a refused port',
+      'shell 22',
+      'services[1].port (invalid): SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
+    ],
+    [
+      'a port twice',
+      'db 80',
+      'services[1].port (invalid): port 80 is already listed in services[0]; list each port once',
+    ],
+  ])('returns no services for a list with %s, only the problem', (_name, bad, problem) => {
+    const problems: string[] = [];
+    const value = validateServices(['http 80', bad], defaultRefusedPorts.aws, (field, kind, message) =>
+      problems.push(`${field} (${kind}): ${message}`),
+    );
+    expect({ value, problems }).toEqual({ value: undefined, problems: [problem] });
+  });
+
+  it('returns the services of a list without problems', () => {
+    const problems: string[] = [];
+    const value = validateServices(['http 80', { name: 'mysql', port: 3306 }], defaultRefusedPorts.aws, (field) =>
+      problems.push(field),
+    );
+    expect({ value, problems }).toEqual({
+      value: [
+        { name: 'http', port: 80 },
+        { name: 'mysql', port: 3306 },
+      ],
+      problems: [],
+    });
+  });
+
+  it('takes back as a change only an intake field whose checked value differs', () => {
+    const intake = accepted(aws());
+    expect(intakeChanges(intake, { note: 'x', ticketId: 'T-2', company: ' Acme ' }, vendor)).toEqual([]);
+    expect(intakeChanges(intake, { company: 'Other', services: ['mysql 3306', 'sftp 2222'] }, vendor)).toEqual([
+      'company',
+    ]);
+    expect(intakeChanges(intake, { company: '', submittedAt: 'yesterday' }, vendor)).toEqual([
+      'company',
+      'submittedAt',
+    ]);
+  });
+
+  it('keeps unknown fields of a draft only until the next update', () => {
+    expect(updateDraft({ company: 'Acme', note: 'x' }, { region: 'eastus', remark: 'y' })).toEqual({
+      company: 'Acme',
+      region: 'eastus',
+      remark: 'y',
+    });
+  });
+
+  it('merges only the azure block field by field; another object replaces its field', () => {
+    expect(
+      mergeIntake({ azure: { clusterId: 'c1' }, services: ['mysql 3306'] }, { services: { name: 'http', port: 80 } }),
+    ).toEqual({ azure: { clusterId: 'c1' }, services: { name: 'http', port: 80 } });
+  });
+
+  it("describes the API's intake with the schema parseIntake checks", () => {
+    const intake = accepted(azure({}, 'bidirectional'));
+    expect(intakeSchemaOf().parse(intake)).toEqual(intake);
+    expect(intakeSchemaOf().safeParse({ ...intake, privateDns: true }).success).toBe(false);
   });
 });
