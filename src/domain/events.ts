@@ -29,7 +29,7 @@ const intakeObject = z
   .record(z.string(), z.unknown(), { error: 'must be an object with intake fields' })
   .superRefine((value, ctx) => {
     const problem = intakeSizeProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    if (problem) ctx.addIssue(problem);
   });
 
 /** Why an intake is too big to take at all, if it is. */
@@ -45,8 +45,8 @@ function intakeSizeProblem(intake: Record<string, unknown>): string | undefined 
     if (Array.isArray(value)) {
       if (value.length > limits.intakeListItems)
         return `${path}: lists ${value.length} items; at most ${limits.intakeListItems}`;
-      for (let i = 0; i < value.length; i++) {
-        const found = walk(value[i], depth + 1, `${path}[${i}]`);
+      for (const [i, item] of value.entries()) {
+        const found = walk(item, depth + 1, `${path}[${i}]`);
         if (found) return found;
       }
       return undefined;

@@ -116,7 +116,7 @@ const awsEndpointDnsPattern =
 export function isAwsEndpointDns(name: string): boolean {
   const match = awsEndpointDnsPattern.exec(name.toLowerCase());
   if (!match) return false;
-  const [, zone, region = ''] = match;
+  const [, zone, region] = match as unknown as [string, string | undefined, string];
   // A zone is its region and a letter (us-east-1a), or a Local Zone's name after it (us-west-2-lax-1a).
   return isRegionOf('aws', region) && (zone === undefined || new RegExp(`^${region}(-[a-z]+-\\d)?[a-z]$`).test(zone));
 }
@@ -169,8 +169,8 @@ function parseIpv4(text: string): number[] | undefined {
 
 /** IPv6 in its text forms (`::` shorthand, a dotted IPv4 tail); no zone ids (`%eth0`), no brackets. */
 function parseIpv6(text: string): number[] | undefined {
+  // Every group is checked to be 1 to 4 hex digits below, and a dotted tail to be IPv4: nothing else gets through.
   let hex = text.toLowerCase();
-  if (!/^[0-9a-f:.]+$/.test(hex) || !hex.includes(':')) return undefined;
   if (hex.includes('.')) {
     const at = hex.lastIndexOf(':');
     const v4 = parseIpv4(hex.slice(at + 1));
@@ -184,7 +184,7 @@ function parseIpv6(text: string): number[] | undefined {
   const tail = groups(halves[1]);
   const missing = 8 - head.length - tail.length;
   if (halves.length === 1 ? missing !== 0 : missing < 1) return undefined;
-  const all = [...head, ...Array<string>(halves.length === 1 ? 0 : missing).fill('0'), ...tail];
+  const all = [...head, ...Array<string>(missing).fill('0'), ...tail];
   if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return undefined;
   return all.flatMap((g) => [parseInt(g, 16) >> 8, parseInt(g, 16) & 0xff]);
 }
@@ -199,9 +199,10 @@ export function parseIp(text: string): IpAddress | undefined {
 
 /** A CIDR block such as `10.20.0.0/16` or `fd12:3456::/48`, or why `text` is not one. */
 export function parseCidr(text: string): { ok: true; cidr: Cidr } | { ok: false; message: string } {
-  const [address = '', prefixText, ...rest] = text.split('/');
+  const parts = text.split('/');
+  const [address, prefixText] = parts as [string, string];
   const ip = parseIp(address);
-  if (!ip || prefixText === undefined || rest.length || !/^\d{1,3}$/.test(prefixText)) {
+  if (!ip || parts.length !== 2 || !/^\d{1,3}$/.test(prefixText)) {
     return { ok: false, message: 'must be a CIDR block: an address, a slash and a prefix length, e.g. 10.20.0.0/16' };
   }
   const prefix = Number(prefixText);
@@ -238,13 +239,13 @@ export function cidrContains(block: Cidr, address: IpAddress): boolean {
 export function formatIp(address: IpAddress): string {
   if (address.version === 4) return address.bytes.join('.');
   const groups = Array.from({ length: 8 }, (_, i) => (address.bytes[2 * i]! << 8) | address.bytes[2 * i + 1]! || 0);
-  let best = { at: -1, length: 0 };
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > best.length && j - i > 1) best = { at: i, length: j - i };
-    i = j === i ? i + 1 : j;
-  }
+  // The first longest run of two or more zero groups (a single zero group stays "0").
+  let best = { at: -1, length: 1 };
+  let run = 0;
+  groups.forEach((group, i) => {
+    run = group === 0 ? run + 1 : 0;
+    if (run > best.length) best = { at: i - run + 1, length: run };
+  });
   const text = groups.map((g) => g.toString(16));
   if (best.at < 0) return text.join(':');
   return `${text.slice(0, best.at).join(':')}::${text.slice(best.at + best.length).join(':')}`;

@@ -50,8 +50,8 @@ export function utf8Length(value: string): number {
     const code = value.charCodeAt(i);
     if (code < 0x80) bytes += 1;
     else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < value.length) {
-      const next = value.charCodeAt(i + 1);
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      const next = value.charCodeAt(i + 1); // NaN past the end: no low surrogate
       if (next >= 0xdc00 && next <= 0xdfff) {
         bytes += 4;
         i++;

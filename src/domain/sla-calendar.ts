@@ -40,10 +40,12 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** True for a real date: a day or month out of range (2026-02-30, 2026-13-01) rolls over into another month. */
 function isCalendarDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d); // unlike Date.UTC, takes years 0-99 as they are
+  return date.getUTCMonth() === m - 1;
 }
 
 /**

@@ -41,7 +41,7 @@ export function ticketWordsFor(field: string, cloud?: Cloud): string {
   if (field === 'customerAccount' && cloud) return accountKey[cloud];
   const match = /^([A-Za-z.]+?)\[(\d+)\](?:\.(\w+))?$/.exec(field);
   if (match) {
-    const [, list = '', index = '0', part] = match;
+    const [, list, index, part] = match as unknown as [string, string, string, string | undefined];
     const words = ticketKeys[list as keyof typeof ticketKeys];
     if (words) return `${words} (entry ${Number(index) + 1}${part ? `, ${part}` : ''})`;
   }

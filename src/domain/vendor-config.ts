@@ -15,6 +15,10 @@ import {
 import { formatPath, type Problem } from './problems';
 import { slaCalendarSchema } from './sla-calendar';
 
+/** Adds a problem at `path` (from the schema being refined) to a refinement's issues. */
+const problemAt = (ctx: z.RefinementCtx, path: PropertyKey[], message: string) =>
+  ctx.addIssue({ code: 'custom', path, message });
+
 /** Environments of a vendor project; only Pro production and staging are eligible for PrivateLink. */
 export const environments = ['production', 'staging', 'integration', 'local'] as const;
 export type Environment = (typeof environments)[number];
@@ -32,11 +36,7 @@ const project = z
   .strict()
   .superRefine((p, ctx) => {
     if (!isRegionOf(p.cloud, p.region)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['region'],
-        message: `"${p.region}" is not an ${p.cloud === 'aws' ? 'AWS' : 'Azure'} region code`,
-      });
+      problemAt(ctx, ['region'], `"${p.region}" is not an ${p.cloud === 'aws' ? 'AWS' : 'Azure'} region code`);
     }
   });
 
@@ -62,7 +62,7 @@ export type VendorCli = z.infer<typeof vendorCli>;
 const allowedCidr = z.string({ error: 'must be a CIDR block such as 10.20.0.0/16' }).superRefine((text, ctx) => {
   const parsed = parseCidr(text);
   if (!parsed.ok) {
-    ctx.addIssue({ code: 'custom', message: `"${text}" ${parsed.message}` });
+    ctx.addIssue(`"${text}" ${parsed.message}`);
     return;
   }
   // A block wholly inside a range the check never connects to (loopback, say) would allow nothing: say so.
@@ -72,12 +72,8 @@ const allowedCidr = z.string({ error: 'must be a CIDR block such as 10.20.0.0/16
     bytes: cidr.bytes.map((byte, i) => byte | (0xff >> Math.min(8, Math.max(0, cidr.prefix - i * 8)))),
   };
   const never = neverCheckedRanges.find((r) => cidrContains(r.cidr, cidr) && cidrContains(r.cidr, last));
-  if (never) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `"${text}" is ${never.what}: the connectivity check never connects there, whatever is allowed`,
-    });
-  }
+  if (never)
+    ctx.addIssue(`"${text}" is ${never.what}: the connectivity check never connects there, whatever is allowed`);
 });
 
 /** A port the vendor does not open over PrivateLink, by number and (optionally) by service name, with why. */
@@ -168,28 +164,27 @@ const vendorConfigSchema = z
       const match = endpointServiceKey.exec(key);
       const path = ['vendor', 'endpointServices', key];
       if (!match) {
-        ctx.addIssue({
-          code: 'custom',
+        problemAt(
+          ctx,
           path,
-          message:
-            'keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
-        });
+          'keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
+        );
         continue;
       }
       const [, cloud, region, cluster] = match as unknown as [string, Cloud, string, string | undefined];
       if (cluster !== undefined && cloud !== 'azure') {
-        ctx.addIssue({ code: 'custom', path, message: 'only Azure keys name a cluster: use "aws:<region>"' });
+        problemAt(ctx, path, 'only Azure keys name a cluster: use "aws:<region>"');
       } else if (cloud === 'aws') {
         const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
         if (serviceRegion !== region) {
-          ctx.addIssue({
-            code: 'custom',
+          problemAt(
+            ctx,
             path,
-            message: `must be an AWS endpoint service name in ${region}, like com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
-          });
+            `must be an AWS endpoint service name in ${region}, like com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
+          );
         }
       } else if (!azurePrivateLinkAliasPattern.test(service) && !azurePrivateLinkServicePattern.test(service)) {
-        ctx.addIssue({ code: 'custom', path, message: 'must be an Azure Private Link service alias or resource id' });
+        problemAt(ctx, path, 'must be an Azure Private Link service alias or resource id');
       }
     }
     const seen = new Set<string>();
@@ -197,22 +192,18 @@ const vendorConfigSchema = z
     config.projects.forEach((p, i) => {
       const key = `${p.id}/${p.environment}`;
       if (seen.has(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['projects', i],
-          message: `lists project ${p.id} (${p.environment}) twice`,
-        });
+        problemAt(ctx, ['projects', i], `lists project ${p.id} (${p.environment}) twice`);
       }
       seen.add(key);
       projectsByCloud.set(p.cloud, [...(projectsByCloud.get(p.cloud) ?? []), p.id]);
     });
     for (const [cloud, ids] of projectsByCloud) {
       if (!config.vendor.principals[cloud]) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['vendor', 'principals', cloud],
-          message: `is needed for bidirectional requests on ${cloud} projects (${[...new Set(ids)].join(', ')})`,
-        });
+        problemAt(
+          ctx,
+          ['vendor', 'principals', cloud],
+          `is needed for bidirectional requests on ${cloud} projects (${[...new Set(ids)].join(', ')})`,
+        );
       }
     }
   });

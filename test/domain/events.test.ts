@@ -1,5 +1,7 @@
 import {
   checkEvent,
+  eventBodyJsonSchemas,
+  eventFields,
   eventTypes,
   eventUsage,
   isEventType,
@@ -22,6 +24,43 @@ describe('the event vocabulary', () => {
     for (const type of eventTypes) expect(isEventType(type)).toBe(true);
     for (const other of ['toString', 'constructor', '__proto__', 'hasOwnProperty', '', 'Note.Added', 7, undefined])
       expect(isEventType(other)).toBe(false);
+  });
+
+  it.each([
+    ['an array holding a type', ['note.added']],
+    ['an object that reads as a type', { toString: (): string => 'note.added' }],
+  ])('knows no type in a value that is no text: %s', (_what, type) => {
+    expect(isEventType(type)).toBe(false);
+    expect(refusal({ type, actor, text: 'x' }).problems).toEqual([expect.stringMatching(/^type: unknown event type /)]);
+  });
+
+  it.each([
+    ['connection.failed', ['eventId', 'comment', 'details', 'failingSide']],
+    ['note.added', ['eventId', 'comment', 'text']],
+    ['connection.approved', ['eventId', 'comment']],
+  ] as const)('lists the fields %s may carry besides type and actor', (type, fields) => {
+    expect(eventFields(type)).toEqual(fields);
+  });
+
+  it("describes each type's body as the API takes it, without the actor (the caller is the actor)", () => {
+    const schemas = eventBodyJsonSchemas();
+    expect(schemas.map((s) => s.type)).toEqual(eventTypes);
+    expect(schemas.find((s) => s.type === 'note.added')?.schema).toEqual({
+      type: 'object',
+      properties: {
+        type: { type: 'string', const: 'note.added' },
+        eventId: {
+          type: 'string',
+          minLength: 1,
+          description:
+            'Dedupe key: the same eventId from the same sender for the same type changes state once; at most 200 bytes',
+        },
+        comment: { type: 'string', description: 'Free text kept in the audit trail; at most 4,096 bytes' },
+        text: { type: 'string', minLength: 1, description: 'The note; at most 4,096 bytes' },
+      },
+      required: ['type', 'text'],
+      additionalProperties: false,
+    });
   });
 
   it('says what each type takes, required fields first, optional ones in brackets', () => {
@@ -73,6 +112,20 @@ describe('checking an incoming event', () => {
     expect(unknownEventTypeProblem('note.add')).toContain('did you mean note.added?');
     expect(unknownEventTypeProblem('note.a')).toBe(
       `unknown event type "note.a". Known types: ${eventTypes.join(', ')}`,
+    );
+  });
+
+  it.each([
+    // Three edits away still counts.
+    ['note.ad', 'note.added'],
+    // Two types within three edits: the closer one, whichever comes first in the vocabulary.
+    ['ticket.ubmited', 'ticket.submitted'],
+    ['vendor_endpoint.caled', 'vendor_endpoint.failed'],
+    // As close to each (three edits): the one listed first.
+    ['connection.rejroved', 'connection.approved'],
+  ])('takes %j to mean %s', (written, meant) => {
+    expect(unknownEventTypeProblem(written)).toBe(
+      `unknown event type "${written}"; did you mean ${meant}? Known types: ${eventTypes.join(', ')}`,
     );
   });
 
@@ -145,6 +198,12 @@ describe('checking an incoming event', () => {
     expect(reason).toContain('field9: is not a field of connection.approved; and 3 more.');
   });
 
+  it('lists exactly ten problems without counting any more', () => {
+    const extra = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`field${i}`, i]));
+    const { problems } = refusal({ type: 'connection.approved', actor, ...extra });
+    expect(problems).toEqual(Array.from({ length: 10 }, (_, i) => `field${i}: is not a field of connection.approved`));
+  });
+
   it('keeps a refusal to what the audit trail may carry, quoting at most a part of what was sent', () => {
     const key = 'k'.repeat(300);
     const { problems, reason } = refusal({ type: 'connection.approved', actor, [key]: 1 });
@@ -204,6 +263,32 @@ describe("an event's intake: bounded before its own rules judge it", () => {
   it('takes exactly 4 levels, 50 items, 4,096-byte values and 200-byte keys', () => {
     expect(checkEvent(submitted({ azure: { a: [{ b: 'x' }] } })).ok).toBe(true);
     expect(checkEvent(submitted({ ['k'.repeat(200)]: ['x'.repeat(4096)] })).ok).toBe(true);
+  });
+
+  it("takes null, numbers and booleans as intake values, for the intake's own rules to judge", () => {
+    expect(checkEvent(submitted({ company: null, services: [null, 3, true, { port: null }] })).ok).toBe(true);
+  });
+
+  it('looks at every key of an object, not only the first', () => {
+    expect(refusal(submitted({ company: 'ok', subject: 'x'.repeat(4097) })).problems).toEqual([
+      'intake: subject: is 4,097 bytes; no intake value may exceed 4,096 bytes',
+    ]);
+  });
+
+  it('takes an intake of exactly 65,536 bytes as JSON, and refuses one byte more', () => {
+    /** An intake of `bytes` as JSON: 16 values of 4,000 bytes and one that makes up the rest. */
+    const ofSize = (bytes: number) => {
+      const intake: Record<string, string> = {};
+      for (let i = 0; i < 16; i++) intake[`f${i}`] = 'x'.repeat(4000);
+      intake.rest = '';
+      intake.rest = 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(intake)));
+      return intake;
+    };
+    expect(Buffer.byteLength(JSON.stringify(ofSize(65_536)))).toBe(65_536);
+    expect(checkEvent(submitted(ofSize(65_536))).ok).toBe(true);
+    expect(refusal(submitted(ofSize(65_537))).problems).toEqual([
+      "intake: is 65,537 bytes as JSON; an event's intake may be at most 65,536 bytes",
+    ]);
   });
 
   it('names the first item that breaks a bound, deep in a list', () => {

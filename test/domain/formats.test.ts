@@ -51,6 +51,11 @@ describe('IP addresses a connectivity check may be pointed at', () => {
     ['::ffff:10.1.2.3', '::ffff:a01:203'],
     ['64:ff9b::192.0.2.33', '64:ff9b::c000:221'],
     ['1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7:8'],
+    // "::" may stand for a single zero group; written out, a single zero group stays "0".
+    ['1:2:3::5:6:7:8', '1:2:3:0:5:6:7:8'],
+    // Two runs as long as each other: the first is shortened.
+    ['1:0:0:2:3:0:0:4', '1::2:3:0:0:4'],
+    ['0:0:1:2:3:4:0:0', '::1:2:3:4:0:0'],
   ])('reads the IPv6 address %s and writes it as %s', (text, written) => {
     const address = ip(text);
     expect(address.version).toBe(6);
@@ -163,7 +168,12 @@ describe('addresses a check never connects to', () => {
     expect(embeddedIpv4(ip('1::ffff:10.1.2.3'))).toBeUndefined();
     expect(embeddedIpv4(ip('64:ff9b:1::10.1.2.3'))).toBeUndefined();
     expect(embeddedIpv4(ip('64:ff9a::10.1.2.3'))).toBeUndefined();
+    expect(embeddedIpv4(ip('::feff:10.1.2.3'))).toBeUndefined();
+    expect(embeddedIpv4(ip('164:ff9b::10.1.2.3'))).toBeUndefined();
+    expect(embeddedIpv4(ip('64:fe9b::10.1.2.3'))).toBeUndefined();
     expect(embeddedIpv4(ip('10.1.2.3'))).toBeUndefined();
+    // An IPv4 address whose bytes read like the NAT64 prefix carries no other address.
+    expect(embeddedIpv4(ip('0.100.255.155'))).toBeUndefined();
   });
 });
 
@@ -199,6 +209,13 @@ describe('endpoint DNS names', () => {
     expect(isAzureEndpointDns('-pe.privatelink.database.windows.net')).toBe(false);
     expect(isAzureEndpointDns(`${'a'.repeat(64)}.privatelink.database.windows.net`)).toBe(false);
     expect(isAzureEndpointDns(`${'a.'.repeat(120)}privatelink.windows.net`)).toBe(false);
+    // One-letter labels, and names up to 253 characters.
+    expect(isAzureEndpointDns('a.privatelink.b.net')).toBe(true);
+    const ofLength = (length: number) =>
+      `${`${'a'.repeat(63)}.`.repeat(3)}${'a'.repeat(length - 192 - 24)}.privatelink.windows.net`;
+    expect(ofLength(253)).toHaveLength(253);
+    expect(isAzureEndpointDns(ofLength(253))).toBe(true);
+    expect(isAzureEndpointDns(ofLength(254))).toBe(false);
   });
 
   it('takes an IP address for either cloud, and says what it expected otherwise', () => {

@@ -15,6 +15,11 @@ describe('sizes in UTF-8 bytes, as Temporal counts them', () => {
     ['\uffff', 3],
     ['😀', 4],
     ['a😀é€', 10],
+    // The first and last characters past U+FFFF, and surrogate pairs at the edges of each half's range.
+    ['\u{10000}', 4],
+    ['\u{10ffff}', 4],
+    ['\ud800\udfff', 4],
+    ['\udbff\udc00', 4],
   ])('counts %j as %i bytes, as an encoder writes it', (value, bytes) => {
     expect(utf8Length(value)).toBe(bytes);
     expect(utf8Length(value)).toBe(encoded(value));
@@ -25,6 +30,9 @@ describe('sizes in UTF-8 bytes, as Temporal counts them', () => {
     ['a lone high surrogate before a letter', '\ud83dx'],
     ['a lone high surrogate before another high one', '\ud83d\ud83d'],
     ['a lone low surrogate', '\ude00x'],
+    ['a low surrogate after a three-byte character', '€\udc00'],
+    ['two low surrogates', '\udc00\udc00'],
+    ['a high surrogate before a character just past the low ones', '\ud800\ue000'],
   ])('counts %s as the 3 bytes of U+FFFD', (_what, value) => {
     expect(utf8Length(value)).toBe(encoded(value));
   });

@@ -1,3 +1,4 @@
+import { reservedActorProblem, ticketSystemActor } from '../../src/domain/actors';
 import { isTicketId, submissionEventId, TICKET_ID_RULE } from '../../src/domain/ticket';
 
 describe('ticket ids', () => {
@@ -27,5 +28,14 @@ describe('ticket ids', () => {
   it('gives each ticket one submission key, whoever sends its creation, and different tickets different keys', () => {
     expect(submissionEventId('T-1001')).toBe('ticket.submitted:T-1001');
     expect(submissionEventId('T-1002')).not.toBe(submissionEventId('T-1001'));
+  });
+});
+
+describe('a ticket system as an actor', () => {
+  it.each(['zendesk', 'jira'])("records %s's verified webhook under a name no person or token may take", (source) => {
+    expect(ticketSystemActor(source)).toBe(`ticket-system:${source}`);
+    expect(reservedActorProblem(ticketSystemActor(source))).toBe(
+      'starts with "ticket-system:", which the product records for its own actions; give the holder a name of their own',
+    );
   });
 });

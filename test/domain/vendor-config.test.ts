@@ -86,6 +86,75 @@ describe('the vendor configuration', () => {
     ]);
   });
 
+  it.each([
+    [
+      'an Azure project outside Azure regions',
+      (c: Record<string, any>) => (c.projects[3].region = 'us-east-1'),
+      ['projects[3].region: "us-east-1" is not an Azure region code'],
+    ],
+    [
+      'an AWS service that is no service name at all',
+      (c: Record<string, any>) => (c.vendor.endpointServices['aws:us-east-1'] = 'vpce-svc-1'),
+      [
+        'vendor.endpointServices.aws:us-east-1: must be an AWS endpoint service name in us-east-1, like com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      ],
+    ],
+    [
+      'AWS projects without the AWS principal, each named once',
+      (c: Record<string, any>) => delete c.vendor.principals.aws,
+      [
+        'vendor.principals.aws: is needed for bidirectional requests on aws projects (abcdef123456, eu0000000001, st0000000001)',
+      ],
+    ],
+    [
+      'warning thresholds that repeat',
+      (c: Record<string, any>) => (c.sla.warnAtPercent = [50, 50, 90]),
+      ['sla.warnAtPercent: must be in increasing order without repeats'],
+    ],
+    [
+      'a first warning threshold out of range, and only that',
+      (c: Record<string, any>) => (c.sla.warnAtPercent = [-5, 50]),
+      ['sla.warnAtPercent[0]: must be above 0'],
+    ],
+  ])('refuses %s', (_what, change, problems) => {
+    const config = clone();
+    change(config);
+    expect(problemsOf(config)).toEqual(problems);
+  });
+
+  it.each([null, 'vendor.json', []])('says the configuration %j is no object, as a problem of the whole', (input) => {
+    expect(problemsOf(input)).toEqual([expect.stringMatching(/^\(root\): Invalid input: expected object/)]);
+  });
+
+  it('gives each problem its field and kind, an unknown setting included', () => {
+    const config = clone();
+    config.projects[0].plan = 'gold';
+    config.vendor.colour = 'blue';
+    expect(parseVendorConfig(config)).toEqual({
+      ok: false,
+      problems: [
+        {
+          field: 'vendor.colour',
+          kind: 'invalid',
+          message: 'is not a setting of the vendor configuration (misspelt?)',
+        },
+        { field: 'projects[0].plan', kind: 'invalid', message: 'must be pro or starter' },
+      ],
+    });
+  });
+
+  it("never gives an AWS request an Azure cluster's service, even one keyed under the same region name", () => {
+    const config = clone();
+    const alias = config.vendor.endpointServices['azure:eastus:cl-7x2k9'];
+    config.vendor.endpointServices['azure:us-east-1:cl-7x2k9'] = alias;
+    const parsed = parseVendorConfig(config);
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('; '));
+    expect(vendorEndpointService(parsed.config, 'aws', 'us-east-1', 'cl-7x2k9')).toBe(
+      config.vendor.endpointServices['aws:us-east-1'],
+    );
+    expect(vendorEndpointService(parsed.config, 'azure', 'us-east-1', 'cl-7x2k9')).toBe(alias);
+  });
+
   it("gives an Azure cluster its own Private Link service alias, else the region's; only Azure keys name a cluster", () => {
     const config = exampleVendorConfig();
     expect(vendorEndpointService(config, 'azure', 'eastus', 'cl-7x2k9')).toBe(
@@ -112,6 +181,17 @@ describe('the vendor configuration', () => {
     delete config.connectivity;
     const without = parseVendorConfig(config);
     expect(without.ok && without.config.connectivity).toBeUndefined();
+  });
+
+  it('takes a block only partly in a range the check never connects to (the check refuses those addresses)', () => {
+    const config = clone();
+    config.connectivity = { allowedCidrs: ['169.254.0.0/15', '168.63.129.0/24', '0.0.0.0/7'] };
+    expect(problemsOf(config)).toEqual([]);
+    config.connectivity = { allowedCidrs: ['169.254.128.0/17', '0.0.0.0/9'] };
+    expect(problemsOf(config)).toEqual([
+      'connectivity.allowedCidrs[0]: "169.254.128.0/17" is a link-local address (cloud metadata, DNS and time services live there): the connectivity check never connects there, whatever is allowed',
+      'connectivity.allowedCidrs[1]: "0.0.0.0/9" is an unspecified ("this network") address: the connectivity check never connects there, whatever is allowed',
+    ]);
   });
 
   it('names each bad connectivity block and why, with its place in the list', () => {
