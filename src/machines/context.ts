@@ -145,10 +145,10 @@ export function nextReverseTarget(
   return service === undefined ? undefined : { service, position: done + 1, of: targets.length };
 }
 
-/** The vendor's principals in the request's cloud, as the customer must allow them. */
+/** The vendor's principals in the request's cloud, as the customer must allow them (after acceptance). */
 export function vendorPrincipals(context: EnablementContext): string[] {
   const { principals } = context.vendor.vendor;
-  const cloud = context.intake?.cloud ?? 'aws';
+  const cloud = accepted(context).cloud;
   const value = cloud === 'aws' ? principals.aws : principals.azure;
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

@@ -1,6 +1,6 @@
 import { type AnyMachineSnapshot, initialTransition, transition } from 'xstate';
 import { type EnablementEvent, eventUsage } from '../domain/events';
-import { type ConnectionType, connectionTypes, updateDraft } from '../domain/intake';
+import { type ConnectionType, connectionTypes, type IntakeDraft, updateDraft } from '../domain/intake';
 import { bidirectionalMachine } from './bidirectional';
 import type { EnablementContext, EnablementInput } from './context';
 import { eventDataProblem } from './event-data';
@@ -33,11 +33,10 @@ export function machineFor(type: ConnectionType): EnablementMachine {
 }
 
 /** The connection type a draft asks for, if it names a valid one. */
-function requestedPath(draft: unknown): ConnectionType | undefined {
-  const value =
-    typeof draft === 'object' && draft !== null ? (draft as Record<string, unknown>).connectionType : undefined;
+function requestedPath(draft: IntakeDraft | undefined): ConnectionType | undefined {
+  const value = draft?.connectionType;
   const normalized = typeof value === 'string' ? value.trim().toLowerCase() : undefined;
-  return (connectionTypes as readonly string[]).includes(normalized ?? '') ? (normalized as ConnectionType) : undefined;
+  return connectionTypes.find((type) => type === normalized);
 }
 
 /**
@@ -105,10 +104,9 @@ function missingDataHint(event: EnablementEvent, snapshot: AnyMachineSnapshot): 
   switch (event.type) {
     case 'customer_access.granted':
       return 'no vendorServiceName given and none configured for this cloud region';
-    case 'principal.granted':
-      return 'no customerServiceName given and none on the ticket';
     case 'ticket.updated':
       return 'it changes nothing in the accepted intake';
+    // No other guard refuses an event (principal.granted always has the intake's service to fall back on).
     default:
       return 'its guard refused it';
   }

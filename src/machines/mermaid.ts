@@ -6,31 +6,27 @@ interface Edge {
   label: string;
 }
 
+/** A guard's name: given by name or as `{ type }`; a guard combined with and() / or() / not() has none. */
+function guardName(guard: unknown): string | undefined {
+  if (typeof guard === 'string') return guard;
+  return typeof guard === 'object' ? String((guard as { type: unknown }).type) : undefined;
+}
+
 /** `event [guard]`, or `[guard]` / `(always)` for eventless transitions. */
 function label(eventType: string, guard: unknown): string {
-  const guardName =
-    typeof guard === 'string'
-      ? guard
-      : typeof guard === 'object' && guard !== null && 'type' in guard
-        ? String(guard.type)
-        : undefined;
-  const event = eventType === '' ? '' : eventType;
-  if (!guardName) return event || '(always)';
-  return event ? `${event} [${guardName}]` : `[${guardName}]`;
+  const name = guardName(guard);
+  if (!name) return eventType || '(always)';
+  return eventType ? `${eventType} [${name}]` : `[${name}]`;
 }
 
 function edgesOf(node: AnyStateNode): Edge[] {
-  const edges: Edge[] = [];
-  for (const [eventType, definitions] of node.transitions) {
-    for (const t of definitions) {
-      for (const target of t.target ?? [])
-        edges.push({ from: node.key, to: target.key, label: label(eventType, t.guard) });
-    }
-  }
-  for (const t of node.always ?? []) {
-    for (const target of t.target ?? []) edges.push({ from: node.key, to: target.key, label: label('', t.guard) });
-  }
-  return edges;
+  const transitions = [
+    ...[...node.transitions].flatMap(([eventType, definitions]) => definitions.map((t) => [eventType, t] as const)),
+    ...(node.always ?? []).map((t) => ['', t] as const),
+  ];
+  return transitions.flatMap(([eventType, t]) =>
+    (t.target ?? []).map((target) => ({ from: node.key, to: target.key, label: label(eventType, t.guard) })),
+  );
 }
 
 /**
@@ -42,18 +38,18 @@ export function toMermaid(machine: AnyStateMachine): string {
   const states = Object.values(machine.root.states) as AnyStateNode[];
   const open = states.filter((s) => s.type !== 'final' && (s.always ?? []).length === 0);
   const byState = new Map(states.map((s) => [s.key, edgesOf(s)]));
-  const everywhereEdges = (byState.get(open[0]?.key ?? '') ?? []).filter((edge) =>
-    open.every((s) => byState.get(s.key)!.some((e) => e.to === edge.to && e.label === edge.label)),
-  );
-  const targetless = [...(open[0]?.transitions.keys() ?? [])].filter(
-    (type) =>
-      open.every((s) => s.transitions.get(type)?.every((t) => !t.target)) &&
-      !everywhereEdges.some((e) => e.label === type),
-  );
+  // What every open state has (edges, and events taken without a transition), found among the first open state's.
+  const first = open.slice(0, 1);
+  const everywhereEdges = first
+    .flatMap((s) => byState.get(s.key)!)
+    .filter((edge) => open.every((s) => byState.get(s.key)!.some((e) => e.to === edge.to && e.label === edge.label)));
+  const targetless = first
+    .flatMap((s) => [...s.transitions.keys()])
+    .filter((type) => open.every((s) => s.transitions.get(type)?.every((t) => !t.target)));
   const isEverywhere = (edge: Edge) => everywhereEdges.some((e) => e.to === edge.to && e.label === edge.label);
 
   const lines = ['stateDiagram-v2'];
-  const initial = machine.root.initial?.target?.[0]?.key;
+  const initial = machine.root.initial.target[0]?.key;
   if (initial) lines.push(`  [*] --> ${initial}`);
   for (const state of states) {
     for (const edge of byState.get(state.key)!) {

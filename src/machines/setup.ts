@@ -71,17 +71,11 @@ export const enablementSetup = setup({
     vendorServiceNameKnown: ({ context, event }) =>
       vendorServiceNameFor(context, event.type === 'customer_access.granted' ? event.vendorServiceName : undefined) !==
       undefined,
-    customerServiceNameKnown: ({ context, event }) =>
-      Boolean(
-        (event.type === 'principal.granted' && event.customerServiceName) || context.intake?.customerEndpointService,
-      ),
-    principalAccessDeclaredAtIntake: ({ context }) =>
-      Boolean(context.intake?.vendorPrincipalAccessGranted && context.intake.customerEndpointService),
+    /** The ticket said the vendor principal is already allowed (a bidirectional intake always names the service). */
+    principalAccessDeclaredAtIntake: ({ context }) => accepted(context).vendorPrincipalAccessGranted,
     /** A ticket update after acceptance that would change the accepted intake (see `afterAcceptance`). */
     updateChangesIntake: ({ context, event }) =>
-      event.type === 'ticket.updated' &&
-      context.intake !== undefined &&
-      intakeChanges(context.intake, event.intake, context.vendor).length > 0,
+      event.type === 'ticket.updated' && intakeChanges(accepted(context), event.intake, context.vendor).length > 0,
     /**
      * A failed connection test whose failing piece is the customer's: as the report says, else the side owning the
      * service end (the customer's in reverse). See legs/troubleshooting.ts.
@@ -130,14 +124,18 @@ export const enablementSetup = setup({
         ? { vendorEndpointId: event.endpointId, vendorEndpointDns: event.endpointDns }
         : {},
     ),
-    /** Keeps the verified reverse connection, and moves on to the next target service when there is one. */
+    /**
+     * Keeps the verified reverse connection, and moves on to the next target service when there is one. The service
+     * and the vendor endpoint are known by then: recorded on the way to `creatingVendorEndpoint` and by
+     * `vendor_endpoint.created`, which requires both the id and the DNS name.
+     */
     recordReverseConnection: assign(({ context }) => {
       const connected = [
         ...(context.reverseConnections ?? []),
         {
-          service: context.customerServiceName ?? '',
-          endpointId: context.vendorEndpointId ?? '',
-          endpointDns: context.vendorEndpointDns ?? '',
+          service: context.customerServiceName!,
+          endpointId: context.vendorEndpointId!,
+          endpointDns: context.vendorEndpointDns!,
         },
       ];
       const next = nextReverseTarget(context);

@@ -23,25 +23,23 @@ export function statusOf(snapshot: AnyMachineSnapshot): EnablementStatus {
 
 /** Who the request waits on, from the state's tag. */
 export function waitingOnOf(snapshot: AnyMachineSnapshot): WaitingOn {
-  if (snapshot.status !== 'active') return 'none';
+  // An ended request's state (final) has no tags.
   if (snapshot.hasTag('customer')) return 'customer';
   if (snapshot.hasTag('vendor')) return 'vendor';
   return 'none';
 }
 
 /**
- * Event types the current state accepts, in vocabulary order. A listed event may still be refused for its payload
- * (e.g. `principal.granted` without a service name when the ticket gave none): `snapshot.can(event)` decides.
+ * Event types the current state accepts, in vocabulary order, except that a ticket update comes after the state's own
+ * steps: after acceptance it is an aside (see legs/shared.ts `afterAcceptance`), and what every open state accepts
+ * comes last. A listed event may still be refused for its payload (e.g. `customer_access.granted` without a service
+ * name when none is configured for the region): `snapshot.can(event)` decides. None once the request has ended (final
+ * states accept none).
  */
 export function allowedEventTypes(snapshot: AnyMachineSnapshot): EventType[] {
-  if (snapshot.status !== 'active') return [];
   const types = new Set<string>();
   for (const node of snapshot._nodes as AnyStateNode[]) for (const type of node.ownEvents as string[]) types.add(type);
   const allowed = eventTypes.filter((type) => types.has(type));
-  // After acceptance a ticket update is an aside (see legs/shared.ts `afterAcceptance`): the state's own steps first.
-  if (snapshot.hasTag('intake') || !allowed.includes('ticket.updated')) return allowed;
-  const rest = allowed.filter((type) => type !== 'ticket.updated');
-  const common = rest.findIndex((type) => type === 'request.cancelled' || type === 'note.added');
-  const at = common === -1 ? rest.length : common;
-  return [...rest.slice(0, at), 'ticket.updated', ...rest.slice(at)];
+  const last: readonly EventType[] = ['ticket.updated', 'request.cancelled', 'note.added'];
+  return [...allowed.filter((type) => !last.includes(type)), ...last.filter((type) => allowed.includes(type))];
 }

@@ -1,5 +1,13 @@
 import type { Intake } from '../../src/domain/intake';
-import { allowlistedAccounts, companyOf, initialContext, reverseTargets, withDraft } from '../../src/machines/context';
+import {
+  accepted,
+  allowlistedAccounts,
+  companyOf,
+  initialContext,
+  reverseTargets,
+  vendorPrincipals,
+  withDraft,
+} from '../../src/machines/context';
 import { exampleVendorConfig, samples, validIntake } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
@@ -25,6 +33,16 @@ describe("a request's draft and its verdict", () => {
     const both = withDraft(fresh(), { ...validIntake('aws', 'unidirectional'), environment: 'local', ticketId: 'T-9' });
     expect(both.validation?.kind).toBe('ineligible');
     expect(problems(both)).toContainEqual('ticketId (invalid): must be T-1001, the ticket this request belongs to');
+  });
+
+  it('judges a ticket id that is not text by the intake rules alone', () => {
+    const numbered = withDraft(fresh(), { ...validIntake('aws', 'unidirectional'), ticketId: 1001 });
+    expect(numbered.validation?.kind).toBe('incomplete');
+    expect(problems(numbered).map((p) => p.split(':')[0])).toEqual(['ticketId (invalid)']);
+  });
+
+  it('has no accepted intake before acceptance, and says which request asked', () => {
+    expect(() => accepted(fresh())).toThrow('request T-1001 has no accepted intake yet');
   });
 
   it('names a valid intake for the other path as a problem when a machine is driven directly', () => {
@@ -56,6 +74,7 @@ describe('what the context says about the customer', () => {
     expect(
       allowlistedAccounts({ ...azure, azure: { clusterId: 'c', subscriptionIds: [], targetResourceIds: [] } }),
     ).toEqual([samples.AZURE_SUBSCRIPTION]);
+    expect(allowlistedAccounts(azure)).toEqual([samples.AZURE_SUBSCRIPTION]);
     const aws = { cloud: 'aws', customerAccount: '123456789012' } as Intake;
     expect(
       allowlistedAccounts({ ...aws, azure: { clusterId: 'c', subscriptionIds: ['s1'], targetResourceIds: [] } }),
@@ -68,7 +87,21 @@ describe('what the context says about the customer', () => {
     expect(reverseTargets({ ...base, connectionType: 'unidirectional' })).toEqual([]);
     expect(reverseTargets({ ...base, cloud: 'azure', azure: azureIds(['t1', 't2']) })).toEqual(['t1', 't2']);
     expect(reverseTargets({ ...base, cloud: 'azure', azure: azureIds([]) })).toEqual(['svc-0']);
+    expect(reverseTargets({ ...base, cloud: 'azure' })).toEqual(['svc-0']);
     expect(reverseTargets({ ...base, cloud: 'aws', azure: azureIds(['t1']) })).toEqual(['svc-0']);
     expect(reverseTargets({ ...base, cloud: 'aws', customerEndpointService: undefined })).toEqual([]);
+  });
+
+  it("the vendor's principals in the request's cloud: the AWS one, every Azure one, or none configured", () => {
+    const withIntake = (cloud: 'aws' | 'azure', principals = vendor.vendor.principals) => ({
+      ...initialContext(
+        { ticketId: 'T-1001', vendor: { ...vendor, vendor: { ...vendor.vendor, principals } } },
+        'bidirectional',
+      ),
+      intake: { cloud } as Intake,
+    });
+    expect(vendorPrincipals(withIntake('aws'))).toEqual(['arn:aws:iam::402592597372:root']);
+    expect(vendorPrincipals(withIntake('azure'))).toEqual(['6f1c2b3a-4d5e-4f60-8a7b-9c0d1e2f3a4b']);
+    expect(vendorPrincipals(withIntake('azure', { aws: 'arn:aws:iam::402592597372:root' }))).toStrictEqual([]);
   });
 });

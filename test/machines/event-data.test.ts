@@ -45,6 +45,17 @@ describe("an event's ids and names, against the request's cloud", () => {
     expect(problemOf({ type: 'principal.granted', customerServiceName: 'svc' })).toMatch(/^customerServiceName "svc" /);
   });
 
+  it('takes an Azure Private Link alias as the vendor service name, never as the customer service', () => {
+    const { snapshot } = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('azure', 'bidirectional') });
+    const alias = 'acme-db.3f2504e0-4f89-41d3-9a0c-0305e82c3301.eastus.azure.privatelinkservice';
+    expect(
+      eventDataProblem(snapshot.context, { type: 'customer_access.granted', vendorServiceName: alias, actor }),
+    ).toBeUndefined();
+    expect(
+      eventDataProblem(snapshot.context, { type: 'principal.granted', customerServiceName: alias, actor }),
+    ).toMatch(/^customerServiceName "acme-db\.[^"]+" is not an Azure Private Link service resource id \(/);
+  });
+
   it('has nothing to check in other events, or before an intake is accepted', () => {
     expect(problemOf({ type: 'connection.approved' })).toBeUndefined();
     const { snapshot } = startRequest({ ticketId: 'T-1001', vendor });

@@ -1,6 +1,6 @@
 import type { EnablementEvent } from '../../src/domain/events';
 import type { IntakeDraft } from '../../src/domain/intake';
-import { allowedEventTypes, applyEvent, startRequest, statusOf, waitingOnOf } from '../../src/machines';
+import { allowedEventTypes, applyEvent, machineFor, startRequest, statusOf, waitingOnOf } from '../../src/machines';
 import { actor, comments, commentText, drive, notifications, type WithoutActor } from './drive';
 import { exampleVendorConfig, samples, validIntake, without } from '../fixtures/requests';
 import { azurePrivateEndpoint, endpointDnsOn } from '../fixtures/events';
@@ -197,6 +197,7 @@ describe('refusals', () => {
     expect(statusOf(ended)).toBe('cancelled');
     expect(applyEvent(ended, { type: 'note.added', actor, text: 'late note' })).toMatchObject({
       refused: true,
+      allowed: [],
       message: 'The request is cancelled and accepts no more events.',
     });
   });
@@ -479,7 +480,7 @@ describe("the incomplete-intake comment's data", () => {
     expect(aws.data.problems).toEqual([expect.stringMatching(/^AWS account: is missing/)]);
   });
 
-  it('does not greet a company that is itself one of the problems, and names the account neutrally for an unknown cloud', () => {
+  it('does not greet a company that is itself one of the problems (missing or too long), and names the account neutrally for an unknown cloud or one not written as text', () => {
     const noCompany = incomplete({ ...without(validIntake('aws', 'unidirectional'), 'projectId'), company: '   ' });
     expect(noCompany.data.company).toBe('');
     expect(noCompany.data.problems).toEqual([
@@ -495,6 +496,13 @@ describe("the incomplete-intake comment's data", () => {
         expect.stringMatching(/^Cloud: /),
         expect.stringMatching(/^Customer account: is missing/),
       ]),
+    );
+    const tooLong = incomplete({ ...validIntake('aws', 'unidirectional'), company: 'x'.repeat(300) });
+    expect(tooLong.data.company).toBe('');
+    expect(tooLong.data.problems).toEqual(['Company: is 300 bytes long; it may be at most 200 bytes']);
+    const notText = incomplete({ ...without(validIntake('aws', 'unidirectional'), 'customerAccount'), cloud: 7 });
+    expect(notText.data.problems).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^Customer account: is missing/)]),
     );
   });
 });
@@ -525,6 +533,62 @@ describe('the path a ticket asks for', () => {
     expect(submitted!.snapshot.context.connectionType).toBe('bidirectional');
   });
 
+  it('ignores a connection type that is not text, and refuses an update before the ticket is submitted', () => {
+    const numbered = { ...without(validIntake('aws', 'bidirectional'), 'customerAccount'), connectionType: 2 };
+    const start = startRequest({ ticketId: 'T-1001', vendor, intake: numbered });
+    expect([start.snapshot.context.connectionType, start.snapshot.value]).toEqual([
+      'unidirectional',
+      'awaitingInformation',
+    ]);
+    const [, updated] = drive(start, { type: 'ticket.updated', intake: { connectionType: 3 } });
+    expect(updated!.snapshot.context.connectionType).toBe('unidirectional');
+    expect(commentText(updated!.effects)).toContain('Connection type: ');
+
+    const empty = startRequest({ ticketId: 'T-1002', vendor });
+    expect(
+      applyEvent(empty.snapshot, { type: 'ticket.updated', actor, intake: { connectionType: 'bidirectional' } }),
+    ).toEqual({
+      refused: true,
+      state: 'awaitingSubmission',
+      allowed: ['ticket.submitted', 'request.cancelled', 'note.added'],
+      message:
+        'ticket.updated is not allowed in state awaitingSubmission. Allowed events: ticket.submitted, request.cancelled, note.added.',
+    });
+  });
+
+  it("takes the path from the whole updated draft, but from a new submission alone, when resuming on the other path's machine", () => {
+    // A request resumed (continue-as-new) from a snapshot whose draft names the other path than its machine.
+    const bidirectionalDraft = without(validIntake('aws', 'bidirectional'), 'customerAccount');
+    const waiting = startRequest({ ticketId: 'T-1001', vendor, intake: bidirectionalDraft }).snapshot;
+    const resumed = machineFor('unidirectional').resolveState({
+      value: waiting.value,
+      context: { ...waiting.context, connectionType: 'unidirectional' },
+    });
+    const [, updated] = drive(
+      { snapshot: resumed, effects: [] },
+      {
+        type: 'ticket.updated',
+        intake: { customerAccount: '123456789012' },
+      },
+    );
+    expect([updated!.snapshot.context.connectionType, updated!.snapshot.value]).toEqual([
+      'bidirectional',
+      'allowlisting',
+    ]);
+
+    const [, submitted] = drive(
+      { snapshot: resumed, effects: [] },
+      {
+        type: 'ticket.submitted',
+        intake: without(validIntake('aws', 'bidirectional'), 'connectionType'),
+      },
+    );
+    expect([submitted!.snapshot.context.connectionType, submitted!.snapshot.value]).toEqual([
+      'unidirectional',
+      'awaitingInformation',
+    ]);
+  });
+
   it('refuses an update after acceptance that changes nothing, saying so', () => {
     const start = startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') });
     const result = applyEvent(start.snapshot, {
@@ -534,9 +598,8 @@ describe('the path a ticket asks for', () => {
     });
     expect(result).toMatchObject({
       refused: true,
-      message: expect.stringContaining(
-        'cannot be applied in state allowlisting with this payload (it changes nothing in the accepted intake;',
-      ),
+      message:
+        'ticket.updated cannot be applied in state allowlisting with this payload (it changes nothing in the accepted intake; ticket.updated takes intake, [eventId], [comment]). Allowed events: customer_access.granted, ticket.updated, request.cancelled, note.added.',
     });
   });
 });
@@ -580,6 +643,150 @@ describe('a failed connection test, as staff are told', () => {
     );
     expect(reverse).toMatch(
       /^\[T-1001\] The reverse connection test failed: refused\. The failing piece is the customer's: the request waits on them to check: Your endpoint service /,
+    );
+  });
+});
+
+describe('what staff are told, word for word', () => {
+  const upToReview: WithoutActor<EnablementEvent>[] = [
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: endpointIdOn('aws', 1) },
+  ];
+  const upToVerifying = [...upToReview, { type: 'connection.approved' }, { type: 'ports.opened' }] as const;
+  const upToReverse = [...upToVerifying, { type: 'connection.verified' }] as const;
+  const createdVendorEndpoint = {
+    type: 'vendor_endpoint.created',
+    endpointId: endpointIdOn('aws', 2),
+    endpointDns: endpointDnsOn('aws', 2),
+  } as const;
+  const otherService = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef9';
+  const noServices = { ...vendor, vendor: { ...vendor.vendor, endpointServices: {} } };
+
+  it.each<[string, IntakeDraft, WithoutActor<EnablementEvent>[], string, typeof vendor?]>([
+    [
+      'an ineligible request, every reason',
+      { ...validIntake('aws', 'unidirectional'), environment: 'local', projectId: 'st0000000001' },
+      [],
+      '[T-1001] Request rejected as ineligible: environment: PrivateLink is available on Pro Production and Staging environments only, not on local environments; projectId: project st0000000001 is on the Starter plan: PrivateLink is available on Pro projects only',
+    ],
+    [
+      'an AWS request with no endpoint service configured for its region',
+      validIntake('aws', 'unidirectional'),
+      [],
+      '[T-1001] Allowlist AWS account 123456789012 on the endpoint service in us-east-1, then record customer_access.granted',
+      noServices,
+    ],
+    [
+      'an Azure request with no Private Link service configured for its cluster',
+      validIntake('azure', 'unidirectional'),
+      [],
+      `[T-1001] Allowlist Azure subscriptions ${samples.AZURE_SUBSCRIPTION} on the Private Link service of cluster cl-7x2k9 in eastus, then record customer_access.granted`,
+      noServices,
+    ],
+    [
+      "the customer's endpoint",
+      validIntake('aws', 'unidirectional'),
+      upToReview,
+      `[T-1001] Approve the connection request from endpoint ${endpointIdOn('aws', 1)}`,
+    ],
+    [
+      'enablement',
+      validIntake('aws', 'unidirectional'),
+      [...upToVerifying, { type: 'connection.verified' }],
+      '[T-1001] PrivateLink enabled (unidirectional)',
+    ],
+    [
+      'the principal granted, for the one service the ticket names',
+      validIntake('aws', 'bidirectional'),
+      [...upToReverse, { type: 'principal.granted' }],
+      '[T-1001] Create the vendor endpoint to com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0, then record vendor_endpoint.created',
+    ],
+    [
+      'the principal granted on another service the customer names',
+      validIntake('aws', 'bidirectional'),
+      [...upToReverse, { type: 'principal.granted', customerServiceName: otherService }],
+      `[T-1001] Create the vendor endpoint to ${otherService}, then record vendor_endpoint.created`,
+    ],
+    [
+      'the vendor endpoint rejected',
+      validIntake('aws', 'bidirectional'),
+      [
+        ...upToReverse,
+        { type: 'principal.granted' },
+        createdVendorEndpoint,
+        { type: 'reverse_connection.rejected', reason: 'unknown endpoint' },
+      ],
+      '[T-1001] Customer rejected the vendor endpoint: unknown endpoint. Create a new one',
+    ],
+    [
+      'a reverse failure on our side, with each check of our checklist',
+      validIntake('aws', 'bidirectional'),
+      [
+        ...upToReverse,
+        { type: 'principal.granted' },
+        createdVendorEndpoint,
+        { type: 'reverse_connection.approved' },
+        { type: 'reverse_connection.failed', details: 'refused', failingSide: 'vendor' },
+      ],
+      `[T-1001] The reverse connection test failed: refused. The failing piece is ours: check: Our endpoint ${endpointIdOn('aws', 2)} is "Available" and ${endpointDnsOn('aws', 2)} resolves to its private addresses; The security group of our endpoint allows TCP on 443 from our VMs; netcat/curl from each VM: curl -v telnet://${endpointDnsOn('aws', 2)}:443`,
+    ],
+  ])('%s', (_name, intake, events, told, config = vendor) => {
+    const steps = drive(startRequest({ ticketId: 'T-1001', vendor: config, intake }), ...events);
+    expect(notifications(steps.at(-1)!.effects)).toBe(told);
+  });
+});
+
+describe("the data of the customer's comments", () => {
+  const forward: WithoutActor<EnablementEvent>[] = [
+    { type: 'customer_access.granted' },
+    { type: 'endpoint.requested', endpointId: endpointIdOn('aws', 1) },
+    { type: 'connection.approved' },
+    { type: 'ports.opened' },
+    { type: 'connection.verified' },
+  ];
+  const commentOf = (step: { effects: ReturnType<typeof startRequest>['effects'] }) => {
+    const comment = step.effects.find((e) => e.type === 'postTicketComment');
+    if (comment?.type !== 'postTicketComment') throw new Error('no ticket comment');
+    return comment.params;
+  };
+
+  it('when enabled one way: the services and the endpoint, no reverse connection', () => {
+    const enabled = drive(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') }),
+      ...forward,
+    ).at(-1)!;
+    expect(commentOf(enabled)).toEqual({
+      template: 'enabled',
+      data: {
+        ticketId: 'T-1001',
+        company: 'Acme',
+        services: [
+          { name: 'mysql', port: 3306 },
+          { name: 'sftp', port: 2222 },
+        ],
+        connectionType: 'unidirectional',
+        endpointId: endpointIdOn('aws', 1),
+      },
+    });
+  });
+
+  it('after our fix in reverse: the reverse test again, with the login steps of a vendor without a CLI', () => {
+    const noCli = { ...vendor, vendor: { ...vendor.vendor, cli: undefined } };
+    const fixed = drive(
+      startRequest({ ticketId: 'T-1001', vendor: noCli, intake: validIntake('aws', 'bidirectional') }),
+      ...forward,
+      { type: 'principal.granted' },
+      { type: 'vendor_endpoint.created', endpointId: endpointIdOn('aws', 2), endpointDns: endpointDnsOn('aws', 2) },
+      { type: 'reverse_connection.approved' },
+      { type: 'reverse_connection.failed', details: 'refused', failingSide: 'vendor' },
+      { type: 'troubleshooting.resolved' },
+    ).at(-1)!;
+    expect(commentOf(fixed)).toMatchObject({
+      template: 'verify_again',
+      data: { direction: 'reverse', fixedBy: 'vendor' },
+    });
+    expect(commentText(fixed.effects)).toContain(
+      `  1. Log in to your production environment (the one using the connection) and go to the project root directory\n  2. Run, for each port:\n       - curl -v telnet://${endpointDnsOn('aws', 2)}:443   (https)`,
     );
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setup } from 'xstate';
+import { type AnyStateMachine, setup } from 'xstate';
 import { machines } from '../../src/machines';
 import { toMermaid } from '../../src/machines/mermaid';
 
@@ -8,6 +8,13 @@ import { toMermaid } from '../../src/machines/mermaid';
 const documented = [
   ...readFileSync(join(__dirname, '../../docs/machines.md'), 'utf8').matchAll(/```mermaid\n([\s\S]*?)\n```/g),
 ].map((m) => m[1]);
+
+/** The colours every diagram defines. */
+const classDefs = [
+  '  classDef vendor fill:#dbeafe,stroke:#1e3a8a,color:#1e3a8a',
+  '  classDef customer fill:#fef3c7,stroke:#78350f,color:#78350f',
+  '  classDef ended fill:#e5e7eb,stroke:#374151,color:#111827',
+];
 
 describe('the state diagrams', () => {
   it.each(Object.entries(machines).map(([type, machine], i) => [type, machine, i] as const))(
@@ -97,5 +104,53 @@ describe('the state diagrams', () => {
       '  class c vendor',
       '  class done ended',
     ]);
+  });
+
+  it.each([
+    {
+      name: 'no states at all: no start, no note, no classes',
+      config: { id: 'empty' },
+      lines: ['stateDiagram-v2', ...classDefs],
+    },
+    {
+      name: 'no edge shared by every open state, no tags, no final state: no note and no class lines',
+      config: {
+        id: 'loop',
+        initial: 'a',
+        states: { a: { on: { GO: 'b' } }, b: { on: { BACK: 'a' } } },
+      },
+      lines: ['stateDiagram-v2', '  [*] --> a', '  a --> b: GO', '  b --> a: BACK', ...classDefs],
+    },
+    {
+      // STOP reaches another state besides done in b, b reaches done under another event, BACK leads elsewhere in each,
+      // and PING has a target in a.
+      name: 'only the edges every open state has with the same event and target go in the note',
+      config: {
+        id: 'near',
+        initial: 'a',
+        states: {
+          a: { tags: ['vendor'], on: { STOP: 'done', BACK: 'b', PING: [{ target: 'b', guard: 'ok' }, {}], NOTE: {} } },
+          b: { on: { STOP: ['done', 'a'], BACK: 'a', FINISH: 'done', PING: {}, NOTE: {} } },
+          done: { type: 'final' },
+        },
+      },
+      lines: [
+        'stateDiagram-v2',
+        '  [*] --> a',
+        '  a --> b: BACK',
+        '  a --> b: PING [ok]',
+        '  b --> a: STOP',
+        '  b --> a: BACK',
+        '  b --> done: FINISH',
+        '  done --> [*]',
+        '  note right of done: From every open state<br/>STOP → done<br/>NOTE (no transition)',
+        ...classDefs,
+        '  class a vendor',
+        '  class done ended',
+      ],
+    },
+  ])('draws a machine with $name', ({ config, lines }) => {
+    const machine = setup({ guards: { ok: () => true } }).createMachine(config as never) as unknown as AnyStateMachine;
+    expect(toMermaid(machine).split('\n')).toEqual(lines);
   });
 });

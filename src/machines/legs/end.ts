@@ -16,10 +16,10 @@ export function enabledEffects() {
           ...greeting(context),
           services: intake.services,
           connectionType: intake.connectionType,
-          endpointId: context.endpointId ?? '',
+          endpointId: context.endpointId!,
           ...(intake.connectionType === 'bidirectional'
             ? {
-                reverse: (context.reverseConnections ?? []).map((r) => ({
+                reverse: context.reverseConnections!.map((r) => ({
                   service: r.service,
                   endpointId: r.endpointId,
                 })),

@@ -40,7 +40,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
                   cloud: intake.cloud,
                   region: intake.region,
                   services: intake.services,
-                  vendorServiceName: context.vendorServiceName ?? '',
+                  vendorServiceName: context.vendorServiceName!,
                 },
               };
             }),
@@ -79,7 +79,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
               data: {
                 ...greeting(context),
                 services: accepted(context).services,
-                endpointId: context.endpointId ?? '',
+                endpointId: context.endpointId!,
               },
             })),
             notify('action_required', ({ context }) => {
@@ -95,9 +95,9 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
             data: {
               ...greeting(context),
               cloud: accepted(context).cloud,
-              endpointId: context.endpointId ?? '',
+              endpointId: context.endpointId!,
               reason: reasonOf(event),
-              vendorServiceName: context.vendorServiceName ?? '',
+              vendorServiceName: context.vendorServiceName!,
             },
           })),
         },
@@ -151,7 +151,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
 /** The customer's endpoint and the host to test it with, for the comments that say how to test. */
 const forwardEndpoint = (context: EnablementContext) => ({
   cloud: accepted(context).cloud,
-  endpointId: context.endpointId ?? '',
+  endpointId: context.endpointId!,
   ...(context.endpointDns ? { endpointDns: context.endpointDns } : {}),
 });
 

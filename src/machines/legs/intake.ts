@@ -62,7 +62,7 @@ export const intakeLeg = {
             const service = vendorServiceNameFor(context);
             return intake.cloud === 'aws'
               ? `Allowlist AWS account ${accounts} on the endpoint service in ${intake.region}${service ? ` (${service})` : ''}, then record customer_access.granted`
-              : `Allowlist Azure subscriptions ${accounts} on the Private Link service of cluster ${intake.azure?.clusterId} in ${intake.region}${service ? ` (alias ${service})` : ''}, then record customer_access.granted`;
+              : `Allowlist Azure subscriptions ${accounts} on the Private Link service of cluster ${intake.azure!.clusterId} in ${intake.region}${service ? ` (alias ${service})` : ''}, then record customer_access.granted`;
           }),
         ],
       },

@@ -12,7 +12,6 @@ import {
   reverseTargets,
   vendorPrincipals,
 } from '../context';
-import { and } from 'xstate';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
 import { afterAcceptance, type Args, comment, greeting, notify, reasonOf, reverseHost } from './shared';
@@ -101,7 +100,7 @@ const reverseVerified = [
           template: 'next_reverse_target',
           data: {
             ...greeting(context),
-            connected: context.customerServiceName ?? '',
+            connected: context.customerServiceName!,
             next: next.service,
             position: next.position,
             of: next.of,
@@ -127,7 +126,7 @@ export const reverseLeg = {
     on: {
       ...afterAcceptance,
       'principal.granted': {
-        guard: and(['customerServiceNameKnown', 'eventDataValid']),
+        guard: 'eventDataValid',
         target: 'creatingVendorEndpoint',
         actions: ['recordCustomerServiceName', askForVendorEndpoint('')],
       },
@@ -149,8 +148,8 @@ export const reverseLeg = {
               ...greeting(context),
               cloud: accepted(context).cloud,
               services: reversePorts(context),
-              customerServiceName: context.customerServiceName ?? '',
-              vendorEndpointId: context.vendorEndpointId ?? '',
+              customerServiceName: context.customerServiceName!,
+              vendorEndpointId: context.vendorEndpointId!,
             },
           })),
         ],
@@ -162,7 +161,7 @@ export const reverseLeg = {
           data: {
             ...greeting(context),
             cloud: accepted(context).cloud,
-            customerServiceName: context.customerServiceName ?? '',
+            customerServiceName: context.customerServiceName!,
             reason: reasonOf(event),
             vendorPrincipals: vendorPrincipals(context),
           },
@@ -184,7 +183,7 @@ export const reverseLeg = {
         actions: [
           comment(({ context, event }) => ({
             template: 'reverse_connection_rejected',
-            data: { ...greeting(context), vendorEndpointId: context.vendorEndpointId ?? '', reason: reasonOf(event) },
+            data: { ...greeting(context), vendorEndpointId: context.vendorEndpointId!, reason: reasonOf(event) },
           })),
           notify(
             'action_required',

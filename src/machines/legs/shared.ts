@@ -6,7 +6,7 @@ import type { EnablementEvent } from '../../domain/events';
 import { formatProblem, type Problem } from '../../domain/problems';
 import { intakeChanges } from '../../domain/intake';
 import { customerProblemLine, ticketWordsFor } from '../../domain/ticket-words';
-import { companyOf, type EnablementContext } from '../context';
+import { accepted, companyOf, type EnablementContext } from '../context';
 import type { Notification } from '../setup';
 import type { TicketComment } from '../templates';
 
@@ -30,21 +30,23 @@ export const greeting = (context: EnablementContext) => ({
   company: context.validation?.problems.some((p) => p.field === 'company') ? '' : (companyOf(context) ?? ''),
 });
 /** The intake's problems, one line each, as staff read them (`services[1].port: …`). */
-export const problemLines = (context: EnablementContext) => (context.validation?.problems ?? []).map(formatProblem);
-/** The intake's problems (of one kind, or all) in the ticket's words, as the customer reads them. */
+export const problemLines = (context: EnablementContext) => context.validation!.problems.map(formatProblem);
+/**
+ * The intake's problems (of one kind, or all) in the ticket's words, as the customer reads them, for the cloud the
+ * draft names (there is no accepted intake while it has problems).
+ */
 export const customerProblemLines = (context: EnablementContext, kind?: Problem['kind']) => {
-  const drafted = context.draft?.cloud;
-  const cloud = context.intake?.cloud ?? (typeof drafted === 'string' ? drafted.trim().toLowerCase() : undefined);
+  const drafted = context.draft!.cloud;
+  const cloud = typeof drafted === 'string' ? drafted.trim().toLowerCase() : undefined;
   const known = cloud === 'aws' || cloud === 'azure' ? cloud : undefined;
-  return (context.validation?.problems ?? [])
-    .filter((p) => kind === undefined || p.kind === kind)
-    .map((p) => customerProblemLine(p, known));
+  const { problems } = context.validation!;
+  return problems.filter((p) => kind === undefined || p.kind === kind).map((p) => customerProblemLine(p, known));
 };
 /** The reason or details an event gives for what went wrong. */
 export const reasonOf = (event: EnablementEvent) =>
   'reason' in event ? event.reason : 'details' in event ? event.details : '(no reason given)';
 /** Where the reverse connection goes: the vendor endpoint's DNS name (`vendor_endpoint.created` requires it). */
-export const reverseHost = (context: EnablementContext) => context.vendorEndpointDns ?? '<vendor-endpoint-dns-name>';
+export const reverseHost = (context: EnablementContext) => context.vendorEndpointDns!;
 
 /**
  * What every open state accepts besides its own steps: cancellation, and notes (no transition; the host records the
@@ -89,9 +91,9 @@ export const afterAcceptance = {
 } as const;
 
 /** The ticket keys a late update changes, in the customer's words. */
-const changedKeys = (context: EnablementContext, event: EnablementEvent): string[] =>
-  event.type === 'ticket.updated' && context.intake
-    ? intakeChanges(context.intake, event.intake, context.vendor).map((field) =>
-        ticketWordsFor(field, context.intake?.cloud),
-      )
+const changedKeys = (context: EnablementContext, event: EnablementEvent): string[] => {
+  const intake = accepted(context);
+  return event.type === 'ticket.updated'
+    ? intakeChanges(intake, event.intake, context.vendor).map((field) => ticketWordsFor(field, intake.cloud))
     : [];
+};
