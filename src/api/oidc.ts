@@ -2,7 +2,7 @@
  * Optional OIDC: JWTs from the organisation's identity provider, verified with `jose` against its JWKS, with the
  * issuer, audience and algorithms pinned by configuration. The role comes from a claim; the subject from another.
  */
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type KeyLike } from 'jose';
 import type { OidcConfig } from '../config/api';
 import { reservedActorProblem } from '../domain/actors';
 import { type Role, roles } from '../domain/roles';
@@ -14,10 +14,19 @@ const rank: Role[] = ['admin', 'support', 'automation', 'auditor', 'monitor'];
 
 /** Verifies OIDC JWTs. */
 export class OidcVerifier {
-  private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
+  private readonly jwks: (...args: Parameters<ReturnType<typeof createRemoteJWKSet>>) => Promise<KeyLike>;
 
   constructor(readonly config: OidcConfig) {
-    this.jwks = createRemoteJWKSet(config.jwksUrl, { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+    const keys = createRemoteJWKSet(config.jwksUrl, { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+    // What the key set throws besides jose's own errors is the identity provider's side failing, never the token's.
+    this.jwks = (header, token) =>
+      keys(header, token).catch((err: unknown) => {
+        if (err instanceof joseErrors.JOSEError) throw err;
+        // A key it publishes that Node cannot read (no "n", ...) is Node's TypeError (by name: it may be of another realm).
+        if ((err as Error).name === 'TypeError') throw new joseErrors.JWKSInvalid((err as Error).message);
+        // A network or TLS error: ECONNREFUSED, ENOTFOUND, DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ...
+        throw new KeysUnreachable(String((err as { code?: unknown }).code));
+      });
   }
 
   /**
@@ -74,32 +83,36 @@ export class OidcVerifier {
   }
 }
 
+/** The key set could not be fetched: a network or TLS error, by its code (the address is not echoed to the caller). */
+class KeysUnreachable extends Error {
+  constructor(readonly code: string) {
+    super(code);
+  }
+}
+
 /** Why the key set could not be fetched, or undefined when the token itself is at fault. */
 function keysOutage(err: unknown): string | undefined {
+  if (err instanceof KeysUnreachable) return `not reachable: ${err.code}`;
   if (err instanceof joseErrors.JWKSTimeout) return 'no answer within 5 s';
   if (err instanceof joseErrors.JWKSInvalid) return 'the answer is not a valid JSON Web Key Set';
-  // jose throws its generic error only for a key-set answer that is not 200 OK or not JSON.
-  if (err instanceof joseErrors.JOSEError) return err.code === 'ERR_JOSE_GENERIC' ? 'an error answer' : undefined;
-  // Node's network errors (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...); the address is not echoed to the caller.
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `not reachable: ${code}`;
-  return undefined;
+  // jose throws its generic error (only that has this code) only for a key-set answer that is not 200 OK or not JSON.
+  return (err as { code?: unknown }).code === 'ERR_JOSE_GENERIC' ? 'an error answer' : undefined;
 }
 
 function reasonOf(err: unknown, maxTokenAgeSeconds?: number): string {
-  const iat =
-    maxTokenAgeSeconds !== undefined &&
-    (err instanceof joseErrors.JWTExpired || err instanceof joseErrors.JWTClaimValidationFailed) &&
-    err.claim === 'iat';
-  if (iat && (err.reason === 'missing' || err.reason === 'invalid')) {
-    return 'it does not say when it was issued (no "iat" claim), which OIDC_MAX_TOKEN_AGE needs';
-  }
-  if (iat && err instanceof joseErrors.JWTExpired) {
-    return `it was issued more than ${maxTokenAgeSeconds} s ago (OIDC_MAX_TOKEN_AGE)`;
-  }
-  if (err instanceof joseErrors.JWTExpired) return 'it has expired';
-  if (err instanceof joseErrors.JWTClaimValidationFailed)
+  if (err instanceof joseErrors.JWTExpired || err instanceof joseErrors.JWTClaimValidationFailed) {
+    // With OIDC_MAX_TOKEN_AGE: a token too old is "expired" by its iat; one without a readable iat fails that claim.
+    if (maxTokenAgeSeconds !== undefined && err.claim === 'iat') {
+      if (err instanceof joseErrors.JWTExpired) {
+        return `it was issued more than ${maxTokenAgeSeconds} s ago (OIDC_MAX_TOKEN_AGE)`;
+      }
+      if (err.reason !== 'check_failed') {
+        return 'it does not say when it was issued (no "iat" claim), which OIDC_MAX_TOKEN_AGE needs';
+      }
+    }
+    if (err instanceof joseErrors.JWTExpired) return 'it has expired';
     return `claim "${err.claim}" ${err.reason === 'check_failed' ? 'does not match' : err.reason}`;
+  }
   if (err instanceof joseErrors.JOSEAlgNotAllowed) return 'its signature algorithm is not accepted';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'its signature does not verify';
   if (err instanceof joseErrors.JWKSNoMatchingKey) return 'no key of the identity provider matches it';

@@ -104,10 +104,10 @@ export function genesisHash(ticketId: string): string {
   return sha256(`privatelink-audit/v1/${ticketId}`);
 }
 
-/** A field as text: strings as they are, numbers in decimal, nothing as the empty string. */
+/** A field as text: strings as they are, numbers in decimal (`NaN` too), nothing as the empty string, the rest as JSON. */
 export function asText(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return String(value);
   return value === undefined || value === null ? '' : JSON.stringify(value);
 }
 
@@ -122,18 +122,20 @@ export function canonicalPayload(value: unknown): string {
     try {
       object = JSON.parse(value) as unknown;
     } catch {
-      return value;
+      // Not JSON: hashed as its text, below.
     }
   }
   if (typeof object !== 'object' || object === null || Array.isArray(object)) return asText(value);
   const fields = object as Record<string, unknown>;
   if (!Object.values(fields).every((v) => typeof v === 'string')) return asText(value);
-  const names = Object.keys(fields).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // By UTF-16 code units, the default order of `sort`.
+  const names = Object.keys(fields).sort();
   return JSON.stringify(names.map((n) => [n, fields[n]]));
 }
 
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // A string is hashed as its UTF-8 bytes (Node's default).
+  return createHash('sha256').update(text).digest('hex');
 }
 
 type Unhashed = Omit<TimelineEntry, 'prevHash' | 'hash'>;
@@ -296,17 +298,17 @@ function readExport(
     } catch (err) {
       return { ok: false, problem: `not valid JSON: ${(err as Error).message}` };
     }
-    const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown } | null)?.entries;
+    // Text that starts with `{` or `[` parses to an object or an array, never null.
+    const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown }).entries;
     if (!Array.isArray(entries)) return { ok: false, problem: 'no "entries" array: not a timeline export' };
     const rows = entries.map((e) => (typeof e === 'object' && e !== null ? (e as Record<string, unknown>) : {}));
+    // A bare list of entries (an array) has none of these.
     const header: ExportHeader = {};
-    if (!Array.isArray(doc)) {
-      const meta = doc as Record<string, unknown>;
-      for (const key of ['ticketId', 'workflowId', 'algorithm', 'head', 'exportedAt'] as const) {
-        if (typeof meta[key] === 'string') header[key] = meta[key];
-      }
-      if ('signature' in meta) header.signature = meta.signature;
+    const meta = doc as Record<string, unknown>;
+    for (const key of ['ticketId', 'workflowId', 'algorithm', 'head', 'exportedAt'] as const) {
+      if (typeof meta[key] === 'string') header[key] = meta[key];
     }
+    if ('signature' in meta) header.signature = meta.signature;
     // A bare list of entries says no format: entries with a `via` are the current one.
     const algorithm = header.algorithm ?? (rows[0] && !('via' in rows[0]) ? 'sha256-chain/v1' : CHAIN_ALGORITHM);
     const fields = chainFormats[algorithm];
@@ -342,8 +344,8 @@ export function verifyExport(text: string): Verification {
   const { rows, header, fields } = read;
   const problems: string[] = [];
   if (rows.length === 0) return { ok: false, entries: 0, problems: ['the export has no entries'] };
-  const ticketId = header.ticketId ?? (rows[0] ? asText(rows[0].ticketId) : undefined);
-  let prev = ticketId !== undefined ? genesisHash(ticketId) : '';
+  const ticketId = header.ticketId ?? asText(rows[0]!.ticketId);
+  let prev = genesisHash(ticketId);
   rows.forEach((row, i) => {
     const where = `entry ${i + 1}`;
     if (asText(row.seq) !== String(i + 1))
@@ -355,13 +357,13 @@ export function verifyExport(text: string): Verification {
     if (row.hash !== expected) problems.push(`${where}: hash does not match its content (the entry was altered)`);
     prev = asText(row.hash);
   });
-  const head = rows.length ? prev : ticketId !== undefined ? genesisHash(ticketId) : '';
+  const head = prev;
   if (header.head !== undefined && header.head !== head) {
     problems.push(`head ${header.head} is not the last entry's hash (entries dropped from the end?)`);
   }
   return problems.length
     ? { ok: false, entries: rows.length, problems }
-    : { ok: true, entries: rows.length, ticketId: ticketId ?? null, head, algorithm: header.algorithm! };
+    : { ok: true, entries: rows.length, ticketId, head, algorithm: header.algorithm! };
 }
 
 /**
@@ -392,18 +394,25 @@ export function compareWithLive(
 /** The entries of a saved export (JSON or CSV), for {@link compareWithLive}; undefined when it cannot be read. */
 export function exportedHashes(text: string): { hash: string }[] | undefined {
   const trimmed = text.trimStart();
-  try {
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      const doc = JSON.parse(text) as unknown;
-      const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown }).entries;
-      return Array.isArray(entries)
-        ? entries.map((e) => ({ hash: asText((e as { hash?: unknown })?.hash) }))
-        : undefined;
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      return undefined;
     }
-    const [header, ...rows] = parseCsv(text);
-    const at = header?.indexOf('hash') ?? -1;
-    return at < 0 ? undefined : rows.map((r) => ({ hash: r[at] ?? '' }));
+    const entries = Array.isArray(doc) ? doc : (doc as { entries?: unknown }).entries;
+    return Array.isArray(entries)
+      ? entries.map((e) => ({ hash: asText((e as { hash?: unknown } | null)?.hash) }))
+      : undefined;
+  }
+  let cells: string[][];
+  try {
+    cells = parseCsv(text);
   } catch {
     return undefined;
   }
+  const [header, ...rows] = cells;
+  const at = header?.indexOf('hash') ?? -1;
+  return at < 0 ? undefined : rows.map((r) => ({ hash: r[at] ?? '' }));
 }

@@ -37,6 +37,9 @@ export function deadline(
     if (at !== undefined) return at;
     if (pauses.some(([s, e]) => e === Number.POSITIVE_INFINITY && s < horizon)) return undefined;
   }
+  // An open pause stops the clock for good: no deadline while it lasts, even on a calendar too sparse to reach the
+  // target (that is said once the pause ends).
+  if (pauses.some(([, e]) => e === Number.POSITIVE_INFINITY)) return undefined;
   throw new Error(`no deadline within 5 years: the calendar has too few working hours for ${amount / HOUR_MS} h`);
 }
 
@@ -47,7 +50,7 @@ export function businessTimeBetween(
   toMs: number,
   pauses: readonly Pause[] = [],
 ): number {
-  if (toMs <= fromMs) return 0;
+  // No window lies in an empty or reversed range: 0 then.
   const windows = localWindows(calendar, fromMs, toMs).map((w) => [w.start, w.end] as const);
   return overlapMs(subtract(windows, asIntervals(pauses)), fromMs, toMs);
 }

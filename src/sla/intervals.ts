@@ -24,11 +24,12 @@ export function subtract(windows: readonly Interval[], holes: readonly Interval[
   const out: Interval[] = [];
   for (const [s, e] of normalize(windows)) {
     let cursor = s;
+    // Holes are sorted and apart: once one starts at the window's end, so do the rest. One ending before the cursor
+    // changes nothing.
     for (const [hs, he] of cuts) {
-      if (he <= cursor || hs >= e) continue;
+      if (hs >= e) break;
       if (hs > cursor) out.push([cursor, hs]);
       cursor = Math.max(cursor, he);
-      if (cursor >= e) break;
     }
     if (cursor < e) out.push([cursor, e]);
   }

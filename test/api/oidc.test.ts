@@ -1,4 +1,6 @@
+import { createSign } from 'node:crypto';
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type KeyLike, SignJWT, UnsecuredJWT } from 'jose';
 import { Authenticator } from '../../src/api/auth';
@@ -204,6 +206,35 @@ describe('OIDC JWTs', () => {
   });
 
   it.each([
+    [
+      'an iat that is no time',
+      { iat: 'yesterday' },
+      {},
+      'it does not say when it was issued (no "iat" claim), which OIDC_MAX_TOKEN_AGE needs',
+    ],
+    ['an iat in the future', { iat: Math.floor(Date.now() / 1000) + 3600 }, {}, 'claim "iat" does not match'],
+    ['an expired token issued just now', {}, { exp: '-10m' }, 'it has expired'],
+    ['a wrong audience', {}, { aud: 'another-api' }, 'claim "aud" does not match'],
+  ])('with OIDC_MAX_TOKEN_AGE, names the claim at fault for %s', async (_what, claims, opts, reason) => {
+    const jwt = await token(claims, opts);
+    const err = await refusal(jwt, { OIDC_MAX_TOKEN_AGE: '1h' });
+    expect([err.code, err.message]).toEqual(['unauthenticated', `The bearer JWT is not accepted: ${reason}.`]);
+  });
+
+  it('names the code of a token jose refuses for a reason without words here (an unknown critical header)', async () => {
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const input = `${part({ alg: 'RS256', kid: 'k1', crit: ['x-vendor'], 'x-vendor': 1 })}.${part({ roles: ['admin'], sub: 'mallory', iss: issuer, aud: audience, exp: Math.floor(Date.now() / 1000) + 300 })}`;
+    const jwt = `${input}.${createSign('RSA-SHA256')
+      .update(input)
+      .sign(privateKey as never, 'base64url')}`;
+    const err = await refusal(jwt);
+    expect([err.code, err.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT is not accepted: ERR_JOSE_NOT_SUPPORTED.',
+    ]);
+  });
+
+  it.each([
     'ticket-system:zendesk',
     'system',
     ' System ',
@@ -272,10 +303,43 @@ describe('OIDC JWTs', () => {
       expect(err.message).not.toContain('127.0.0.1');
     });
 
+    it('a key Node cannot read (no modulus)', async () => {
+      const { n: _n, ...noModulus } = await exportJWK((await generateKeyPair('RS256')).publicKey);
+      const env = await provider((_q, res) =>
+        res.end(JSON.stringify({ keys: [{ ...noModulus, kid: 'k1', alg: 'RS256' }] })),
+      );
+      const err = await refusal(await token(), env);
+      expect([err.code, err.message]).toEqual(['unavailable', outage('the answer is not a valid JSON Web Key Set')]);
+    });
+
+    it('a TLS certificate the server does not trust: the TLS error code', async () => {
+      // A throwaway self-signed certificate for 127.0.0.1 (valid 2000-2100) and its key, for this test only.
+      const tls = createTlsServer({ key: SELF_SIGNED_KEY, cert: SELF_SIGNED_CERT }, (_q, res) =>
+        res.end('{"keys":[]}'),
+      );
+      servers.push(tls);
+      await new Promise<void>((r) => tls.listen(0, '127.0.0.1', r));
+      const env = { OIDC_JWKS_URL: `https://127.0.0.1:${(tls.address() as AddressInfo).port}/jwks` };
+      const err = await refusal(await token(), env);
+      expect([err.code, err.message]).toEqual(['unavailable', outage('not reachable: DEPTH_ZERO_SELF_SIGNED_CERT')]);
+    });
+
     it('no answer within 5 s', async () => {
       const err = await refusal(await token(), await provider(() => undefined));
       expect([err.code, err.message]).toEqual(['unavailable', outage('no answer within 5 s')]);
     });
+  });
+
+  it('refuses a token whose key is too short for its algorithm, without naming more', async () => {
+    const jwk = await exportJWK((await generateKeyPair('RS256')).publicKey);
+    const env = await provider((_q, res) =>
+      res.end(JSON.stringify({ keys: [{ ...jwk, n: 'AAAA', kid: 'k1', alg: 'RS256' }] })),
+    );
+    const err = await refusal(await token(), env);
+    expect([err.code, err.message]).toEqual([
+      'unauthenticated',
+      'The bearer JWT is not accepted: it could not be verified.',
+    ]);
   });
 
   it('lists every missing or invalid setting', () => {
@@ -292,3 +356,20 @@ describe('OIDC JWTs', () => {
     expect(oidcConfigFromEnv({})).toBeUndefined();
   });
 });
+
+const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg7+k5tR08iBKi8mVC
+DskOyki7hfYyFFQIR34ZLXaBfdChRANCAATSynjHPCwGiHNmMiU1vSk4K/ia2Uz5
+v4/xgSDiQmm14imOAq+QHZX0jjfjdjbPoj2SIc4CGEMW7SiWH9dARToN
+-----END PRIVATE KEY-----
+`;
+const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBKDCB0KADAgECAhR12bx76NRsrkmZpobC44XS+OcqJDAKBggqhkjOPQQDAjAU
+MRIwEAYDVQQDDAkxMjcuMC4wLjEwIBcNMDAwMTAxMDAwMDAwWhgPMjEwMDAxMDEw
+MDAwMDBaMBQxEjAQBgNVBAMMCTEyNy4wLjAuMTBZMBMGByqGSM49AgEGCCqGSM49
+AwEHA0IABNLKeMc8LAaIc2YyJTW9KTgr+JrZTPm/j/GBIOJCabXiKY4Cr5AdlfSO
+N+N2Ns+iPZIhzgIYQxbtKJYf10BFOg0wCgYIKoZIzj0EAwIDRwAwRAIgFA+f6rtA
+ZoPBkjqHcBUFlP8MeS/+iJWMAgyt7nFUHb0CIFM7FiVF4RqS6xzurJO1N02Cz+70
+yBRaIk1xpZj4kx7a
+-----END CERTIFICATE-----
+`;

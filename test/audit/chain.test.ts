@@ -42,7 +42,7 @@ describe('the CSV export', () => {
   let csv = '';
   let rows: string[][] = [];
   let detailColumn = -1;
-  beforeAll(() => {
+  beforeEach(() => {
     const entries = chain(
       ticketId,
       hostile.map((text, i) => entry('note.added', text, { text: `${text} #${i}` })),
@@ -72,7 +72,7 @@ describe('the CSV export', () => {
 
 describe("the JSON export's head", () => {
   let entries: TimelineEntry[] = [];
-  beforeAll(() => {
+  beforeEach(() => {
     entries = chain(ticketId, [entry('customer_access.granted', ''), entry('endpoint.requested', '')]);
   });
   const exportOf = (list: typeof entries, head: string) =>
@@ -98,7 +98,7 @@ describe('the chain, as docs/audit.md specifies it', () => {
   const payload = { text: 'called', b: '2', a: '1' };
   let first: TimelineEntry | undefined;
   let second: TimelineEntry | undefined;
-  beforeAll(() => {
+  beforeEach(() => {
     [first, second] = chain(ticketId, [entry('note.added', 'x', payload), entry('connection.approved', '')]);
   });
 
@@ -160,7 +160,39 @@ describe('the chain, as docs/audit.md specifies it', () => {
       asText(undefined),
       asText(null),
       asText({ a: 1 }),
-    ]).toEqual(['x', '7', 'false', 'true', '', '', '{"a":1}']);
+      asText(Number.NaN),
+      asText(-Infinity),
+    ]).toEqual(['x', '7', 'false', 'true', '', '', '{"a":1}', 'NaN', '-Infinity']);
+  });
+
+  it('hashes only the payload as sorted pairs: another field that reads as JSON is hashed as written', () => {
+    const detail = '{"b":"1","a":"2"}';
+    const [one] = chain(ticketId, [entry('note.added', detail, { b: '1', a: '2' })]);
+    const texts = [
+      '1',
+      'T-42',
+      '2026-11-02T15:00:00.000Z',
+      'event',
+      'alice@vendor.example',
+      'api',
+      'true',
+      'note.added',
+      'applied',
+      'allowlisting',
+      'awaitingEndpoint',
+      detail,
+      '[["a","2"],["b","1"]]',
+      'run-1',
+      '7',
+    ];
+    expect(one!.hash).toBe(sha(`${sha('privatelink-audit/v1/T-42')}\n${JSON.stringify(texts)}`));
+    expect(verifyExport(toCsv([one!]))).toMatchObject({ ok: true, head: one!.hash });
+    // A payload turned into a list of its own JSON text is not the payload.
+    expect(verifyExport(JSON.stringify([{ ...one!, payload: [JSON.stringify(one!.payload)] }]))).toEqual({
+      ok: false,
+      entries: 1,
+      problems: ['entry 1: hash does not match its content (the entry was altered)'],
+    });
   });
 
   it('verifies a v1 export (no via, authenticated or payload) by the v1 fields', () => {
@@ -211,7 +243,7 @@ describe('the chain, as docs/audit.md specifies it', () => {
 
 describe('verifying a saved export', () => {
   let entries: TimelineEntry[] = [];
-  beforeAll(() => {
+  beforeEach(() => {
     entries = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
   });
   const json = (list: unknown[], extra: object = {}) =>
@@ -284,7 +316,10 @@ describe('verifying a saved export', () => {
       algorithm: CHAIN_ALGORITHM,
       signature: null,
     });
-    expect(exportHeader(toCsv(entries))).toEqual({ algorithm: CHAIN_ALGORITHM });
+    expect(exportHeader(toCsv(entries))).toStrictEqual({ algorithm: CHAIN_ALGORITHM });
+    // Saying nothing about a signature is not saying it is unsigned (null).
+    expect(exportHeader(json(entries))).toStrictEqual({ ticketId, algorithm: CHAIN_ALGORITHM });
+    expect(exportHeader(JSON.stringify(entries))).toStrictEqual({ algorithm: CHAIN_ALGORITHM });
     expect(exportHeader('{')).toEqual({});
   });
 
@@ -292,6 +327,46 @@ describe('verifying a saved export', () => {
     expect(verifyExport(JSON.stringify([entries[0], 'x']))).toMatchObject({
       ok: false,
       problems: expect.arrayContaining(['entry 2: numbered  (entries missing or reordered)']),
+    });
+    const empty = (n: number) => [
+      `entry ${n}: numbered  (entries missing or reordered)`,
+      `entry ${n}: prevHash does not match the previous entry's hash`,
+      `entry ${n}: hash does not match its content (the entry was altered)`,
+    ];
+    expect(verifyExport(JSON.stringify(['x', null, 3]))).toEqual({
+      ok: false,
+      entries: 3,
+      problems: [...empty(1), ...empty(2), ...empty(3)],
+    });
+    expect(verifyExport(JSON.stringify({ ticketId, entries: [entries[0], null] }))).toEqual({
+      ok: false,
+      entries: 2,
+      problems: [...empty(2).slice(0, 1), 'entry 2: belongs to ticket , not T-42', ...empty(2).slice(1)],
+    });
+  });
+
+  it('reads a CSV by its column names, in any order, a row without its trailing empty cells included', () => {
+    const [header, ...lines] = parseCsv(toCsv(entries));
+    const order = [...header!.filter((c) => c !== 'detail'), 'detail'];
+    const reordered = [order, ...lines.map((cells) => order.map((c) => cells[header!.indexOf(c)]!))];
+    // Every detail is empty: a tool that leaves out empty cells at the end of a row drops it.
+    const csv = reordered.map((cells) => (cells === order ? cells : cells.slice(0, -1)).join(',')).join('\r\n');
+    expect(verifyExport(csv)).toEqual({
+      ok: true,
+      entries: 3,
+      ticketId,
+      head: entries[2]!.hash,
+      algorithm: CHAIN_ALGORITHM,
+    });
+  });
+
+  it('refuses an empty file as a CSV without the chain columns', () => {
+    expect(verifyExport('')).toEqual({
+      ok: false,
+      entries: 0,
+      problems: [
+        'not a timeline export: missing column(s) seq, ticketId, at, kind, actor, type, result, from, to, detail, runId, historyEventId, prevHash, hash',
+      ],
     });
   });
 });
@@ -304,6 +379,7 @@ describe('CSV as RFC 4180 writes it', () => {
       ['z'],
     ]);
     expect(parseCsv('a,b\r\r\nc')).toEqual([['a', 'b'], [''], ['c']]);
+    expect(parseCsv('a\n\nb\rc\r')).toEqual([['a'], [''], ['b'], ['c']]);
     expect(parseCsv('a,\r\n')).toEqual([['a', '']]);
     expect(parseCsv('')).toEqual([]);
     expect(parseCsv('a"b,c')).toEqual([['a"b', 'c']]);
@@ -328,7 +404,7 @@ describe('CSV as RFC 4180 writes it', () => {
 
 describe('a saved export against the live history', () => {
   let live: TimelineEntry[] = [];
-  beforeAll(() => {
+  beforeEach(() => {
     live = chain(ticketId, [entry('a', ''), entry('b', ''), entry('c', '')]);
   });
 
@@ -351,6 +427,10 @@ describe('a saved export against the live history', () => {
       ok: false,
       problem: 'entry 2 differs from the live history',
     });
+    // An export rewritten and re-chained from the start verifies on its own, but not against the server.
+    const rewritten = chain(ticketId, [entry('a', 'rewritten'), entry('b', ''), entry('c', '')]);
+    expect(verifyExport(JSON.stringify(rewritten))).toMatchObject({ ok: true });
+    expect(compareWithLive(rewritten, live)).toEqual({ ok: false, problem: 'entry 1 differs from the live history' });
   });
 
   it("reads a saved export's hashes from JSON or CSV, or nothing from what is neither", () => {
@@ -362,5 +442,9 @@ describe('a saved export against the live history', () => {
     expect(exportedHashes('{')).toBeUndefined();
     expect(exportedHashes('a,b\r\n1,2\r\n')).toBeUndefined();
     expect(exportedHashes(JSON.stringify([null, { hash: 5 }]))).toEqual([{ hash: '' }, { hash: '5' }]);
+    expect(exportedHashes('hash,seq\r\nh1,1\r\n2\r\n')).toEqual([{ hash: 'h1' }, { hash: '2' }]);
+    expect(exportedHashes('seq,hash\r\n1,h1\r\n2\r\n')).toEqual([{ hash: 'h1' }, { hash: '' }]);
+    expect(exportedHashes('')).toBeUndefined();
+    expect(exportedHashes('seq,"hash\r\n')).toBeUndefined();
   });
 });

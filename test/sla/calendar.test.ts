@@ -3,7 +3,7 @@
  * start from a ticket's own time, and deadlines that need many chunks of windows around pauses.
  */
 import type { SlaCalendar } from '../../src/domain/sla-calendar';
-import { localWindows } from '../../src/sla/calendar';
+import { businessWindows, localWindows } from '../../src/sla/calendar';
 import { slaClockStart } from '../../src/sla/clock-start';
 import { businessTimeBetween, deadline } from '../../src/sla/deadline';
 
@@ -64,6 +64,34 @@ describe('working windows', () => {
   });
 });
 
+describe('working windows far ahead', () => {
+  const always: SlaCalendar = {
+    timeZone: 'UTC',
+    week: { mon: [['00:00', '24:00']] },
+    holidays: [],
+    slaBusinessHours: 40,
+  };
+
+  it('are counted for five years at most, however long the range', () => {
+    const from = utc('2026-11-02T00:00:00Z'); // a Monday
+    const windows = localWindows(always, from, from + 7 * 366 * DAY);
+    // One Monday a week, for the 1,830 days from the day before the range starts.
+    expect(windows).toHaveLength(Math.ceil((5 * 366 - 1) / 7));
+    expect(windows.at(-1)!.date).toBe('2031-11-03');
+    expect(businessTimeBetween(always, from, from + 7 * 366 * DAY)).toBe(windows.length * DAY);
+  });
+
+  it('as plain intervals are the same windows', () => {
+    const from = utc('2026-11-02T12:00:00Z');
+    const to = utc('2026-11-16T06:00:00Z');
+    expect(businessWindows(always, from, to)).toEqual([
+      [from, utc('2026-11-03T00:00:00Z')],
+      [utc('2026-11-09T00:00:00Z'), utc('2026-11-10T00:00:00Z')],
+      [utc('2026-11-16T00:00:00Z'), to],
+    ]);
+  });
+});
+
 describe("the clock's start", () => {
   const now = utc('2026-11-02T15:00:00Z');
 
@@ -81,6 +109,9 @@ describe("the clock's start", () => {
   it.each([
     '2026-11-02T15:00:01Z',
     '+243780-07-20T21:00:00Z',
+    // Expanded years, which Date.parse reads: the year 2026 BC, and 2026 written with six digits.
+    '-002026-11-02T10:00:00Z',
+    '+002026-11-02T10:00:00Z',
     '2026-11-02 10:00:00Z',
     '2026-11-02T10:00:00',
     '2026-11-02T10:00:00+0200',
@@ -100,6 +131,8 @@ describe("the clock's start", () => {
     'yesterday',
     undefined,
     1_700_000_000_000,
+    // Not a string, though it reads as one.
+    ['2026-11-02T10:00:00Z'],
   ])('is now for %j', (submittedAt) => {
     expect(slaClockStart(submittedAt, now)).toBe(now);
   });
@@ -127,10 +160,23 @@ describe('deadlines far ahead', () => {
     expect(deadline(sparse, start, { pauses: [open] })).toBeUndefined();
   });
 
+  it('is not stopped by an open pause that starts after it, many chunks of windows ahead', () => {
+    const later = [utc('2027-09-01T00:00:00Z')] as const;
+    expect(deadline(sparse, start, { pauses: [later] })).toBe(deadline(sparse, start));
+    expect(deadline(sparse, start)).toBe(utc('2026-11-02T10:00:00Z') + 39 * 7 * DAY);
+  });
+
   it('says so when the calendar cannot reach the target within five years', () => {
     expect(() => deadline(sparse, start, { amountMs: 300 * HOUR })).toThrow(
       'no deadline within 5 years: the calendar has too few working hours for 300 h',
     );
+  });
+
+  it('is unknown, not an error, while an open pause stops the clock, even on a calendar too sparse for the target', () => {
+    const years = (n: number) => [start + n * 366 * DAY] as const;
+    for (const open of [years(1), years(6)]) {
+      expect(deadline(sparse, start, { amountMs: 300 * HOUR, pauses: [open] })).toBeUndefined();
+    }
   });
 
   it('counts no business time between an instant and itself or an earlier one', () => {

@@ -134,6 +134,15 @@ describe('the SLA deadline (Mon-Fri 09:00-17:00 New York, holiday 2026-11-26, 40
     expect(windows.map((w) => w.date)).not.toContain('2026-11-03');
     expect(windows.reduce((sum, w) => sum + w.countedMs, 0)).toBe(40 * HOUR);
   });
+
+  it('explains a stopped clock: no deadline, and the windows counted until the open pause began', () => {
+    const { deadline: due, windows } = explainDeadline(newYork, at('2026-11-02T10:00'), [[at('2026-11-03T12:00')]]);
+    expect(due).toBeUndefined();
+    expect(windows.map((w) => [w.date, w.countedMs / HOUR])).toEqual([
+      ['2026-11-02', 7],
+      ['2026-11-03', 3],
+    ]);
+  });
 });
 
 describe('the SLA plan the workflow follows (business windows as intervals)', () => {
@@ -164,6 +173,8 @@ describe('the SLA plan the workflow follows (business windows as intervals)', ()
     expect(local(instantAtFraction(paused, 1))).toBe('2026-11-09T17:00');
     expect(isPaused(paused)).toBe(false);
     expect(isPaused(clock([[at('2026-11-03T09:00')]]))).toBe(true);
+    expect(isPaused(clock())).toBe(false);
+    expect(instantAtFraction(clock([[at('2026-11-03T09:00')]]), 1)).toBeUndefined();
   });
 });
 

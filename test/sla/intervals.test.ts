@@ -57,6 +57,20 @@ describe('business-time intervals', () => {
     ]);
     expect(subtract(windows, [[0, 50]])).toEqual([]);
     expect(subtract(windows, [])).toEqual(windows);
+    expect(
+      subtract(windows, [
+        [-10, -5],
+        [2, 3],
+        [5, 10],
+        [12, 18],
+        [50, 60],
+      ]),
+    ).toEqual([
+      [0, 2],
+      [3, 5],
+      [20, 30],
+      [40, 50],
+    ]);
   });
 
   it('measures the window time inside a span, cutting windows at its edges', () => {
@@ -68,6 +82,7 @@ describe('business-time intervals', () => {
     expect(overlapMs(windows, 10, 20)).toBe(0);
     expect(overlapMs(windows, -100, 100)).toBe(20);
     expect(overlapMs(windows, 30, 40)).toBe(0);
+    expect(overlapMs(windows, 0, 15)).toBe(10);
   });
 
   it('finds the instant an amount is reached: at a window end exactly, across a gap, or never', () => {
