@@ -132,3 +132,17 @@ describe('docs/api.md and docs/webhooks.md', () => {
     expect(routes.filter((route) => !docs.includes(`\`${route}\``))).toEqual([]);
   });
 });
+
+describe('docs/mutation-survivors.md', () => {
+  it('says how many mutants survive in the recorded mutation run and names every file they are in', () => {
+    const recorded = JSON.parse(readFileSync(join(repoRoot, 'reports/stryker-incremental.json'), 'utf8')) as {
+      files: Record<string, { mutants: { status: string }[] }>;
+    };
+    const survivors = Object.entries(recorded.files).flatMap(([file, { mutants }]) =>
+      mutants.filter((m) => m.status === 'Survived' || m.status === 'NoCoverage').map(() => file),
+    );
+    const page = readDoc('docs/mutation-survivors.md');
+    expect(page).toContain(`${survivors.length} mutants survive`);
+    expect([...new Set(survivors)].filter((file) => !page.includes(`\`${file}\``))).toEqual([]);
+  });
+});
