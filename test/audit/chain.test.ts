@@ -36,6 +36,24 @@ const entry = (type: string, detail: string, payload: Record<string, string> = {
   runId: 'run-1',
   historyEventId: 7,
 });
+/** The fields of an {@link entry} in the order they are hashed, as text: its number, the ticket, …, its payload. */
+const hashedTexts = (seq: number, type: string, detail: string, payload: string) => [
+  String(seq),
+  ticketId,
+  '2026-11-02T15:00:00.000Z',
+  'event',
+  'alice@vendor.example',
+  'api',
+  'true',
+  type,
+  'applied',
+  'allowlisting',
+  'awaitingEndpoint',
+  detail,
+  payload,
+  'run-1',
+  '7',
+];
 
 describe('the CSV export', () => {
   const hostile = ['=HYPERLINK("http://evil.example","x")', '+1+1', '-2', '@SUM(A1)', '\tindented', "'quoted"];
@@ -108,33 +126,20 @@ describe('the chain, as docs/audit.md specifies it', () => {
   });
 
   it("hashes the previous hash, a newline and the JSON array of the entry's fields as text, payload pairs sorted", () => {
-    const fields = [
-      '1',
-      'T-42',
-      '2026-11-02T15:00:00.000Z',
-      'event',
-      'alice@vendor.example',
-      'api',
-      'true',
+    const fields = hashedTexts(
+      1,
       'note.added',
-      'applied',
-      'allowlisting',
-      'awaitingEndpoint',
       'x',
       JSON.stringify([
         ['a', '1'],
         ['b', '2'],
         ['text', 'called'],
       ]),
-      'run-1',
-      '7',
-    ];
+    );
     expect(first!.hash).toBe(sha(`${first!.prevHash}\n${JSON.stringify(fields)}`));
     expect(second!).toMatchObject({ seq: 2, prevHash: first!.hash });
     expect(second!.hash).toBe(
-      sha(
-        `${first!.hash}\n${JSON.stringify(['2', 'T-42', ...fields.slice(2, 7), 'connection.approved', 'applied', 'allowlisting', 'awaitingEndpoint', '', '[]', 'run-1', '7'])}`,
-      ),
+      sha(`${first!.hash}\n${JSON.stringify(hashedTexts(2, 'connection.approved', '', '[]'))}`),
     );
   });
 
@@ -168,23 +173,7 @@ describe('the chain, as docs/audit.md specifies it', () => {
   it('hashes only the payload as sorted pairs: another field that reads as JSON is hashed as written', () => {
     const detail = '{"b":"1","a":"2"}';
     const [one] = chain(ticketId, [entry('note.added', detail, { b: '1', a: '2' })]);
-    const texts = [
-      '1',
-      'T-42',
-      '2026-11-02T15:00:00.000Z',
-      'event',
-      'alice@vendor.example',
-      'api',
-      'true',
-      'note.added',
-      'applied',
-      'allowlisting',
-      'awaitingEndpoint',
-      detail,
-      '[["a","2"],["b","1"]]',
-      'run-1',
-      '7',
-    ];
+    const texts = hashedTexts(1, 'note.added', detail, '[["a","2"],["b","1"]]');
     expect(one!.hash).toBe(sha(`${sha('privatelink-audit/v1/T-42')}\n${JSON.stringify(texts)}`));
     expect(verifyExport(toCsv([one!]))).toMatchObject({ ok: true, head: one!.hash });
     // A payload turned into a list of its own JSON text is not the payload.
