@@ -130,15 +130,27 @@ export class EffectRunner {
     }
   }
 
-  /** How many effects at the head of the queue can go out in one batch: comments and notifications not being retried. */
+  /**
+   * How many effects at the head of the queue can go out in one batch: comments and notifications not being retried,
+   * to the same ticket.
+   */
   private batchableAtHead(): number {
     let n = 0;
+    const ticket = this.queue[0] ? this.target(this.queue[0].effect).ticketId : undefined;
     while (n < this.queue.length && n < MAX_EFFECT_BATCH) {
       const item = this.queue[n]!;
-      if (item.effect.type === 'runConnectivityCheck' || item.alone) break;
+      if (item.effect.type === 'runConnectivityCheck' || item.alone || this.target(item.effect).ticketId !== ticket)
+        break;
       n++;
     }
     return n;
+  }
+
+  /** The ticket an effect goes to, and who started that ticket's request or change: its own target, else the request's. */
+  private target(effect: Effect): { ticketId: string; startedBy: string | undefined } {
+    return effect.to
+      ? { ticketId: effect.to.ticketId, startedBy: effect.to.startedBy }
+      : { ticketId: this.ticketId, startedBy: this.startedBy };
   }
 
   private key(seq: number): string {
@@ -163,12 +175,12 @@ export class EffectRunner {
   /** Carries out one effect; a permanent failure is recorded, never fatal to the request. */
   private async runOne(item: QueuedEffect): Promise<void> {
     const { seq, effect } = item;
-    const { ticketId } = this;
+    const { ticketId, startedBy } = this.target(effect);
     const idempotencyKey = this.key(seq);
     try {
       switch (effect.type) {
         case 'postTicketComment':
-          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey, startedBy: this.startedBy });
+          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey, startedBy });
           this.record(item, 'done');
           break;
         case 'notify':
@@ -226,7 +238,7 @@ export class EffectRunner {
    * back to the head of the queue to be retried alone, before anything after it goes out.
    */
   private async runBatch(batch: QueuedEffect[]): Promise<void> {
-    const { ticketId } = this;
+    const { ticketId, startedBy } = this.target(batch[0]!.effect);
     // Each effect is bounded as a single one is; a lost worker's batch is retried whole (keys make repeats harmless).
     const { carryOutEffects } = proxyActivities<EnablementActivities>({
       ...effectActivityOptions,
@@ -235,11 +247,11 @@ export class EffectRunner {
     try {
       const { outcomes, stopped } = await carryOutEffects({
         ticketId,
-        ...(this.startedBy !== undefined ? { startedBy: this.startedBy } : {}),
+        ...(startedBy !== undefined ? { startedBy } : {}),
         effects: batch.map(({ seq, effect }) => ({
           seq,
           idempotencyKey: this.key(seq),
-          effect: effect as BatchableEffect,
+          effect: { type: effect.type, params: effect.params } as BatchableEffect,
         })),
       });
       for (const o of outcomes) {

@@ -7,7 +7,15 @@
 import { ApplicationFailure, currentUpdateInfo } from '@temporalio/workflow';
 import { checkEvent, type EnablementEvent, type EventCheck } from '../src/domain/events';
 import { limits, quoted } from '../src/domain/limits';
-import { applyEvent, type EnablementSnapshot, type Effect, stateName } from '../src/machines';
+import type { Effect } from '../src/machines';
+import {
+  applyRequestEvent,
+  changeTicketOf,
+  type RequestRefusal,
+  type RequestState,
+  requestStateName,
+  type RequestStep,
+} from '../src/machines/request';
 import { failureTypes, type FailureType } from '../src/temporal/failures';
 import type { AuditEntry, EnablementEventInput } from '../src/temporal/messages';
 import type { AuditTrail } from './audit-trail';
@@ -15,9 +23,9 @@ import type { AuditTrail } from './audit-trail';
 /** The validator's verdict on an update it accepted, kept for the update's handler. */
 interface Validated {
   updateId: string;
-  against: EnablementSnapshot;
+  against: RequestState;
   parsed: EventCheck;
-  step: ReturnType<typeof applyEvent>;
+  step: RequestStep | RequestRefusal;
 }
 
 /** What stopped an event before the machine saw it (see `gate`). */
@@ -26,9 +34,11 @@ type Gate = { kind: 'duplicate'; of: number } | { kind: 'refused'; reason: strin
 /** What became of an event: its audit entry, the new snapshot and its effects when applied, the refusal when not. */
 export interface Received {
   entry: AuditEntry;
-  applied?: { snapshot: EnablementSnapshot; effects: Effect[] };
+  applied?: { state: RequestState; effects: Effect[] };
   refusal?: string;
   failureType?: FailureType;
+  /** What to tell a change ticket about its refused change, when no person saw the refusal (signals only). */
+  answer?: Effect[];
 }
 
 export class EventDesk {
@@ -41,7 +51,7 @@ export class EventDesk {
    * The update validator: throws to turn an update away without a trace in the history (malformed, a repeat, refused
    * by a limit or by the machine). Before the request has loaded (`current` undefined) only the event's form is checked.
    */
-  validate(current: EnablementSnapshot | undefined, raw: EnablementEventInput): void {
+  validate(current: RequestState | undefined, raw: EnablementEventInput): void {
     this.validated = undefined;
     const parsed = checkEvent(raw);
     if (!parsed.ok) throw new Error(parsed.reason);
@@ -56,19 +66,23 @@ export class EventDesk {
       });
     }
     if (gated?.kind === 'refused') throw ApplicationFailure.nonRetryable(gated.reason, gated.failureType);
-    const step = applyEvent(current, parsed.event);
-    if ('refused' in step) throw new Error(step.message);
+    const step = applyRequestEvent(current, parsed.event, new Date().toISOString());
+    if ('refused' in step) {
+      if (step.conflict) throw ApplicationFailure.nonRetryable(step.message, failureTypes.changeInProgress);
+      throw new Error(step.message);
+    }
     const updateId = currentUpdateInfo()?.id;
     if (updateId) this.validated = { updateId, against: current, parsed, step };
   }
 
   /** Applies an event to `current`, or records why not. */
-  receive(current: EnablementSnapshot, raw: EnablementEventInput, via: AuditEntry['via'], updateId?: string): Received {
+  receive(current: RequestState, raw: EnablementEventInput, via: AuditEntry['via'], updateId?: string): Received {
     const validated = this.validated;
     const reuse = updateId && validated?.updateId === updateId && validated.against === current ? validated : undefined;
     this.validated = undefined;
-    const from = stateName(current);
+    const from = requestStateName(current);
     const parsed = reuse?.parsed ?? checkEvent(raw);
+    const changeTicketId = parsed.ok ? changeTicketOf(current, parsed.event) : undefined;
     const base = {
       type: typeof raw?.type === 'string' ? raw.type : quoted(raw?.type),
       actor: typeof raw?.actor === 'string' ? raw.actor : '(unknown)',
@@ -76,20 +90,24 @@ export class EventDesk {
       ...(typeof raw?.eventId === 'string' ? { eventId: raw.eventId } : {}),
       ...(typeof raw?.comment === 'string' ? { comment: raw.comment } : {}),
       from,
+      ...(changeTicketId !== undefined ? { changeTicketId } : {}),
     };
-    const refuse = (reason: string, failureType?: FailureType): Received => ({
+    const refuse = (reason: string, failureType?: FailureType, answer?: Effect[]): Received => ({
       entry: this.trail.record({ ...base, result: 'refused', to: from, reason }),
       refusal: reason,
       ...(failureType ? { failureType } : {}),
+      ...(answer && via === 'signal' ? { answer } : {}),
     });
     if (!parsed.ok) return refuse(parsed.reason);
     const gated = reuse ? undefined : this.gate(parsed.event);
     if (gated?.kind === 'duplicate') return { entry: this.trail.repeat({ ...base, to: from }, gated.of) };
     if (gated?.kind === 'refused') return refuse(gated.reason, gated.failureType);
-    const step = reuse?.step ?? applyEvent(current, parsed.event);
-    if ('refused' in step) return refuse(step.message);
-    const entry = this.trail.record({ ...base, result: 'applied', to: stateName(step.snapshot) }, parsed.event);
-    return { entry, applied: { snapshot: step.snapshot, effects: step.effects } };
+    const step = reuse?.step ?? applyRequestEvent(current, parsed.event, new Date().toISOString());
+    if ('refused' in step) {
+      return refuse(step.message, step.conflict ? failureTypes.changeInProgress : undefined, step.answer);
+    }
+    const entry = this.trail.record({ ...base, result: 'applied', to: requestStateName(step.state) }, parsed.event);
+    return { entry, applied: { state: step.state, effects: step.effects } };
   }
 
   /**

@@ -42,6 +42,21 @@ export class SlaTracker {
     return this.state.breachedAt !== undefined;
   }
 
+  /** True once the clock stopped for good. */
+  get stopped(): boolean {
+    return this.state.stoppedAt !== undefined;
+  }
+
+  /**
+   * Stops the clock for good at `now`: the request was enabled (or the change ended). Nothing falls due after, and
+   * the view shows the time used until then. An open pause is closed first.
+   */
+  stop(now: number): void {
+    if (this.stopped) return;
+    this.waitingOnCustomer(false, now);
+    this.state.stoppedAt = now;
+  }
+
   /** Starts the clock at `startedAt` (the ticket's own time, possibly in the past). */
   async start(startedAt: number, now: number, fetch: FetchWindows): Promise<void> {
     const calendar = this.policy.calendar;
@@ -62,7 +77,7 @@ export class SlaTracker {
    */
   waitingOnCustomer(waiting: boolean, now: number): boolean {
     const clock = this.state.clock;
-    if (!clock || !this.policy.pauseWhileWaitingOnCustomer) return false;
+    if (!clock || !this.policy.pauseWhileWaitingOnCustomer || this.stopped) return false;
     if (waiting && !isPaused(clock)) {
       clock.pauses.push([Math.max(now, clock.startedAt)]);
       return true;
@@ -84,7 +99,7 @@ export class SlaTracker {
   /** When the next warning, breach or escalation is due, if the clock runs and the windows reach that far. */
   nextAt(): number | undefined {
     const clock = this.state.clock;
-    if (!clock) return undefined;
+    if (!clock || this.stopped) return undefined;
     if (this.breached) return escalationInstant(clock, this.state.escalations + 1);
     const candidates = this.pendingWarnings()
       .map((p) => instantAtFraction(clock, p / 100))
@@ -96,7 +111,7 @@ export class SlaTracker {
   /** True when the clock runs but the fetched windows end before the next thing is due. */
   needsMoreWindows(): boolean {
     const clock = this.state.clock;
-    return clock !== undefined && !isPaused(clock) && this.nextAt() === undefined;
+    return clock !== undefined && !this.stopped && !isPaused(clock) && this.nextAt() === undefined;
   }
 
   /** Fetches the next stretch of business windows. */
@@ -113,7 +128,7 @@ export class SlaTracker {
    */
   due(now: number): SlaRecord[] {
     const clock = this.state.clock;
-    if (!clock) return [];
+    if (!clock || this.stopped) return [];
     const record = (r: Omit<SlaRecord, 'at'>): SlaRecord[] => {
       const full = { ...r, at: iso(now) };
       this.state.records.push(full);
@@ -146,7 +161,7 @@ export class SlaTracker {
     const clock = this.state.clock;
     if (!clock) return null;
     const deadline = this.deadline();
-    const used = usedMs(clock, now);
+    const used = usedMs(clock, Math.min(now, this.state.stoppedAt ?? now));
     const zone = this.policy.calendar.timeZone;
     return {
       startedAt: iso(clock.startedAt),
@@ -161,6 +176,7 @@ export class SlaTracker {
       pausedSince: isPaused(clock) ? iso(clock.pauses[clock.pauses.length - 1]![0]) : null,
       breached: this.breached,
       breachedAt: this.state.breachedAt === undefined ? null : iso(this.state.breachedAt),
+      stoppedAt: this.state.stoppedAt === undefined ? null : iso(this.state.stoppedAt),
       // The warnings that went out: a ticket that arrived breached skipped them (the state marks them done).
       warningsSent: this.state.records.flatMap((r) =>
         r.kind === 'warning' && r.percent !== undefined ? [r.percent] : [],

@@ -1,16 +1,19 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
 import { limits, truncateUtf8 } from '../src/domain/limits';
+import { companyOf } from '../src/machines';
 import {
-  allowedEventTypes,
-  companyOf,
-  type EnablementSnapshot,
-  stateName,
-  statusOf,
-  waitingOnOf,
-} from '../src/machines';
+  changeSummary,
+  connectionOf,
+  requestAllowedEvents,
+  type RequestState,
+  requestStateName,
+  requestStatus,
+  requestWaitingOn,
+} from '../src/machines/request';
 import type {
   AuditEntry,
+  ChangeView,
   ConnectivityCheckView,
   EffectRecord,
   EnablementResult,
@@ -21,45 +24,59 @@ import type {
 import { searchAttributes } from '../src/temporal/names';
 
 /** The company, cloud and connection type as far as known: from the accepted intake, else from the draft. */
-function facts(snapshot: EnablementSnapshot) {
-  const { intake, draft, connectionType } = snapshot.context;
+function facts(request: RequestState) {
+  const { intake, draft, connectionType } = request.enablement.context;
   const raw: IntakeDraft = draft ?? {};
   const cloud = intake?.cloud ?? (raw.cloud === 'aws' || raw.cloud === 'azure' ? raw.cloud : null);
-  return { company: companyOf(snapshot.context), cloud, connectionType };
+  return { company: companyOf(request.enablement.context), cloud, connectionType };
+}
+
+/** The open change as the state view shows it, with its SLA. */
+function changeView(request: RequestState, changeSla: SlaView | null): ChangeView | null {
+  const summary = changeSummary(request);
+  return summary ? { ...summary, sla: changeSla } : null;
 }
 
 /** Where the request stands (the state view without its lists: docs/intake-and-events.md). */
-export function stateSummary(ticketId: string, snapshot: EnablementSnapshot, sla: SlaView | null): StateSummary {
-  const { company, cloud, connectionType } = facts(snapshot);
-  const { intake, draft, validation } = snapshot.context;
+export function stateSummary(
+  ticketId: string,
+  request: RequestState,
+  sla: SlaView | null,
+  changeSla: SlaView | null = null,
+): StateSummary {
+  const { company, cloud, connectionType } = facts(request);
+  const { intake, draft, validation } = request.enablement.context;
   return {
     ticketId,
     cloud,
     connectionType,
     company,
-    status: statusOf(snapshot),
-    state: stateName(snapshot),
-    waitingOn: waitingOnOf(snapshot),
-    allowedEvents: allowedEventTypes(snapshot),
+    status: requestStatus(request),
+    state: requestStateName(request),
+    waitingOn: requestWaitingOn(request),
+    allowedEvents: requestAllowedEvents(request),
     request: {
       intake: intake ?? null,
       draft: draft ?? null,
       problems: intake ? [] : (validation?.problems ?? []),
     },
     sla,
+    change: changeView(request, changeSla),
+    connection: connectionOf(request),
   };
 }
 
 /** The state view (docs/intake-and-events.md): what the `enablementState` query returns. */
 export function stateView(
   ticketId: string,
-  snapshot: EnablementSnapshot,
+  request: RequestState,
   events: { recent: AuditEntry[]; count: StateView['eventCount'] },
   effects: { done: EffectRecord[]; pending: number; connectivityCheck: ConnectivityCheckView | null },
   sla: SlaView | null,
+  changeSla: SlaView | null = null,
 ): StateView {
   return {
-    ...stateSummary(ticketId, snapshot, sla),
+    ...stateSummary(ticketId, request, sla, changeSla),
     events: events.recent,
     eventCount: events.count,
     effects: { pending: effects.pending, done: effects.done },
@@ -67,34 +84,50 @@ export function stateView(
   };
 }
 
-/** The search attributes of the request (README "Public names"), with the SLA's breach flag and deadline. */
+/** The search attributes of the request (README "Public names"), with the SLAs' breach flags and deadline. */
 export function searchAttributesOf(
-  snapshot: EnablementSnapshot,
+  request: RequestState,
   sla: { breached: boolean; deadline?: number },
+  changeSla: { breached: boolean } = { breached: false },
 ): SearchAttributeUpdatePair[] {
-  const { company, cloud, connectionType } = facts(snapshot);
+  const { company, cloud, connectionType } = facts(request);
+  const change = request.lifecycle?.change;
+  const connection = connectionOf(request);
   const pairs: SearchAttributeUpdatePair[] = [
-    { key: searchAttributes.status, value: statusOf(snapshot) },
-    { key: searchAttributes.state, value: stateName(snapshot) },
-    { key: searchAttributes.waitingOn, value: waitingOnOf(snapshot) },
+    { key: searchAttributes.status, value: requestStatus(request) },
+    { key: searchAttributes.state, value: requestStateName(request) },
+    { key: searchAttributes.waitingOn, value: requestWaitingOn(request) },
     { key: searchAttributes.connectionType, value: connectionType },
     { key: searchAttributes.slaBreached, value: sla.breached },
+    // The open change, if any (the values are removed when it ends, so "has an open change" is `IS NOT NULL`).
+    { key: searchAttributes.changeKind, value: change ? change.kind : null },
+    { key: searchAttributes.changeTicket, value: change ? change.changeTicketId : null },
+    { key: searchAttributes.changeSlaBreached, value: change ? changeSla.breached : null },
+    // Who can connect now: the accounts of the connection's record (none once removed).
+    {
+      key: searchAttributes.accounts,
+      value: connection?.accounts.length
+        ? connection.accounts.map((a) => truncateUtf8(a.account, limits.searchAttributeBytes))
+        : null,
+    },
   ];
   if (sla.deadline !== undefined) pairs.push({ key: searchAttributes.slaDeadline, value: new Date(sla.deadline) });
   if (cloud) pairs.push({ key: searchAttributes.cloud, value: cloud });
   // The company comes from the ticket and may not be valid yet: cut to what a search attribute takes, whatever it is.
   if (company) pairs.push({ key: searchAttributes.company, value: truncateUtf8(company, limits.searchAttributeBytes) });
+  const region = request.enablement.context.intake?.region;
+  if (region) pairs.push({ key: searchAttributes.region, value: region });
   return pairs;
 }
 
 /** What the workflow returns when the request ends. */
-export function requestResult(ticketId: string, snapshot: EnablementSnapshot, events: number): EnablementResult {
-  const { intake } = snapshot.context;
+export function requestResult(ticketId: string, request: RequestState, events: number): EnablementResult {
+  const { intake, connectionType } = request.enablement.context;
   return {
     ticketId,
-    status: statusOf(snapshot) as EnablementResult['status'],
-    state: stateName(snapshot),
-    connectionType: snapshot.context.connectionType,
+    status: requestStatus(request) as EnablementResult['status'],
+    state: requestStateName(request),
+    connectionType,
     cloud: intake?.cloud ?? null,
     company: intake?.company ?? null,
     events,

@@ -38,7 +38,12 @@ until temporal operator search-attribute create --namespace "$namespace" \
   --name PrivateLinkConnectionType --type Keyword \
   --name PrivateLinkCompany --type Keyword \
   --name PrivateLinkSlaBreached --type Bool \
-  --name PrivateLinkSlaDeadline --type Datetime; do
+  --name PrivateLinkSlaDeadline --type Datetime \
+  --name PrivateLinkRegion --type Keyword \
+  --name PrivateLinkAccounts --type KeywordList \
+  --name PrivateLinkChangeKind --type Keyword \
+  --name PrivateLinkChangeTicket --type Keyword \
+  --name PrivateLinkChangeSlaBreached --type Bool; do
   if [ "$attempt" -ge 15 ]; then
     echo "Could not register the search attributes in namespace $namespace" >&2
     exit 1

@@ -67,6 +67,10 @@ const sla = named(
     pausedSince: z.string().nullable(),
     breached: z.boolean(),
     breachedAt: z.string().nullable(),
+    stoppedAt: z
+      .string()
+      .nullable()
+      .describe('When the clock stopped for good (the request enabled, the change done); null while it runs'),
     warningsSent: z.array(z.number()).describe('Warning thresholds (percent of the target) actually sent'),
     escalations: z.number(),
     events: z.array(slaRecord),
@@ -88,6 +92,10 @@ const auditEntry = named(
     from: z.string(),
     to: z.string(),
     reason: z.string().optional().describe('Why it was refused'),
+    changeTicketId: z
+      .string()
+      .optional()
+      .describe('The change ticket the event belongs to (after enablement: the change it opens or the one open)'),
   }),
   'One event as the request recorded it',
 );
@@ -119,6 +127,61 @@ const connectivityCheck = named(
   "The product's latest check of the reverse connection from the vendor's network",
 );
 
+const serviceSchema = z.object({ name: z.string(), port: z.number().int() });
+
+const connectionRecord = named(
+  'Connection',
+  z.object({
+    ticketId: z.string().describe('The ticket that enabled the connection'),
+    company: z.string(),
+    cloud: z.enum(clouds),
+    region: z.string(),
+    connectionType: z.enum(connectionTypes),
+    customerAccount: z.string().describe('The customer account the connection belongs to'),
+    accounts: z
+      .array(
+        z.object({
+          account: z.string(),
+          since: isoTime('When its connection was approved'),
+          approvedBy: z.string().nullable().describe('Who recorded the approval of its connection request'),
+          endpointId: z.string().nullable().describe("The customer's endpoint it connects through"),
+        }),
+      )
+      .describe("The accounts that can connect to the vendor's endpoint service now"),
+    services: z.array(serviceSchema).describe("The vendor's ports the customer connects to"),
+    reverseServices: z
+      .array(
+        z.object({
+          service: z.string().describe("The customer's endpoint service"),
+          endpointId: z.string().describe("The vendor's endpoint to it"),
+          endpointDns: z.string(),
+          ports: z.array(serviceSchema),
+          since: isoTime('When the customer accepted the vendor endpoint'),
+          approvedBy: z.string().nullable(),
+        }),
+      )
+      .describe("The customer's services the vendor connects to"),
+    since: isoTime('When the connection was enabled'),
+  }),
+  'A connection as it stands (docs/lifecycle.md)',
+);
+
+const changeView = named(
+  'Change',
+  z.object({
+    ticketId: z.string().describe('The change ticket'),
+    kind: z.enum(['remove', 'change_account', 'add_service', 'remove_service']),
+    what: z.string().describe('The change in words'),
+    state: z.string().describe("The state of the change's machine (docs/machines.md)"),
+    waitingOn: z.enum(waitingOnValues),
+    requestedBy: z.string(),
+    requestedAt: isoTime('When the change was requested'),
+    submittedAt: isoTime("When the change ticket was submitted: the change's SLA counts from then"),
+    sla: sla.nullable().describe("The change's own SLA clock"),
+  }),
+  'The change open on a connection (docs/lifecycle.md)',
+);
+
 const summaryShape = {
   ticketId: z.string(),
   cloud: z.enum(clouds).nullable(),
@@ -136,6 +199,8 @@ const summaryShape = {
     problems: z.array(problem).describe('What is still missing, invalid or ineligible'),
   }),
   sla: sla.nullable().describe("Null until the ticket's intake arrives"),
+  change: changeView.nullable().describe('The change open on the connection, or null'),
+  connection: connectionRecord.nullable().describe('The connection as it stands, once enabled'),
 };
 
 export const stateViewSchema = named(

@@ -59,7 +59,8 @@ export function utc(instant: string | null | undefined, seconds = false): string
 function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['sla']>, endedAt?: string): string {
   const local = sla.deadlineLocal ? ` (${sla.deadlineLocal})` : '';
   const due = sla.deadline ? `due ${utc(sla.deadline)}${local}` : 'due (paused)';
-  if (status === 'enabled' || status === 'rejected' || status === 'cancelled') {
+  endedAt = sla.stoppedAt ?? endedAt;
+  if (status === 'enabled' || status === 'rejected' || status === 'cancelled' || status === 'removed') {
     const outcome = sla.breached
       ? `BREACHED at ${utc(sla.breachedAt)}`
       : status === 'enabled'
@@ -69,6 +70,19 @@ function slaLine(status: StateSummary['status'], sla: NonNullable<StateSummary['
   }
   const state = sla.breached ? `BREACHED at ${utc(sla.breachedAt)}` : sla.paused ? 'paused' : 'running';
   return `${state}; ${due}; ${sla.leftHours} of ${sla.targetHours} business hours left`;
+}
+
+/** The connection as it stands: who can connect since when on whose approval, the ports, the customer's services. */
+function connectionLines(c: NonNullable<StateSummary['connection']>): string[] {
+  const who = c.accounts.length
+    ? c.accounts.map((a) => `${a.account} since ${utc(a.since)}${a.approvedBy ? `, approved by ${a.approvedBy}` : ''}`)
+    : ['(no account can connect)'];
+  return [
+    `Connection    enabled ${utc(c.since)}; ${c.cloud} ${c.region}; account ${c.customerAccount}`,
+    ...who.map((line) => `  can connect ${line}`),
+    ...(c.services.length ? [`  ports       ${c.services.map((s) => `${s.name} ${s.port}`).join(', ')}`] : []),
+    ...c.reverseServices.map((r) => `  we reach    ${r.service} through ${r.endpointId} since ${utc(r.since)}`),
+  ];
 }
 
 /** The product's latest connectivity check in one line: passed or FAILED, when, and each port's outcome. */
@@ -94,7 +108,14 @@ export function formatView(
     );
   }
   const last = v.event ?? v.events?.at(-1);
-  if (sla) lines.push(`SLA           ${slaLine(v.status, sla, last?.at)}`);
+  if (sla) lines.push(`SLA           ${slaLine(v.status === 'removed' ? 'enabled' : v.status, sla, last?.at)}`);
+  if (v.connection) lines.push(...connectionLines(v.connection));
+  if (v.change) {
+    lines.push(
+      `Change        ${v.change.ticketId}: ${v.change.what}; in ${v.change.state}, waiting on ${v.change.waitingOn}`,
+    );
+    if (v.change.sla) lines.push(`Change SLA    ${slaLine('in_progress', v.change.sla)}`);
+  }
   if (v.connectivityCheck) lines.push(`Our check     ${checkLine(v.connectivityCheck)}`);
   if (v.request.problems.length) {
     lines.push('Problems');

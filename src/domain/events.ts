@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isRecord } from './json';
 import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
 import { formatPath } from './problems';
+import { TICKET_ID_PATTERN, TICKET_ID_RULE } from './ticket';
 import { editDistance } from './ticket-words';
 
 /** At most `maxBytes` of UTF-8, with a message naming the limit and the size sent. */
@@ -98,6 +99,69 @@ const failingSide = z
     "Whose piece fails, vendor or customer: that side troubleshoots it. By default the service's side: vendor for connection.failed, customer for reverse_connection.failed",
   );
 
+/** A reverse service's ports, as an `add_service` change may give them (the customer's own ports: no port rules). */
+const changeServices = z
+  .array(
+    z
+      .object({
+        name: text('the service name, e.g. postgres', 100),
+        port: z
+          .number({ error: 'must be a port number, 1 to 65535' })
+          .int({ error: 'must be a whole number, 1 to 65535' })
+          .min(1, { error: 'must be 1 to 65535' })
+          .max(65535, { error: 'must be 1 to 65535' }),
+      })
+      .strict(),
+  )
+  .min(1, { error: 'must list at least one service and port' })
+  .max(limits.servicesPerRequest, { error: `may list at most ${limits.servicesPerRequest} services` })
+  .refine((list) => new Set(list.map((s) => s.port)).size === list.length, { error: 'must list each port once' })
+  .describe("The ports of the customer's service the vendor connects to; default: the connection's reverse ports");
+
+/**
+ * What a change asks for (docs/lifecycle.md): remove the connection, move it to another customer account, connect the
+ * vendor to one more of the customer's endpoint services, or disconnect from one. `troubleshoot` is answered, never
+ * opened: troubleshooting an enabled connection is outside the vendor's support.
+ */
+const changeSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({ kind: z.literal('remove') }).strict(),
+    z
+      .object({
+        kind: z.literal('change_account'),
+        customerAccount: text('the customer account that is to connect instead', limits.identifierBytes),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('add_service'),
+        customerServiceName: text("the customer's endpoint service to connect to", limits.identifierBytes),
+        services: changeServices.optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('remove_service'),
+        customerServiceName: text("the customer's endpoint service to disconnect from", limits.identifierBytes),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('troubleshoot'),
+        details: text('what does not work', limits.reasonBytes).optional(),
+      })
+      .strict(),
+  ],
+  { error: 'must be an object whose kind is remove, change_account, add_service, remove_service or troubleshoot' },
+);
+
+/** The kinds of change (`change.requested`'s `change.kind`). */
+export const changeKinds = ['remove', 'change_account', 'add_service', 'remove_service', 'troubleshoot'] as const;
+export type ChangeKind = (typeof changeKinds)[number];
+/** A change as `change.requested` carries it. */
+export type Change = z.infer<typeof changeSchema>;
+
 const event = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({ type: z.literal(type), ...common, ...shape }).strict();
 
@@ -160,6 +224,35 @@ const eventSchemas = {
   'reverse_connection.failed': event('reverse_connection.failed', {
     details: text('what the connection test showed', limits.reasonBytes),
     failingSide: failingSide.optional(),
+  }),
+  'change.requested': event('change.requested', {
+    /** The change's own ticket: its comments go there, and its audit entries carry it. */
+    changeTicketId: z
+      .string({ error: 'is required: the id of the ticket asking for the change' })
+      .trim()
+      // A refinement, not `.regex`: zod resets a pattern's lastIndex, and workflow code may not write shared objects.
+      .refine((value) => TICKET_ID_PATTERN.test(value), { error: `must be a ticket id: ${TICKET_ID_RULE}` })
+      .describe(`The change ticket's id (${TICKET_ID_RULE})`),
+    change: changeSchema,
+    /** When the change ticket was submitted: its SLA counts from then. Defaults to when the event arrives. */
+    submittedAt: z
+      .string({ error: 'must be text: an ISO 8601 date-time with an offset' })
+      .trim()
+      .pipe(
+        z.iso.datetime({
+          offset: true,
+          error: 'must be an ISO 8601 date-time with an offset, e.g. 2026-11-02T15:00:00Z',
+        }),
+      )
+      .describe("When the change ticket was submitted (ISO 8601); the change's SLA counts from then. Default: now")
+      .optional(),
+  }),
+  'change.cancelled': event('change.cancelled', { reason: text('why the change is cancelled', limits.reasonBytes) }),
+  'customer_access.revoked': event('customer_access.revoked', {}),
+  'connection.removed': event('connection.removed', {}),
+  'vendor_endpoint.deleted': event('vendor_endpoint.deleted', {
+    /** Which vendor endpoint was deleted; defaults to the next one the change deletes. */
+    endpointId: text("the id of the vendor's endpoint that was deleted", limits.identifierBytes).optional(),
   }),
   'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled', limits.reasonBytes) }),
   'note.added': event('note.added', { text: text('the note', limits.noteBytes) }),

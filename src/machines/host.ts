@@ -80,7 +80,7 @@ const effectTypes: readonly string[] = [
 ] satisfies Effect['type'][];
 
 /** The effects among XState's returned actions, as plain data (no executors, no copies of the context). */
-function effectsOf(actions: readonly { type: string; params?: unknown }[]): Effect[] {
+export function effectsOf(actions: readonly { type: string; params?: unknown }[]): Effect[] {
   return actions
     .filter((action) => effectTypes.includes(action.type))
     .map((action) => ({ type: action.type, params: action.params }) as Effect);

@@ -11,8 +11,8 @@ export {
   startRequest,
   type Step,
 } from './host';
-export { slaEffects } from './sla-effects';
-export type { ConnectivityCheck, Effect, EffectParams, EnablementTag, Notification } from './setup';
+export { changeSlaEffects, slaEffects } from './sla-effects';
+export type { ConnectivityCheck, Effect, EffectParams, EnablementTag, Notification, TicketTarget } from './setup';
 export { renderComment, type TemplateId, type TicketComment, templates } from './templates';
 export { unidirectionalMachine } from './unidirectional';
 export { allowedEventTypes, type EnablementStatus, stateName, statusOf, waitingOnOf, type WaitingOn } from './view';

@@ -24,6 +24,9 @@ export interface Notification {
     | 'verification_failed'
     | 'connectivity_check_failed'
     | 'enabled'
+    | 'change_requested'
+    | 'change_done'
+    | 'change_refused'
     | 'rejected'
     | 'cancelled'
     | 'sla_warning'
@@ -48,7 +51,18 @@ export interface EffectParams {
   notify: Notification;
   runConnectivityCheck: ConnectivityCheck;
 }
-export type Effect = { [K in keyof EffectParams]: { type: K; params: EffectParams[K] } }[keyof EffectParams];
+export type Effect = {
+  [K in keyof EffectParams]: { type: K; params: EffectParams[K]; to?: TicketTarget };
+}[keyof EffectParams];
+
+/**
+ * Where a change's comments and notifications go: its own ticket, not the one that enabled the connection. `startedBy`
+ * is who asked for the change: a ticket system's comments go only to tickets whose request or change it sent itself.
+ */
+export interface TicketTarget {
+  ticketId: string;
+  startedBy?: string;
+}
 
 /** Effects are data: executing them is the host's job, never the machine's. */
 const effect =

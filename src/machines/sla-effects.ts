@@ -4,7 +4,9 @@
 import type { SlaRecord } from '../sla/types';
 import { companyOf } from './context';
 import type { EnablementSnapshot } from './host';
-import type { Effect } from './setup';
+import type { ConnectionRecord } from './changes/connection';
+import type { OpenChange } from './request';
+import type { Effect, TicketTarget } from './setup';
 import { stateName, waitingOnOf } from './view';
 
 /**
@@ -59,6 +61,64 @@ export function slaEffects(
             template: 'sla_escalation',
             data: { ticketId, company, deadline, timeZone, escalation: count },
           },
+        },
+      ];
+    }
+  }
+}
+
+/**
+ * What a change's SLA event asks for, as {@link slaEffects} for a request, but about the change and to its ticket:
+ * notify the vendor; at the breach and each escalation, also tell the change ticket.
+ */
+export function changeSlaEffects(
+  record: Pick<SlaRecord, 'kind' | 'percent' | 'escalation'>,
+  change: OpenChange,
+  connection: Pick<ConnectionRecord, 'ticketId' | 'company'>,
+  timeZone: string,
+  deadlineMs: number,
+): Effect[] {
+  const deadline = new Date(deadlineMs).toISOString();
+  const to: TicketTarget = { ticketId: change.changeTicketId, startedBy: change.requestedBy };
+  const data = { ticketId: change.changeTicketId, company: connection.company, deadline, timeZone };
+  const tag = `[${change.changeTicketId}, change of ${connection.ticketId}]`;
+  const where = `${change.kind} in ${stateName(change.snapshot)}, waiting on ${waitingOnOf(change.snapshot)}`;
+  switch (record.kind) {
+    case 'warning':
+      return [
+        {
+          type: 'notify',
+          params: {
+            kind: 'sla_warning',
+            message: `${tag} ${record.percent}% of the change's SLA used: due ${deadline}, ${where}`,
+          },
+          to,
+        },
+      ];
+    case 'breach':
+      return [
+        {
+          type: 'notify',
+          params: { kind: 'sla_breached', message: `${tag} Change SLA breached: due ${deadline}, still ${where}` },
+          to,
+        },
+        { type: 'postTicketComment', params: { template: 'change_sla_breached', data }, to },
+      ];
+    case 'escalation': {
+      const count = record.escalation ?? 1;
+      return [
+        {
+          type: 'notify',
+          params: {
+            kind: 'sla_escalation',
+            message: `${tag} ${count} business day(s) past the change's SLA (due ${deadline}), still ${where}`,
+          },
+          to,
+        },
+        {
+          type: 'postTicketComment',
+          params: { template: 'change_sla_escalation', data: { ...data, escalation: count } },
+          to,
         },
       ];
     }

@@ -4,7 +4,7 @@
  * document links. Machines emit `{ template, data }`; the activity that posts the comment renders it here, so the
  * wording is tested without any ticket system. docs/traceability.md maps the vendor document's statements to them.
  */
-import type { Side } from '../domain/events';
+import type { Change, Side } from '../domain/events';
 import type { Cloud } from '../domain/formats';
 import type { Service } from '../domain/intake';
 import type { VendorCli } from '../domain/vendor-config';
@@ -277,6 +277,87 @@ To change this connection later (remove it, change your account, or add or remov
 
 Your PrivateLink request was already accepted with the details you gave before, and the set-up goes on with those, so this change is not applied automatically. Our support team will review it and reply on this ticket with how it will be handled; if the change is needed before the connection is enabled, we may cancel this request and start a new one with the new details.`,
 
+  change_received: (
+    d: Greeting & { change: Change; connectionTicketId: string; cloud: Cloud; vendorPrincipals: string[] },
+  ) => {
+    const intro = `We received your request to ${changeKindWords(d.change)} (the PrivateLink connection enabled on ticket ${d.connectionTicketId}). Changes can take up to five business days.`;
+    switch (d.change.kind) {
+      case 'remove':
+        return `${intro}
+
+What happens next: we remove your ${d.cloud === 'aws' ? 'account' : 'subscriptions'} from our ${vendorService(d.cloud)}, remove your endpoint connection to it, and delete our endpoints to your services, if any. Traffic over this connection stops then. We will confirm here when it is done.`;
+      case 'change_account':
+        return `${intro}
+
+What happens next, in this order so the connection keeps working: we allow ${d.cloud === 'aws' ? 'AWS account' : 'Azure subscription'} ${d.change.customerAccount} on our ${vendorService(d.cloud)} and post its ${d.cloud === 'aws' ? 'service name' : 'alias'} here; you create ${anEndpoint(d.cloud)} from it; we approve it and you test it; only then do we remove the old account's access.`;
+      case 'add_service':
+        return `${intro}
+
+Next step for you: allow our ${d.cloud === 'aws' ? 'AWS account principal' : 'Azure subscriptions'} to connect to your ${customerService(d.cloud)} ${d.change.customerServiceName} (${cloudDocs[d.cloud].grantAccess}):
+${list(d.vendorPrincipals)}
+
+Reply when access is granted. We then create our endpoint to it and post its id here for you to accept.`;
+      case 'remove_service':
+        return `${intro}
+
+What happens next: we delete our endpoint to your service ${d.change.customerServiceName}. We will confirm here when it is done.`;
+      default:
+        return intro;
+    }
+  },
+
+  change_done: (
+    d: Greeting & {
+      kind: Change['kind'];
+      connectionTicketId: string;
+      cloud: Cloud;
+      accounts: string[];
+      services: Service[];
+      reverseServices: string[];
+    },
+  ) => {
+    if (d.kind === 'remove') {
+      return `The PrivateLink connection enabled on ticket ${d.connectionTicketId} is removed: no account can connect to our ${vendorService(d.cloud)} through it any more, and our endpoints to your services, if we had any, are deleted.
+
+Open a new PrivateLink request if you need a connection again.`;
+    }
+    const reverse = d.reverseServices.length
+      ? `
+Our network connects to your service${d.reverseServices.length === 1 ? '' : 's'}:
+${list(d.reverseServices)}`
+      : '';
+    return `Your change is done. The PrivateLink connection enabled on ticket ${d.connectionTicketId} now stands as follows.
+
+${d.cloud === 'aws' ? 'Account' : 'Subscriptions'} that can connect to our ${vendorService(d.cloud)}: ${d.accounts.join(', ')}
+Open ports:
+${portList(d.services)}${reverse}
+
+Troubleshooting the connection after a change is not covered by our support; open a new ticket for further changes.`;
+  },
+
+  change_cancelled: (d: Greeting & { reason: string }) =>
+    `This change to your PrivateLink connection is cancelled: ${d.reason}
+
+The connection stays as it is. Open a new ticket to request a change again.`,
+
+  change_refused: (d: Greeting & { connectionTicketId: string; reason: string }) =>
+    `We cannot take this change to the PrivateLink connection of ticket ${d.connectionTicketId}:
+
+${d.reason}
+
+Reply on this ticket if something here is wrong.`,
+
+  troubleshooting_not_covered: (d: Greeting & { connectionTicketId: string }) =>
+    `Thank you for your ticket about the PrivateLink connection enabled on ticket ${d.connectionTicketId}. Troubleshooting a connection after it is enabled is not covered by our support: the connection was verified end to end when it was enabled, and what changed since is in your network or account.
+
+What we can do on a ticket: remove the connection, change the account that connects, or add or remove connections from our network to your services. Open a ticket for one of these if you need it.`,
+
+  change_sla_breached: (d: Greeting & { deadline: string; timeZone: string }) =>
+    `We did not complete this change to your PrivateLink connection within five business days (due ${localTime(d.deadline, d.timeZone)}). It has been escalated, and we will keep you updated here every business day until it is done.`,
+
+  change_sla_escalation: (d: Greeting & { deadline: string; timeZone: string; escalation: number }) =>
+    `This change to your PrivateLink connection is still open, ${d.escalation} business day${d.escalation === 1 ? '' : 's'} past its due time (${localTime(d.deadline, d.timeZone)}). It remains escalated.`,
+
   cancelled: (d: Greeting & { reason: string }) =>
     `This PrivateLink request is cancelled: ${d.reason}
 
@@ -284,6 +365,22 @@ Open a new ticket to request PrivateLink again.`,
 } as const;
 
 export type TemplateId = keyof typeof templates;
+
+/** A change in words, as its comments and notifications say it ("remove the connection"). */
+export function changeKindWords(change: Change): string {
+  switch (change.kind) {
+    case 'remove':
+      return 'remove the connection';
+    case 'change_account':
+      return `move the connection to account ${change.customerAccount}`;
+    case 'add_service':
+      return `connect our network to your service ${change.customerServiceName}`;
+    case 'remove_service':
+      return `disconnect our network from your service ${change.customerServiceName}`;
+    case 'troubleshoot':
+      return 'troubleshoot the connection';
+  }
+}
 
 /** A comment to post: a template and its data. */
 export type TicketComment = {

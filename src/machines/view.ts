@@ -2,7 +2,14 @@ import type { AnyMachineSnapshot, AnyStateNode } from 'xstate';
 import { type EventType, eventTypes } from '../domain/events';
 
 /** Where a request stands, as docs/intake-and-events.md names it. */
-export const enablementStatuses = ['awaiting_information', 'in_progress', 'enabled', 'rejected', 'cancelled'] as const;
+export const enablementStatuses = [
+  'awaiting_information',
+  'in_progress',
+  'enabled',
+  'rejected',
+  'cancelled',
+  'removed',
+] as const;
 export type EnablementStatus = (typeof enablementStatuses)[number];
 /** Whose move it is. */
 export const waitingOnValues = ['vendor', 'customer', 'none'] as const;

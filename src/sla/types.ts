@@ -21,6 +21,8 @@ export interface SlaState {
   clock?: SlaClock;
   warningsSent: number[];
   breachedAt?: number;
+  /** When the clock stopped for good: the request was enabled, or the change ended. */
+  stoppedAt?: number;
   escalations: number;
   records: SlaRecord[];
 }
@@ -41,6 +43,8 @@ export interface SlaView {
   pausedSince: string | null;
   breached: boolean;
   breachedAt: string | null;
+  /** When the clock stopped for good (the request enabled, the change done); null while it runs. */
+  stoppedAt: string | null;
   warningsSent: number[];
   escalations: number;
   events: SlaRecord[];

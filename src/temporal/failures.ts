@@ -17,6 +17,8 @@ export const failureTypes = {
    * the client answers as for any repeat (`result: duplicate`). Its details hold the applied entry's `seq`.
    */
   duplicateEvent: 'DuplicateEvent',
+  /** A change was requested while another change is open on the connection: the caller's 409, naming the open one. */
+  changeInProgress: 'ChangeInProgress',
   /** An eventId sent again by the same sender for the same event type with a different payload: the caller's 409. */
   eventIdReused: 'EventIdReused',
   /** A per-request limit was reached (the number of notes): the caller's 422. */

@@ -10,6 +10,9 @@ import type { ConnectionType, Intake, IntakeDraft } from '../domain/intake';
 import type { Problem } from '../domain/problems';
 import type { VendorConfig } from '../domain/vendor-config';
 import type { EnablementStatus, WaitingOn } from '../machines/view';
+import type { ConnectionRecord } from '../machines/changes/connection';
+import type { OpenableChangeKind } from '../machines/changes/setup';
+import type { PersistedRequest } from '../machines/request';
 import type { SlaRecord, SlaState, SlaView } from '../sla/types';
 import { EVENT_SIGNAL, EVENT_UPDATE, STATE_QUERY } from './names';
 
@@ -47,8 +50,10 @@ export interface AuditTrailState {
 /** What the workflow carries over when it continues as new. */
 export interface ResumeState {
   vendor: VendorConfig;
-  /** The machine snapshot, persisted (value and context). */
-  snapshot: { machine: ConnectionType; value: string; context: unknown };
+  /** The request, persisted: the enablement machine's value and context, and the connection's record once enabled. */
+  request: PersistedRequest;
+  /** The open change's SLA clock. */
+  changeSla?: SlaState;
   trail: AuditTrailState;
   /** Who started the request (the start's memo). */
   startedBy?: string;
@@ -84,6 +89,8 @@ export interface AuditEntry {
   to: string;
   /** Why it was refused. */
   reason?: string;
+  /** The change ticket the event belongs to (after enablement: the change it opens or the one open). */
+  changeTicketId?: string;
 }
 
 /** An effect the workflow carried out (or could not). */
@@ -132,6 +139,27 @@ export interface StateSummary {
   };
   /** The SLA clock; null until the ticket's intake arrives. */
   sla: SlaView | null;
+  /** The change open on the connection (docs/lifecycle.md), or null. */
+  change: ChangeView | null;
+  /** The connection as it stands, once enabled (while a change is open, as the change has left it so far). */
+  connection: ConnectionRecord | null;
+}
+
+/** The change open on a connection, as the state view shows it. */
+export interface ChangeView {
+  /** The change ticket. */
+  ticketId: string;
+  kind: OpenableChangeKind;
+  /** The change in words ("move the connection to account 210987654321"). */
+  what: string;
+  /** The state of the change's machine (docs/machines.md). */
+  state: string;
+  waitingOn: WaitingOn;
+  requestedBy: string;
+  requestedAt: string;
+  submittedAt: string;
+  /** The change's own SLA clock, from the change ticket's submission. */
+  sla: SlaView | null;
 }
 
 /**
@@ -170,7 +198,7 @@ export interface EventOutcome extends StateSummary {
 /** What the workflow returns when the request ends. */
 export interface EnablementResult {
   ticketId: string;
-  status: Extract<EnablementStatus, 'enabled' | 'rejected' | 'cancelled'>;
+  status: Extract<EnablementStatus, 'removed' | 'rejected' | 'cancelled'>;
   state: string;
   connectionType: ConnectionType;
   cloud: Cloud | null;

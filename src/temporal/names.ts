@@ -37,6 +37,14 @@ export const searchAttributes = {
   company: defineSearchAttributeKey('PrivateLinkCompany', SearchAttributeType.KEYWORD),
   slaBreached: defineSearchAttributeKey('PrivateLinkSlaBreached', SearchAttributeType.BOOL),
   slaDeadline: defineSearchAttributeKey('PrivateLinkSlaDeadline', SearchAttributeType.DATETIME),
+  region: defineSearchAttributeKey('PrivateLinkRegion', SearchAttributeType.KEYWORD),
+  /** The customer accounts that can connect now (the connection's record); unset before enablement and once removed. */
+  accounts: defineSearchAttributeKey('PrivateLinkAccounts', SearchAttributeType.KEYWORD_LIST),
+  /** The open change's kind and ticket; unset when no change is open. */
+  changeKind: defineSearchAttributeKey('PrivateLinkChangeKind', SearchAttributeType.KEYWORD),
+  changeTicket: defineSearchAttributeKey('PrivateLinkChangeTicket', SearchAttributeType.KEYWORD),
+  /** The open change's SLA breached; unset when no change is open. */
+  changeSlaBreached: defineSearchAttributeKey('PrivateLinkChangeSlaBreached', SearchAttributeType.BOOL),
 } as const;
 
 /** Every search attribute key the product registers, in a stable order. */
@@ -47,6 +55,12 @@ export const allSearchAttributeKeys = Object.values(searchAttributes);
  * of each event's result in Temporal's event history, from which the audit timeline is built.
  */
 export const AUDIT_MEMO_KEY = 'privatelinkEvent';
+
+/**
+ * Memo key the workflow upserts whenever the connection's record changes (docs/lifecycle.md): the record as it stands,
+ * which `GET /api/connections` lists straight from visibility, without asking each workflow.
+ */
+export const CONNECTION_MEMO_KEY = 'privatelinkConnection';
 
 /** Memo key set at start by the API and webhooks: who (which authenticated subject) started the request. */
 export const STARTED_BY_MEMO_KEY = 'privatelinkStartedBy';

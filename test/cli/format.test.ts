@@ -14,6 +14,7 @@ const sla: SlaView = {
   pausedSince: null,
   breached: false,
   breachedAt: null,
+  stoppedAt: null,
   warningsSent: [],
   escalations: 0,
   events: [],
@@ -30,6 +31,8 @@ const view = (status: StateSummary['status'], slaView: SlaView = sla): StateSumm
   allowedEvents: [],
   request: { intake: null, draft: null, problems: [] },
   sla: slaView,
+  change: null,
+  connection: null,
 });
 
 const slaLine = (v: StateSummary) =>

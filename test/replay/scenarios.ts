@@ -17,6 +17,7 @@ import {
   onCloud,
   unidirectionalLoopEvents,
 } from '../fixtures/events';
+import { changeRequested, changeScripts, otherService } from '../fixtures/changes';
 import { samples, validIntake } from '../fixtures/requests';
 import { eventually } from '../helpers/eventually';
 import { startRequest } from '../helpers/requests';
@@ -65,7 +66,42 @@ const NOTES_TO_CONTINUE = 60;
 const forward = forwardLegEvents;
 const reverse = reverseLegEvents;
 
-/** Every path and loop of both machines, on both clouds (endpoint ids in each scenario's cloud's format). */
+/** A scenario as written: one that reaches `enabled` goes on to the connection's removal (see {@link scenarios}). */
+type Draft = Omit<Scenario, 'expected'> & { expected: Scenario['expected'] | 'enabled' };
+
+/** The change ticket that removes a scenario's connection. */
+const REMOVAL_TICKET = 'REMOVE-1';
+
+/**
+ * The events that remove an enabled connection (docs/lifecycle.md): access revoked, the connection removed, and each
+ * vendor endpoint to the customer's services deleted (one per verified reverse connection).
+ */
+function removal(events: readonly Event[]): Event[] {
+  const reverseConnections =
+    events.filter((e) => e.type === 'reverse_connection.verified').length +
+    events.filter((e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'add_service')
+      .length -
+    events.filter((e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'remove_service')
+      .length;
+  return [
+    changeRequested(REMOVAL_TICKET, { kind: 'remove' }),
+    { type: 'customer_access.revoked' },
+    { type: 'connection.removed' },
+    ...Array.from({ length: reverseConnections }, () => ({ type: 'vendor_endpoint.deleted' })),
+  ];
+}
+
+/** The events of the change of `kind` on a connection of `cloud` and `type` (test/fixtures/changes.ts). */
+const change = (cloud: Cloud, type: ConnectionType, kind: string, changeTicketId: string): Event[] => {
+  const script = changeScripts(cloud, type).find((s) => s.kind === kind)!;
+  return [changeRequested(changeTicketId, script.change), ...script.events];
+};
+
+/**
+ * Every path and loop of both machines, on both clouds (endpoint ids in each scenario's cloud's format), and each kind
+ * of change after enablement. A request's workflow ends only when its connection is removed, so every scenario that
+ * reaches `enabled` goes on to a `remove` change ticket.
+ */
 export const scenarios: Scenario[] = (
   [
     {
@@ -253,8 +289,66 @@ export const scenarios: Scenario[] = (
       events: [],
       expected: 'rejected',
     },
-  ] satisfies Scenario[]
-).map((scenario) => ({ ...scenario, events: onCloud(scenario.cloud, scenario.events) }));
+    {
+      // A change of account in the safe order, then the removal.
+      name: 'aws-change-account',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: [...forward, ...change('aws', 'unidirectional', 'change_account', 'CHG-1')],
+      expected: 'enabled',
+    },
+    {
+      // One more customer service connected, the first one disconnected, then the removal.
+      name: 'azure-services-changed',
+      cloud: 'azure',
+      type: 'bidirectional',
+      start: 'start',
+      events: [
+        ...forward,
+        ...reverse,
+        ...change('azure', 'bidirectional', 'add_service', 'CHG-1'),
+        ...change('azure', 'bidirectional', 'remove_service', 'CHG-2'),
+      ],
+      expected: 'enabled',
+    },
+    {
+      // A change cancelled half-way (nothing changed yet), a note on the record, then the removal.
+      name: 'aws-change-cancelled',
+      cloud: 'aws',
+      type: 'bidirectional',
+      start: 'signal-with-start',
+      events: [
+        ...forward,
+        ...reverse,
+        changeRequested('CHG-1', { kind: 'add_service', customerServiceName: otherService('aws') }),
+        { type: 'principal.granted' },
+        { type: 'change.cancelled', reason: 'the customer postponed the new service' },
+        { type: 'note.added', text: 'customer will come back in January' },
+      ],
+      expected: 'enabled',
+    },
+    {
+      // Notes while a change is open until Temporal suggests continue-as-new: the change goes on in the second run.
+      name: 'aws-change-continued-as-new',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: [
+        ...forward,
+        ...change('aws', 'unidirectional', 'change_account', 'CHG-1').slice(0, 3),
+        ...Array.from({ length: NOTES_TO_CONTINUE }, (_, i) => ({ type: 'note.added', text: `change note ${i + 1}` })),
+        ...change('aws', 'unidirectional', 'change_account', 'CHG-1').slice(3),
+      ],
+      expected: 'enabled',
+    },
+  ] satisfies Draft[]
+).map((draft): Scenario => {
+  const events = onCloud(draft.cloud, draft.events);
+  return draft.expected === 'enabled'
+    ? { ...draft, events: [...events, ...removal(events)], expected: 'removed' }
+    : { ...draft, events, expected: draft.expected };
+});
 
 /** Who sends every event of a recorded scenario. */
 export const RECORDER = 'replay-recorder@vendor.example';

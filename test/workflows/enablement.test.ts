@@ -46,7 +46,7 @@ describe('the enablement workflow on a real server', () => {
       for (const event of steps) views.push(await send(handle, event));
       expect(views.map((v) => v.state)).toEqual(
         type === 'unidirectional'
-          ? ['awaitingEndpoint', 'reviewingConnection', 'openingPorts', 'verifyingConnection', 'enabled']
+          ? ['awaitingEndpoint', 'reviewingConnection', 'openingPorts', 'verifyingConnection', 'active']
           : [
               'awaitingEndpoint',
               'reviewingConnection',
@@ -56,23 +56,21 @@ describe('the enablement workflow on a real server', () => {
               'creatingVendorEndpoint',
               'awaitingReverseApproval',
               'verifyingReverseConnection',
-              'enabled',
+              'active',
             ],
       );
+      // Enabled, the request stays open as the connection's record, taking changes and notes only.
       expect(views.at(-1)).toMatchObject({
         status: 'enabled',
         waitingOn: 'none',
-        allowedEvents: [],
+        allowedEvents: ['change.requested', 'note.added'],
         cloud,
         company: 'Acme',
+        change: null,
+        connection: { ticketId, customerAccount: validIntake(cloud, type).customerAccount, since: expect.any(String) },
       });
-      expect(await handle.result()).toMatchObject({
-        ticketId,
-        status: 'enabled',
-        connectionType: type,
-        cloud,
-        events: steps.length,
-      });
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      await waitFor(async () => (await readState(handle)).effects.pending === 0, 15_000, 'the effects to go out');
 
       // Every customer-facing step reached the ticket, in order, exactly once.
       const comments = temporal.activities.tickets.comments(ticketId).map((c) => c.body);
@@ -94,6 +92,22 @@ describe('the enablement workflow on a real server', () => {
           expect.objectContaining({ type: 'runConnectivityCheck', what: '127.0.0.1', status: 'done' }),
         );
       }
+      // The workflow ends when a change ticket removes the connection.
+      const removal = [
+        { type: 'change.requested', changeTicketId: `${ticketId}-RM`, change: { kind: 'remove' } },
+        { type: 'customer_access.revoked' },
+        { type: 'connection.removed' },
+        ...(type === 'bidirectional' ? [{ type: 'vendor_endpoint.deleted' }] : []),
+      ];
+      for (const event of removal) await send(handle, event);
+      expect(await handle.result()).toMatchObject({
+        ticketId,
+        status: 'removed',
+        state: 'removed',
+        connectionType: type,
+        cloud,
+        events: steps.length + removal.length,
+      });
     });
   });
 

@@ -1,0 +1,79 @@
+/**
+ * `remove`: the connection is taken down in the order that keeps access safe: the customer's accounts lose access to
+ * the vendor's endpoint service first, then the endpoint connections are removed, then (bidirectional) the vendor's
+ * endpoints to the customer's services are deleted; only then does the record say `removed`. State names are public
+ * (the change's `state` in the state view).
+ */
+import { changeSetup } from './setup';
+import { askStaff, cancellable, doneEffects, opened } from './shared';
+
+const { createMachine } = changeSetup;
+
+export const removeMachine = createMachine({
+  id: 'remove',
+  context: ({ input }) => ({ ...input }),
+  initial: 'revokingAccess',
+  entry: opened(
+    ({ context }) =>
+      `Remove the PrivateLink connection of ${context.connection.company}: first remove ${context.connection.accounts.map((a) => a.account).join(', ')} from the allowed principals of our endpoint service, then record customer_access.revoked`,
+  ),
+  states: {
+    revokingAccess: {
+      description: "Vendor removes the customer's accounts from its endpoint service",
+      tags: ['vendor'],
+      on: {
+        ...cancellable(),
+        'customer_access.revoked': {
+          target: 'removingConnection',
+          actions: [
+            'revokeAllAccess',
+            askStaff(
+              ({ context }) =>
+                `Access revoked. Now reject or delete the customer's endpoint connection${context.connection.accounts.length === 1 ? '' : 's'} to our endpoint service, then record connection.removed`,
+            ),
+          ],
+        },
+      },
+    },
+    removingConnection: {
+      description: "Vendor rejects or deletes the customer's endpoint connections",
+      tags: ['vendor'],
+      on: {
+        ...cancellable(
+          () =>
+            "The customer's accounts no longer have access, but their endpoint connections remain until rejected; the record keeps the connection",
+        ),
+        'connection.removed': [
+          {
+            guard: 'hasVendorEndpoints',
+            target: 'deletingVendorEndpoints',
+            actions: [
+              'removeForwardConnection',
+              askStaff(
+                ({ context }) =>
+                  `Connection removed. Now delete our endpoints to the customer's services (${context.connection.reverseServices.map((r) => `${r.endpointId} to ${r.service}`).join('; ')}), recording vendor_endpoint.deleted for each`,
+              ),
+            ],
+          },
+          { target: 'removed', actions: ['removeForwardConnection', ...doneEffects()] },
+        ],
+      },
+    },
+    deletingVendorEndpoints: {
+      description: "Vendor deletes its endpoints to the customer's services",
+      tags: ['vendor'],
+      on: {
+        ...cancellable(
+          ({ context }) =>
+            `Our endpoints ${context.connection.reverseServices.map((r) => r.endpointId).join(', ')} remain, as the record shows`,
+        ),
+        'vendor_endpoint.deleted': [
+          { guard: 'moreVendorEndpointsAfterThis', actions: 'deleteVendorEndpoint' },
+          { guard: 'eventDataValid', target: 'removed', actions: ['deleteVendorEndpoint', ...doneEffects()] },
+        ],
+      },
+    },
+    removed: { description: 'The connection is removed', type: 'final' },
+    cancelled: { description: 'The change was cancelled; the connection is as it was', type: 'final' },
+  },
+});
