@@ -15,7 +15,7 @@ import type { Problem } from '../domain/problems';
 import { enablementStatuses, waitingOnValues } from '../machines/view';
 import type { SlaView } from '../sla/types';
 import type { AuditEntry, ConnectivityCheckView, EffectRecord, EventOutcome, StateView } from '../temporal/messages';
-import type { RequestPage } from '../temporal/visibility';
+import type { ConnectionPage, RequestPage } from '../temporal/visibility';
 import type { WebhookAnswer } from './routes/webhooks';
 
 /** The named answer schemas: each becomes `#/components/schemas/<id>` in the OpenAPI document. */
@@ -254,6 +254,24 @@ export const requestPageSchema = named(
   'One page of requests, most recently started first',
 );
 
+export const connectionPageSchema = named(
+  'ConnectionPage',
+  z.object({
+    query: z.string().describe('The Temporal visibility query this page answers'),
+    connections: z.array(
+      connectionRecord.extend({
+        workflowId: z.string(),
+        openChange: z
+          .object({ ticketId: z.string(), kind: z.string() })
+          .nullable()
+          .describe('The change open on the connection, if any'),
+      }),
+    ),
+    nextPageToken: z.string().nullable().describe('Pass as pageToken for the next page; null on the last page'),
+  }),
+  "The connections that exist now: who can reach the vendor's endpoint services, since when, approved by whom",
+);
+
 /** What an event entry and a pending event both say of who sent what, and where Temporal has it. */
 const sentFields = {
   at: z.string(),
@@ -328,6 +346,7 @@ const exact: {
   stateView: Matches<typeof stateViewSchema, StateView>;
   eventOutcome: Matches<typeof eventOutcomeSchema, EventOutcome>;
   requestPage: Matches<typeof requestPageSchema, RequestPage>;
+  connectionPage: Matches<typeof connectionPageSchema, ConnectionPage>;
   timelineExport: Matches<typeof timelineExportSchema, TimelineExport>;
   webhookAnswer: Matches<typeof webhookAnswerSchema, WebhookAnswer>;
   parts: [
@@ -343,6 +362,7 @@ const exact: {
   stateView: true,
   eventOutcome: true,
   requestPage: true,
+  connectionPage: true,
   timelineExport: true,
   webhookAnswer: true,
   parts: [true, true, true, true, true, true, true],

@@ -136,6 +136,31 @@ export const listQuerySchema = z
   })
   .strict();
 
+export const connectionsQuerySchema = z
+  .object({
+    company: z.string().min(1).max(200).optional(),
+    cloud: z.enum(clouds, { error: `must be one of ${clouds.join(', ')}` }).optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/, { error: 'must be a region code, e.g. us-east-1 or eastus' })
+      .optional(),
+    account: z
+      .string()
+      .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an AWS account id or an Azure subscription id' })
+      .optional(),
+    pageSize: z.coerce
+      .number({ error: 'must be a number' })
+      .int()
+      .min(1, { error: 'must be at least 1' })
+      .max(200, { error: 'must be at most 200' })
+      .default(50),
+    pageToken: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,4096}$/, { error: 'must be a nextPageToken from an earlier page' })
+      .optional(),
+  })
+  .strict();
+
 export const historyQuerySchema = z
   .object({ format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json') })
   .strict();

@@ -153,7 +153,7 @@ const changeSchema = z.discriminatedUnion(
       })
       .strict(),
   ],
-  { error: 'must be an object whose kind is remove, change_account, add_service, remove_service or troubleshoot' },
+  { error: 'must name a change: kind remove, change_account, add_service, remove_service or troubleshoot' },
 );
 
 /** The kinds of change (`change.requested`'s `change.kind`). */

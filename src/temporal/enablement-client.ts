@@ -24,7 +24,14 @@ import {
 } from './messages';
 import { STARTED_BY_MEMO_KEY, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from './names';
 import { isStarting, readState } from './read-state';
-import { type ListFilters, listRequests, type RequestPage } from './visibility';
+import {
+  type ConnectionFilters,
+  type ConnectionPage,
+  type ListFilters,
+  listConnections,
+  listRequests,
+  type RequestPage,
+} from './visibility';
 
 /** What a signalled ticket event came to: delivered to the request, or dropped because the request has ended. */
 export type SignalOutcome = 'delivered' | 'ended';
@@ -173,7 +180,16 @@ export class EnablementClient {
           'conflict',
           innermostMessage(err),
           [],
-          view ? { state: view.state, requestStatus: view.status, allowedEvents: view.allowedEvents } : {},
+          view
+            ? {
+                state: view.state,
+                requestStatus: view.status,
+                allowedEvents: view.allowedEvents,
+                ...(view.change
+                  ? { openChange: { ticketId: view.change.ticketId, kind: view.change.kind, state: view.change.state } }
+                  : {}),
+              }
+            : {},
         );
       }
       if (isClosedRun(err) || isNotFound(err)) {
@@ -296,6 +312,11 @@ export class EnablementClient {
   /** One page of requests matching the filters, newest first (from visibility). */
   list(filters: ListFilters, pageSize: number, pageToken?: string): Promise<RequestPage> {
     return listRequests(this.client, filters, pageSize, pageToken);
+  }
+
+  /** One page of the connections that exist now (docs/lifecycle.md "Inventory"). */
+  connections(filters: ConnectionFilters, pageSize: number, pageToken?: string): Promise<ConnectionPage> {
+    return listConnections(this.client, filters, pageSize, pageToken);
   }
 
   /** True when the ticket's request exists and has ended (Temporal answers NOT_FOUND to updates of closed runs). */

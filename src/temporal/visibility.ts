@@ -9,7 +9,10 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { temporal } from '@temporalio/proto';
 import { AppError } from '../errors';
 import { rethrowTemporalError } from './errors';
-import { searchAttributes, ticketIdOfWorkflow, WORKFLOW_TYPE } from './names';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { isRecord } from '../domain/json';
+import type { ConnectionRecord } from '../machines/changes/connection';
+import { CONNECTION_MEMO_KEY, searchAttributes, ticketIdOfWorkflow, WORKFLOW_TYPE } from './names';
 
 /** Filters of `GET /api/requests`, each mapped to a search attribute. */
 export interface ListFilters {
@@ -55,6 +58,113 @@ const filterAttributes: Record<Exclude<keyof ListFilters, 'breached'>, string> =
   company: searchAttributes.company.name,
 };
 
+/** Filters of `GET /api/connections`, each mapped to a search attribute. */
+export interface ConnectionFilters {
+  company?: string;
+  cloud?: string;
+  region?: string;
+  account?: string;
+}
+
+/** One row of `GET /api/connections`: the connection's record (its memo) and the change open on it, if any. */
+export interface ConnectionRow extends ConnectionRecord {
+  workflowId: string;
+  openChange: { ticketId: string; kind: string } | null;
+}
+
+/** One page of connections, and the token of the next (as {@link RequestPage}'s). */
+export interface ConnectionPage {
+  query: string;
+  connections: ConnectionRow[];
+  nextPageToken: string | null;
+}
+
+/**
+ * The visibility query for the connections that exist now (enabled, not removed) matching the filters; `account`
+ * matches any account that can connect now (during a change of account, the old and the new).
+ */
+export function connectionsQuery(filters: ConnectionFilters): string {
+  const clauses = [
+    `WorkflowType = ${literal(WORKFLOW_TYPE)}`,
+    `ExecutionStatus = "Running"`,
+    `${searchAttributes.status.name} = "enabled"`,
+  ];
+  const attributes: Record<keyof ConnectionFilters, string> = {
+    company: searchAttributes.company.name,
+    cloud: searchAttributes.cloud.name,
+    region: searchAttributes.region.name,
+    account: searchAttributes.accounts.name,
+  };
+  for (const [key, attribute] of Object.entries(attributes)) {
+    const value = filters[key as keyof ConnectionFilters];
+    if (value !== undefined) clauses.push(`${attribute} = ${literal(value)}`);
+  }
+  return clauses.join(' AND ');
+}
+
+/** One page of the connections matching the filters, most recently started first; each row from its memo. */
+export async function listConnections(
+  client: Client,
+  filters: ConnectionFilters,
+  pageSize: number,
+  pageToken?: string,
+): Promise<ConnectionPage> {
+  const query = connectionsQuery(filters);
+  const response = await listExecutions(client, query, pageSize, pageToken);
+  const connections = response.executions.flatMap((e) => {
+    const row = connectionRow(e);
+    return row ? [row] : [];
+  });
+  return { query, connections, nextPageToken: nextToken(response) };
+}
+
+/** A connection row from an execution's memo and search attributes; none when the memo has no record. */
+function connectionRow(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): ConnectionRow | undefined {
+  const memo = e.memo?.fields?.[CONNECTION_MEMO_KEY];
+  let record: unknown;
+  try {
+    record = memo ? defaultPayloadConverter.fromPayload(memo) : undefined;
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(record) || typeof record.ticketId !== 'string') return undefined;
+  const sa = decodeSearchAttributes(e.searchAttributes?.indexedFields);
+  const ticket = sa[searchAttributes.changeTicket.name]?.[0];
+  const kind = sa[searchAttributes.changeKind.name]?.[0];
+  return {
+    ...(record as unknown as ConnectionRecord),
+    workflowId: e.execution?.workflowId ?? '',
+    openChange: typeof ticket === 'string' && typeof kind === 'string' ? { ticketId: ticket, kind } : null,
+  };
+}
+
+/** One page of executions for a query; Temporal's page token as base64url in and out. */
+async function listExecutions(
+  client: Client,
+  query: string,
+  pageSize: number,
+  pageToken: string | undefined,
+): Promise<temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse> {
+  const serverToken = pageToken === undefined ? undefined : Buffer.from(pageToken, 'base64url');
+  try {
+    return await client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize,
+      nextPageToken: serverToken,
+    });
+  } catch (err) {
+    if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
+      throw new AppError('bad_request', `The list query was refused: ${err.details}`);
+    }
+    return rethrowTemporalError(err);
+  }
+}
+
+/** The next page's token as base64url; null on the last page. */
+const nextToken = (response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse) =>
+  response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+
 /** A string literal for a visibility query (double-quoted; quotes and backslashes escaped). */
 function literal(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
@@ -86,24 +196,8 @@ export async function listRequests(
   pageToken?: string,
 ): Promise<RequestPage> {
   const query = listQuery(filters);
-  const serverToken = pageToken === undefined ? undefined : Buffer.from(pageToken, 'base64url');
-  let response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
-  try {
-    response = await client.workflowService.listWorkflowExecutions({
-      namespace: client.options.namespace,
-      query,
-      pageSize,
-      nextPageToken: serverToken,
-    });
-  } catch (err) {
-    if (isGrpcServiceError(err) && err.code === grpcStatus.INVALID_ARGUMENT) {
-      throw new AppError('bad_request', `The list query was refused: ${err.details}`);
-    }
-    return rethrowTemporalError(err);
-  }
-  const requests = response.executions.map((e) => requestSummary(e));
-  const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
-  return { query, requests, nextPageToken: token };
+  const response = await listExecutions(client, query, pageSize, pageToken);
+  return { query, requests: response.executions.map((e) => requestSummary(e)), nextPageToken: nextToken(response) };
 }
 
 /** A list row from an execution's search attributes. */

@@ -9,12 +9,19 @@ import { checkEvent, eventUsage, type EventType, isEventType } from '../../domai
 import { AppError } from '../../errors';
 import type { EnablementClient } from '../../temporal/enablement-client';
 import { PageTokens } from '../../temporal/page-token';
-import { listQuery } from '../../temporal/visibility';
+import { connectionsQuery, listQuery } from '../../temporal/visibility';
 import type { EnablementEventInput } from '../../temporal/messages';
 import { type Action, allows } from '../auth';
 import { eventsBodyDocument, securityOf } from '../openapi';
-import { eventOutcomeSchema, requestPageSchema, stateViewSchema, timelineExportSchema } from '../responses';
 import {
+  connectionPageSchema,
+  eventOutcomeSchema,
+  requestPageSchema,
+  stateViewSchema,
+  timelineExportSchema,
+} from '../responses';
+import {
+  connectionsQuerySchema,
   eventBodySchema,
   historyQuerySchema,
   intakeBodySchema,
@@ -25,9 +32,14 @@ import {
 
 const API_BODY_LIMIT = 64 * 1024;
 
-/** Ticket events and notes may be sent by automation; every other step is support staff's. */
+/** Ticket events, change requests (a change ticket) and notes may be sent by automation; every other step is support staff's. */
 export function actionForEvent(type: EventType): Action {
-  return type === 'ticket.submitted' || type === 'ticket.updated' || type === 'note.added' ? 'ticket_event' : 'event';
+  return type === 'ticket.submitted' ||
+    type === 'ticket.updated' ||
+    type === 'note.added' ||
+    type === 'change.requested'
+    ? 'ticket_event'
+    : 'event';
 }
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
@@ -99,6 +111,33 @@ export function requestRoutes(
       const query = listQuery(filters);
       const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
       const page = await requests.list(filters, pageSize, serverToken);
+      const next = page.nextPageToken && pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url'), page.query);
+      return { ...page, nextPageToken: next };
+    },
+  );
+
+  app.get(
+    '/api/connections',
+    {
+      config: { action: 'read' },
+      schema: {
+        summary: 'List the connections that exist now',
+        operationId: 'listConnections',
+        description:
+          "The inventory (docs/lifecycle.md): every enabled connection not removed, with the accounts that can connect to the vendor's endpoint services (since when, approved by whom), the ports, the customer services the vendor connects to, and the change open on it. `account` matches any account that can connect now. From visibility and each connection's memo: a change shows within a second or so. Auditors may read it.",
+        security,
+        querystring: connectionsQuerySchema,
+        response: {
+          200: json('One page of connections', connectionPageSchema),
+          ...errors(400, 401, 403, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { pageSize, pageToken, ...filters } = request.query;
+      const query = connectionsQuery(filters);
+      const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
+      const page = await requests.connections(filters, pageSize, serverToken);
       const next = page.nextPageToken && pageTokens.seal(Buffer.from(page.nextPageToken, 'base64url'), page.query);
       return { ...page, nextPageToken: next };
     },

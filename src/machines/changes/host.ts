@@ -68,7 +68,7 @@ export function applyChangeEvent(
 
 /** The snapshot of a change carried over a continue-as-new. */
 export function resumeChange(value: string, context: ChangeSnapshot['context']): ChangeSnapshot {
-  return (changeMachines[context.change.kind]).resolveState({ value, context });
+  return changeMachines[context.change.kind].resolveState({ value, context });
 }
 
 function changeEventHint(snapshot: ChangeSnapshot, event: ChangeEvent): string {
