@@ -10,14 +10,15 @@ import type { Cloud } from '../src/domain/formats';
 import type { IntakeDraft } from '../src/domain/intake';
 import type { VendorConfig } from '../src/domain/vendor-config';
 import {
-  applyEvent,
+  changeSlaEffects,
   type Effect,
   renderComment,
   slaEffects,
   startRequest,
-  type Step,
   type TicketComment,
 } from '../src/machines';
+import { applyRequestEvent, requestOf, type RequestState } from '../src/machines/request';
+import { changeRequested, changeScripts, otherAccount, otherService } from '../test/fixtures/changes';
 import {
   bidirectionalLoopEvents,
   forwardLegEvents,
@@ -38,6 +39,8 @@ interface Walk {
   events: TestEvent[];
   /** The SLA clock's breach and first escalation, after the events. */
   sla?: boolean;
+  /** The open change's SLA breach and first escalation, after the events. */
+  changeSla?: boolean;
 }
 
 const walks: Walk[] = [
@@ -92,6 +95,58 @@ const walks: Walk[] = [
     sla: true,
   },
   {
+    title:
+      'AWS, unidirectional, after enablement: a change of account with a rejected endpoint, a troubleshooting ticket, a second change refused, and the removal',
+    cloud: 'aws',
+    intake: validIntake('aws', 'unidirectional'),
+    events: [
+      ...forwardLegEvents,
+      changeRequested('T-2001', { kind: 'change_account', customerAccount: otherAccount('aws') }),
+      { type: 'customer_access.granted' },
+      { type: 'endpoint.requested', endpointId: 'vpce-0aaaaaaaaaaaaaaa1' },
+      { type: 'connection.rejected', reason: 'the endpoint is in the old account' },
+      { type: 'endpoint.requested', endpointId: 'vpce-0aaaaaaaaaaaaaaa2' },
+      { type: 'connection.approved' },
+      changeRequested('T-2002', { kind: 'remove' }),
+      { type: 'connection.verified' },
+      { type: 'customer_access.revoked' },
+      changeRequested('T-2003', { kind: 'troubleshoot', details: 'timeouts since Monday' }),
+      changeRequested('T-2004', { kind: 'remove' }),
+      { type: 'customer_access.revoked' },
+      { type: 'connection.removed' },
+    ],
+  },
+  {
+    title: 'Azure, bidirectional, after enablement: one more customer service with a failed test, then one fewer',
+    cloud: 'azure',
+    intake: validIntake('azure', 'bidirectional'),
+    events: [
+      ...forwardLegEvents,
+      ...reverseLegEvents,
+      changeRequested('T-2001', { kind: 'add_service', customerServiceName: otherService('azure') }),
+      ...changeScripts('azure', 'bidirectional')
+        .find((s) => s.kind === 'add_service')!
+        .events.slice(0, 3),
+      { type: 'reverse_connection.failed', details: 'curl: connection refused on 443' },
+      { type: 'troubleshooting.resolved' },
+      { type: 'reverse_connection.verified' },
+      changeRequested('T-2002', { kind: 'remove_service', customerServiceName: samples.AZURE_SERVICE }),
+      { type: 'vendor_endpoint.deleted' },
+    ],
+  },
+  {
+    title: 'AWS, unidirectional, after enablement: a change cancelled, and one whose SLA is breached',
+    cloud: 'aws',
+    intake: validIntake('aws', 'unidirectional'),
+    events: [
+      ...forwardLegEvents,
+      changeRequested('T-2001', { kind: 'remove' }),
+      { type: 'change.cancelled', reason: 'the customer keeps the connection after all' },
+      changeRequested('T-2002', { kind: 'remove' }),
+    ],
+    changeSla: true,
+  },
+  {
     title: 'AWS: an ineligible request',
     cloud: 'aws',
     intake: { ...validIntake('aws', 'unidirectional'), environment: 'local', services: ['ssh 22'] },
@@ -99,32 +154,57 @@ const walks: Walk[] = [
   },
 ];
 
-/** The comments among effects. */
-const commentsOf = (effects: readonly Effect[]): TicketComment[] =>
-  effects.flatMap((e) => (e.type === 'postTicketComment' ? [e.params] : []));
-
 function section(walk: Walk, vendor: VendorConfig): string {
-  const posted: { after: string; comment: TicketComment }[] = [];
-  let step: Step = startRequest({ ticketId: 'T-1001', vendor, intake: walk.intake });
-  posted.push(...commentsOf(step.effects).map((comment) => ({ after: 'the ticket arrives', comment })));
+  const posted: { after: string; comment: TicketComment; to?: string }[] = [];
+  const record = (after: string, effects: readonly Effect[]) =>
+    posted.push(
+      ...effects.flatMap((e) =>
+        e.type === 'postTicketComment' ? [{ after, comment: e.params, ...(e.to ? { to: e.to.ticketId } : {}) }] : [],
+      ),
+    );
+  const started = startRequest({ ticketId: 'T-1001', vendor, intake: walk.intake });
+  let state: RequestState = requestOf(started.snapshot);
+  record('the ticket arrives', started.effects);
   // The SLA clock first, so the cancellation after it ends the request.
   if (walk.sla) {
     const deadlineMs = Date.UTC(2026, 2, 6, 17, 0, 0);
-    for (const record of [{ kind: 'breach' as const }, { kind: 'escalation' as const, escalation: 1 }]) {
-      const effects = slaEffects(record, step.snapshot, vendor.sla.calendar.timeZone, deadlineMs);
-      posted.push(...commentsOf(effects).map((comment) => ({ after: `SLA ${record.kind}`, comment })));
+    for (const sla of [{ kind: 'breach' as const }, { kind: 'escalation' as const, escalation: 1 }]) {
+      record(`SLA ${sla.kind}`, slaEffects(sla, state.enablement, vendor.sla.calendar.timeZone, deadlineMs));
     }
   }
   for (const sent of onCloud(walk.cloud, walk.events)) {
     const event = { ...sent, actor: 'alice@vendor.example' } as EnablementEvent;
-    const result = applyEvent(step.snapshot, event);
-    if ('refused' in result) throw new Error(`${walk.title}: ${event.type} refused: ${result.message}`);
-    step = result;
-    posted.push(...commentsOf(step.effects).map((comment) => ({ after: `\`${event.type}\``, comment })));
+    const result = applyRequestEvent(state, event, '2026-03-02T15:00:00.000Z');
+    if ('refused' in result) {
+      // A refused change sent by a ticket system is answered on its ticket; any other refusal is a mistake here.
+      if (!result.answer) throw new Error(`${walk.title}: ${event.type} refused: ${result.message}`);
+      record(`\`${event.type}\` (refused)`, result.answer);
+      continue;
+    }
+    state = result.state;
+    record(`\`${event.type}\``, result.effects);
+  }
+  const change = state.lifecycle?.change;
+  if (walk.changeSla && change) {
+    const deadlineMs = Date.UTC(2026, 2, 9, 17, 0, 0);
+    for (const sla of [{ kind: 'breach' as const }, { kind: 'escalation' as const, escalation: 1 }]) {
+      const effects = changeSlaEffects(
+        sla,
+        change,
+        state.lifecycle!.connection,
+        vendor.sla.calendar.timeZone,
+        deadlineMs,
+      );
+      record(`the change's SLA ${sla.kind}`, effects);
+    }
   }
   const body = posted
     .map(
-      ({ after, comment }) => `### After ${after}: \`${comment.template}\`
+      ({
+        after,
+        comment,
+        to,
+      }) => `### After ${after}: \`${comment.template}\`${to ? ` (on the change ticket, ${to})` : ''}
 
 \`\`\`text
 ${renderComment(comment)}
@@ -145,7 +225,8 @@ export function commentsDocument(): string {
 Generated from \`src/machines\` by \`npm run docs:comments\`; do not edit by hand (a test fails when this file is
 stale). Every comment the product posts to a customer's ticket, in the order a request posts them, as requests walk
 the process with the example vendor configuration (\`config/vendor.example.json\`) and the test fixtures' intakes.
-Each heading names the event that caused the comment and the comment's template; what each event means is in
+Each heading names the event that caused the comment and the comment's template (and the change ticket, for a change
+after enablement: [lifecycle.md](lifecycle.md)); what each event means is in
 [intake-and-events.md](intake-and-events.md), the process in [process.md](process.md).
 
 ${walks.map((walk) => section(walk, vendor)).join('\n')}`;

@@ -8,15 +8,21 @@ import { format, resolveConfig } from 'prettier';
 import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { eventTypes } from '../src/domain/events';
 import { machines } from '../src/machines';
+import { changeMachines } from '../src/machines/changes/host';
 import { toMermaid } from '../src/machines/mermaid';
 
 export const machinesDocPath = join(__dirname, '..', 'docs', 'machines.md');
 
-function stateTable(machine: AnyStateMachine): string {
+/** A change's request status: `enabled` while it is open and after it, `removed` after its `removed` end. */
+const changeStatus = (state: AnyStateNode) => (state.key === 'removed' ? 'removed' : 'enabled');
+/** An enablement state's request status (`enabled` is the connection's record, state `active`). */
+const enablementStatus = (state: AnyStateNode) =>
+  state.type === 'final' ? state.key : state.tags.includes('intake') ? 'awaiting_information' : 'in_progress';
+
+function stateTable(machine: AnyStateMachine, statusOf: (state: AnyStateNode) => string): string {
   const rows = (Object.values(machine.root.states) as AnyStateNode[]).map((state) => {
     const waitsOn = state.type === 'final' ? '—' : state.tags.includes('customer') ? 'customer' : 'vendor';
-    const status =
-      state.type === 'final' ? state.key : state.tags.includes('intake') ? 'awaiting_information' : 'in_progress';
+    const status = statusOf(state);
     const accepts = (state.always ?? []).length
       ? '(decides at once)'
       : eventTypes
@@ -44,7 +50,17 @@ function rawDocument(): string {
 ${toMermaid(machine)}
 \`\`\`
 
-${stateTable(machine)}
+${stateTable(machine, enablementStatus)}
+`,
+  );
+  const changes = Object.entries(changeMachines).map(
+    ([kind, machine]) => `### \`${kind}\`
+
+\`\`\`mermaid
+${toMermaid(machine)}
+\`\`\`
+
+${stateTable(machine, changeStatus)}
 `,
   );
   return `# Enablement state machines
@@ -55,9 +71,19 @@ stale). Blue states wait on the vendor, yellow ones on the customer, grey ones a
 the process in words in [process.md](process.md). Guards are shown in brackets.
 
 Both machines share the intake leg and the forward leg; the bidirectional machine adds the reverse leg. While a
-request is still in intake, a ticket update that changes the connection type moves it to the other machine.
+request is still in intake, a ticket update that changes the connection type moves it to the other machine. Reaching
+\`enabled\` does not end the request: it stays open as the connection's record (status \`enabled\`, state \`active\`)
+and takes changes, each on the machines below ([lifecycle.md](lifecycle.md)).
 
-${sections.join('\n')}`;
+${sections.join('\n')}
+## Changes after enablement
+
+One machine per kind of \`change.requested\`; one change is open at a time. The change's state is the state view's
+\`change.state\`; the request's state stays \`active\` (status \`enabled\`) while it is open, and whom it waits on is the
+change's. \`done\` and \`cancelled\` return the connection to \`active\`; \`removed\` ends the request. Notes are taken in
+every open state by the host and are not drawn.
+
+${changes.join('\n')}`;
 }
 
 async function main(args: string[]): Promise<number> {

@@ -86,7 +86,12 @@ describe('GET /api/connections', () => {
       expect(Date.parse(row.since)).not.toBeNaN();
       expect(page.query).toContain('PrivateLinkStatus = "enabled"');
       // Filters narrow it: by account (any account that can connect), region and cloud; a miss is an empty page.
-      for (const filter of [{ account: '123456789012' }, { region: 'us-east-1' }, { cloud: 'aws' }]) {
+      const filters: Record<string, string>[] = [
+        { account: '123456789012' },
+        { region: 'us-east-1' },
+        { cloud: 'aws' },
+      ];
+      for (const filter of filters) {
         const found = (await inventory({ company, ...filter })).json<ConnectionPage>();
         expect(found.connections.map((c) => c.ticketId)).toEqual([ticketId]);
       }

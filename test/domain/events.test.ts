@@ -122,7 +122,7 @@ describe('checking an incoming event', () => {
     ['ticket.ubmited', 'ticket.submitted'],
     ['vendor_endpoint.caled', 'vendor_endpoint.failed'],
     // As close to each (three edits): the one listed first.
-    ['connection.rejroved', 'connection.approved'],
+    ['connection.rejroved', 'connection.removed'],
   ])('takes %j to mean %s', (written, meant) => {
     expect(unknownEventTypeProblem(written)).toBe(
       `unknown event type "${written}"; did you mean ${meant}? Known types: ${eventTypes.join(', ')}`,

@@ -156,6 +156,12 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean): En
     e({ type: 'reverse_connection.failed', details: 'refused', failingSide: 'customer' }),
     e({ type: 'request.cancelled', reason: 'customer withdrew' }),
     e({ type: 'note.added', text: 'called the customer' }),
+    // The lifecycle's events: no enablement state takes them (the connection's record does, once enabled).
+    e({ type: 'change.requested', changeTicketId: 'T-2001', change: { kind: 'remove' } }),
+    e({ type: 'change.cancelled', reason: 'opened by mistake' }),
+    e({ type: 'customer_access.revoked' }),
+    e({ type: 'connection.removed' }),
+    e({ type: 'vendor_endpoint.deleted' }),
   ];
 }
 

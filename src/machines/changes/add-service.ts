@@ -166,6 +166,6 @@ export const addServiceMachine = changeSetup.createMachine({
       },
     },
     done: { description: "The vendor connects to the customer's service", type: 'final' },
-    cancelled: { description: 'The change was cancelled; the connection is as it was', type: 'final' },
+    cancelled: { description: 'The change was cancelled; the record shows the connection as it stands', type: 'final' },
   },
 });

@@ -163,6 +163,6 @@ export const changeAccountMachine = changeSetup.createMachine({
       },
     },
     done: { description: 'The connection belongs to the new account', type: 'final' },
-    cancelled: { description: 'The change was cancelled; the connection is as it was', type: 'final' },
+    cancelled: { description: 'The change was cancelled; the record shows the connection as it stands', type: 'final' },
   },
 });

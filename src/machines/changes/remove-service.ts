@@ -27,6 +27,6 @@ export const removeServiceMachine = changeSetup.createMachine({
       },
     },
     done: { description: 'The vendor no longer connects to the service', type: 'final' },
-    cancelled: { description: 'The change was cancelled; the connection is as it was', type: 'final' },
+    cancelled: { description: 'The change was cancelled; the record shows the connection as it stands', type: 'final' },
   },
 });

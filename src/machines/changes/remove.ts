@@ -74,6 +74,6 @@ export const removeMachine = createMachine({
       },
     },
     removed: { description: 'The connection is removed', type: 'final' },
-    cancelled: { description: 'The change was cancelled; the connection is as it was', type: 'final' },
+    cancelled: { description: 'The change was cancelled; the record shows the connection as it stands', type: 'final' },
   },
 });
