@@ -201,7 +201,13 @@ const onAuditMemo: EventHandler = (event, run) => {
     result: asText(m.result),
     from: asText(m.from),
     to: asText(m.to),
-    detail: [m.reason, comment && `comment: ${comment}`, m.eventId && `eventId: ${m.eventId}`]
+    detail: [
+      // After enablement, the change the event belongs to (docs/lifecycle.md).
+      m.changeTicketId && `change ticket: ${asText(m.changeTicketId)}`,
+      m.reason,
+      comment && `comment: ${comment}`,
+      m.eventId && `eventId: ${m.eventId}`,
+    ]
       .filter(Boolean)
       .join('; '),
     payload: sent ? eventPayload(sent.input) : {},

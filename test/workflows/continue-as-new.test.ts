@@ -52,24 +52,73 @@ describe('a long request', () => {
 
       await send({ type: 'connection.approved' });
       await send({ type: 'ports.opened' });
+      const enabled = await send({ type: 'connection.verified' });
+      expect(enabled).toMatchObject({ status: 'enabled', state: 'active' });
+
+      // The connection's record lives on: a change of account with notes enough to continue as new while it is open.
+      await send({
+        type: 'change.requested',
+        changeTicketId: 'LONG-1-C1',
+        change: { kind: 'change_account', customerAccount: '210987654321' },
+      });
+      await send({ type: 'customer_access.granted' });
+      const runDuringChange = (await handle.describe()).runId;
+      for (let i = 1; i <= 25; i++) await send({ type: 'note.added', text: `change follow-up ${i}` });
+      expect((await handle.describe()).runId).not.toBe(runDuringChange);
+      const resumed = await readState(handle);
+      expect(resumed.change).toMatchObject({
+        ticketId: 'LONG-1-C1',
+        state: 'awaitingNewEndpoint',
+        waitingOn: 'customer',
+      });
+      expect(resumed.change!.sla).toMatchObject({ startedAt: expect.any(String) });
+      await send({ type: 'endpoint.requested', endpointId: 'vpce-0aaaaaaaaaaaaaaa1' });
+      await send({ type: 'connection.approved' });
       await send({ type: 'connection.verified' });
-      expect(await handle.result()).toMatchObject({ status: 'enabled', events: 35 });
+      const moved = await send({ type: 'customer_access.revoked' });
+      expect(moved.connection).toMatchObject({
+        customerAccount: '210987654321',
+        accounts: [{ account: '210987654321' }],
+      });
+      await send({ type: 'change.requested', changeTicketId: 'LONG-1-C2', change: { kind: 'remove' } });
+      await send({ type: 'customer_access.revoked' });
+      await send({ type: 'connection.removed' });
+      expect(await handle.result()).toMatchObject({ status: 'removed', events: 35 + 2 + 25 + 4 + 3 });
       // The ticket got each comment once across runs (idempotency keys continue their sequence).
       const keys = temporal.activities.tickets.comments(ticketId).map((c) => c.idempotencyKey);
       expect(new Set(keys).size).toBe(keys.length);
 
-      // The audit timeline reads every run's history: all 35 events and the repeat, in order, one start and one end.
+      // The audit timeline reads every run's history as one story: the enablement, the change with its ticket on
+      // each of its events, the removal; one start and one end.
       const timeline = await readTimeline(temporal.client, ticketId);
       const events = timeline.entries.filter((e) => e.kind === 'event');
-      expect(events.map((e) => `${e.type} ${e.result}`)).toEqual(
+      expect(events.slice(0, 35).map((e) => `${e.type} ${e.result}`)).toEqual(
         [...view.events.slice(0, 31), { type: 'customer_access.granted', result: 'duplicate' }, view.events[31]!]
           .map((e) => `${e.type} ${e.result}`)
-          .concat(['connection.approved applied', 'ports.opened applied', 'connection.verified applied']),
+          .concat(['connection.approved applied', 'ports.opened applied']),
       );
-      expect(new Set(timeline.entries.map((e) => e.runId)).size).toBeGreaterThan(1);
-      expect(timeline.entries.filter((e) => e.kind === 'run.continued').length).toBeGreaterThan(0);
+      const afterEnablement = events.slice(36);
+      expect(afterEnablement.filter((e) => e.type !== 'note.added').map((e) => `${e.type} ${e.detail}`)).toEqual([
+        'change.requested change ticket: LONG-1-C1',
+        'customer_access.granted change ticket: LONG-1-C1',
+        'endpoint.requested change ticket: LONG-1-C1',
+        'connection.approved change ticket: LONG-1-C1',
+        'connection.verified change ticket: LONG-1-C1',
+        'customer_access.revoked change ticket: LONG-1-C1',
+        'change.requested change ticket: LONG-1-C2',
+        'customer_access.revoked change ticket: LONG-1-C2',
+        'connection.removed change ticket: LONG-1-C2',
+      ]);
+      expect(
+        timeline.entries
+          .filter((e) => e.kind === 'state.changed')
+          .map((e) => e.to)
+          .slice(-2),
+      ).toEqual(['active', 'removed']);
+      expect(new Set(timeline.entries.map((e) => e.runId)).size).toBeGreaterThan(2);
+      expect(timeline.entries.filter((e) => e.kind === 'run.continued').length).toBeGreaterThan(1);
       expect(timeline.entries.filter((e) => e.kind === 'request.started')).toHaveLength(1);
-      expect(timeline.entries.at(-1)).toMatchObject({ kind: 'request.ended', type: 'enabled', to: 'enabled' });
+      expect(timeline.entries.at(-1)).toMatchObject({ kind: 'request.ended', type: 'removed', to: 'removed' });
       expect(verifyExport(JSON.stringify(timeline))).toMatchObject({ ok: true, entries: timeline.entries.length });
     });
   });

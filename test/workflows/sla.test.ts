@@ -259,9 +259,96 @@ describe('the SLA of a request', () => {
           ...(type === 'endpoint.requested' ? { endpointId: 'vpce-016024d7f43e757c2' } : {}),
         });
       }
-      expect(await handle.result()).toMatchObject({ status: 'enabled' });
+      const enabled = await readState(handle);
+      expect(enabled).toMatchObject({ status: 'enabled', state: 'active' });
+      expect(enabled.sla).toMatchObject({ breached: false, stoppedAt: expect.any(String) });
+      // The connection's record stays open for good, but the enablement's clock stopped: nothing more falls due, and
+      // the time used stays what it was at enablement.
       await temporal.env.sleep(30 * 24 * HOUR);
       expect(slaNotifications('SLA-FAST')).toEqual([]);
+      const later = await readState(handle);
+      expect(later.sla).toEqual({ ...enabled.sla });
+      expect(later.sla!.usedHours).toBe(enabled.sla!.usedHours);
     });
+  });
+});
+
+describe('the SLA of a change after enablement', () => {
+  it('runs from the change ticket’s submission: warnings, breach and escalation to the change ticket, searchable, then stops', async () => {
+    const activities = createActivities({ ...temporal.activities.deps, vendorConfig: vendorWith({ pause: false }) });
+    await temporal.withWorker(
+      async () => {
+        const t0 = await temporal.env.currentTimeMs();
+        const handle = await startAt('SLA-CHG', t0);
+        await started(handle);
+        await send(handle, { type: 'customer_access.granted' });
+        await send(handle, { type: 'endpoint.requested', endpointId: 'vpce-016024d7f43e757c2' });
+        for (const type of ['connection.approved', 'ports.opened', 'connection.verified']) await send(handle, { type });
+        // The change ticket was submitted half an hour before it reached us: its clock counts from then.
+        const submitted = (await temporal.env.currentTimeMs()) - 30 * MIN;
+        const opened = await send(handle, {
+          type: 'change.requested',
+          changeTicketId: 'SLA-CHG-C1',
+          change: { kind: 'remove' },
+          submittedAt: iso(submitted),
+        });
+        expect(opened.change).toMatchObject({ ticketId: 'SLA-CHG-C1', kind: 'remove', waitingOn: 'vendor' });
+        const clock = await eventually(
+          () => readState(handle),
+          (view) => view.change?.sla != null,
+          { what: "the change's SLA clock to start" },
+        );
+        expect(clock.change!.sla).toMatchObject({
+          startedAt: iso(submitted),
+          deadline: iso(submitted + 4 * HOUR),
+          breached: false,
+        });
+
+        await temporal.env.sleep(4 * HOUR + 48 * MIN + MIN);
+        const view = await readState(handle);
+        expect(onTime(view.change!.sla!.events)).toEqual([
+          { kind: 'warning', percent: 50, dueAt: iso(submitted + 2 * HOUR) },
+          { kind: 'warning', percent: 75, dueAt: iso(submitted + 3 * HOUR) },
+          { kind: 'warning', percent: 90, dueAt: iso(submitted + 3.6 * HOUR) },
+          { kind: 'breach', dueAt: iso(submitted + 4 * HOUR) },
+          { kind: 'escalation', escalation: 1, dueAt: iso(submitted + 4 * HOUR + 48 * MIN) },
+        ]);
+        // Told to staff under the change ticket, and on the change ticket: not on the connection's own ticket.
+        expect(slaNotifications('SLA-CHG-C1')).toEqual([
+          'sla_warning',
+          'sla_warning',
+          'sla_warning',
+          'sla_breached',
+          'sla_escalation',
+        ]);
+        expect(slaNotifications('SLA-CHG')).toEqual([]);
+        const comments = temporal.activities.tickets.comments('SLA-CHG-C1').map((c) => c.body);
+        expect(
+          comments.filter((b) =>
+            b.includes('We did not complete this change to your PrivateLink connection within five business days'),
+          ),
+        ).toHaveLength(1);
+        expect(comments.filter((b) => b.includes('1 business day past its due time'))).toHaveLength(1);
+        // The enablement's own SLA was met and stays so; the change's breach is searchable.
+        expect(view.sla).toMatchObject({ breached: false });
+        const breached = await eventually(
+          async () => (await handle.describe()).typedSearchAttributes,
+          (attributes) => attributes.get(searchAttributes.changeSlaBreached) === true,
+          { what: 'PrivateLinkChangeSlaBreached' },
+        );
+        expect(breached.get(searchAttributes.slaBreached)).toBe(false);
+        expect(breached.get(searchAttributes.changeTicket)).toBe('SLA-CHG-C1');
+
+        // The change ends: its clock goes with it, and nothing more fires.
+        await send(handle, { type: 'change.cancelled', reason: 'the customer keeps the connection' });
+        await temporal.env.sleep(10 * HOUR);
+        expect(slaNotifications('SLA-CHG-C1')).toHaveLength(5);
+        const after = await readState(handle);
+        expect(after).toMatchObject({ change: null, state: 'active' });
+        const attributes = (await handle.describe()).typedSearchAttributes;
+        expect(attributes.get(searchAttributes.changeSlaBreached)).toBeUndefined();
+      },
+      { activities },
+    );
   });
 });
