@@ -238,7 +238,8 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
 
   /** The clock that needs its start: the request's (once its intake arrives), or the open change's. */
   const clockToStart = () => {
-    if (!clock.started && !clock.stopped && current().enablement.context.draft) return 'request' as const;
+    // Even once stopped (a request enabled before its calendar arrived): the view then shows the time it took.
+    if (!clock.started && current().enablement.context.draft) return 'request' as const;
     if (changeSla && !changeSla.started && current().lifecycle?.change) return 'change' as const;
     return undefined;
   };

@@ -68,6 +68,7 @@ describe('GET /openapi.json', () => {
         'GET /openapi.json',
         'POST /api/requests',
         'GET /api/requests',
+        'GET /api/connections',
         'GET /api/requests/{ticketId}',
         'POST /api/requests/{ticketId}/events',
         'GET /api/requests/{ticketId}/history',

@@ -7,7 +7,8 @@ import type { RunHistory } from '../../src/audit/timeline';
 import { checkEvent } from '../../src/domain/events';
 import { submissionEventId } from '../../src/domain/ticket';
 import type { VendorConfig } from '../../src/domain/vendor-config';
-import { applyEvent, type Effect, type EnablementSnapshot, startRequest } from '../../src/machines';
+import { type Effect, startRequest } from '../../src/machines';
+import { applyRequestEvent, requestOf, type RequestState } from '../../src/machines/request';
 import type { EnablementEventInput } from '../../src/temporal/messages';
 import { validIntake } from '../fixtures/requests';
 import { RECORDER, recordedTicketId, type Scenario } from '../replay/scenarios';
@@ -55,8 +56,8 @@ function loadedVendorConfig(run: RunHistory): VendorConfig {
 export interface ExpectedRun {
   /** The events sent to the request, in order (with `ticket.submitted` when the request started empty). */
   sent: EnablementEventInput[];
-  /** The snapshot after the start, then after each sent event. */
-  snapshots: EnablementSnapshot[];
+  /** The request after the start, then after each sent event. */
+  snapshots: RequestState[];
   /** Every effect the machine asked for, the SLA clock's aside. */
   effects: Effect[];
 }
@@ -83,14 +84,14 @@ export function expectedRun(scenario: Scenario, run: RunHistory): ExpectedRun {
     vendor: loadedVendorConfig(run),
     ...(scenario.start === 'start' ? { intake } : {}),
   });
-  const snapshots = [start.snapshot];
+  const snapshots = [requestOf(start.snapshot)];
   const effects = [...start.effects];
   for (const raw of sent) {
     const parsed = checkEvent(raw);
     if (!parsed.ok) throw new Error(`${scenario.name}: ${parsed.reason}`);
-    const step = applyEvent(snapshots.at(-1)!, parsed.event);
+    const step = applyRequestEvent(snapshots.at(-1)!, parsed.event, '2026-11-02T15:00:00.000Z');
     if ('refused' in step) throw new Error(`${scenario.name}: ${step.message}`);
-    snapshots.push(step.snapshot);
+    snapshots.push(step.state);
     effects.push(...step.effects);
   }
   return { sent, snapshots, effects };

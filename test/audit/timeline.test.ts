@@ -1,7 +1,11 @@
 import { temporal } from '@temporalio/proto';
 import { CHAIN_ALGORITHM, compareWithLive, type EntryKind, toCsv, verifyExport } from '../../src/audit/chain';
 import { buildTimeline } from '../../src/audit/timeline';
-import { stateName, statusOf, waitingOnOf } from '../../src/machines';
+import {
+  requestStateName as stateName,
+  requestStatus as statusOf,
+  requestWaitingOn as waitingOnOf,
+} from '../../src/machines/request';
 import { WORKFLOW_TYPE, workflowIdForTicket } from '../../src/temporal/names';
 import { scenarios } from '../replay/scenarios';
 import { effectInWords, expectedRun, RECORDER, recordedRuns, recordedTicketId } from './recorded';

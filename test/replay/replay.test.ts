@@ -40,7 +40,7 @@ describe('replaying recorded histories', () => {
     expect(recorded.sort()).toEqual(scenarios.map((s) => s.name).sort());
   });
 
-  it('holds what a request meets over days: SLA timers, an effect retried, a continue-as-new, a cancellation', () => {
+  it('holds what a request meets over days: SLA timers, an effect retried, a continue-as-new (also during a change), a cancellation, each kind of change', () => {
     const kinds = new Map<string, Set<string>>();
     for (const { file, history } of committedHistories()) {
       const events = (history as { events: Record<string, unknown>[] }).events;
@@ -63,13 +63,25 @@ describe('replaying recorded histories', () => {
       expect(holding(what)).toContain('aws-sla-timers');
     }
     expect(holding('activity retried')).toContain('aws-effect-retry');
-    expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW')).toEqual(['aws-continued-as-new']);
+    expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW').sort()).toEqual([
+      'aws-change-continued-as-new',
+      'aws-continued-as-new',
+    ]);
     expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED')).toEqual(
       expect.arrayContaining(['aws-continued-as-new']),
     );
     const cancelled = scenarios.filter((s) => s.expected === 'cancelled').map((s) => s.name);
     expect(cancelled.length).toBeGreaterThan(0);
     expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED')).toEqual(expect.arrayContaining(cancelled));
+    // After enablement: every kind of change, a cancelled one, and the removal that ends each enabled scenario.
+    const changes = new Set(
+      scenarios.flatMap((s) =>
+        s.events.flatMap((e) => (e.type === 'change.requested' ? [(e.change as { kind: string }).kind] : [])),
+      ),
+    );
+    expect([...changes].sort()).toEqual(['add_service', 'change_account', 'remove', 'remove_service']);
+    expect(scenarios.some((s) => s.events.some((e) => e.type === 'change.cancelled'))).toBe(true);
+    expect(scenarios.filter((s) => s.expected === 'removed').length).toBeGreaterThan(10);
   });
 
   it('replays every recorded history with the current workflow code (from 1.0 on, guard incompatible changes with a registered patch: docs/versioning.md)', async () => {

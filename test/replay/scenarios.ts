@@ -74,15 +74,13 @@ const REMOVAL_TICKET = 'REMOVE-1';
 
 /**
  * The events that remove an enabled connection (docs/lifecycle.md): access revoked, the connection removed, and each
- * vendor endpoint to the customer's services deleted (one per verified reverse connection).
+ * vendor endpoint to the customer's services deleted (one per verified reverse connection still connected).
  */
 function removal(events: readonly Event[]): Event[] {
-  const reverseConnections =
-    events.filter((e) => e.type === 'reverse_connection.verified').length +
-    events.filter((e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'add_service')
-      .length -
-    events.filter((e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'remove_service')
-      .length;
+  const removedServices = events.filter(
+    (e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'remove_service',
+  ).length;
+  const reverseConnections = events.filter((e) => e.type === 'reverse_connection.verified').length - removedServices;
   return [
     changeRequested(REMOVAL_TICKET, { kind: 'remove' }),
     { type: 'customer_access.revoked' },

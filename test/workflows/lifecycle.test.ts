@@ -19,7 +19,7 @@ import { readState } from '../../src/temporal/read-state';
 import { changeRequested, changeScripts, otherAccount, otherService } from '../fixtures/changes';
 import { forwardLegEvents, onCloud, reverseLegEvents, type TestEvent } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
-import { waitFor } from '../helpers/eventually';
+import { eventually, waitFor } from '../helpers/eventually';
 import { startRequest } from '../helpers/requests';
 import { useTemporal } from '../helpers/temporal';
 
@@ -40,6 +40,14 @@ async function enabledRequest(cloud: Cloud, type: ConnectionType) {
   for (const event of onCloud(cloud, [...forwardLegEvents, ...(type === 'bidirectional' ? reverseLegEvents : [])])) {
     await send(handle, event);
   }
+  // The enablement's SLA shows as met, stopped at enablement, however fast the request was enabled (even before its
+  // calendar's windows had arrived).
+  const view = await eventually(
+    () => readState(handle),
+    (v) => v.sla?.stoppedAt != null,
+    { what: "the enablement's SLA to show as stopped" },
+  );
+  expect(view.sla).toMatchObject({ breached: false, stoppedAt: view.connection!.since });
   return { ticketId, handle };
 }
 
