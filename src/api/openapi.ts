@@ -13,7 +13,7 @@ import { JIRA_SIGNATURE_HEADER } from '../webhooks/jira';
 import { ZENDESK_SIGNATURE_HEADER } from '../webhooks/zendesk';
 import { productVersion } from '../version';
 import { responseRegistry } from './responses';
-import { standardWebhookBodySchema } from './schemas';
+import { changeTicketWebhookBodySchema, standardWebhookBodySchema } from './schemas';
 
 /** The component name of an event type's body: `connection.rejected` → `ConnectionRejectedEvent`. */
 export const eventComponentName = (type: EventType) =>
@@ -161,5 +161,11 @@ const jiraBody = z
 
 /** The documented body of each ticket webhook (the route verifies the signature first, then parses it itself). */
 export function webhookBodyDocument(source: 'tickets' | 'zendesk' | 'jira'): Record<string, unknown> {
-  return bodyDocument(source === 'tickets' ? standardWebhookBodySchema : source === 'zendesk' ? zendeskBody : jiraBody);
+  return bodyDocument(
+    source === 'tickets'
+      ? z.union([standardWebhookBodySchema, changeTicketWebhookBodySchema])
+      : source === 'zendesk'
+        ? zendeskBody
+        : jiraBody,
+  );
 }

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { CHAIN_ALGORITHM, entryKinds, type TimelineExport } from '../audit/chain';
 import type { CheckedPort } from '../domain/connectivity-check';
-import { eventTypes, type EventType } from '../domain/events';
+import { changeKinds, eventTypes, type EventType } from '../domain/events';
 import { clouds } from '../domain/formats';
 import { connectionTypes, type Intake } from '../domain/intake';
 import { intakeSchemaOf } from '../domain/intake-shape';
@@ -321,8 +321,13 @@ export const webhookAnswerSchema = named(
   'WebhookAnswer',
   z.object({
     accepted: z.boolean().describe('True when the request took the event, or queued it'),
-    ticketId: z.string().optional(),
-    event: z.enum(['ticket.submitted', 'ticket.updated']).optional(),
+    ticketId: z.string().optional().describe('The ticket delivered (for a change ticket, the change ticket)'),
+    connectionTicketId: z
+      .string()
+      .optional()
+      .describe("A change ticket's connection: the ticket whose request the change went to"),
+    event: z.enum(['ticket.submitted', 'ticket.updated', 'change.requested']).optional(),
+    changeKind: z.enum(changeKinds).optional().describe("A change ticket's kind of change"),
     eventId: z.string().optional(),
     status: z.enum(enablementStatuses).optional(),
     state: z.string().optional(),

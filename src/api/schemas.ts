@@ -87,6 +87,45 @@ export const standardWebhookBodySchema = z
   .loose()
   .describe('Standard Webhooks payload: { type, data }, data being the intake (docs/webhooks.md)');
 
+/**
+ * The body of `POST /webhooks/tickets` for a change ticket (docs/webhooks.md "Change tickets"): `data` names the
+ * connection's ticket and the change instead of an intake. The change ticket keys (`"PrivateLink ticket"`, `"New
+ * account"`, ...) are accepted as keys too; the route reads `data` with them (src/webhooks/change.ts).
+ */
+export const changeTicketWebhookBodySchema = z
+  .object({
+    type: z
+      .enum(['ticket.created', 'ticket.updated'], { error: 'must be ticket.created or ticket.updated' })
+      .describe("Either: the change ticket's change (one per change ticket; a repeat changes nothing)"),
+    data: z
+      .object({
+        ticketId: ticketIdSchema.describe("The change ticket's id, e.g. T-2001"),
+        connectionTicketId: z
+          .string()
+          .optional()
+          .describe(
+            'The ticket on which the connection was enabled, e.g. T-1001: the request the change goes to (or under the key "PrivateLink ticket")',
+          ),
+        change: z
+          .union([
+            z.string().describe('remove, change account, add service, remove service or troubleshooting'),
+            z.object({ kind: z.string() }).loose().describe("change.requested's change, e.g. { kind: 'remove' }"),
+          ])
+          .optional(),
+        customerAccount: z.string().optional().describe('change_account: the account that is to connect instead'),
+        customerServiceName: z
+          .string()
+          .optional()
+          .describe("add_service, remove_service: the customer's endpoint service"),
+        services: z.array(serviceEntrySchema).optional().describe("add_service: the ports of the customer's service"),
+        subject: z.string().optional(),
+        submittedAt: z.string().optional().describe("ISO 8601 with a zone; the change's SLA clock starts here"),
+      })
+      .loose(),
+  })
+  .loose()
+  .describe('Standard Webhooks payload of a change ticket: { type, data }, data naming the connection and the change');
+
 /** Why a key is refused: not an intake field, with a "did you mean"; the workflow input's shape gets its own hint. */
 function unknownKeyMessage(key: string, known: readonly string[]): string {
   if (key === 'intake') {

@@ -150,7 +150,8 @@ export function findIntakeKey(label: string): IntakeKey | undefined {
   return byNormalizedLabel.get(normalizeKey(label));
 }
 
-function normalizeKey(label: string): string {
+/** A label or value as compared: lower case, without spaces, `_`, `.` and `-`. */
+export function normalizeKey(label: string): string {
   return label.toLowerCase().replace(/[\s_.-]/g, '');
 }
 
@@ -182,15 +183,35 @@ function keyLine(line: string): KeyLine | undefined {
  * throws.
  */
 export function parseDescription(text: string | undefined): ParsedIntake {
-  if (text === undefined) return { draft: {}, unknownKeys: [] };
-  const entries: [string, unknown][] = [];
+  const { entries, unknown } = readKeyLines(text, findIntakeKey);
+  const parsed = intakeFromFields(entries);
+  return { draft: parsed.draft, unknownKeys: dedupe([...unknown, ...parsed.unknownKeys]) };
+}
+
+/** What {@link readKeyLines} found: each known key's line (label as written, value cleaned), and the unknown labels. */
+export interface KeyLines {
+  entries: [string, string][];
+  unknown: string[];
+}
+
+/**
+ * The `Key: value` lines of a text whose keys `find` knows (see {@link parseDescription}), in order; a `list` or
+ * `services` key with nothing after the colon takes the lines below it, up to a blank line or the next known key.
+ * Lines longer than any value are skipped, so reading is linear on any input. Never throws.
+ */
+export function readKeyLines(
+  text: string | undefined,
+  find: (label: string) => { kind: IntakeKeyKind } | undefined,
+): KeyLines {
+  const entries: [string, string][] = [];
   const unknown: string[] = [];
+  if (text === undefined) return { entries, unknown };
   // Lines longer than any intake line are prose or pasted logs; skipping them keeps parsing linear on any input.
   const lines = text.split(/\r\n|\r|\n/).map((line) => (line.length > maxLineLength ? '' : line));
   for (let i = 0; i < lines.length; i++) {
     const found = keyLine(lines[i]!);
     if (!found) continue;
-    const key = findIntakeKey(found.label);
+    const key = find(found.label);
     if (!key) {
       unknown.push(found.label);
       continue;
@@ -205,7 +226,7 @@ export function parseDescription(text: string | undefined): ParsedIntake {
         const next = lines[j]!;
         if (next.trim() === '') continue;
         const nextKey = keyLine(next);
-        if (nextKey && findIntakeKey(nextKey.label)) break;
+        if (nextKey && find(nextKey.label)) break;
         const bullet = bulletPattern.test(next);
         // After a bulleted item, only bullets continue the list; after a plain one, only lines without a gap (`i` is
         // the last item's line, and every line skipped since was blank).
@@ -218,8 +239,7 @@ export function parseDescription(text: string | undefined): ParsedIntake {
     }
     entries.push([found.label, value]);
   }
-  const parsed = intakeFromFields(entries);
-  return { draft: parsed.draft, unknownKeys: dedupe([...unknown, ...parsed.unknownKeys]) };
+  return { entries, unknown };
 }
 
 /**
@@ -287,6 +307,14 @@ function readValue(key: IntakeKey, raw: unknown): unknown {
   }
 }
 
+/**
+ * Services with ports as a ticket writes them (`redis 6379, memcached 11211`), or as structured data gives them (a list
+ * of such strings or of `{ name, port }`), each as `{ name, port }`; ports that are no number are kept as written.
+ */
+export function readServices(raw: unknown): unknown {
+  return readValue({ field: 'services', labels: [], kind: 'services', example: '' }, raw);
+}
+
 /** `mysql 3306, sftp 2222; http 80 and https 443` -> one string per service (linear: no regex backtracking). */
 function serviceItems(value: string): string[] {
   const items: string[] = [];
@@ -327,7 +355,7 @@ function portValue(port: string): number | string {
 }
 
 /** Trims, and drops quotes, backticks, Jira `{{monospace}}` and trailing emphasis around a value. */
-function cleanValue(value: string): string {
+export function cleanValue(value: string): string {
   let v = value
     .trim()
     .replace(/(\*\*|__)$/, '')
@@ -345,7 +373,8 @@ function cleanValue(value: string): string {
   return v;
 }
 
-function isAbsent(value: unknown): boolean {
+/** True for a value a ticket leaves out: nothing, blank text, or an unrendered `{{placeholder}}`. */
+export function isAbsent(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value !== 'string') return false;
   const v = value.trim();
@@ -353,7 +382,8 @@ function isAbsent(value: unknown): boolean {
   return v === '' || /^\{\{[^{}]*\}\}$/.test(v);
 }
 
-function dedupe(values: string[]): string[] {
+/** The values, each once (compared as {@link normalizeKey} does), first spelling kept. */
+export function dedupe(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((v) => {
     const k = normalizeKey(v);

@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isRecord } from '../domain/json';
 import { hasCommentFooter } from '../ticket-systems/comment-ref';
 import { jiraIssueKeyPattern, richText } from '../ticket-systems/jira';
+import { changeTicketOf, hasChangeFields, isChangeTicket, layerChanges, parseChangeDescription } from './change';
 import { companyFromSubject, intakeFromFields, layerDrafts, parseDescription } from './description';
 import {
   describeValue as describe,
@@ -92,7 +93,10 @@ export interface JiraParseOptions {
  * `jira:issue_updated`: the description's lines only when the changelog shows the description changed, the lines of
  * the comment the update carries (unless it is one of ours), then `customFields`. The subject is the summary,
  * `company` defaults to the one the subject names, `submittedAt` is the issue's `created`. Other events, issues whose
- * summary does not mention PrivateLink and updates with no intake fields give `ignored`. Never throws.
+ * summary does not mention PrivateLink and updates with no intake fields give `ignored`. A change issue (its
+ * description names the connection's ticket, `PrivateLink ticket: PL-42`) gives the change it asks for (`change`, see
+ * src/webhooks/change.ts) from its description, and on an update from the comment's change keys over it; an update
+ * whose description did not change and whose comment has no change keys is ignored. Never throws.
  */
 export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}): TicketWebhookParse {
   if (!isRecord(body) || typeof body.webhookEvent !== 'string') {
@@ -120,6 +124,33 @@ export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}):
     };
   }
 
+  const kind = webhookEvent === 'jira:issue_created' ? 'created' : 'updated';
+  const created = typeof fields.created === 'string' ? fields.created : undefined;
+  const descriptionText = richText(fields.description);
+  // An issue whose description names a connection's ticket asks to change that connection.
+  const changeLines = parseChangeDescription(descriptionText);
+  if (isChangeTicket(changeLines)) {
+    let asked = changeLines;
+    if (kind === 'updated') {
+      const text = isRecord(body.comment) ? richText(body.comment.body) : '';
+      const fromComment = parseChangeDescription(hasCommentFooter(text) ? undefined : text);
+      if (!descriptionChanged(body.changelog) && !hasChangeFields(fromComment)) {
+        return { ok: true, ignored: `the update of change issue ${key} carries no change keys` };
+      }
+      asked = layerChanges(changeLines, fromComment);
+    }
+    const value: TicketWebhookEvent = {
+      source: 'jira',
+      kind,
+      ticketId: key,
+      intake: { ticketId: key, subject: summary },
+      change: changeTicketOf(asked, { source: 'jira', ticketId: key, ...(created ? { submittedAt: created } : {}) }),
+    };
+    if (options.deliveryId) value.deliveryId = options.deliveryId;
+    if (asked.unknownKeys.length) value.unknownKeys = asked.unknownKeys;
+    return { ok: true, value };
+  }
+
   // A field the issue lacks or leaves empty reads as absent.
   const custom = intakeFromFields(
     Object.entries(options.customFields ?? {}).map(
@@ -129,9 +160,8 @@ export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}):
   const empty = { draft: {}, unknownKeys: [] as string[] };
   let description = empty;
   let comment = empty;
-  const kind = webhookEvent === 'jira:issue_created' ? 'created' : 'updated';
   if (kind === 'created' || descriptionChanged(body.changelog)) {
-    description = parseDescription(richText(fields.description));
+    description = parseDescription(descriptionText);
   }
   if (kind === 'updated' && isRecord(body.comment)) {
     const text = richText(body.comment.body);
@@ -145,7 +175,6 @@ export function parseJiraWebhook(body: unknown, options: JiraParseOptions = {}):
     return { ok: true, ignored: `the update of issue ${key} carries no intake fields` };
   }
 
-  const created = typeof fields.created === 'string' ? fields.created : undefined;
   const submittedAt = isoSeconds(created) ?? created;
   const company = companyFromSubject(summary);
   const value: TicketWebhookEvent = {

@@ -4,6 +4,7 @@
  * Also the small rules every ticket system's parser shares (dates, what counts as a PrivateLink ticket).
  */
 import type { IntakeDraft } from '../domain/intake';
+import type { ChangeTicket } from './change';
 
 /** A ticket was created or updated: the intake data it carries, as far as the ticket says it. */
 export interface TicketWebhookEvent {
@@ -22,6 +23,13 @@ export interface TicketWebhookEvent {
   deliveryId?: string;
   /** `Key: value` lines or structured fields that are not intake fields, as written, for the operator's logs. */
   unknownKeys?: string[];
+  /**
+   * Set when the ticket is a change ticket (it names a connection's ticket: `PrivateLink ticket: T-1001`): the change
+   * it asks for of that connection, or why it cannot be one. Such a ticket has no request of its own: it becomes
+   * `change.requested` on the connection's request (`intake` then only names the ticket), and `unknownKeys` are the
+   * keys that are no change keys.
+   */
+  change?: ChangeTicket;
 }
 
 /**

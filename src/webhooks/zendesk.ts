@@ -13,6 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isRecord } from '../domain/json';
 import { hasCommentFooter } from '../ticket-systems/comment-ref';
 import { zendeskTicketId, zendeskTicketNumber } from '../ticket-systems/zendesk';
+import { changeTicketOf, hasChangeFields, isChangeTicket, layerChanges, parseChangeDescription } from './change';
 import { companyFromSubject, findIntakeKey, intakeFromFields, layerDrafts, parseDescription } from './description';
 import {
   describeValue as describe,
@@ -140,7 +141,9 @@ export const ZENDESK_TRIGGER_BODY_TEMPLATE = zendeskTriggerBody({ event: 'create
  * `intake` fields; the description is not read again, because that would undo corrections given in comments. Either
  * way the subject is the ticket's title, `company` defaults to the one the subject names, and `submittedAt` is the
  * ticket's creation time. Tickets whose subject does not mention PrivateLink, and updates with no intake fields, are
- * ignored. Never throws.
+ * ignored. A change ticket (its description names the connection's ticket, `PrivateLink ticket: T-1001`) gives the
+ * change it asks for (`change`, see src/webhooks/change.ts) from its description, and on an update from the latest
+ * public comment's change keys over it (an update without any is ignored). Never throws.
  */
 export function parseZendeskWebhook(body: unknown, options: { deliveryId?: string } = {}): TicketWebhookParse {
   if (!isRecord(body)) {
@@ -184,10 +187,41 @@ export function parseZendeskWebhook(body: unknown, options: { deliveryId?: strin
       ignored: `ticket ${ticketId} is not a PrivateLink request (subject ${describe(title)}); add the condition "Subject text contains PrivateLink" to the trigger`,
     };
   }
+  const createdAt = text(ticket.created_at);
+  const description = text(ticket.description);
+  // A ticket whose description names a connection's ticket asks to change that connection.
+  const changeLines = parseChangeDescription(description);
+  if (isChangeTicket(changeLines)) {
+    let asked = changeLines;
+    if (event === 'updated') {
+      const comment = text(ticket.latest_public_comment);
+      const fromComment = parseChangeDescription(
+        comment !== undefined && !hasCommentFooter(comment) ? comment : undefined,
+      );
+      if (!hasChangeFields(fromComment)) {
+        return { ok: true, ignored: `the update of change ticket ${ticketId} carries no change keys` };
+      }
+      asked = layerChanges(changeLines, fromComment);
+    }
+    const value: TicketWebhookEvent = {
+      source: 'zendesk',
+      kind: event,
+      ticketId,
+      intake: { ticketId, subject: title },
+      change: changeTicketOf(asked, {
+        source: 'zendesk',
+        ticketId,
+        ...(createdAt !== undefined ? { submittedAt: createdAt } : {}),
+      }),
+    };
+    if (options.deliveryId) value.deliveryId = options.deliveryId;
+    if (asked.unknownKeys.length) value.unknownKeys = asked.unknownKeys;
+    return { ok: true, value };
+  }
   const structured = isRecord(intake) ? intakeFromFields(Object.entries(intake)) : { draft: {}, unknownKeys: [] };
   let lines;
   if (event === 'created') {
-    lines = parseDescription(text(ticket.description));
+    lines = parseDescription(description);
   } else {
     const comment = text(ticket.latest_public_comment);
     // One of our own comments (it ends with its reference line) answers nothing.
@@ -197,7 +231,6 @@ export function parseZendeskWebhook(body: unknown, options: { deliveryId?: strin
       return { ok: true, ignored: `the update of ticket ${ticketId} carries no intake fields` };
     }
   }
-  const createdAt = text(ticket.created_at);
   const submittedAt = isoSeconds(createdAt) ?? createdAt;
   const company = companyFromSubject(title);
   const value: TicketWebhookEvent = {

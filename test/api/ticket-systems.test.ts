@@ -9,8 +9,9 @@ import type { StateView } from '../../src/temporal/messages';
 import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import { zendeskTriggerBody } from '../../src/webhooks/zendesk';
+import { forwardLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
-import { buildTestApi } from '../helpers/api';
+import { bearer, buildTestApi, newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
 import { FakeJira } from '../helpers/fake-jira';
 import { FakeZendesk } from '../helpers/fake-zendesk';
 import { eventually, waitFor } from '../helpers/eventually';
@@ -395,4 +396,334 @@ describe('Jira', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ accepted: false });
   });
+});
+
+/**
+ * Change tickets (docs/webhooks.md "Change tickets"): a ticket that names an enabled connection's ticket becomes
+ * `change.requested` on that connection's request, through each of the three webhooks, once however often it is
+ * delivered; it never starts a request.
+ */
+describe('Change tickets', () => {
+  const TICKETS_SECRET = newWebhookSecret();
+  const creds = testCredentials();
+  let changes: FastifyInstance;
+  beforeAll(() => {
+    changes = buildTestApi(temporal, {
+      store: creds.store,
+      webhooks: { tickets: [TICKETS_SECRET], zendesk: [ZENDESK_SECRET], jira: [JIRA_SECRET] },
+    });
+  });
+  afterAll(() => changes.close());
+
+  let n = 0;
+  const nextTicket = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${++n}`;
+  const support = bearer(creds.tokens.support);
+  const SERVICE = 'com.amazonaws.vpce.us-east-1.vpce-svc-0fedcba9876543210';
+
+  /** A connection enabled through the API: its request started, and the forward leg's events sent. */
+  async function enabledConnection(): Promise<string> {
+    const ticketId = nextTicket('CONN');
+    const started = await changes.inject({
+      method: 'POST',
+      url: '/api/requests',
+      headers: support,
+      payload: validIntake('aws', 'unidirectional', ticketId),
+    });
+    expect(started.statusCode).toBe(201);
+    for (const event of forwardLegEvents) {
+      const res = await changes.inject({
+        method: 'POST',
+        url: `/api/requests/${ticketId}/events`,
+        headers: support,
+        payload: event,
+      });
+      expect({ type: event.type, status: res.statusCode }).toEqual({ type: event.type, status: 200 });
+    }
+    expect((await view(ticketId)).status).toBe('enabled');
+    return ticketId;
+  }
+
+  const view = async (ticketId: string): Promise<StateView> => {
+    const res = await changes.inject({ url: `/api/requests/${ticketId}`, headers: support });
+    expect(res.statusCode).toBe(200);
+    return res.json<StateView>();
+  };
+
+  const postTickets = (body: object, id?: string) => {
+    const raw = JSON.stringify(body);
+    return changes.inject({
+      method: 'POST',
+      url: '/webhooks/tickets',
+      headers: signStandard(raw, [TICKETS_SECRET], id ? { id } : {}),
+      payload: raw,
+    });
+  };
+
+  const zendeskDelivery = (body: object) => {
+    const raw = JSON.stringify(body);
+    const timestamp = new Date().toISOString();
+    return changes.inject({
+      method: 'POST',
+      url: '/webhooks/zendesk',
+      payload: raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-zendesk-webhook-signature': createHmac('sha256', ZENDESK_SECRET)
+          .update(timestamp + raw)
+          .digest('base64'),
+        'x-zendesk-webhook-signature-timestamp': timestamp,
+        'x-zendesk-webhook-invocation-id': `inv-${Math.random()}`,
+      },
+    });
+  };
+
+  const jiraDelivery = (body: object) => {
+    const raw = JSON.stringify(body);
+    return changes.inject({
+      method: 'POST',
+      url: '/webhooks/jira',
+      payload: raw,
+      headers: {
+        'content-type': 'application/json',
+        'x-hub-signature': `sha256=${createHmac('sha256', JIRA_SECRET).update(raw).digest('hex')}`,
+        'x-atlassian-webhook-identifier': `${Math.floor(Math.random() * 1e9)}`,
+      },
+    });
+  };
+
+  /** Resolves when the ticket has no workflow at all (asked of Temporal itself, not of its lagging visibility). */
+  const hasNoWorkflow = (ticketId: string) =>
+    expect(temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)).describe()).rejects.toThrow(/not found/i);
+
+  it('tickets webhook: opens the change once, however it is redelivered; a second change ticket is refused, naming the open one', () =>
+    temporal.withWorker(async () => {
+      const connection = await enabledConnection();
+      const changeTicket = nextTicket('CHG');
+      const body = {
+        type: 'ticket.created',
+        data: {
+          ticketId: changeTicket,
+          connectionTicketId: connection,
+          change: { kind: 'change_account', customerAccount: '210987654321' },
+          submittedAt: '2026-11-02T15:00:00Z',
+        },
+      };
+      const first = await postTickets(body);
+      expect([first.statusCode, first.json()]).toEqual([
+        202,
+        expect.objectContaining({
+          accepted: true,
+          ticketId: changeTicket,
+          connectionTicketId: connection,
+          event: 'change.requested',
+          changeKind: 'change_account',
+          eventId: `change.requested:${changeTicket}`,
+          status: 'enabled',
+        }),
+      ]);
+      const opened = await view(connection);
+      expect(opened.change).toMatchObject({ ticketId: changeTicket, kind: 'change_account' });
+      expect(opened.events.at(-1)).toMatchObject({
+        type: 'change.requested',
+        actor: 'ticket-system:tickets',
+        eventId: `change.requested:${changeTicket}`,
+        result: 'applied',
+      });
+
+      // The same delivery again, a new delivery of it, and its update with the same change: one change.
+      for (const again of [
+        await postTickets(body, 'msg_same'),
+        await postTickets(body, 'msg_same'),
+        await postTickets({ ...body, type: 'ticket.updated' }),
+        // The ticket keys as structured fields say the same change.
+        await postTickets({
+          type: 'ticket.updated',
+          data: {
+            ticketId: changeTicket,
+            'PrivateLink ticket': connection,
+            Change: 'Change account',
+            'New account': '210987654321',
+            submittedAt: '2026-11-02T15:00:00Z',
+          },
+        }),
+      ]) {
+        expect([again.statusCode, again.json()]).toEqual([
+          200,
+          expect.objectContaining({ accepted: false, duplicate: true, event: 'change.requested' }),
+        ]);
+      }
+      const after = await view(connection);
+      expect(after.events.filter((e) => e.type === 'change.requested').map((e) => e.result)).toEqual(['applied']);
+      expect(after.events.some((e) => e.type === 'ticket.updated')).toBe(false);
+      expect(after.change).toMatchObject({ ticketId: changeTicket, kind: 'change_account' });
+
+      // Another change ticket while this change is open: refused, naming the open change; nothing starts for it.
+      const second = nextTicket('CHG');
+      const refused = await postTickets({
+        type: 'ticket.created',
+        data: { ticketId: second, connectionTicketId: connection, change: 'remove' },
+      });
+      expect([refused.statusCode, refused.json()]).toEqual([
+        200,
+        expect.objectContaining({
+          accepted: false,
+          changeKind: 'remove',
+          refused: expect.stringContaining(changeTicket),
+        }),
+      ]);
+      await hasNoWorkflow(changeTicket);
+      await hasNoWorkflow(second);
+      expect((await view(connection)).change).toMatchObject({ ticketId: changeTicket });
+    }));
+
+  it('tickets webhook: a change ticket naming no known connection is a 404 and starts nothing; a bad body is a 422', () =>
+    temporal.withWorker(async () => {
+      const unknown = nextTicket('NOSUCH');
+      const changeTicket = nextTicket('CHG');
+      const res = await postTickets({
+        type: 'ticket.created',
+        data: { ticketId: changeTicket, connectionTicketId: unknown, change: 'remove' },
+      });
+      expect(res.statusCode).toBe(404);
+      expect(res.json<{ detail: string }>().detail).toContain(`No request for ticket ${unknown}`);
+      expect(res.json<{ detail: string }>().detail).toContain('nothing was started');
+      await hasNoWorkflow(unknown);
+      await hasNoWorkflow(changeTicket);
+
+      const bad = await postTickets({
+        type: 'ticket.created',
+        data: { ticketId: changeTicket, connectionTicketId: unknown, change: 'remove', region: 'us-east-1' },
+      });
+      expect(bad.statusCode).toBe(422);
+      expect(bad.json<{ problems: string[] }>().problems).toEqual([
+        expect.stringMatching(/^data\.region: is not a field of a change ticket/),
+      ]);
+    }));
+
+  it('Zendesk: a troubleshooting ticket is answered on the change ticket and opens no change; one without a Change key is refused', () =>
+    temporal.withWorker(
+      async () => {
+        const connection = await enabledConnection();
+        const number = 800000 + Math.floor(Math.random() * 99999);
+        zendesk.addTicket(number);
+        const body = (description: string, id = number) => ({
+          event: 'created',
+          ticket: {
+            id: String(id),
+            title: 'Change PrivateLink configuration',
+            description,
+            latest_public_comment: description,
+            created_at: '2026-11-03T09:30:00Z',
+            updated_at: '2026-11-03T09:30:00Z',
+          },
+        });
+        const res = await zendeskDelivery(
+          body(`PrivateLink ticket: ${connection}\nChange: Troubleshooting\nOur app cannot connect since Monday.`),
+        );
+        expect([res.statusCode, res.json()]).toEqual([
+          202,
+          expect.objectContaining({
+            accepted: true,
+            ticketId: `ZD-${number}`,
+            connectionTicketId: connection,
+            changeKind: 'troubleshoot',
+            note: expect.stringContaining('no change is opened'),
+          }),
+        ]);
+        expect((await view(connection)).change).toBeNull();
+        await waitFor(() => zendesk.comments(number).length > 0, 10_000, 'the answer on the change ticket');
+        expect(zendesk.comments(number)[0]!.body).toContain('not covered by our support');
+        // Its update (the product's own answer, or the customer's thanks) carries no change keys: nothing more.
+        const update = await zendeskDelivery({
+          ...body(`PrivateLink ticket: ${connection}\nChange: Troubleshooting`),
+          event: 'updated',
+          ticket: {
+            ...body(`PrivateLink ticket: ${connection}\nChange: Troubleshooting`).ticket,
+            latest_public_comment: 'Thanks anyway.',
+          },
+        });
+        expect([update.statusCode, update.json()]).toEqual([
+          200,
+          { accepted: false, ignored: `the update of change ticket ZD-${number} carries no change keys` },
+        ]);
+
+        const missing = await zendeskDelivery(
+          body(`PrivateLink ticket: ${connection}\nPlease change things.`, number + 1),
+        );
+        expect([missing.statusCode, missing.json()]).toEqual([
+          200,
+          expect.objectContaining({
+            accepted: false,
+            ticketId: `ZD-${number + 1}`,
+            refused: expect.stringContaining('remove, change account, add service, remove service, troubleshooting'),
+          }),
+        ]);
+        await hasNoWorkflow(`ZD-${number}`);
+        await hasNoWorkflow(`ZD-${number + 1}`);
+        const after = await view(connection);
+        expect(after.change).toBeNull();
+        expect(after.events.filter((e) => e.type === 'change.requested').map((e) => e.result)).toEqual(['applied']);
+      },
+      {
+        activities: createActivities({
+          ...temporal.activities.deps,
+          tickets: new ZendeskTicketSystem({ baseUrl: zendesk.url, email: zendesk.email, apiToken: zendesk.apiToken }),
+        }),
+      },
+    ));
+
+  it('Jira: an issue asking to add a service opens the change once (created, then updated); one naming an unknown issue is a 404', () =>
+    temporal.withWorker(async () => {
+      const connection = await enabledConnection();
+      const key = `CHG${Math.floor(Math.random() * 1000)}-${Math.floor(Math.random() * 100000) + 1}`;
+      const issue = (webhookEvent: string, description: string, extra: object = {}) => ({
+        webhookEvent,
+        issue: {
+          key,
+          fields: { summary: 'Change PrivateLink configuration', description, created: '2026-11-03T10:00:00.000-0500' },
+        },
+        ...extra,
+      });
+      const description = `PrivateLink ticket: ${connection}\nChange: add service\nService name: ${SERVICE}\nServices: redis 6379`;
+      const created = await jiraDelivery(issue('jira:issue_created', description));
+      expect([created.statusCode, created.json()]).toEqual([
+        202,
+        expect.objectContaining({
+          accepted: true,
+          ticketId: key,
+          connectionTicketId: connection,
+          changeKind: 'add_service',
+        }),
+      ]);
+      const opened = await view(connection);
+      expect(opened.change).toMatchObject({ ticketId: key, kind: 'add_service' });
+      // The description edited with the same change: a repeat.
+      const updated = await jiraDelivery(
+        issue('jira:issue_updated', description, { changelog: { items: [{ field: 'description' }] } }),
+      );
+      expect([updated.statusCode, updated.json()]).toEqual([
+        200,
+        expect.objectContaining({ accepted: false, duplicate: true, ticketId: key }),
+      ]);
+      expect((await view(connection)).events.filter((e) => e.type === 'change.requested').map((e) => e.result)).toEqual(
+        ['applied'],
+      );
+
+      const unknownKey = `NOPE${Math.floor(Math.random() * 1000)}-1`;
+      // Named in lower case, as people write it: still the issue PL-style key, which has no request.
+      const lost = await jiraDelivery({
+        webhookEvent: 'jira:issue_created',
+        issue: {
+          key: `${key}0`,
+          fields: {
+            summary: 'Change PrivateLink configuration',
+            description: `PrivateLink ticket: ${unknownKey.toLowerCase()}\nChange: remove`,
+          },
+        },
+      });
+      expect(lost.statusCode).toBe(404);
+      expect(lost.json<{ detail: string }>().detail).toContain(`No request for ticket ${unknownKey}`);
+      await hasNoWorkflow(unknownKey);
+      await hasNoWorkflow(`${key}0`);
+    }));
 });

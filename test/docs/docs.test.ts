@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { environmentVariableNames, environmentVariables } from '../../src/config/variables';
-import { eventFields, eventTypes } from '../../src/domain/events';
+import { changeKinds, eventFields, eventTypes } from '../../src/domain/events';
+import { changeKeys, changeKindSpellings } from '../../src/webhooks/change';
 import { intakeKeys } from '../../src/webhooks/description';
 import { buildTestApi } from '../helpers/api';
 import { repoRoot } from '../helpers/processes';
@@ -104,6 +105,27 @@ describe('docs/webhooks.md', () => {
         return { field: field!.replace(/`/g, ''), labels: labels!.split(',').map((l) => l.trim()) };
       });
     expect(documented).toEqual(intakeKeys.map((k) => ({ field: k.field, labels: [...k.labels] })));
+  });
+
+  /** The change ticket tables, held to the change parser the same way: its keys, and the ways of naming a change. */
+  it('lists exactly the change ticket keys and the kinds of change the ticket parsers accept', () => {
+    const rows = (marker: string) => {
+      const table = new RegExp(`<!-- ${marker}:start -->([\\s\\S]*?)<!-- ${marker}:end -->`).exec(
+        readDoc('docs/webhooks.md'),
+      )?.[1];
+      expect(table).toBeDefined();
+      return table!
+        .split('\n')
+        .filter((line) => /^\|\s*`/.test(line))
+        .map((line) => {
+          const [, name, values] = line.split('|').map((c) => c.trim());
+          return { name: name!.replace(/`/g, ''), values: values!.split(',').map((l) => l.trim()) };
+        });
+    };
+    expect(rows('change-keys')).toEqual(changeKeys.map((k) => ({ name: k.field, values: [...k.labels] })));
+    expect(rows('change-kinds')).toEqual(
+      changeKinds.map((kind) => ({ name: kind, values: [...changeKindSpellings[kind]] })),
+    );
   });
 });
 

@@ -9,7 +9,7 @@ import { checkEvent, eventTypes } from '../../src/domain/events';
 import type { Cloud } from '../../src/domain/formats';
 import type { ConnectionType } from '../../src/domain/intake';
 import { startRequest } from '../../src/machines';
-import { type ChangeMachine, changeMachines } from '../../src/machines/changes/host';
+import { changeMachines } from '../../src/machines/changes/host';
 import type { ChangeEvent, ChangeInput, OpenableChangeKind } from '../../src/machines/changes/setup';
 import { applyRequestEvent, connectionOf, requestOf, type RequestState } from '../../src/machines/request';
 import { changeScripts } from '../fixtures/changes';
@@ -189,7 +189,7 @@ const variants = (['aws', 'azure'] as const).flatMap((cloud) =>
 );
 
 describe.each(variants)('the %s change on a %s %s connection', (kind, cloud, type, change) => {
-  const machine = changeMachines[kind] as ChangeMachine;
+  const machine = changeMachines[kind];
   const events = samples(cloud);
   const connection = connectionOf(enabled(cloud, type))!;
   const input: ChangeInput = {

@@ -1,7 +1,9 @@
 /**
  * Ticket-system webhooks. Each is authenticated by its sender's signature over the raw body (never by bearer token),
  * answers 202 as soon as Temporal has the event, and leaves the work to the workflow. Redeliveries and parallel
- * deliveries are safe: one workflow per ticket (signal-with-start) and one transition per event (its eventId).
+ * deliveries are safe: one workflow per ticket (signal-with-start) and one transition per event (its eventId). A change
+ * ticket (one that names an enabled connection's ticket, src/webhooks/change.ts) becomes `change.requested` on that
+ * connection's request instead, and never starts one.
  */
 import { securityOf, webhookBodyDocument } from '../openapi';
 import { webhookAnswerSchema } from '../responses';
@@ -11,14 +13,14 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import { z } from 'zod';
 import type { WebhookSecrets } from '../../config/api';
 import { ticketSystemActor } from '../../domain/actors';
-import { checkEvent } from '../../domain/events';
+import { type ChangeKind, checkEvent } from '../../domain/events';
 import type { IntakeDraft } from '../../domain/intake';
 import type { EnablementStatus } from '../../machines/view';
 import { isRecord } from '../../domain/json';
 import { limits, truncateUtf8 } from '../../domain/limits';
 import { AppError } from '../../errors';
 import { submissionEventId } from '../../domain/ticket';
-import type { EnablementClient } from '../../temporal/enablement-client';
+import type { Delivery, EnablementClient } from '../../temporal/enablement-client';
 import type { EnablementEventInput } from '../../temporal/messages';
 import {
   JIRA_DELIVERY_HEADER,
@@ -26,6 +28,13 @@ import {
   parseJiraWebhook,
   verifyJiraSignature,
 } from '../../webhooks/jira';
+import {
+  changeEventId,
+  changeFromFields,
+  changeTicketOf,
+  findChangeKey,
+  type ChangeTicket,
+} from '../../webhooks/change';
 import type { SignatureVerdict, TicketWebhookEvent, TicketWebhookParse } from '../../webhooks/types';
 import {
   parseZendeskWebhook,
@@ -35,14 +44,19 @@ import {
   ZENDESK_TIMESTAMP_HEADER,
 } from '../../webhooks/zendesk';
 import { nestsDeeperThan, tooDeepError } from '../json-depth';
-import { problemSchema, standardWebhookBodySchema } from '../schemas';
+import { changeTicketWebhookBodySchema, problemSchema, standardWebhookBodySchema } from '../schemas';
 
 /** What a ticket webhook answers: what became of the delivery (see {@link forwardTicketEvent}). */
 export interface WebhookAnswer {
   /** True when the request took the event, or queued it. */
   accepted: boolean;
+  /** The ticket delivered (for a change ticket, the change ticket). */
   ticketId?: string;
-  event?: 'ticket.submitted' | 'ticket.updated';
+  /** A change ticket's connection: the ticket whose request the change went to. */
+  connectionTicketId?: string;
+  event?: 'ticket.submitted' | 'ticket.updated' | 'change.requested';
+  /** A change ticket's kind of change. */
+  changeKind?: ChangeKind;
   eventId?: string;
   status?: EnablementStatus;
   state?: string;
@@ -72,6 +86,7 @@ export async function forwardTicketEvent(
   e: TicketWebhookEvent,
   raw: Buffer,
 ): Promise<{ status: 200 | 202; body: WebhookAnswer }> {
+  if (e.change) return forwardChangeTicket(requests, e, e.change);
   const created = e.kind === 'created';
   const updateKey = e.source === 'tickets' && e.deliveryId ? e.deliveryId : bodyId(raw);
   // A ticket's text may be longer than any field allows: cut to what an event carries, and the intake's own rules
@@ -145,6 +160,119 @@ export async function forwardTicketEvent(
   }
 }
 
+/**
+ * Hands a change ticket to the connection it names: `change.requested` on the connection's request (never a request
+ * of its own, never a new one), with one eventId per change ticket ({@link changeEventId}), so its redeliveries, and
+ * its creation and updates that repeat it, open one change. Answers as {@link forwardTicketEvent} does, and:
+ *
+ * - `200 { accepted: false, refused }` when no change can be made of the ticket as written (no or an unknown `Change:`,
+ *   a missing `New account:` or `Service name:`, a value the event's schema refuses), or the connection refuses it
+ *   (another change is open, the connection is not enabled, the account already connects, ...);
+ * - `200 { accepted: false, ignored }` when the connection's request has ended (removed, rejected, cancelled);
+ * - `404` problem when no request has the connection's ticket id: nothing is started.
+ *
+ * A troubleshooting ticket is applied (`202`): the connection's request answers it on the change ticket, opening no
+ * change (`note` says so).
+ */
+async function forwardChangeTicket(
+  requests: EnablementClient,
+  e: TicketWebhookEvent,
+  asked: ChangeTicket,
+): Promise<{ status: 200 | 202; body: WebhookAnswer }> {
+  const eventId = changeEventId(e.ticketId);
+  const about = {
+    ticketId: e.ticketId,
+    ...(asked.connectionTicketId !== undefined ? { connectionTicketId: asked.connectionTicketId } : {}),
+    event: 'change.requested' as const,
+    ...(asked.change ? { changeKind: asked.change.kind } : {}),
+    eventId,
+  };
+  if (asked.problem !== undefined) {
+    return {
+      status: 200,
+      body: { accepted: false, ...about, refused: `Change ticket ${e.ticketId}: ${asked.problem}.` },
+    };
+  }
+  const connection = asked.connectionTicketId;
+  const event: EnablementEventInput = {
+    type: 'change.requested',
+    actor: ticketSystemActor(e.source),
+    eventId,
+    changeTicketId: e.ticketId,
+    change: asked.change,
+    ...(asked.submittedAt !== undefined ? { submittedAt: asked.submittedAt } : {}),
+  };
+  const checked = checkEvent(event);
+  if (!checked.ok) {
+    return {
+      status: 200,
+      body: { accepted: false, ...about, refused: `Change ticket ${e.ticketId}: ${checked.reason}` },
+    };
+  }
+  let delivery: Delivery;
+  try {
+    delivery = await requests.deliver(connection, event, { startIfMissing: false });
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'not_found') {
+      throw new AppError(
+        'not_found',
+        `No request for ticket ${connection}, which change ticket ${e.ticketId} names as its connection ("PrivateLink ticket: ${connection}"): nothing was started or changed. Name the ticket on which the connection was enabled.`,
+      );
+    }
+    throw err;
+  }
+  switch (delivery.kind) {
+    case 'applied': {
+      const { status, state } = delivery.outcome;
+      return {
+        status: 202,
+        body: {
+          accepted: true,
+          ...about,
+          status,
+          state,
+          ...(asked.change.kind === 'troubleshoot'
+            ? {
+                note: 'Troubleshooting an enabled connection is outside support: the change ticket is answered with that reason, and no change is opened.',
+              }
+            : {}),
+        },
+      };
+    }
+    case 'queued':
+      return {
+        status: 202,
+        body: {
+          accepted: true,
+          queued: true,
+          ...about,
+          note: "No worker answered in time: the change is queued, and the connection's request takes or refuses it when one does (a refusal is answered on the change ticket).",
+        },
+      };
+    case 'duplicate':
+      return {
+        status: 200,
+        body: {
+          accepted: false,
+          duplicate: true,
+          ...about,
+          ignored: `The change of ticket ${e.ticketId} was applied already${delivery.of ? ` (event ${delivery.of} of the request for ${connection})` : ''}; a change ticket asks for one change, and a repeat changes nothing.`,
+        },
+      };
+    case 'refused':
+      return { status: 200, body: { accepted: false, ...about, refused: delivery.reason } };
+    case 'ended':
+      return {
+        status: 200,
+        body: {
+          accepted: false,
+          ...about,
+          ignored: `The request for ticket ${connection} has ended (removed, rejected or cancelled): there is no connection to change.`,
+        },
+      };
+  }
+}
+
 /** An intake from a ticket with every text cut to {@link limits.intakeValueBytes} and every list to its item limit. */
 function clampIntake(intake: IntakeDraft): IntakeDraft {
   const clamp = (value: unknown): unknown => {
@@ -194,6 +322,67 @@ const webhookAnswers = {
   },
 };
 
+/** A change ticket the connection did not take, logged for the operator: its sender rarely shows the answer. */
+function logRefusedChange(request: FastifyRequest, source: string, answer: WebhookAnswer): void {
+  if (answer.event !== 'change.requested' || answer.accepted || answer.duplicate) return;
+  const { ticketId, connectionTicketId, refused, ignored } = answer;
+  request.log.info({ source, ticketId, connectionTicketId, refused, ignored }, 'a change ticket opened no change');
+}
+
+/** True when a Standard Webhooks body's `data` names a connection's ticket: a change ticket's body. */
+function namesConnection(body: unknown): boolean {
+  return (
+    isRecord(body) &&
+    isRecord(body.data) &&
+    Object.keys(body.data).some((key) => findChangeKey(key)?.field === 'connectionTicketId')
+  );
+}
+
+/** The `data` keys of a change ticket's body that are no change keys but still the ticket's own. */
+const changeTicketOwnKeys = new Set(['ticketId', 'subject', 'submittedAt']);
+
+/**
+ * A change ticket's Standard Webhooks body as the event it is (see {@link changeTicketWebhookBodySchema}); a body
+ * that is not one, or names keys that are neither the ticket's nor change keys, is refused (422) with each problem.
+ */
+function changeTicketEvent(body: unknown, deliveryId: string): TicketWebhookEvent {
+  const parsed = changeTicketWebhookBodySchema.safeParse(body);
+  if (!parsed.success) {
+    throw new AppError(
+      'invalid',
+      'The change ticket webhook body is invalid:',
+      parsed.error.issues.slice(0, 20).map((i) => `${i.path.join('.') || '(body)'}: ${truncateUtf8(i.message, 300)}`),
+    );
+  }
+  const { type, data } = parsed.data;
+  const read = changeFromFields(Object.entries(data).filter(([key]) => !changeTicketOwnKeys.has(key)));
+  if (read.unknownKeys.length) {
+    throw new AppError(
+      'invalid',
+      'The change ticket webhook body is invalid:',
+      read.unknownKeys
+        .slice(0, 20)
+        .map(
+          (key) =>
+            `data.${truncateUtf8(key, 80)}: is not a field of a change ticket; it takes ticketId, connectionTicketId, change, customerAccount, customerServiceName, services, subject and submittedAt`,
+        ),
+    );
+  }
+  const { ticketId, submittedAt } = data;
+  return {
+    source: 'tickets',
+    kind: type === 'ticket.created' ? 'created' : 'updated',
+    ticketId,
+    intake: { ticketId },
+    deliveryId,
+    change: changeTicketOf(read, {
+      source: 'tickets',
+      ticketId,
+      ...(submittedAt !== undefined ? { submittedAt } : {}),
+    }),
+  };
+}
+
 /** Registers `/webhooks/*`. */
 export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient, secrets: WebhookSecrets): void {
   // Every content type is read as bytes; each route verifies the signature before parsing anything.
@@ -221,7 +410,7 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
         operationId: 'ticketWebhook',
         security: securityOf('standardWebhooks'),
         description:
-          'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; ±5 min). Body { "type": "ticket.created" | "ticket.updated", "data": <intake> }. 202 when the request took the event (or queued it while no worker answers), 200 with accepted:false when nothing will happen (a repeat, a refusal, an ended request).',
+          'Signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature; ±5 min). Body { "type": "ticket.created" | "ticket.updated", "data": <intake> }, or for a change ticket "data": { ticketId, connectionTicketId, change, ... } (docs/webhooks.md "Change tickets"). 202 when the request took the event (or queued it while no worker answers), 200 with accepted:false when nothing will happen (a repeat, a refusal, an ended request).',
         headers: z.looseObject({
           'webhook-id': z.string().optional(),
           'webhook-timestamp': z.string().optional(),
@@ -258,7 +447,13 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
       });
       if (!verified) throw new AppError('unauthenticated', `The webhook signature is not valid: ${reason}.`);
 
-      const parsed = standardWebhookBodySchema.safeParse(parseJson(raw));
+      const body = parseJson(raw);
+      if (namesConnection(body)) {
+        const result = await forwardTicketEvent(requests, changeTicketEvent(body, headers['webhook-id']!), raw);
+        logRefusedChange(request, 'tickets', result.body);
+        return reply.code(result.status).send(result.body);
+      }
+      const parsed = standardWebhookBodySchema.safeParse(body);
       if (!parsed.success) {
         throw new AppError(
           'invalid',
@@ -314,9 +509,15 @@ export function webhookRoutes(scope: FastifyInstance, requests: EnablementClient
         const { unknownKeys, ticketId } = parsed.value;
         if (unknownKeys?.length) {
           // Keys a customer wrote that are no intake field: ignored, and named here for the operator.
-          request.log.info({ source, ticketId, unknownKeys }, 'ticket keys that are not intake fields were ignored');
+          request.log.info(
+            { source, ticketId, unknownKeys },
+            parsed.value.change
+              ? 'change ticket keys that are not change keys were ignored'
+              : 'ticket keys that are not intake fields were ignored',
+          );
         }
         const result = await forwardTicketEvent(requests, parsed.value, raw);
+        logRefusedChange(request, source, result.body);
         return reply.code(result.status).send(result.body);
       },
     );
