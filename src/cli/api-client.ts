@@ -31,7 +31,13 @@ export async function callApi(
   const text = await res.text();
   const contentType = res.headers.get('content-type') ?? '';
   if (res.ok) return { status: res.status, contentType, text, headers: res.headers };
-  let problem: { title?: string; detail?: string; problems?: string[]; allowedEvents?: string[] } = {};
+  let problem: {
+    title?: string;
+    detail?: string;
+    problems?: string[];
+    allowedEvents?: string[];
+    openChange?: { ticketId: string; kind: string; state?: string };
+  } = {};
   try {
     problem = JSON.parse(text) as typeof problem;
   } catch {
@@ -42,7 +48,14 @@ export async function callApi(
   const extra = problem.allowedEvents ? [`allowed now: ${problem.allowedEvents.join(', ') || '(none)'}`] : [];
   // The problems are already in the detail; list them one per line for reading.
   const message = problem.problems?.length ? detail.split(': ')[0]! + ':' : detail;
-  throw new AppError(codeOfHttpStatus(res.status), `${message}${hint}`, [...(problem.problems ?? []), ...extra]);
+  // A change refused because another is open names that one: kept for `--json` errors and the command's hint.
+  const extensions = problem.openChange ? { openChange: problem.openChange } : {};
+  throw new AppError(
+    codeOfHttpStatus(res.status),
+    `${message}${hint}`,
+    [...(problem.problems ?? []), ...extra],
+    extensions,
+  );
 }
 
 /** Calls the API and parses its JSON answer. */

@@ -3,6 +3,7 @@ import { type CliConfig, cliConfigFromEnv } from '../config/cli';
 import { resolveTemporalCli, resolveTestServer } from '../temporal/binaries';
 import { AppError } from '../errors';
 import { productVersion } from '../version';
+import { addChangeCommands } from './changes';
 import { addHistoryCommands } from './history';
 import { addRequestCommands } from './requests';
 import { addSlaCommands } from './sla';
@@ -34,6 +35,7 @@ export function buildCli(config: CliConfig = cliConfigFromEnv(process.env)): Com
     });
 
   addRequestCommands(program, config);
+  addChangeCommands(program, config);
   addHistoryCommands(program, config);
   addSlaCommands(program, config);
   addTokenCommands(program);
@@ -49,13 +51,21 @@ if (require.main === module) {
     });
 }
 
-/** Prints an error for people, or as JSON (`{ "error": { code, message, problems } }`) when `--json` was given. */
+/**
+ * Prints an error for people, or as JSON (`{ "error": { code, message, problems } }`, and the API's `openChange` when a
+ * change was refused because another is open) when `--json` was given.
+ */
 export function reportError(err: unknown, json: boolean): void {
   const message = err instanceof Error ? err.message : String(err);
   if (json) {
     const body =
       err instanceof AppError
-        ? { code: err.code, message: err.message.split('\n')[0], problems: err.problems }
+        ? {
+            code: err.code,
+            message: err.message.split('\n')[0],
+            problems: err.problems,
+            ...(err.extensions.openChange ? { openChange: err.extensions.openChange } : {}),
+          }
         : { code: 'error', message };
     process.stderr.write(`${JSON.stringify({ error: body })}\n`);
   } else {

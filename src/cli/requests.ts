@@ -14,11 +14,27 @@ import type { ListFilters, RequestPage } from '../temporal/visibility';
 import { printable, table } from './table';
 
 /** Human output: anything a ticket or a caller wrote is printed without control characters (no terminal escapes). */
-const out = (text: string): void => {
+export const out = (text: string): void => {
   const clean = printable(text);
   process.stdout.write(clean.endsWith('\n') ? clean : `${clean}\n`);
 };
-const printJson = (value: unknown) => out(JSON.stringify(value, null, 2));
+export const printJson = (value: unknown) => out(JSON.stringify(value, null, 2));
+
+/**
+ * The command that fetches the next page: the same filters and the page token (a token is good only for the query it
+ * came from). `flags` are the command's filters as given (`true` for a flag without a value), in order.
+ */
+export function nextPageCommand(
+  command: string,
+  flags: readonly (readonly [flag: string, value: string | true | undefined])[],
+  token: string,
+): string {
+  const quote = (v: string) => (/^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`);
+  const given = flags.flatMap(([flag, value]) =>
+    value === undefined ? [] : value === true ? [flag] : [`${flag} ${quote(value)}`],
+  );
+  return ['plctl', command, ...given, '--page-token', token].join(' ');
+}
 
 function readJsonFile(file: string, what: string): unknown {
   let text: string;
@@ -142,6 +158,8 @@ function eventFieldsHelp(): string {
   const flag = (name: string) => `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   const width = Math.max(...eventTypes.map((t) => t.length));
   const lines = eventTypes.map((type) => {
+    // Its `change` is an object, which --field value pairs cannot spell: `plctl change` sends it.
+    if (type === 'change.requested') return `  ${type.padEnd(width)}  use plctl change (plctl change --help)`;
     const fields = payloadFields(type).map((f) =>
       f.required ? `${flag(f.name)} <value>` : `[${flag(f.name)} <value>]`,
     );
@@ -261,7 +279,19 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
             ]),
           ),
         );
-        if (page.nextPageToken) out(`More: plctl list --page-token ${page.nextPageToken}`);
+        if (page.nextPageToken) {
+          const filters = [
+            ['--status', opts.status],
+            ['--waiting-on', opts.waitingOn],
+            ['--cloud', opts.cloud],
+            ['--connection-type', opts.connectionType],
+            ['--company', opts.company],
+            ['--breached', opts.breached || undefined],
+            ['--not-breached', opts.notBreached || undefined],
+            ['--page-size', opts.pageSize === '50' ? undefined : opts.pageSize],
+          ] as const;
+          out(`More: ${nextPageCommand('list', filters, page.nextPageToken)}`);
+        }
       },
     );
 

@@ -3,7 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { buildCli } from '../../src/cli/index';
 import { repoRoot } from '../helpers/processes';
+import { codeSpans, readDoc, tableRows } from '../docs/markdown';
 
 const run = promisify(execFile);
 const plctl = (...args: string[]) =>
@@ -42,6 +44,27 @@ describe('plctl', () => {
     expect(stdout).toMatch(/customer_access\.granted +\[--vendor-service-name <value>\]/);
     expect(stdout).toMatch(/principal\.granted +\[--customer-service-name <value>\]/);
     expect(stdout).toMatch(/connection\.approved +\(no fields\)/);
+  });
+
+  it('--help lists every command, and docs/plctl.md documents each in its table and its examples', async () => {
+    const commands = buildCli().commands.map((c) => c.name());
+    expect(commands).toEqual(expect.arrayContaining(['change', 'connections']));
+    const { stdout } = await plctl('--help');
+    for (const name of commands) expect(stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    const page = readDoc('docs/plctl.md');
+    const documented = tableRows(page).flatMap(([first]) => codeSpans(first ?? '').map((span) => span.split(' ')[0]));
+    const examples = /```sh\n([\s\S]*?)```/.exec(page)?.[1] ?? '';
+    expect(commands.filter((name) => !documented.includes(name))).toEqual([]);
+    expect(commands.filter((name) => name !== 'binaries' && !examples.includes(`plctl ${name} `))).toEqual([]);
+  });
+
+  it('event --help sends change.requested to plctl change, whose help lists each kind with its flags', async () => {
+    expect((await plctl('event', '--help')).stdout).toMatch(/change\.requested +use plctl change/);
+    const { stdout } = await plctl('change', '--help');
+    expect(stdout).toMatch(/change_account +--account <id>\n/);
+    expect(stdout).toMatch(/add_service +--service <name> \[--services <list>\]\n/);
+    expect(stdout).toMatch(/troubleshoot +\[--details <text>\]\n/);
+    expect((await plctl('connections', '--help')).stdout).toContain('--page-token <token>');
   });
 
   it('exits non-zero with help on an unknown command', async () => {
