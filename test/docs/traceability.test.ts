@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { eventFields, eventTypes } from '../../src/domain/events';
+import { changeKinds, eventFields, eventTypes } from '../../src/domain/events';
 import { intakeFieldPaths } from '../../src/domain/intake';
 import { machines, templates } from '../../src/machines';
+import { changeMachines } from '../../src/machines/changes/host';
 import { exampleVendorConfig } from '../fixtures/requests';
 import { repoRoot } from '../helpers/processes';
 import { codeSpans, readDoc, tableRows } from './markdown';
@@ -14,7 +15,10 @@ import { codeSpans, readDoc, tableRows } from './markdown';
 const page = readDoc('docs/traceability.md');
 const rows = tableRows(page).filter((cells) => cells.length === 4);
 
-const states = new Set(Object.values(machines).flatMap((m) => Object.keys(m.root.states)));
+/** Every state of the enablement machines and of the change machines. */
+const states = new Set(
+  [...Object.values(machines), ...Object.values(changeMachines)].flatMap((m) => Object.keys(m.root.states)),
+);
 const templateIds = new Set(Object.keys(templates));
 const eventPayloadFields = new Set(eventTypes.flatMap((type) => eventFields(type)));
 /** A vendor configuration setting, as a dotted path into the example configuration. */
@@ -30,6 +34,7 @@ const isProductName = (name: string) =>
   states.has(name) ||
   templateIds.has(name) ||
   (eventTypes as string[]).includes(name) ||
+  (changeKinds as readonly string[]).includes(name) ||
   intakeFieldPaths.includes(name) ||
   eventPayloadFields.has(name) ||
   isVendorSetting(name);

@@ -152,14 +152,14 @@ describe('README: first request in five minutes', () => {
       .join('\n')
       .split('\n')
       .flatMap((line) => /\s#\s+([a-z][A-Za-z]+)\b/.exec(line)?.[1] ?? []);
-    expect(states).toEqual(expect.arrayContaining(['allowlisting', 'enabled']));
+    expect(states).toEqual(expect.arrayContaining(['allowlisting', 'active']));
     let from = 0;
     for (const state of states) {
       const at = output.terminal1.indexOf(`, in ${state},`, from);
       expect({ state, found: at !== -1 }).toEqual({ state, found: true });
       from = at;
     }
-    expect(output.terminal1).toContain('Status        enabled, in enabled, waiting on none');
+    expect(output.terminal1).toContain('Status        enabled, in active, waiting on none');
     expect(output.terminal1).toMatch(/^OK: \d+ entries for ticket T-1001, chain intact, head [0-9a-f]{64}$/m);
     // Files the walkthrough promises: the tokens file (hashes only, the owner's only) and the ticket comments.
     expect(statSync(join(work, 'tokens.json')).mode & 0o777).toBe(0o600);

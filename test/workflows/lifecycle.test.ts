@@ -73,7 +73,7 @@ describe('changes to an enabled connection, on a real server', () => {
       // An open change is found by its search attributes.
       await waitFor(
         async () => {
-          const query = `WorkflowId = "${handle.workflowId}" AND PrivateLinkChangeKind = "${kind}" AND PrivateLinkChangeTicket = "${changeTicketId}" AND PrivateLinkChangeSlaBreached = false`;
+          const query = `WorkflowId = "${handle.workflowId}" AND PrivateLinkChangeKind IS NOT NULL AND PrivateLinkChangeKind = "${kind}" AND PrivateLinkChangeTicket = "${changeTicketId}" AND PrivateLinkChangeSlaBreached = false`;
           for await (const wf of temporal.client.workflow.list({ query }))
             if (wf.workflowId === handle.workflowId) return true;
           return false;
