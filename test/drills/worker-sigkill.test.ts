@@ -24,8 +24,8 @@ import { waitFor } from '../helpers/eventually';
 
 /**
  * Drill (issue 7): the worker process dies by SIGKILL while 100 requests are being driven through their steps. A new
- * worker process takes over; every request must end enabled, with each step applied exactly once and every comment
- * and notification sent exactly once.
+ * worker process takes over; every request must be enabled and then removed by a change ticket (a request's workflow
+ * ends only then), with each step applied exactly once and every comment and notification sent exactly once.
  */
 
 const REQUESTS = 100;
@@ -51,7 +51,15 @@ const script = (ticketId: string): Step[] =>
     { type: 'troubleshooting.resolved' },
     { type: 'note.added', text: 'fixed the security group' },
     { type: 'connection.verified' },
+    { type: 'change.requested', changeTicketId: changeTicketOf(ticketId), change: { kind: 'remove' } },
+    { type: 'customer_access.revoked' },
+    { type: 'connection.removed' },
   ].map((event, n) => ({ ...event, eventId: `${ticketId}/step-${n}` }));
+
+/** The change ticket that removes a request's connection. */
+const changeTicketOf = (ticketId: string) => `${ticketId}-RM`;
+/** Steps per request, its two notes included. */
+const STEPS = 12;
 
 /** The states a request passes through, in order, as the PrivateLinkState search attribute must show them. */
 const statePath = [
@@ -62,8 +70,10 @@ const statePath = [
   'verifyingConnection',
   'troubleshooting',
   'verifyingConnection',
-  'enabled',
+  'active',
+  'removed',
 ];
+/** The comments on the request's own ticket, then on the change ticket. */
 const expectedComments = [
   'intake_accepted',
   'create_endpoint',
@@ -73,6 +83,7 @@ const expectedComments = [
   'verify_again',
   'enabled',
 ];
+const expectedChangeComments = ['change_received', 'change_done'];
 const expectedNotifications = [
   'action_required',
   'action_required',
@@ -80,6 +91,7 @@ const expectedNotifications = [
   'verification_failed',
   'enabled',
 ];
+const expectedChangeNotifications = ['action_required', 'action_required', 'change_done'];
 
 const stack = useDrillStack({ tmpPrefix: 'drill-sigkill-' });
 
@@ -190,7 +202,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     const appliedAtKill = progress.applied;
     at('killed');
     // Mid-flight: most steps were still to come when the worker died.
-    expect(appliedAtKill).toBeLessThan(REQUESTS * 8 * 0.6);
+    expect(appliedAtKill).toBeLessThan(REQUESTS * STEPS * 0.6);
 
     const second = worker();
     await second.ready;
@@ -199,7 +211,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     at('all steps confirmed');
     const results = await Promise.all(handles.map((h) => h.result()));
     at('all requests ended');
-    expect(results.map((r) => r.status)).toEqual(tickets.map(() => 'enabled'));
+    expect(results.map((r) => r.status)).toEqual(tickets.map(() => 'removed'));
 
     const ticketFile = readTicketFile(join(stack.dir, 'ticket-comments.jsonl'));
     const notifications = distinctNotifications(stack.receiver.received);
@@ -245,27 +257,36 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
         // What the customer and the vendor's channel actually received.
         const comments = ticketFile.filter((c) => c.ticketId === ticketId);
         const templates = view.effects.done.filter((e) => e.type === 'postTicketComment').map((e) => e.what);
+        const changeComments = ticketFile.filter((c) => c.ticketId === changeTicketOf(ticketId));
         if (
-          JSON.stringify(templates) !== JSON.stringify(expectedComments) ||
+          JSON.stringify(templates) !== JSON.stringify([...expectedComments, ...expectedChangeComments]) ||
           comments.length !== expectedComments.length ||
-          new Set(comments.map((c) => c.idempotencyKey)).size !== comments.length
+          changeComments.length !== expectedChangeComments.length ||
+          new Set([...comments, ...changeComments].map((c) => c.idempotencyKey)).size !==
+            comments.length + changeComments.length
         ) {
-          problems.push(`${ticketId}: ${comments.length} comments in the ticket (templates ${templates.join(', ')})`);
+          problems.push(
+            `${ticketId}: ${comments.length} + ${changeComments.length} comments in the tickets (templates ${templates.join(', ')})`,
+          );
         }
         const kinds = notifications.filter((n) => n.ticketId === ticketId).map((n) => n.kind);
-        if (JSON.stringify(kinds) !== JSON.stringify(expectedNotifications)) {
-          problems.push(`${ticketId}: notifications ${kinds.join(', ')}`);
+        const changeKinds = notifications.filter((n) => n.ticketId === changeTicketOf(ticketId)).map((n) => n.kind);
+        if (
+          JSON.stringify(kinds) !== JSON.stringify(expectedNotifications) ||
+          JSON.stringify(changeKinds) !== JSON.stringify(expectedChangeNotifications)
+        ) {
+          problems.push(`${ticketId}: notifications ${kinds.join(', ')}; change ${changeKinds.join(', ')}`);
         }
       }),
     );
     expect(problems).toEqual([]);
 
-    // Visibility agrees: every request of the drill is listed as enabled, none still open.
+    // Visibility agrees: every request of the drill is listed as removed, none still open.
     // (This file's server holds only the drill's requests.)
-    await waitForCount(stack.server.client, 'PrivateLinkStatus = "enabled"', REQUESTS, 10_000);
+    await waitForCount(stack.server.client, 'PrivateLinkStatus = "removed"', REQUESTS, 10_000);
     await waitForCount(stack.server.client, 'ExecutionStatus = "Running"', 0, 10_000);
     process.stderr.write(
-      `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * 8} steps; ${progress.retries} sends retried; ${marks.join(', ')}\n`,
+      `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * STEPS} steps; ${progress.retries} sends retried; ${marks.join(', ')}\n`,
     );
   }, 240_000);
 });
