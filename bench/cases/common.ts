@@ -17,10 +17,17 @@ import { type BaselineInput, baselineWorkflow } from '../workflows/baseline';
 export const BENCH_ACTOR = 'bench@vendor.example';
 
 /**
- * A full bidirectional run from allowlisting to enabled through every loop of both legs (18 events; the test suite's
- * `bidirectionalLoopEvents`, also recorded as a replay scenario).
+ * A full bidirectional run from allowlisting to enabled through every loop of both legs (the test suite's
+ * `bidirectionalLoopEvents`, also recorded as a replay scenario), then the connection's removal by a change ticket,
+ * which ends the workflow (22 events).
  */
-export const runScript: readonly TestEvent[] = onCloud('azure', bidirectionalLoopEvents);
+export const runScript: readonly TestEvent[] = onCloud('azure', [
+  ...bidirectionalLoopEvents,
+  { type: 'change.requested', changeTicketId: 'BENCH-REMOVE', change: { kind: 'remove' } },
+  { type: 'customer_access.revoked' },
+  { type: 'connection.removed' },
+  { type: 'vendor_endpoint.deleted' },
+]);
 
 /** A complete Azure bidirectional intake for the script (its reverse-leg check targets 127.0.0.1). */
 export function benchIntake(ticketId: string): IntakeDraft {

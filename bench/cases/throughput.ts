@@ -1,5 +1,5 @@
 /**
- * Throughput of full bidirectional runs: start a request with its intake, send the 18 events of the run script with
+ * Throughput of full bidirectional runs: start a request with its intake, send the 22 events of the run script with
  * the raw client's update, and wait until the workflow has ended (every effect carried out: comments, notifications,
  * connectivity checks). The baseline is the empty workflow receiving the same number of updates and ending on the
  * last. Runs are concurrent; batches of both kinds alternate so drift in the machine's load hits both.

@@ -108,10 +108,28 @@ describe('walking a request end to end with the stock temporal CLI', () => {
         ['ports.opened', 'alice@vendor.example', 'update'],
         ['connection.verified', 'customer via ticket', 'update'],
       ]);
+      expect(done).toMatchObject({ state: 'active', allowedEvents: ['change.requested', 'note.added'] });
+      // The connection's record is found by the account that can connect, and a change ticket removes it.
+      await waitFor(
+        async () =>
+          (await listed(`PrivateLinkAccounts = "123456789012" AND ExecutionStatus = "Running"`)).includes(workflowId),
+        15_000,
+        'the connection to be listed by its account',
+      );
+      const change = await update({
+        type: 'change.requested',
+        actor: 'alice@vendor.example',
+        changeTicketId: `${ticketId}-RM`,
+        change: { kind: 'remove' },
+      });
+      expect(change.change).toMatchObject({ ticketId: `${ticketId}-RM`, kind: 'remove', state: 'revokingAccess' });
+      await update({ type: 'customer_access.revoked', actor: 'alice@vendor.example' });
+      const removed = await update({ type: 'connection.removed', actor: 'alice@vendor.example' });
+      expect(removed).toMatchObject({ status: 'removed', state: 'removed', allowedEvents: [] });
       const result = json<{ result: EnablementResult; status: string }>(
         await cli('workflow', 'result', '--workflow-id', workflowId),
       );
-      expect(result.result).toMatchObject({ ticketId, status: 'enabled', connectionType: 'unidirectional' });
+      expect(result.result).toMatchObject({ ticketId, status: 'removed', connectionType: 'unidirectional' });
     });
   });
 });
