@@ -154,6 +154,20 @@ export const ticketParamsSchema = z.object({ ticketId: ticketIdSchema });
 const bool = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
 /** Filters and paging of `GET /api/requests`. */
+/** A list's page: its size, and the token of an earlier page's answer. */
+const paging = {
+  pageSize: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1, { error: 'must be at least 1' })
+    .max(200, { error: 'must be at most 200' })
+    .default(50),
+  pageToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, { error: 'must be a nextPageToken from an earlier page' })
+    .optional(),
+};
+
 export const listQuerySchema = z
   .object({
     status: z.enum(enablementStatuses, { error: `must be one of ${enablementStatuses.join(', ')}` }).optional(),
@@ -162,16 +176,7 @@ export const listQuerySchema = z
     connectionType: z.enum(connectionTypes, { error: `must be one of ${connectionTypes.join(', ')}` }).optional(),
     company: z.string().min(1).max(200).optional(),
     breached: bool.optional(),
-    pageSize: z.coerce
-      .number({ error: 'must be a number' })
-      .int()
-      .min(1, { error: 'must be at least 1' })
-      .max(200, { error: 'must be at most 200' })
-      .default(50),
-    pageToken: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,4096}$/, { error: 'must be a nextPageToken from an earlier page' })
-      .optional(),
+    ...paging,
   })
   .strict();
 
@@ -187,16 +192,7 @@ export const connectionsQuerySchema = z
       .string()
       .regex(/^[A-Za-z0-9-]{1,64}$/, { error: 'must be an AWS account id or an Azure subscription id' })
       .optional(),
-    pageSize: z.coerce
-      .number({ error: 'must be a number' })
-      .int()
-      .min(1, { error: 'must be at least 1' })
-      .max(200, { error: 'must be at most 200' })
-      .default(50),
-    pageToken: z
-      .string()
-      .regex(/^[A-Za-z0-9_-]{1,4096}$/, { error: 'must be a nextPageToken from an earlier page' })
-      .optional(),
+    ...paging,
   })
   .strict();
 

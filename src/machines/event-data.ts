@@ -4,15 +4,21 @@
  * helps no one. The machines use it as a guard; the host quotes it when it refuses.
  */
 import type { EnablementEvent } from '../domain/events';
-import { endpointDnsProblem, endpointIdProblem, serviceNameProblem } from '../domain/formats';
+import { type Cloud, endpointDnsProblem, endpointIdProblem, serviceNameProblem } from '../domain/formats';
 import { quoted } from '../domain/limits';
 import type { EnablementContext } from './context';
 
 /** Why an id or name in `event` is not of the request's cloud, or `undefined` when all are (or there is none). */
 export function eventDataProblem(context: EnablementContext, event: EnablementEvent): string | undefined {
   const intake = context.intake;
-  if (!intake) return undefined;
-  const { cloud, region } = intake;
+  return intake ? cloudDataProblem(intake.cloud, intake.region, event) : undefined;
+}
+
+/**
+ * Why an id or name in `event` is not of `cloud` (a service name: in `region`), or `undefined` when all are: the
+ * enablement's check, and a change's for the same steps.
+ */
+export function cloudDataProblem(cloud: Cloud, region: string, event: EnablementEvent): string | undefined {
   const label = (field: string, value: string) => `${field} ${quoted(value, 260)}`;
   switch (event.type) {
     case 'endpoint.requested':

@@ -1,70 +1,36 @@
 /**
- * The effects of the SLA clock: built here, with every other effect, so the workflow only carries them out. Pure.
+ * The effects of the SLA clocks, of a request and of a change after enablement: built here, with every other effect,
+ * so the workflow only carries them out. Pure.
  */
 import type { SlaRecord } from '../sla/types';
+import type { ConnectionRecord } from './changes/connection';
 import { companyOf } from './context';
 import type { EnablementSnapshot } from './host';
-import type { ConnectionRecord } from './changes/connection';
 import type { OpenChange } from './request';
 import type { Effect, TicketTarget } from './setup';
 import { stateName, waitingOnOf } from './view';
+
+type SlaEvent = Pick<SlaRecord, 'kind' | 'percent' | 'escalation'>;
 
 /**
  * What an SLA event asks for: notify the vendor; at the breach and each escalation, also tell the ticket. Every
  * message names the request's deadline (not the instant the event itself was due).
  */
 export function slaEffects(
-  record: Pick<SlaRecord, 'kind' | 'percent' | 'escalation'>,
+  record: SlaEvent,
   snapshot: EnablementSnapshot,
   timeZone: string,
   deadlineMs: number,
 ): Effect[] {
-  const deadline = new Date(deadlineMs).toISOString();
   const { ticketId } = snapshot.context;
-  const company = companyOf(snapshot.context) ?? '';
-  const where = `in ${stateName(snapshot)}, waiting on ${waitingOnOf(snapshot)}`;
-  switch (record.kind) {
-    case 'warning':
-      return [
-        {
-          type: 'notify',
-          params: {
-            kind: 'sla_warning',
-            message: `[${ticketId}] ${record.percent}% of the SLA used: due ${deadline}, ${where}`,
-          },
-        },
-      ];
-    case 'breach':
-      return [
-        {
-          type: 'notify',
-          params: { kind: 'sla_breached', message: `[${ticketId}] SLA breached: due ${deadline}, still ${where}` },
-        },
-        {
-          type: 'postTicketComment',
-          params: { template: 'sla_breached', data: { ticketId, company, deadline, timeZone } },
-        },
-      ];
-    case 'escalation': {
-      const count = record.escalation ?? 1;
-      return [
-        {
-          type: 'notify',
-          params: {
-            kind: 'sla_escalation',
-            message: `[${ticketId}] ${count} business day(s) past the SLA (due ${deadline}), still ${where}`,
-          },
-        },
-        {
-          type: 'postTicketComment',
-          params: {
-            template: 'sla_escalation',
-            data: { ticketId, company, deadline, timeZone, escalation: count },
-          },
-        },
-      ];
-    }
-  }
+  return effectsOf(record, deadlineMs, {
+    tag: `[${ticketId}]`,
+    clock: { name: 'SLA', the: 'the SLA' },
+    where: `in ${stateName(snapshot)}, waiting on ${waitingOnOf(snapshot)}`,
+    greeting: { ticketId, company: companyOf(snapshot.context) ?? '' },
+    timeZone,
+    templates: { breach: 'sla_breached', escalation: 'sla_escalation' },
+  });
 }
 
 /**
@@ -72,17 +38,40 @@ export function slaEffects(
  * notify the vendor; at the breach and each escalation, also tell the change ticket.
  */
 export function changeSlaEffects(
-  record: Pick<SlaRecord, 'kind' | 'percent' | 'escalation'>,
+  record: SlaEvent,
   change: OpenChange,
   connection: Pick<ConnectionRecord, 'ticketId' | 'company'>,
   timeZone: string,
   deadlineMs: number,
 ): Effect[] {
+  return effectsOf(record, deadlineMs, {
+    tag: `[${change.changeTicketId}, change of ${connection.ticketId}]`,
+    clock: { name: 'Change SLA', the: "the change's SLA" },
+    where: `${change.kind} in ${stateName(change.snapshot)}, waiting on ${waitingOnOf(change.snapshot)}`,
+    greeting: { ticketId: change.changeTicketId, company: connection.company },
+    timeZone,
+    templates: { breach: 'change_sla_breached', escalation: 'change_sla_escalation' },
+    to: { ticketId: change.changeTicketId, startedBy: change.requestedBy },
+  });
+}
+
+/** Whose clock it is, and how its messages and comments say so. */
+interface Clock {
+  /** Opens the notifications, e.g. `[T-1001]`. */
+  tag: string;
+  clock: { name: string; the: string };
+  /** Where the request or change stands. */
+  where: string;
+  greeting: { ticketId: string; company: string };
+  timeZone: string;
+  templates: { breach: 'sla_breached' | 'change_sla_breached'; escalation: 'sla_escalation' | 'change_sla_escalation' };
+  to?: TicketTarget;
+}
+
+function effectsOf(record: SlaEvent, deadlineMs: number, c: Clock): Effect[] {
   const deadline = new Date(deadlineMs).toISOString();
-  const to: TicketTarget = { ticketId: change.changeTicketId, startedBy: change.requestedBy };
-  const data = { ticketId: change.changeTicketId, company: connection.company, deadline, timeZone };
-  const tag = `[${change.changeTicketId}, change of ${connection.ticketId}]`;
-  const where = `${change.kind} in ${stateName(change.snapshot)}, waiting on ${waitingOnOf(change.snapshot)}`;
+  const data = { ...c.greeting, deadline, timeZone: c.timeZone };
+  const to = c.to ? { to: c.to } : {};
   switch (record.kind) {
     case 'warning':
       return [
@@ -90,19 +79,22 @@ export function changeSlaEffects(
           type: 'notify',
           params: {
             kind: 'sla_warning',
-            message: `${tag} ${record.percent}% of the change's SLA used: due ${deadline}, ${where}`,
+            message: `${c.tag} ${record.percent}% of ${c.clock.the} used: due ${deadline}, ${c.where}`,
           },
-          to,
+          ...to,
         },
       ];
     case 'breach':
       return [
         {
           type: 'notify',
-          params: { kind: 'sla_breached', message: `${tag} Change SLA breached: due ${deadline}, still ${where}` },
-          to,
+          params: {
+            kind: 'sla_breached',
+            message: `${c.tag} ${c.clock.name} breached: due ${deadline}, still ${c.where}`,
+          },
+          ...to,
         },
-        { type: 'postTicketComment', params: { template: 'change_sla_breached', data }, to },
+        { type: 'postTicketComment', params: { template: c.templates.breach, data }, ...to },
       ];
     case 'escalation': {
       const count = record.escalation ?? 1;
@@ -111,14 +103,14 @@ export function changeSlaEffects(
           type: 'notify',
           params: {
             kind: 'sla_escalation',
-            message: `${tag} ${count} business day(s) past the change's SLA (due ${deadline}), still ${where}`,
+            message: `${c.tag} ${count} business day(s) past ${c.clock.the} (due ${deadline}), still ${c.where}`,
           },
-          to,
+          ...to,
         },
         {
           type: 'postTicketComment',
-          params: { template: 'change_sla_escalation', data: { ...data, escalation: count } },
-          to,
+          params: { template: c.templates.escalation, data: { ...data, escalation: count } },
+          ...to,
         },
       ];
     }

@@ -300,7 +300,7 @@ describe('one change at a time, and refusals with reasons', () => {
       'aws',
       'bidirectional',
       { kind: 'add_service', customerServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0fedcba9876543210' },
-      "is in eu-west-1, not the request's region us-east-1",
+      'change.customerServiceName "com.amazonaws.vpce.eu-west-1.vpce-svc-0fedcba9876543210" is in eu-west-1, not the request\'s region us-east-1',
     ],
     [
       'add_service without ports on a unidirectional connection',
@@ -336,6 +336,75 @@ describe('one change at a time, and refusals with reasons', () => {
     expect(comment!.to).toEqual({ ticketId: 'T-2009', startedBy: 'jira' });
     expect(renderComment(comment!.params)).toContain(
       'Troubleshooting a connection after it is enabled is not covered by our support',
+    );
+  });
+});
+
+describe("a change's steps hold their ids to the connection's cloud and to the change", () => {
+  it.each([
+    [
+      'aws',
+      { kind: 'change_account', customerAccount: '210987654321' },
+      [{ type: 'customer_access.granted' }],
+      { type: 'endpoint.requested', endpointId: 'vpce-123' },
+      'endpointId "vpce-123" is not an AWS VPC endpoint id',
+    ],
+    [
+      'aws',
+      { kind: 'change_account', customerAccount: '210987654321' },
+      [],
+      { type: 'customer_access.granted', vendorServiceName: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f67890' },
+      'vendorServiceName "com.amazonaws.vpce.eu-west-1.vpce-svc-0a1b2c3d4e5f67890" is in eu-west-1, not the request\'s region us-east-1',
+    ],
+    [
+      'azure',
+      { kind: 'add_service', customerServiceName: otherService('azure') },
+      [],
+      { type: 'principal.granted', customerServiceName: enabledService('azure') },
+      `customerServiceName "${enabledService('azure')}" is not the service this change adds (${otherService('azure')})`,
+    ],
+    [
+      'azure',
+      { kind: 'add_service', customerServiceName: otherService('azure') },
+      [{ type: 'principal.granted' }],
+      { type: 'vendor_endpoint.created', endpointId: 'vpce-0bbbbbbbbbbbbbbb2', endpointDns: 'x.example' },
+      'endpointId "vpce-0bbbbbbbbbbbbbbb2" is not an Azure private endpoint resource id',
+    ],
+    [
+      'aws',
+      { kind: 'remove_service', customerServiceName: enabledService('aws') },
+      [],
+      { type: 'vendor_endpoint.deleted', endpointId: 'vpce-0fffffffffffffff0' },
+      `endpointId "vpce-0fffffffffffffff0" is not the vendor endpoint to ${enabledService('aws')}`,
+    ],
+  ] as const)('%s %j: refuses a step whose data does not fit, saying why', (cloud, change, before, event, reason) => {
+    const open = walk(enabled(cloud, 'bidirectional'), [changeRequested('T-2001', change), ...before]).state;
+    const result = apply(open, event);
+    expect(result).toMatchObject({ refused: true });
+    expect((result as { message: string }).message).toContain(`${event.type} cannot be applied: ${reason}`);
+    expect((result as { message: string }).message).toContain('The change T-2001');
+  });
+
+  it('without a vendor service name given or configured, allowlisting the new account is refused with that reason', () => {
+    const bare = { ...vendor, vendor: { ...vendor.vendor, endpointServices: {} } };
+    let state = requestOf(
+      startRequest({ ticketId: 'T-1001', vendor: bare, intake: validIntake('aws', 'unidirectional') }).snapshot,
+    );
+    state = walk(
+      state,
+      onCloud('aws', [
+        {
+          type: 'customer_access.granted',
+          vendorServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-0a1b2c3d4e5f67890',
+        },
+        ...forwardLegEvents.slice(1),
+      ]),
+    ).state;
+    const open = walk(state, [
+      changeRequested('T-2001', { kind: 'change_account', customerAccount: otherAccount('aws') }),
+    ]).state;
+    expect((apply(open, { type: 'customer_access.granted' }) as { message: string }).message).toContain(
+      'customer_access.granted cannot be applied: no vendorServiceName given and none configured for this cloud region',
     );
   });
 });

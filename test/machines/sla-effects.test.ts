@@ -1,4 +1,8 @@
-import { slaEffects, startRequest } from '../../src/machines';
+import { checkEvent } from '../../src/domain/events';
+import { changeSlaEffects, renderComment, slaEffects, startRequest, type TicketComment } from '../../src/machines';
+import { applyRequestEvent, requestOf } from '../../src/machines/request';
+import { changeRequested } from '../fixtures/changes';
+import { forwardLegEvents } from '../fixtures/events';
 import { exampleVendorConfig, validIntake } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
@@ -92,5 +96,82 @@ describe('what the SLA clock asks for', () => {
         data: { ticketId: 'T-2002', company: '', deadline: '2026-03-06T17:00:00.000Z', timeZone: 'UTC', escalation: 1 },
       },
     });
+  });
+});
+
+describe("what a change's SLA clock asks for", () => {
+  const change = () => {
+    let state = requestOf(
+      startRequest({ ticketId: 'T-1001', vendor, intake: validIntake('aws', 'unidirectional') }).snapshot,
+    );
+    for (const event of [
+      ...forwardLegEvents,
+      changeRequested('T-2001', { kind: 'change_account', customerAccount: '210987654321' }),
+    ]) {
+      const check = checkEvent({ actor: 'zendesk', ...event });
+      if (!check.ok) throw new Error(check.reason);
+      const step = applyRequestEvent(state, check.event, '2026-03-02T10:00:00.000Z');
+      if ('refused' in step) throw new Error(step.message);
+      state = step.state;
+    }
+    return { open: state.lifecycle!.change!, connection: state.lifecycle!.connection };
+  };
+  const to = { ticketId: 'T-2001', startedBy: 'zendesk' };
+
+  it('names the change and both tickets, and goes to the change ticket, as the one who asked for it', () => {
+    const { open, connection } = change();
+    expect(changeSlaEffects({ kind: 'warning', percent: 50 }, open, connection, 'UTC', deadlineMs)).toEqual([
+      {
+        type: 'notify',
+        params: {
+          kind: 'sla_warning',
+          message:
+            "[T-2001, change of T-1001] 50% of the change's SLA used: due 2026-03-06T17:00:00.000Z, change_account in allowlistingNewAccount, waiting on vendor",
+        },
+        to,
+      },
+    ]);
+    expect(changeSlaEffects({ kind: 'breach' }, open, connection, 'UTC', deadlineMs)).toEqual([
+      {
+        type: 'notify',
+        params: {
+          kind: 'sla_breached',
+          message:
+            '[T-2001, change of T-1001] Change SLA breached: due 2026-03-06T17:00:00.000Z, still change_account in allowlistingNewAccount, waiting on vendor',
+        },
+        to,
+      },
+      {
+        type: 'postTicketComment',
+        params: {
+          template: 'change_sla_breached',
+          data: { ticketId: 'T-2001', company: 'Acme', deadline: '2026-03-06T17:00:00.000Z', timeZone: 'UTC' },
+        },
+        to,
+      },
+    ]);
+    const escalation = changeSlaEffects({ kind: 'escalation', escalation: 2 }, open, connection, 'UTC', deadlineMs);
+    expect(escalation[0]!.params).toEqual({
+      kind: 'sla_escalation',
+      message:
+        "[T-2001, change of T-1001] 2 business day(s) past the change's SLA (due 2026-03-06T17:00:00.000Z), still change_account in allowlistingNewAccount, waiting on vendor",
+    });
+    expect(escalation[1]).toEqual({
+      type: 'postTicketComment',
+      params: {
+        template: 'change_sla_escalation',
+        data: {
+          ticketId: 'T-2001',
+          company: 'Acme',
+          deadline: '2026-03-06T17:00:00.000Z',
+          timeZone: 'UTC',
+          escalation: 2,
+        },
+      },
+      to,
+    });
+    expect(renderComment(escalation[1]!.params as TicketComment)).toBe(
+      'This change to your PrivateLink connection is still open, 2 business days past its due time (2026-03-06 17:00 UTC). It remains escalated.',
+    );
   });
 });

@@ -5,10 +5,10 @@
  */
 import { assign, setup } from 'xstate';
 import type { Change, EnablementEvent } from '../../domain/events';
-import { endpointDnsProblem, endpointIdProblem, serviceNameProblem } from '../../domain/formats';
 import type { Service } from '../../domain/intake';
 import { quoted } from '../../domain/limits';
 import { type VendorConfig, vendorEndpointService } from '../../domain/vendor-config';
+import { cloudDataProblem } from '../event-data';
 import { defaultFailingSide } from '../guidance';
 import type { EffectParams, EnablementTag, Notification } from '../setup';
 import type { TicketComment } from '../templates';
@@ -76,34 +76,13 @@ function deletedService(context: ChangeContext, event: ChangeEvent) {
   return named === undefined ? candidates[0] : candidates.find((r) => r.endpointId === named);
 }
 
-/** Why an id or name the event gives does not fit the change, if it does not. */
+/** Why an id or name the event gives does not fit the change (or the connection's cloud), if it does not. */
 export function changeEventProblem(context: ChangeContext, event: ChangeEvent): string | undefined {
   const { cloud, region } = context.connection;
   const label = (field: string, value: string) => `${field} ${quoted(value, 260)}`;
   switch (event.type) {
-    case 'customer_access.granted':
-      return event.vendorServiceName === undefined
-        ? undefined
-        : serviceNameProblem(
-            cloud,
-            region,
-            event.vendorServiceName,
-            label('vendorServiceName', event.vendorServiceName),
-            true,
-          );
-    case 'endpoint.requested':
-      return (
-        endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId)) ??
-        (event.endpointDns === undefined
-          ? undefined
-          : endpointDnsProblem(cloud, event.endpointDns, label('endpointDns', event.endpointDns)))
-      );
-    case 'vendor_endpoint.created':
-      return (
-        endpointIdProblem(cloud, event.endpointId, label('endpointId', event.endpointId)) ??
-        endpointDnsProblem(cloud, event.endpointDns, label('endpointDns', event.endpointDns))
-      );
     case 'principal.granted':
+      // The service was checked when the change was requested: another one is the only problem.
       return event.customerServiceName === undefined || event.customerServiceName === changedService(context)
         ? undefined
         : `${label('customerServiceName', event.customerServiceName)} is not the service this change adds (${changedService(context)})`;
@@ -116,7 +95,7 @@ export function changeEventProblem(context: ChangeContext, event: ChangeEvent): 
               : 'one of the vendor endpoints this connection still has'
           }`;
     default:
-      return undefined;
+      return cloudDataProblem(cloud, region, event);
   }
 }
 
