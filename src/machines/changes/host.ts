@@ -72,11 +72,11 @@ export function resumeChange(value: string, context: ChangeSnapshot['context']):
 }
 
 function changeEventHint(snapshot: ChangeSnapshot, event: ChangeEvent): string {
-  const problem = changeEventProblem(snapshot.context, event);
-  if (problem) return problem;
-  return event.type === 'customer_access.granted'
-    ? 'no vendorServiceName given and none configured for this cloud region'
-    : 'its guard refused it';
+  // The one guard that refuses an event whose data fits: allowlisting with no vendor service name to give.
+  return (
+    changeEventProblem(snapshot.context, event) ??
+    'no vendorServiceName given and none configured for this cloud region'
+  );
 }
 
 /**

@@ -28,8 +28,8 @@ export const removeMachine = createMachine({
           actions: [
             'revokeAllAccess',
             askStaff(
-              ({ context }) =>
-                `Access revoked. Now reject or delete the customer's endpoint connection${context.connection.accounts.length === 1 ? '' : 's'} to our endpoint service, then record connection.removed`,
+              () =>
+                "Access revoked. Now reject or delete the customer's endpoint connections to our endpoint service, then record connection.removed",
             ),
           ],
         },

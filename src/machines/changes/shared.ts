@@ -3,7 +3,6 @@
 import type { Side } from '../../domain/events';
 import { troubleshootingChecklist } from '../guidance';
 import type { Direction } from '../guidance';
-import { changeKindWords } from '../templates';
 import {
   addedServicePorts,
   type ChangeArgs,
@@ -82,7 +81,13 @@ export function doneEffects() {
         reverseServices: context.connection.reverseServices.map((r) => r.service),
       },
     })),
-    notify('change_done', ({ context }) => `Change done: ${changeKindWords(context.change)}`),
+    notify('change_done', ({ context }) => {
+      const c = context.connection;
+      const who = c.accounts.length
+        ? `${c.accounts.map((a) => a.account).join(', ')} can connect`
+        : 'no account can connect';
+      return `Change done (${context.change.kind}): ${who}; we reach ${c.reverseServices.length} customer service(s)`;
+    }),
   ];
 }
 
