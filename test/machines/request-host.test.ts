@@ -221,3 +221,40 @@ describe('a change of account to one that already connects', () => {
     ).not.toHaveProperty('refused');
   });
 });
+
+describe('removing a connection with two customer services', () => {
+  it('deletes each vendor endpoint, named or next, refuses one it does not have, and says removed after the last', () => {
+    const intake = {
+      ...validIntake('azure', 'bidirectional'),
+      azure: {
+        clusterId: 'cl-7x2k9',
+        targetResourceIds: [samples.AZURE_SERVICE, samples.AZURE_SERVICE.replace('acme-db', 'acme-queue')],
+      },
+    };
+    const second = onCloud('azure', [
+      { type: 'vendor_endpoint.created', endpointId: 'vpce-0e4d0e4d0000000b3', endpointDns: endpointDnsOn('azure', 3) },
+    ]);
+    let state = walk(started(intake), onCloud('azure', [...forwardLegEvents, ...reverseLegEvents]));
+    state = walk(state, [...second, { type: 'reverse_connection.approved' }, { type: 'reverse_connection.verified' }]);
+    const endpoints = connectionOf(state)!.reverseServices.map((r) => r.endpointId);
+    expect(endpoints).toHaveLength(2);
+    state = walk(state, [
+      changeRequested('T-2001', { kind: 'remove' }),
+      { type: 'customer_access.revoked' },
+      { type: 'connection.removed' },
+    ]);
+    const unknown = onCloud('azure', [{ type: 'vendor_endpoint.deleted', endpointId: 'vpce-0999999999999999f' }])[0]!;
+    expect(apply(state, unknown)).toMatchObject({ refused: true });
+    // The second one by name first: the first stays to delete, and the change waits for it.
+    state = walk(state, [{ type: 'vendor_endpoint.deleted', endpointId: endpoints[1] }]);
+    expect(state.lifecycle!.change!.snapshot.value).toBe('deletingVendorEndpoints');
+    expect(connectionOf(state)!.reverseServices.map((r) => r.endpointId)).toEqual([endpoints[0]]);
+    expect(apply(state, { type: 'vendor_endpoint.deleted', endpointId: endpoints[1] })).toMatchObject({
+      refused: true,
+      message: expect.stringContaining('is not one of the vendor endpoints this connection still has'),
+    });
+    state = walk(state, [{ type: 'vendor_endpoint.deleted' }]);
+    expect(state.lifecycle).toMatchObject({ removedAt: at, change: null });
+    expect(connectionOf(state)!.reverseServices).toEqual([]);
+  });
+});
