@@ -227,10 +227,12 @@ export type ChangeTicket =
 /**
  * How a ticket system writes a ticket id, as our ticket id: Zendesk numbers (`12345`, `#12345`, a ticket's URL) are
  * `ZD-12345`; Jira keys are upper case (`pl-42` is `PL-42`, as is `https://acme.atlassian.net/browse/PL-42`). A value
- * that is no ticket id as a whole gives its first word when that has a digit (`T-1001 (our first request)` is `T-1001`).
+ * that is no ticket id as a whole gives its first word when that has a digit (`T-1001 (our first request)` is `T-1001`);
+ * closing punctuation is dropped (`PL-42.` is `PL-42`).
  */
 export function ticketIdAsWritten(source: TicketWebhookEvent['source'], value: string): string {
-  const text = value.trim();
+  // A sentence's closing stop is no part of the id: `PrivateLink ticket: 4242.` names `ZD-4242`.
+  const text = value.trim().replace(/[,;:.!?]+$/, '');
   const whole = asTicketId(source, text);
   if (TICKET_ID_PATTERN.test(whole)) return whole;
   // Only a word with a digit: `the one from March` names no ticket `the`.
