@@ -5,6 +5,7 @@ import {
   type IntakeValidation,
   validateIntake,
 } from '../domain/intake';
+import type { Cloud } from '../domain/formats';
 import { type Problem } from '../domain/problems';
 import { type VendorConfig, vendorEndpointService } from '../domain/vendor-config';
 
@@ -147,8 +148,12 @@ export function nextReverseTarget(
 
 /** The vendor's principals in the request's cloud, as the customer must allow them (after acceptance). */
 export function vendorPrincipals(context: EnablementContext): string[] {
-  const { principals } = context.vendor.vendor;
-  const cloud = accepted(context).cloud;
+  return principalsIn(context.vendor, accepted(context).cloud);
+}
+
+/** The vendor's principals in `cloud`: the AWS principal, or the Azure subscriptions. */
+export function principalsIn(vendor: VendorConfig, cloud: Cloud): string[] {
+  const { principals } = vendor.vendor;
   const value = cloud === 'aws' ? principals.aws : principals.azure;
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }

@@ -5,6 +5,7 @@
  * wording is tested without any ticket system. docs/traceability.md maps the vendor document's statements to them.
  */
 import type { Change, Side } from '../domain/events';
+import type { OpenableChange } from './changes/setup';
 import type { Cloud } from '../domain/formats';
 import type { Service } from '../domain/intake';
 import type { VendorCli } from '../domain/vendor-config';
@@ -278,7 +279,7 @@ To change this connection later (remove it, change your account, or add or remov
 Your PrivateLink request was already accepted with the details you gave before, and the set-up goes on with those, so this change is not applied automatically. Our support team will review it and reply on this ticket with how it will be handled; if the change is needed before the connection is enabled, we may cancel this request and start a new one with the new details.`,
 
   change_received: (
-    d: Greeting & { change: Change; connectionTicketId: string; cloud: Cloud; vendorPrincipals: string[] },
+    d: Greeting & { change: OpenableChange; connectionTicketId: string; cloud: Cloud; vendorPrincipals: string[] },
   ) => {
     const intro = `We received your request to ${changeKindWords(d.change)} (the PrivateLink connection enabled on ticket ${d.connectionTicketId}). Changes can take up to five business days.`;
     switch (d.change.kind) {
@@ -301,8 +302,6 @@ Reply when access is granted. We then create our endpoint to it and post its id 
         return `${intro}
 
 What happens next: we delete our endpoint to your service ${d.change.customerServiceName}. We will confirm here when it is done.`;
-      default:
-        return intro;
     }
   },
 
@@ -366,8 +365,8 @@ Open a new ticket to request PrivateLink again.`,
 
 export type TemplateId = keyof typeof templates;
 
-/** A change in words, as its comments and notifications say it ("remove the connection"). */
-export function changeKindWords(change: Change): string {
+/** A change in words, as its comments and the state view say it ("remove the connection"). */
+export function changeKindWords(change: OpenableChange): string {
   switch (change.kind) {
     case 'remove':
       return 'remove the connection';
@@ -377,8 +376,6 @@ export function changeKindWords(change: Change): string {
       return `connect our network to your service ${change.customerServiceName}`;
     case 'remove_service':
       return `disconnect our network from your service ${change.customerServiceName}`;
-    case 'troubleshoot':
-      return 'troubleshoot the connection';
   }
 }
 

@@ -62,10 +62,6 @@ export function changedService(context: Pick<ChangeContext, 'change'>): string {
   return change.kind === 'add_service' || change.kind === 'remove_service' ? change.customerServiceName : '';
 }
 
-/** The vendor endpoints a `remove` change still has to delete (the record's reverse services). */
-export const vendorEndpointsLeft = (context: ChangeContext) =>
-  context.connection.reverseServices.map((r) => r.endpointId);
-
 /** The reverse service a `vendor_endpoint.deleted` names (by endpoint id), or the first one when it names none. */
 function deletedService(context: ChangeContext, event: ChangeEvent) {
   const named = event.type === 'vendor_endpoint.deleted' ? event.endpointId : undefined;

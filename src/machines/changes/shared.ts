@@ -1,6 +1,7 @@
 /** What the change machines share beyond their setup: opening, cancellation, troubleshooting and the end. Notes never reach a change machine:
  * the host takes them while the connection lasts. */
 import type { Side } from '../../domain/events';
+import { principalsIn } from '../context';
 import { troubleshootingChecklist } from '../guidance';
 import type { Direction } from '../guidance';
 import {
@@ -57,11 +58,8 @@ export function opened(first: (args: ChangeArgs) => string) {
 }
 
 /** The vendor's principals in the connection's cloud (the customer allows them on its service for add_service). */
-export function vendorPrincipalsOf(context: ChangeContext): string[] {
-  const { principals } = context.vendor.vendor;
-  const value = context.connection.cloud === 'aws' ? principals.aws : principals.azure;
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
+export const vendorPrincipalsOf = (context: ChangeContext): string[] =>
+  principalsIn(context.vendor, context.connection.cloud);
 
 /** Staff are asked for the next vendor step. */
 export const askStaff = (what: (args: ChangeArgs) => string) => notify('action_required', what);
