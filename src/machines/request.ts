@@ -262,12 +262,11 @@ function requestChange(
   at: string,
 ): RequestStep | RequestRefusal {
   const to: TicketTarget = { ticketId: event.changeTicketId, startedBy: event.actor };
-  const greeting = { ticketId: event.changeTicketId, company: l.connection.company };
   const connectionTicketId = l.connection.ticketId;
   if (l.change) {
     const open = l.change;
     const message = `Change ${open.changeTicketId} (${open.kind}) is open on this connection, in state ${stateName(open.snapshot)}: one change at a time. Finish it or cancel it (change.cancelled) first.`;
-    return { refused: true, conflict: true, message, answer: refusedAnswer(to, greeting, connectionTicketId, message) };
+    return { refused: true, conflict: true, message, answer: refusedAnswer(to, connectionTicketId, message) };
   }
   const { change } = event;
   if (change.kind === 'troubleshoot') {
@@ -276,7 +275,7 @@ function requestChange(
       effects: [
         {
           type: 'postTicketComment',
-          params: { template: 'troubleshooting_not_covered', data: { ...greeting, connectionTicketId } },
+          params: { template: 'troubleshooting_not_covered', data: { connectionTicketId } },
           to,
         },
         {
@@ -293,7 +292,7 @@ function requestChange(
   const problem = changeRequestProblem(l.connection, event.changeTicketId, change);
   if (problem) {
     const message = `This change cannot be made: ${problem}.`;
-    return { refused: true, message, answer: refusedAnswer(to, greeting, connectionTicketId, message) };
+    return { refused: true, message, answer: refusedAnswer(to, connectionTicketId, message) };
   }
   const intake = state.enablement.context.intake!;
   const opened = openChange({
@@ -326,16 +325,11 @@ function requestChange(
 }
 
 /** The comment and notification that answer a refused change on its ticket. */
-function refusedAnswer(
-  to: TicketTarget,
-  greeting: { ticketId: string; company: string },
-  connectionTicketId: string,
-  reason: string,
-): Effect[] {
+function refusedAnswer(to: TicketTarget, connectionTicketId: string, reason: string): Effect[] {
   return [
     {
       type: 'postTicketComment',
-      params: { template: 'change_refused', data: { ...greeting, connectionTicketId, reason } },
+      params: { template: 'change_refused', data: { connectionTicketId, reason } },
       to,
     },
     {

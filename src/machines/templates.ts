@@ -339,14 +339,14 @@ Troubleshooting the connection after a change is not covered by our support; ope
 
 The connection stays as it is. Open a new ticket to request a change again.`,
 
-  change_refused: (d: Greeting & { connectionTicketId: string; reason: string }) =>
+  change_refused: (d: { connectionTicketId: string; reason: string }) =>
     `We cannot take this change to the PrivateLink connection of ticket ${d.connectionTicketId}:
 
 ${d.reason}
 
 Reply on this ticket if something here is wrong.`,
 
-  troubleshooting_not_covered: (d: Greeting & { connectionTicketId: string }) =>
+  troubleshooting_not_covered: (d: { connectionTicketId: string }) =>
     `Thank you for your ticket about the PrivateLink connection enabled on ticket ${d.connectionTicketId}. Troubleshooting a connection after it is enabled is not covered by our support: the connection was verified end to end when it was enabled, and what changed since is in your network or account.
 
 What we can do on a ticket: remove the connection, change the account that connects, or add or remove connections from our network to your services. Open a ticket for one of these if you need it.`,

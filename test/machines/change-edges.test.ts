@@ -279,3 +279,15 @@ describe('cancellations and steps the walks do not reach', () => {
     );
   });
 });
+
+describe('allowlisting the new account with a service name of its own', () => {
+  it('gives the customer that name, not the configured one', () => {
+    const own = 'com.amazonaws.vpce.us-east-1.vpce-svc-0ffffffffffffffff';
+    const { effects } = walk(walk(started(), forwardLegEvents).state, [
+      changeRequested('T-2001', { kind: 'change_account', customerAccount: otherAccount('aws') }),
+      { type: 'customer_access.granted', vendorServiceName: own },
+    ]);
+    const comment = effects.find((e) => e.type === 'postTicketComment' && e.params.template === 'create_endpoint');
+    expect(comment?.params).toMatchObject({ data: { vendorServiceName: own } });
+  });
+});

@@ -151,7 +151,7 @@ describe('each change, on both clouds and connection types', () => {
     );
     expect(comments[0]!.template).toBe('change_received');
     expect(comments[comments.length - 1]!.template).toBe('change_done');
-    for (const comment of comments) expect(comment.data.ticketId).toBe('T-2001');
+    for (const comment of comments) expect((comment.data as { ticketId?: string }).ticketId).toBe('T-2001');
     expect(renderComment(comments[0]!)).toContain('the PrivateLink connection enabled on ticket T-1001');
 
     const connection = connectionOf(done.state)!;
