@@ -158,7 +158,10 @@ describe('the connectivity check on a real worker', () => {
         .find((body) => body.includes('verify the connection from our network'))!;
       expect(verify).toContain(`curl -v telnet://127.0.0.2:${local.port}`);
       expect(verify).not.toContain('vpce-');
-      expect((await send(handle, { type: 'reverse_connection.verified' })).state).toBe('enabled');
+      expect(await send(handle, { type: 'reverse_connection.verified' })).toMatchObject({
+        status: 'enabled',
+        state: 'active',
+      });
     });
   });
 
