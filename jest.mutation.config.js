@@ -37,6 +37,7 @@ module.exports = {
     '<rootDir>/test/machines/change-fidelity.test.ts',
     '<rootDir>/test/machines/request-host.test.ts',
     '<rootDir>/test/machines/change-edges.test.ts',
+    '<rootDir>/test/machines/connection-limits.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
     '<rootDir>/test/api/auth.test.ts',

@@ -31,6 +31,8 @@ export const limits = Object.freeze({
   servicesPerRequest: 20,
   /** Subscription ids or target resource ids of one Azure request. */
   azureIdsPerRequest: 20,
+  /** Customer services one connection reaches (its record, kept in a memo, stays bounded however many changes add one). */
+  reverseServicesPerConnection: 20,
   /** Events the state view lists (the most recent); the audit history has every one. */
   recentEvents: 50,
   /** Effects the state view lists (the most recent). */

@@ -5,7 +5,7 @@
 import { initialTransition, transition } from 'xstate';
 import { type Change } from '../../domain/events';
 import { awsAccountPattern, guidPattern, serviceNameProblem } from '../../domain/formats';
-import { quoted } from '../../domain/limits';
+import { limits, quoted } from '../../domain/limits';
 import { effectsOf } from '../host';
 import type { Effect } from '../setup';
 import { allowedEventTypes, stateName } from '../view';
@@ -115,6 +115,9 @@ export function changeRequestProblem(
       const form = serviceNameProblem(cloud, region, name, `change.customerServiceName ${quoted(name, 260)}`);
       if (form) return cloud === 'azure' ? `${form}: on Azure, name the target resource id` : form;
       if (services.includes(name)) return `the connection already connects to ${name}`;
+      if (services.length >= limits.reverseServicesPerConnection) {
+        return `the connection already reaches ${services.length} of your services, the most one connection keeps; remove one first, or request another connection`;
+      }
       return addedServicePorts({ change, connection }).length
         ? undefined
         : 'name the ports of the service (change.services): the connection has no reverse services to take them from';
