@@ -574,6 +574,15 @@ describe('Change tickets', () => {
       await hasNoWorkflow(changeTicket);
       await hasNoWorkflow(second);
       expect((await view(connection)).change).toMatchObject({ ticketId: changeTicket });
+      // The refused change ticket is told why, by the connection's request.
+      await waitFor(
+        () => temporal.activities.tickets.comments(second).length > 0,
+        15_000,
+        'the refused change ticket to be answered',
+      );
+      expect(temporal.activities.tickets.comments(second).map((c) => c.body)).toEqual([
+        expect.stringContaining(`We cannot take this change to the PrivateLink connection of ticket ${connection}`),
+      ]);
     }));
 
   it('tickets webhook: a change ticket naming no known connection is a 404 and starts nothing; a bad body is a 422', () =>

@@ -260,7 +260,19 @@ async function forwardChangeTicket(
         },
       };
     case 'refused':
-      return { status: 200, body: { accepted: false, ...about, refused: delivery.reason } };
+      // No person saw the refusal: the same event by signal makes the connection's request answer it on the change
+      // ticket (it refuses it again and comments why). Our comment comes back as an update without change keys, which
+      // is ignored, so nothing loops.
+      await requests.signalEvent(connection, event, { startIfMissing: false }).catch(() => undefined);
+      return {
+        status: 200,
+        body: {
+          accepted: false,
+          ...about,
+          refused: delivery.reason,
+          note: 'The change ticket is told why, in a comment from the connection’s request.',
+        },
+      };
     case 'ended':
       return {
         status: 200,
