@@ -520,13 +520,19 @@ describe('what a change ticket answers (forwardTicketEvent over a stub client)',
   });
   const stub = (delivery: Delivery | Error) => {
     const calls: { ticketId: string; event: EnablementEventInput; opts: { startIfMissing: boolean } }[] = [];
+    /** Events sent again by signal (a refused change, so the request answers it on the change ticket). */
+    const signals: { ticketId: string; event: EnablementEventInput; opts: { startIfMissing: boolean } }[] = [];
     const client = {
       deliver: (ticketId: string, e: EnablementEventInput, opts: { startIfMissing: boolean }) => {
         calls.push({ ticketId, event: e, opts });
         return delivery instanceof Error ? Promise.reject(delivery) : Promise.resolve(delivery);
       },
+      signalEvent: (ticketId: string, e: EnablementEventInput, opts: { startIfMissing: boolean }) => {
+        signals.push({ ticketId, event: e, opts });
+        return Promise.resolve('delivered');
+      },
     } as unknown as EnablementClient;
-    return { client, calls };
+    return { client, calls, signals };
   };
   const raw = Buffer.from('{}');
   const about = {
@@ -564,10 +570,20 @@ describe('what a change ticket answers (forwardTicketEvent over a stub client)',
 
   it('answers a refusal, an ended connection and a repeat with 200; a missing connection with 404', async () => {
     const text = 'PrivateLink ticket: 4242\nChange: remove';
-    expect(await forwardTicketEvent(stub({ kind: 'refused', reason: 'Not now.' }).client, event(text), raw)).toEqual({
+    const refusing = stub({ kind: 'refused', reason: 'Not now.' });
+    expect(await forwardTicketEvent(refusing.client, event(text), raw)).toEqual({
       status: 200,
-      body: { accepted: false, ...about, refused: 'Not now.' },
+      body: {
+        accepted: false,
+        ...about,
+        refused: 'Not now.',
+        note: 'The change ticket is told why, in a comment from the connection’s request.',
+      },
     });
+    // The refused change goes again by signal, never starting a request, so the request answers it on the ticket.
+    expect(refusing.signals).toEqual([
+      { ticketId: 'ZD-4242', event: refusing.calls[0]!.event, opts: { startIfMissing: false } },
+    ]);
     expect(await forwardTicketEvent(stub({ kind: 'ended' }).client, event(text), raw)).toEqual({
       status: 200,
       body: {
