@@ -17,6 +17,7 @@ module.exports = {
     '<rootDir>/test/domain/intake.test.ts',
     '<rootDir>/test/domain/vendor-config.test.ts',
     '<rootDir>/test/domain/events.test.ts',
+    '<rootDir>/test/domain/change-event.test.ts',
     '<rootDir>/test/domain/limits.test.ts',
     '<rootDir>/test/domain/formats.test.ts',
     '<rootDir>/test/domain/ticket.test.ts',

@@ -333,7 +333,11 @@ export function checkEvent(input: unknown): EventCheck {
   if (parsed.success) return { ok: true, event: parsed.data };
   const all = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => `${truncateUtf8(key, 80)}: is not a field of ${type}`)
+      ? // A key inside a change is named with its path (`change.<key>`), as every other problem is.
+        issue.keys.map(
+          (key) =>
+            `${issue.path.length ? `${truncateUtf8(formatPath(issue.path), 200)}.` : ''}${truncateUtf8(key, 80)}: is not a field of ${type}`,
+        )
       : [`${truncateUtf8(formatPath(issue.path), 200)}: ${truncateUtf8(issue.message, 300)}`],
   );
   // What was sent is quoted in the refusal, which the audit trail keeps: so much of it, and no more.
