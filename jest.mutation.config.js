@@ -39,6 +39,7 @@ module.exports = {
     '<rootDir>/test/machines/request-host.test.ts',
     '<rootDir>/test/machines/change-edges.test.ts',
     '<rootDir>/test/machines/connection-limits.test.ts',
+    '<rootDir>/test/machines/cloud-comments.test.ts',
     '<rootDir>/test/sla/*.test.ts',
     '<rootDir>/test/audit/chain.test.ts',
     '<rootDir>/test/api/auth.test.ts',

@@ -57,6 +57,38 @@ const walks: Walk[] = [
     events: [...forwardLegEvents, ...reverseLegEvents],
   },
   {
+    title: 'Alibaba Cloud, bidirectional: the straight path (seed 003)',
+    cloud: 'alibaba',
+    intake: validIntake('alibaba', 'bidirectional'),
+    events: [...forwardLegEvents, ...reverseLegEvents],
+  },
+  {
+    title:
+      'AWS, reverse: the vendor only connects to the customer’s service (seed 002), then the connection is removed',
+    cloud: 'aws',
+    intake: validIntake('aws', 'reverse'),
+    events: [
+      ...reverseLegEvents,
+      { type: 'change.requested', changeTicketId: 'T-2001', change: { kind: 'remove' } },
+      { type: 'vendor_endpoint.deleted' },
+    ],
+  },
+  {
+    title: 'Alibaba Cloud, reverse: a customer service that accepts connections by itself',
+    cloud: 'alibaba',
+    intake: {
+      ...validIntake('alibaba', 'reverse'),
+      vendorPrincipalAccessGranted: true,
+      alibaba: {
+        zones: ['eu-central-1a'],
+        clbAddressType: 'intranet',
+        clbBilling: 'pay-as-you-go',
+        autoAcceptConnections: true,
+      },
+    },
+    events: reverseLegEvents.filter((e) => e.type !== 'principal.granted' && e.type !== 'reverse_connection.approved'),
+  },
+  {
     title: 'AWS, unidirectional: a rejected connection request and failed checks on each side',
     cloud: 'aws',
     intake: validIntake('aws', 'unidirectional'),

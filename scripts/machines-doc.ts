@@ -9,7 +9,7 @@ import type { AnyStateMachine, AnyStateNode } from 'xstate';
 import { eventTypes } from '../src/domain/events';
 import { machines } from '../src/machines';
 import { changeMachines } from '../src/machines/changes/host';
-import { toMermaid } from '../src/machines/mermaid';
+import { guardName, toMermaid } from '../src/machines/mermaid';
 
 export const machinesDocPath = join(__dirname, '..', 'docs', 'machines.md');
 
@@ -23,12 +23,18 @@ function stateTable(machine: AnyStateMachine, statusOf: (state: AnyStateNode) =>
   const rows = (Object.values(machine.root.states) as AnyStateNode[]).map((state) => {
     const waitsOn = state.type === 'final' ? '—' : state.tags.includes('customer') ? 'customer' : 'vendor';
     const status = statusOf(state);
-    const accepts = (state.always ?? []).length
-      ? '(decides at once)'
-      : eventTypes
-          .filter((type) => state.ownEvents.includes(type))
-          .map((type) => `\`${type}\``)
-          .join(', ') || '—';
+    const events = eventTypes
+      .filter((type) => state.ownEvents.includes(type))
+      .map((type) => `\`${type}\``)
+      .join(', ');
+    const always = state.always ?? [];
+    // A state that also moves on by itself names the guard that makes it (remove: `noAccountsToRevoke`, reverse).
+    const guards = always.map((t) => guardName(t.guard)).filter(Boolean);
+    const accepts = !always.length
+      ? events || '—'
+      : events
+        ? `${events}; moves on at once when ${guards.map((g) => `\`${g}\``).join(', ')}`
+        : '(decides at once)';
     return `| \`${state.key}\` | ${waitsOn} | ${status} | ${accepts} | ${state.description ?? ''} |`;
   });
   return ['| state | waits on | status | accepts | what happens |', '| --- | --- | --- | --- | --- |', ...rows].join(
@@ -70,8 +76,11 @@ stale). Blue states wait on the vendor, yellow ones on the customer, grey ones a
 \`PrivateLinkState\` search attribute; the events and their fields are in [intake-and-events.md](intake-and-events.md),
 the process in words in [process.md](process.md). Guards are shown in brackets.
 
-Both machines share the intake leg and the forward leg; the bidirectional machine adds the reverse leg. While a
-request is still in intake, a ticket update that changes the connection type moves it to the other machine. Reaching
+The three machines share the intake leg; the unidirectional and bidirectional machines share the forward leg; the
+bidirectional machine adds the reverse leg, and the reverse machine (seed 002: the vendor only consumes the customer's
+service) runs the reverse leg alone. The clouds share the machines: what differs between them (formats, words, an
+Alibaba Cloud service that accepts connections by itself) is in each cloud's module ([clouds.md](clouds.md)). While a
+request is still in intake, a ticket update that changes the connection type moves it to that type's machine. Reaching
 \`enabled\` does not end the request: it stays open as the connection's record (status \`enabled\`, state \`active\`)
 and takes changes, each on the machines below ([lifecycle.md](lifecycle.md)).
 

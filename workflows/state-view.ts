@@ -1,3 +1,4 @@
+import { clouds } from '../src/domain/clouds';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
 import { limits, truncateUtf8 } from '../src/domain/limits';
@@ -27,7 +28,7 @@ import { searchAttributes } from '../src/temporal/names';
 function facts(request: RequestState) {
   const { intake, draft, connectionType } = request.enablement.context;
   const raw: IntakeDraft = draft ?? {};
-  const cloud = intake?.cloud ?? (raw.cloud === 'aws' || raw.cloud === 'azure' ? raw.cloud : null);
+  const cloud = intake?.cloud ?? clouds.find((id) => id === raw.cloud) ?? null;
   return { company: companyOf(request.enablement.context), cloud, connectionType };
 }
 

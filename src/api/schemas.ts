@@ -5,13 +5,44 @@
 import { z } from 'zod';
 import { eventTypes, isEventType, unknownEventTypeProblem } from '../domain/events';
 import { clouds } from '../domain/formats';
-import { connectionTypes, intakeFields, knownAzureFields } from '../domain/intake';
+import { type Cloud, cloudModules } from '../domain/clouds';
+import type { DetailField } from '../domain/clouds/cloud';
+import { connectionTypes, intakeFields } from '../domain/intake';
 import { unknownFieldMessage } from '../domain/intake-rules';
 import { isRecord } from '../domain/json';
 import { TICKET_ID_PATTERN, TICKET_ID_RULE } from '../domain/ticket';
 import { enablementStatuses, waitingOnValues } from '../machines/view';
 
 /** Ticket ids as workflow ids accept them. */
+
+/** A cloud's details, if its intake has any (`azure`, `alibaba`). */
+const detailsOf = (id: Cloud) => cloudModules[id].details;
+
+/** The API's schema of each cloud's details object: every field optional, as a draft may lack it. */
+function detailSchemas(): Record<string, z.ZodOptional<z.ZodObject>> {
+  const fieldSchema = (f: DetailField) => {
+    const schema = f.kind === 'list' ? z.array(z.string()) : f.kind === 'boolean' ? z.boolean() : z.string();
+    return (f.describe ? schema.describe(f.describe) : schema).optional();
+  };
+  return Object.fromEntries(
+    clouds.flatMap((id) => {
+      const details = detailsOf(id);
+      return details
+        ? [
+            [
+              id,
+              z
+                .object(Object.fromEntries(details.fields.map((f) => [f.name, fieldSchema(f)])))
+                .loose()
+                .optional()
+                .describe(details.describe),
+            ],
+          ]
+        : [];
+    }),
+  );
+}
+
 export const ticketIdSchema = z
   .string()
   .regex(TICKET_ID_PATTERN, { error: TICKET_ID_RULE })
@@ -38,7 +69,10 @@ export const intakeBodySchema = z
     environment: z.string().optional().describe('production or staging are eligible'),
     cloud: z.string().optional().describe('aws or azure'),
     region: z.string().optional(),
-    customerAccount: z.string().optional().describe('AWS account id (12 digits) or Azure subscription id'),
+    customerAccount: z
+      .string()
+      .optional()
+      .describe(clouds.map((id) => cloudModules[id].account.what).join(', ')),
     services: z
       .array(serviceEntrySchema)
       .optional()
@@ -47,29 +81,26 @@ export const intakeBodySchema = z
       .array(serviceEntrySchema)
       .optional()
       .describe(
-        'Bidirectional only: the ports of the customer\'s own service the vendor connects to, e.g. ["https 443"]',
+        'Bidirectional and reverse only: the ports of the customer\'s own service the vendor connects to, e.g. ["https 443"]',
       ),
-    connectionType: z.string().optional().describe('unidirectional or bidirectional'),
+    connectionType: z.string().optional().describe('unidirectional, bidirectional or reverse'),
     customerEndpointService: z.string().optional(),
     vendorPrincipalAccessGranted: z.boolean().optional(),
     privateDns: z.boolean().optional(),
-    azure: z
-      .object({
-        clusterId: z.string().optional(),
-        subscriptionIds: z.array(z.string()).optional(),
-        targetResourceIds: z.array(z.string()).optional(),
-      })
-      .loose()
-      .optional(),
+    // Each cloud's details object, as its module describes its fields.
+    ...detailSchemas(),
   })
   .loose()
   .superRefine((intake, ctx) => {
-    for (const key of Object.keys(intake).filter((k) => !(intakeFields as readonly string[]).includes(k))) {
+    for (const key of Object.keys(intake).filter((k) => !intakeFields.includes(k))) {
       ctx.addIssue({ code: 'custom', path: [key], message: unknownKeyMessage(key, intakeFields) });
     }
-    const azure: Record<string, unknown> = isRecord(intake.azure) ? intake.azure : {};
-    for (const key of Object.keys(azure).filter((k) => !(knownAzureFields as readonly string[]).includes(k))) {
-      ctx.addIssue({ code: 'custom', path: ['azure', key], message: unknownKeyMessage(key, knownAzureFields) });
+    for (const id of clouds) {
+      const known = detailsOf(id)?.fields.map((f) => f.name) ?? [];
+      const details: Record<string, unknown> = known.length && isRecord(intake[id]) ? intake[id] : {};
+      for (const key of Object.keys(details).filter((k) => !known.includes(k))) {
+        ctx.addIssue({ code: 'custom', path: [id, key], message: unknownKeyMessage(key, known) });
+      }
     }
   })
   .describe(

@@ -2,6 +2,8 @@
  * `plctl start | status | list | event`: the HTTP API from a terminal. Human-readable by default, `--json`
  * for scripts; errors exit non-zero with the API's own message.
  */
+import { clouds } from '../domain/formats';
+import { connectionTypes } from '../domain/intake';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { eventTypes, isEventType, payloadFields, unknownEventTypeProblem } from '../domain/events';
@@ -229,8 +231,8 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .description('List requests (filters map to search attributes)')
     .option('--status <status>', 'awaiting_information | in_progress | enabled | rejected | cancelled')
     .option('--waiting-on <who>', 'vendor | customer | none')
-    .option('--cloud <cloud>', 'aws | azure')
-    .option('--connection-type <type>', 'unidirectional | bidirectional')
+    .option('--cloud <cloud>', clouds.join(' | '))
+    .option('--connection-type <type>', connectionTypes.join(' | '))
     .option('--company <name>')
     .option('--breached', 'only requests past their SLA deadline')
     .option('--not-breached', 'only requests within their SLA')

@@ -1,56 +1,58 @@
 /**
- * Identifier formats of the two clouds, shared by the intake and vendor configuration schemas. Kept as data so the
- * messages that quote them and the checks that use them never drift apart.
+ * Identifier formats, shared by the intake and vendor configuration schemas: each cloud's are in its module
+ * (clouds/<id>.ts) and reached from here by cloud; the IP address and CIDR rules of the connectivity check are here.
  */
 
-/** The two clouds PrivateLink enablement supports. */
-export const clouds = ['aws', 'azure'] as const;
-export type Cloud = (typeof clouds)[number];
+import { alibabaAccountPattern, isAlibabaEndpointDns } from './clouds/alibaba';
+import {
+  awsAccountPattern,
+  awsEndpointIdPattern,
+  awsPrincipalPattern,
+  awsRegionPattern,
+  awsServiceNamePattern,
+  isAwsEndpointDns,
+} from './clouds/aws';
+import {
+  azurePrivateEndpointPattern,
+  azurePrivateLinkAliasPattern,
+  azurePrivateLinkServicePattern,
+  azureRegionPattern,
+  guidPattern,
+  isAzureEndpointDns,
+} from './clouds/azure';
+import { type Cloud, cloudModules, cloudOf, clouds } from './clouds';
 
-/** AWS region code, e.g. `us-east-1`, `eu-central-2`, `us-gov-west-1`. */
-export const awsRegionPattern = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-/** Azure region name, e.g. `eastus`, `westeurope`, `southcentralus`. */
-export const azureRegionPattern = /^[a-z]+[0-9]?$/;
-/** AWS account id: exactly 12 digits. */
-export const awsAccountPattern = /^\d{12}$/;
-/** Azure subscription id: a GUID. */
-export const guidPattern = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-/** AWS IAM principal ARN, e.g. `arn:aws:iam::402592597372:root`. */
-export const awsPrincipalPattern = /^arn:aws[a-z-]*:iam::\d{12}:(root|role\/[\w+=,.@/-]+|user\/[\w+=,.@/-]+)$/;
-
-/** AWS endpoint service name; the captured group is the region it lives in. */
-export const awsServiceNamePattern = /^com\.amazonaws\.vpce\.([a-z0-9-]+)\.vpce-svc-[0-9a-f]{8,17}$/;
-/** Azure Private Link service resource id. */
-export const azurePrivateLinkServicePattern =
-  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.Network\/privateLinkServices\/[-\w._]+$/;
-/** Azure Private Link service alias (what the vendor shares), e.g. `svc.7f3b…-guid.eastus.azure.privatelinkservice`. */
-export const azurePrivateLinkAliasPattern = /^[\w-]+\.[0-9a-fA-F-]{36}\.[a-z0-9]+\.azure\.privatelinkservice$/;
-
-/** AWS VPC endpoint id: `vpce-` and 17 hex digits (8 for endpoints made before 2018). */
-export const awsEndpointIdPattern = /^vpce-(?:[0-9a-f]{17}|[0-9a-f]{8})$/;
-/** Azure private endpoint resource id. */
-export const azurePrivateEndpointPattern =
-  /^\/subscriptions\/[0-9a-fA-F-]{36}\/resourceGroups\/[-\w._()]+\/providers\/Microsoft\.Network\/privateEndpoints\/[-\w._]+$/;
+export { type Cloud, clouds };
+export {
+  alibabaAccountPattern,
+  awsAccountPattern,
+  awsEndpointIdPattern,
+  awsPrincipalPattern,
+  awsRegionPattern,
+  awsServiceNamePattern,
+  azurePrivateEndpointPattern,
+  azurePrivateLinkAliasPattern,
+  azurePrivateLinkServicePattern,
+  azureRegionPattern,
+  guidPattern,
+  isAlibabaEndpointDns,
+  isAwsEndpointDns,
+  isAzureEndpointDns,
+};
 
 /**
- * Why `value` is not the id of an endpoint in `cloud`, or `undefined` when it is: an AWS VPC endpoint id
- * (`vpce-0a1b2c3d4e5f67890`) or an Azure private endpoint's resource id. `label` names it in the message.
+ * Why `value` is not the id of an endpoint in `cloud`, or `undefined` when it is (an AWS VPC endpoint id
+ * `vpce-0a1b2c3d4e5f67890`, an Azure private endpoint's resource id, an Alibaba Cloud `ep-` id). `label` names it.
  */
 export function endpointIdProblem(cloud: Cloud, value: string, label: string): string | undefined {
-  if (cloud === 'aws') {
-    return awsEndpointIdPattern.test(value)
-      ? undefined
-      : `${label} is not an AWS VPC endpoint id (vpce- and 17 hex digits, e.g. ${examples.awsEndpointId})`;
-  }
-  return azurePrivateEndpointPattern.test(value)
-    ? undefined
-    : `${label} is not an Azure private endpoint resource id (${examples.azurePrivateEndpoint})`;
+  return cloudOf(cloud).endpointIdProblem(value, label);
 }
 
 /**
  * Why `value` is not the name of an endpoint service in `cloud`, or `undefined` when it is: on AWS
- * `com.amazonaws.vpce.<region>.vpce-svc-<id>` in the request's region; on Azure a Private Link service's resource id,
- * or (`aliasToo`, for the vendor's own service) its alias.
+ * `com.amazonaws.vpce.<region>.vpce-svc-<id>` in the request's region, on Alibaba Cloud
+ * `com.aliyuncs.privatelink.<region>.epsrv-<id>`; on Azure a Private Link service's resource id, or (`aliasToo`, for
+ * the vendor's own service) its alias.
  */
 export function serviceNameProblem(
   cloud: Cloud,
@@ -59,39 +61,13 @@ export function serviceNameProblem(
   label: string,
   aliasToo = false,
 ): string | undefined {
-  if (cloud === 'aws') {
-    const named = awsServiceNamePattern.exec(value)?.[1];
-    if (named === region) return undefined;
-    return named
-      ? `${label} is in ${named}, not the request's region ${region}`
-      : `${label} is not an AWS endpoint service name (${examples.awsServiceName(region)})`;
-  }
-  if (azurePrivateLinkServicePattern.test(value) || (aliasToo && azurePrivateLinkAliasPattern.test(value))) {
-    return undefined;
-  }
-  return `${label} is not an Azure Private Link service resource id${aliasToo ? ' or alias' : ''} (${examples.azurePrivateLinkService})`;
+  return cloudOf(cloud).serviceNameProblem(region, value, label, aliasToo);
 }
 
 /** True when `value` is a valid region code for `cloud`. */
 export function isRegionOf(cloud: Cloud, value: string): boolean {
-  return (cloud === 'aws' ? awsRegionPattern : azureRegionPattern).test(value);
+  return cloudOf(cloud).region.pattern.test(value);
 }
-
-/** Example values quoted in messages, so a person sees the expected shape. */
-export const examples = {
-  awsRegion: 'us-east-1',
-  azureRegion: 'eastus',
-  awsAccount: '123456789012',
-  guid: '00000000-0000-0000-0000-000000000000',
-  awsServiceName: (region: string) => `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
-  azurePrivateLinkService:
-    '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateLinkServices/{serviceName}',
-  awsEndpointDns: 'vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com',
-  azureEndpointDns: 'vendor-pe.privatelink.<zone>',
-  awsEndpointId: 'vpce-0a1b2c3d4e5f67890',
-  azurePrivateEndpoint:
-    '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateEndpoints/{endpointName}',
-} as const;
 
 /*
  * Endpoint DNS names and network addresses: what a connectivity check may be pointed at. The machine refuses a
@@ -99,54 +75,17 @@ export const examples = {
  * target that is not, and every address it resolves to, by the rules below (activities/connectivity.ts).
  */
 
-/** A DNS host name: at most 253 characters, labels of letters, digits and inner hyphens, 1 to 63 long. */
-function isHostName(name: string): boolean {
-  return name.length <= 253 && name.split('.').every((label) => /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label));
-}
-
 /**
- * An AWS interface endpoint's DNS name for an endpoint service: regional
- * `vpce-<endpoint id>-<suffix>.vpce-svc-<service id>.<region>.vpce.amazonaws.com`, or zonal with `-<availability
- * zone>` after the suffix (`.amazonaws.com.cn` in China). Groups: the zone (zonal only) and the region.
- */
-const awsEndpointDnsPattern =
-  /^vpce-[0-9a-f]{8,17}-[a-z0-9]{1,16}(?:-([a-z]{2}(?:-[a-z0-9]+)+[a-z]))?\.vpce-svc-[0-9a-f]{8,17}\.([a-z0-9-]+)\.vpce\.amazonaws\.com(?:\.cn)?$/;
-
-/** True for an AWS interface endpoint's regional or zonal DNS name (its zone, when zonal, in its region). */
-export function isAwsEndpointDns(name: string): boolean {
-  const match = awsEndpointDnsPattern.exec(name.toLowerCase());
-  if (!match) return false;
-  const [, zone, region] = match as unknown as [string, string | undefined, string];
-  // A zone is its region and a letter (us-east-1a), or a Local Zone's name after it (us-west-2-lax-1a).
-  return isRegionOf('aws', region) && (zone === undefined || new RegExp(`^${region}(-[a-z]+-\\d)?[a-z]$`).test(zone));
-}
-
-/**
- * True for an Azure private endpoint's DNS name: a host name in a Private Link zone, e.g.
- * `vendor-pe.privatelink.database.windows.net` (Azure's zones are `privatelink.<service zone>`; a Private Link
- * service of the customer's own has no name of Azure's, so a private DNS zone named the same way, or the address).
- */
-export function isAzureEndpointDns(name: string): boolean {
-  const lower = name.toLowerCase();
-  if (!isHostName(lower)) return false;
-  const labels = lower.split('.');
-  const at = labels.indexOf('privatelink');
-  return at > 0 && at < labels.length - 1;
-}
-
-/**
- * Why `value` is not a DNS name of an endpoint in `cloud` (either cloud when not known), or `undefined` when it is
- * one: that cloud's endpoint DNS name, or an IP address (the address rules are the connectivity check's, which knows
- * the worker's network). `label` names the value in the message, e.g. `endpointDns "x"`.
+ * Why `value` is not a DNS name of an endpoint in `cloud` (any cloud when not known), or `undefined` when it is one:
+ * that cloud's endpoint DNS name, or an IP address (the address rules are the connectivity check's, which knows the
+ * worker's network). `label` names the value in the message, e.g. `endpointDns "x"`.
  */
 export function endpointDnsProblem(cloud: Cloud | undefined, value: string, label: string): string | undefined {
   if (parseIp(value)) return undefined;
-  if ((cloud ?? 'aws') === 'aws' && isAwsEndpointDns(value)) return undefined;
-  if ((cloud ?? 'azure') === 'azure' && isAzureEndpointDns(value)) return undefined;
-  const aws = `an AWS endpoint DNS name (${examples.awsEndpointDns})`;
-  const azure = `an Azure private endpoint DNS name in a privatelink zone (${examples.azureEndpointDns})`;
-  const expected = cloud === 'aws' ? aws : cloud === 'azure' ? azure : `${aws} or ${azure}`;
-  return `${label} is not ${expected} or an IP address`;
+  const candidates = cloud ? [cloudOf(cloud)] : Object.values(cloudModules);
+  if (candidates.some((c) => c.isEndpointDns(value))) return undefined;
+  const expected = candidates.map((c) => c.endpointDnsWords);
+  return `${label} is not ${expected.join(', ')}${expected.length > 1 ? ',' : ''} or an IP address`;
 }
 
 /** An IPv4 (4 bytes) or IPv6 (16 bytes) address. */

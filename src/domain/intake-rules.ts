@@ -3,29 +3,25 @@
  * service, the Azure details, the project's eligibility, enumerations and flags, and the hint for a misspelt field.
  * Each rule reports every problem it finds through `add` and returns the normalized value, or `undefined`.
  */
-import { awsServiceNamePattern, azurePrivateLinkServicePattern, type Cloud, examples, guidPattern } from './formats';
-import { type ConnectionType, type Intake, type IntakeDraft, knownAzureFields, type Service } from './intake-shape';
+import { type AddProblem, CUSTOMER_SERVICE_BYTES, isBlank } from './clouds/cloud';
+import { cloudOf } from './clouds';
+import { type Cloud, clouds } from './formats';
+import { type IntakeDraft, type Service } from './intake-shape';
 import { isRecord } from './json';
-import { bytesText, limits, quoted, truncateUtf8, utf8Length } from './limits';
-import { type Problem } from './problems';
+import { bytesText, limits, quoted, utf8Length } from './limits';
 import { defaultRefusedPorts, type RefusedPort, type VendorConfig, type VendorProject } from './vendor-config';
-import { editDistance } from './ticket-words';
 
-/** Reports one problem with a field. */
-export type AddProblem = (field: string, kind: Problem['kind'], message: string) => void;
-
-/** True for a value that says nothing: absent, `null` or blank text. */
-export function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
-}
+export { type AddProblem, isBlank };
+export { unknownFieldMessage } from './ticket-words';
 
 /** The ports refused for a request on `cloud`; before the cloud is known, those every cloud refuses. */
 export function refusedPortsFor(vendor: VendorConfig, cloud: Cloud | undefined): RefusedPort[] {
   // A configuration recorded before refusedPorts existed (an old history) has the defaults.
-  const refused = (vendor.refusedPorts as VendorConfig['refusedPorts'] | undefined) ?? defaultRefusedPorts;
-  if (cloud) return refused[cloud];
-  const { aws, azure } = refused;
-  return aws.filter((r) => azure.some((a) => a.port === r.port));
+  const configured = vendor.refusedPorts as Partial<VendorConfig['refusedPorts']> | undefined;
+  const refusedIn = (id: Cloud) => configured?.[id] ?? defaultRefusedPorts[id];
+  if (cloud) return refusedIn(cloud);
+  const [first, ...others] = clouds.map(refusedIn);
+  return first!.filter((r) => others.every((list) => list.some((o) => o.port === r.port)));
 }
 
 /**
@@ -123,20 +119,18 @@ function parseService(entry: unknown): { name: string; port: number; given: unkn
   return { name, port, given: entry.port };
 }
 
-/** The customer's endpoint service a bidirectional request connects back to, in the request's cloud and region. */
+/** The customer's endpoint service the vendor connects to (bidirectional, reverse), in the request's cloud and region. */
 export function validateCustomerEndpointService(
   value: unknown,
   cloud: Cloud | undefined,
   region: string | undefined,
   add: AddProblem,
+  connectionType: 'bidirectional' | 'reverse' = 'bidirectional',
 ): string | undefined {
   const field = 'customerEndpointService';
-  const shape =
-    cloud === 'azure'
-      ? `the resource id of your Private Link service, ${examples.azurePrivateLinkService}`
-      : `the service name of your endpoint service, e.g. ${examples.awsServiceName(region ?? examples.awsRegion)}`;
+  const shape = cloudOf(cloud ?? 'aws').customerServiceShape(region);
   if (isBlank(value)) {
-    add(field, 'missing', `is missing: bidirectional connections need ${shape}`);
+    add(field, 'missing', `is missing: ${connectionType} connections need ${shape}`);
     return undefined;
   }
   if (typeof value !== 'string') {
@@ -152,122 +146,19 @@ export function validateCustomerEndpointService(
     );
     return undefined;
   }
-  if (cloud === 'aws') {
-    const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
-    if (!serviceRegion) add(field, 'invalid', `must be ${shape}`);
-    else if (region && serviceRegion !== region) {
-      add(
-        field,
-        'invalid',
-        `must be an endpoint service in ${region}, the region of this request (this one is in ${serviceRegion})`,
-      );
-    }
-  } else if (cloud === 'azure' && !azurePrivateLinkServicePattern.test(service)) {
-    add(field, 'invalid', `must be ${shape}`);
-  }
-  return service;
-}
-
-/**
- * The Azure details: the cluster id, and the subscriptions and Private Link services to approve (by default the
- * customer's subscription and, when bidirectional, their endpoint service).
- */
-export function validateAzure(
-  value: unknown,
-  customerAccount: string | undefined,
-  connectionType: ConnectionType | undefined,
-  customerEndpointService: string | undefined,
-  add: AddProblem,
-): Intake['azure'] {
-  const azure = isRecord(value) ? value : {};
-  if (!isBlank(value) && !isRecord(value))
-    add('azure', 'invalid', 'must be an object: { "clusterId": …, "subscriptionIds": […] }');
-  for (const field of Object.keys(azure)) {
-    if (!(knownAzureFields as readonly string[]).includes(field))
-      add(`azure.${truncateUtf8(field, 80)}`, 'invalid', unknownFieldMessage(field, knownAzureFields));
-  }
-  let clusterId: string | undefined;
-  if (isBlank(azure.clusterId))
-    add('azure.clusterId', 'missing', 'is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)');
-  else if (typeof azure.clusterId !== 'string') add('azure.clusterId', 'invalid', 'must be text: the cluster id');
-  else if (utf8Length(azure.clusterId.trim()) > CLUSTER_ID_BYTES)
-    add('azure.clusterId', 'invalid', `may be at most ${bytesText(CLUSTER_ID_BYTES)}: the cluster id`);
-  else clusterId = azure.clusterId.trim();
-
-  const list = (
-    field: 'subscriptionIds' | 'targetResourceIds',
-    check: RegExp,
-    what: { list: string; item: string },
-    fallback: string[],
-  ): string[] => {
-    const raw = azure[field];
-    if (isBlank(raw)) return fallback;
-    if (!Array.isArray(raw)) {
-      add(`azure.${field}`, 'invalid', `must be a list of ${what.list}`);
-      return [];
-    }
-    if (raw.length > limits.azureIdsPerRequest) {
-      add(`azure.${field}`, 'invalid', `lists ${raw.length} items; at most ${limits.azureIdsPerRequest}`);
-      return [];
-    }
-    raw.forEach((item, i) => {
-      if (typeof item !== 'string' || utf8Length(item) > CUSTOMER_SERVICE_BYTES || !check.test(item.trim()))
-        add(`azure.${field}[${i}]`, 'invalid', `must be ${what.item}`);
-    });
-    return raw.filter((item): item is string => typeof item === 'string').map((item) => item.trim());
-  };
-  // Every subscription the vendor allowlists: the customer account first, then the others the ticket lists.
-  const subscriptionIds = unique([
-    // An account that is no GUID is a problem of its own: this value is then never used.
-    ...(customerAccount ? [customerAccount] : []),
-    ...list(
-      'subscriptionIds',
-      guidPattern,
-      {
-        list: 'Azure subscription ids (GUIDs) for the Private Endpoint connections',
-        item: 'an Azure subscription id (a GUID)',
-      },
-      [],
-    ),
-  ]);
-  // Every Private Link service the vendor connects to (the reverse leg, once each): the customer endpoint service
-  // first, then the other targets. A unidirectional request connects to none, so listing some is a mistake to fix.
-  const targets = list(
-    'targetResourceIds',
-    azurePrivateLinkServicePattern,
-    {
-      list: 'Private Link service resource ids',
-      item: `a Private Link service resource id (${examples.azurePrivateLinkService})`,
-    },
-    [],
-  );
-  if (connectionType === 'unidirectional' && targets.length) {
+  if (!cloud) return service;
+  const problem = cloudOf(cloud).serviceNameProblem(region ?? '', service, field);
+  // In another region: said so; any other problem: the form expected.
+  const inRegion = region !== undefined && problem !== undefined && problem.startsWith(`${field} is in `);
+  if (inRegion) {
+    const other = /is in (\S+),/.exec(problem)![1];
     add(
-      'azure.targetResourceIds',
+      field,
       'invalid',
-      'applies to bidirectional requests only (we connect to your services only on a bidirectional connection): remove it, or set the connection type to bidirectional',
+      `must be an endpoint service in ${region}, the region of this request (this one is in ${other})`,
     );
-  }
-  const targetResourceIds =
-    connectionType === 'bidirectional'
-      ? unique([
-          // Checked by validateCustomerEndpointService: one of another shape is a problem, and this value unused.
-          ...(customerEndpointService ? [customerEndpointService] : []),
-          ...targets,
-        ])
-      : [];
-  return clusterId === undefined ? undefined : { clusterId, subscriptionIds, targetResourceIds };
-}
-
-/** Each item once, in first-seen order; ids compared without case (Azure's ids are case-insensitive). */
-function unique(items: string[]): string[] {
-  const seen = new Set<string>();
-  return items.filter((item) => {
-    const key = item.toLowerCase();
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+  } else if (problem) add(field, 'invalid', `must be ${shape}`);
+  return service;
 }
 
 /** The vendor's record of the project in that environment (any of its environments when none is usable). */
@@ -326,16 +217,3 @@ export function optionalBoolean(draft: IntakeDraft, field: string, add: AddProbl
 
 /** The most bytes of a service's name. */
 const SERVICE_NAME_BYTES = 64;
-/** The most bytes of the customer's endpoint service (an Azure resource id is the longest form). */
-const CUSTOMER_SERVICE_BYTES = 512;
-/** The most bytes of an Azure cluster id. */
-const CLUSTER_ID_BYTES = 100;
-
-/** Why a field is refused as unknown: the known field it is close to, or the list of known fields. */
-export function unknownFieldMessage(field: string, known: readonly string[]): string {
-  if (field.length > 64) return `is not an intake field (known: ${known.join(', ')})`;
-  const guess = known.find((k) => editDistance(k.toLowerCase(), field.toLowerCase()) <= 2);
-  return guess
-    ? `is not an intake field; did you mean ${guess}?`
-    : `is not an intake field (known: ${known.join(', ')})`;
-}

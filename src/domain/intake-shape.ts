@@ -3,11 +3,15 @@
  * draft are in intake.ts and intake-rules.ts.
  */
 import { z } from 'zod';
-import { clouds } from './formats';
+import { type Cloud, cloudModules, clouds } from './clouds';
+import type { CloudDetails } from './clouds/cloud';
 import { type Environment } from './vendor-config';
 
-/** The two processes: the customer connects to the vendor, or each side to the other. */
-export const connectionTypes = ['unidirectional', 'bidirectional'] as const;
+/**
+ * The three processes: the customer connects to the vendor, each side to the other, or (seed 002) only the vendor to
+ * the customer's service.
+ */
+export const connectionTypes = ['unidirectional', 'bidirectional', 'reverse'] as const;
 export type ConnectionType = (typeof connectionTypes)[number];
 
 /** Environments PrivateLink can be enabled on (the seeds: Pro Production and Staging only). */
@@ -22,7 +26,7 @@ export interface Service {
 const serviceSchema = z.object({ name: z.string(), port: z.number().int().min(1).max(65535) });
 
 /** A complete, valid and eligible intake: what the rest of the product works with. */
-const intakeSchema = z.object({
+const baseSchema = z.object({
   ticketId: z.string(),
   subject: z.string(),
   company: z.string(),
@@ -32,40 +36,56 @@ const intakeSchema = z.object({
   cloud: z.enum(clouds),
   region: z.string(),
   customerAccount: z.string(),
-  services: z.array(serviceSchema).min(1),
-  /** Bidirectional only: the ports of the customer's own service, which the vendor connects to (the reverse leg). */
+  /** The vendor's ports the customer connects to; none on a reverse connection. */
+  services: z.array(serviceSchema),
+  /** Bidirectional and reverse: the ports of the customer's own service, which the vendor connects to. */
   reverseServices: z.array(serviceSchema).min(1).optional(),
   connectionType: z.enum(connectionTypes),
   customerEndpointService: z.string().optional(),
   vendorPrincipalAccessGranted: z.boolean(),
   privateDns: z.literal(false),
-  azure: z
-    .object({ clusterId: z.string(), subscriptionIds: z.array(z.string()), targetResourceIds: z.array(z.string()) })
-    .optional(),
 });
-export type Intake = z.infer<typeof intakeSchema>;
+
+/** The details of the clouds that have any, each under its cloud's id (`azure`, `alibaba`): their modules' shapes. */
+type DetailsOf<M> = M extends { details?: CloudDetails<infer D> } ? D : never;
+export type IntakeDetails = {
+  [K in Cloud as [DetailsOf<(typeof cloudModules)[K]>] extends [never] ? never : K]?: DetailsOf<
+    (typeof cloudModules)[K]
+  >;
+};
+
+/** The intake's schema: the common fields and each cloud's details object, as its module describes it. */
+const intakeSchema = baseSchema.extend(
+  Object.fromEntries(
+    clouds.flatMap((id) => {
+      const details = cloudModules[id].details;
+      return details ? [[id, details.schema().optional()]] : [];
+    }),
+  ),
+);
+export type Intake = z.infer<typeof baseSchema> & IntakeDetails;
 
 /**
  * Parses a complete intake (unknown fields dropped) or throws. A function, not an exported schema: workers share this
  * module between workflows and freeze what it exports, which a zod schema does not survive.
  */
 export function parseIntake(value: unknown): Intake {
-  return intakeSchema.parse(value);
+  return intakeSchema.parse(value) as Intake;
 }
 
 /** The complete intake's schema, for the API's description of its answers (a function for the reason above). */
-export function intakeSchemaOf(): typeof intakeSchema {
-  return intakeSchema;
+export function intakeSchemaOf(): z.ZodType<Intake> {
+  return intakeSchema as unknown as z.ZodType<Intake>;
 }
 
 /** Whatever a ticket has said so far: any subset of the intake fields, possibly wrong. */
 export type IntakeDraft = Record<string, unknown>;
 
-/** The fields of the intake's `azure` object. */
-export const knownAzureFields = ['clusterId', 'subscriptionIds', 'targetResourceIds'] as const;
+export { knownAzureFields } from './clouds/azure';
+export { knownAlibabaFields } from './clouds/alibaba';
 
-/** The top-level fields of intake data (docs/intake-and-events.md); anything else is refused with a "did you mean". */
-export const intakeFields = [
+/** The intake's fields every cloud has. */
+const commonIntakeFields = [
   'ticketId',
   'subject',
   'company',
@@ -81,11 +101,16 @@ export const intakeFields = [
   'customerEndpointService',
   'vendorPrincipalAccessGranted',
   'privateDns',
-  'azure',
 ] as const;
 
-/** Every intake field, the `azure` object's as `azure.<field>`: what the docs describe. */
+/** The intake fields that hold a cloud's own details (`azure`, `alibaba`): each cloud with details, by its id. */
+export const cloudDetailFields: readonly string[] = clouds.filter((id) => cloudModules[id].details);
+
+/** The top-level fields of intake data (docs/intake-and-events.md); anything else is refused with a "did you mean". */
+export const intakeFields: readonly string[] = [...commonIntakeFields, ...cloudDetailFields];
+
+/** Every intake field, a cloud's details as `<cloud>.<field>` (`azure.clusterId`): what the docs describe. */
 export const intakeFieldPaths: readonly string[] = [
-  ...intakeFields.filter((f) => f !== 'azure'),
-  ...knownAzureFields.map((f) => `azure.${f}`),
+  ...intakeFields.filter((f) => !cloudDetailFields.includes(f)),
+  ...cloudDetailFields.flatMap((id) => cloudModules[id as Cloud].details!.fields.map((f) => `${id}.${f.name}`)),
 ];

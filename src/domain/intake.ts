@@ -4,7 +4,8 @@
  * shape (fields and types) is in intake-shape.ts, re-exported here.
  */
 import { z } from 'zod';
-import { awsAccountPattern, clouds, examples, guidPattern, isRegionOf } from './formats';
+import { cloudList, cloudModules, cloudOf } from './clouds';
+import { type Cloud, clouds, isRegionOf } from './formats';
 import {
   enumField,
   findProject,
@@ -12,13 +13,13 @@ import {
   optionalBoolean,
   refusedPortsFor,
   unknownFieldMessage,
-  validateAzure,
   validateCustomerEndpointService,
   validateServices,
 } from './intake-rules';
 import { isRecord } from './json';
 import { bytesText, quoted, truncateUtf8, utf8Length } from './limits';
 import {
+  cloudDetailFields,
   connectionTypes,
   eligibleEnvironments,
   type Intake,
@@ -31,6 +32,7 @@ import { TICKET_ID_PATTERN, TICKET_ID_RULE } from './ticket';
 import { environments, type VendorConfig } from './vendor-config';
 
 export {
+  cloudDetailFields,
   type ConnectionType,
   connectionTypes,
   eligibleEnvironments,
@@ -38,6 +40,7 @@ export {
   type IntakeDraft,
   intakeFieldPaths,
   intakeFields,
+  knownAlibabaFields,
   knownAzureFields,
   parseIntake,
   type Service,
@@ -80,7 +83,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     return trimmed;
   };
 
-  const unknown = Object.keys(draft).filter((field) => !(intakeFields as readonly string[]).includes(field));
+  const unknown = Object.keys(draft).filter((field) => !intakeFields.includes(field));
   for (const field of unknown.slice(0, MAX_UNKNOWN_FIELDS)) {
     problems.push({
       field: truncateUtf8(field, 80),
@@ -128,17 +131,14 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
       `PrivateLink is available on Pro Production and Staging environments only, not on ${environment} environments`,
     );
   }
-  const cloud = enumField(draft, 'cloud', clouds, 'aws or azure', add);
+  const cloud = enumField(draft, 'cloud', clouds, cloudList, add);
+  const module = cloud ? cloudOf(cloud) : undefined;
   const region = text(
     'region',
-    `the cloud region of your account, e.g. ${cloud === 'azure' ? examples.azureRegion : examples.awsRegion}`,
+    `the cloud region of your account, e.g. ${(module ?? cloudModules.aws).region.example}`,
   );
-  if (region !== undefined && cloud && !isRegionOf(cloud, region)) {
-    add(
-      'region',
-      'invalid',
-      `${quoted(region)} is not an ${cloud === 'aws' ? 'AWS' : 'Azure'} region code such as ${cloud === 'aws' ? examples.awsRegion : examples.azureRegion}`,
-    );
+  if (region !== undefined && module && !isRegionOf(module.id as Cloud, region)) {
+    add('region', 'invalid', `${quoted(region)} is not ${module.region.words} such as ${module.region.example}`);
   }
   const eligibleEnvironment = (eligibleEnvironments as readonly unknown[]).includes(environment)
     ? environment
@@ -158,7 +158,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
       add(
         'cloud',
         'invalid',
-        `project ${project.id} runs on ${cloudWords[project.cloud]}, not ${cloudWords[cloud]}: PrivateLink connects accounts in the same cloud, so give an account on ${cloudWords[project.cloud]}`,
+        `project ${project.id} runs on ${cloudOf(project.cloud).name}, not ${cloudOf(cloud).name}: PrivateLink connects accounts in the same cloud, so give an account on ${cloudOf(project.cloud).name}`,
       );
     } else if (region !== undefined && isRegionOf(project.cloud, region) && region !== project.region) {
       add(
@@ -169,38 +169,50 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     }
   }
 
-  const customerAccount = text(
-    'customerAccount',
-    cloud === 'azure'
-      ? 'your Azure subscription id'
-      : cloud === 'aws'
-        ? 'your 12-digit AWS account id'
-        : 'your AWS account id or Azure subscription id',
+  const customerAccount = text('customerAccount', module ? module.account.missing : `your account id: ${accountWords}`);
+  if (customerAccount !== undefined && module && !module.account.pattern.test(customerAccount)) {
+    add('customerAccount', 'invalid', module.account.rule);
+  }
+
+  const connectionType = enumField(
+    draft,
+    'connectionType',
+    connectionTypes,
+    'unidirectional, bidirectional or reverse',
+    add,
   );
-  if (customerAccount !== undefined && cloud === 'aws' && !awsAccountPattern.test(customerAccount)) {
-    add('customerAccount', 'invalid', `must be a 12-digit AWS account id such as ${examples.awsAccount}`);
-  }
-  if (customerAccount !== undefined && cloud === 'azure' && !guidPattern.test(customerAccount)) {
-    add('customerAccount', 'invalid', `must be an Azure subscription id (a GUID such as ${examples.guid})`);
-  }
-
-  const services = validateServices(draft.services, refusedPortsFor(vendor, cloud), add);
-
-  const connectionType = enumField(draft, 'connectionType', connectionTypes, 'unidirectional or bidirectional', add);
+  // A reverse connection opens nothing in the vendor's environment: only the vendor connects, to the customer's service.
+  let services: Service[] | undefined;
+  if (connectionType !== 'reverse') {
+    services = validateServices(draft.services, refusedPortsFor(vendor, cloud), add);
+  } else if (!isBlank(draft.services) && !(Array.isArray(draft.services) && draft.services.length === 0)) {
+    add(
+      'services',
+      'invalid',
+      "applies to connections from your network to ours only (on a reverse connection we open no port for you; we connect to your service): list your service's ports under reverseServices, or set the connection type to unidirectional or bidirectional",
+    );
+  } else services = [];
   // The other direction's ports are the customer's own service's: the vendor's port limits do not apply to them.
+  const toCustomer = connectionType === 'bidirectional' || connectionType === 'reverse';
   let reverseServices: Service[] | undefined;
-  if (connectionType === 'bidirectional') {
+  if (toCustomer) {
     reverseServices = validateServices(draft.reverseServices, [], add, 'reverseServices');
   } else if (connectionType === 'unidirectional' && !isBlank(draft.reverseServices)) {
     add(
       'reverseServices',
       'invalid',
-      'applies to bidirectional requests only (we connect to your service only on a bidirectional connection): remove it, or set the connection type to bidirectional',
+      'applies to bidirectional and reverse requests only (we connect to your service only then): remove it, or set the connection type to bidirectional',
     );
   }
   let customerEndpointService: string | undefined;
-  if (connectionType === 'bidirectional') {
-    customerEndpointService = validateCustomerEndpointService(draft.customerEndpointService, cloud, region, add);
+  if (toCustomer) {
+    customerEndpointService = validateCustomerEndpointService(
+      draft.customerEndpointService,
+      cloud,
+      region,
+      add,
+      connectionType,
+    );
   } else if (typeof draft.customerEndpointService === 'string') {
     // Kept on a unidirectional request; blank, it trims to '' and is left out of the intake.
     customerEndpointService = draft.customerEndpointService.trim();
@@ -215,12 +227,20 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     );
   }
 
-  const azure =
-    cloud === 'azure'
-      ? validateAzure(draft.azure, customerAccount, connectionType, customerEndpointService, add)
-      : undefined;
-  if (cloud === 'aws' && !isBlank(draft.azure))
-    add('azure', 'invalid', 'applies to Azure requests only; remove it or set cloud to azure');
+  // The cloud's own details (`azure`, `alibaba`), and none of another cloud's.
+  let details: unknown;
+  if (module?.details) {
+    details = module.details.validate(
+      draft[module.id],
+      { region, customerAccount, connectionType, customerEndpointService },
+      add,
+    );
+  }
+  for (const other of clouds) {
+    if (other !== cloud && cloud && cloudModules[other].details && !isBlank(draft[other])) {
+      add(other, 'invalid', `applies to ${cloudModules[other].name} requests only; remove it or set cloud to ${other}`);
+    }
+  }
 
   if (problems.some((p) => p.kind === 'ineligible')) return { kind: 'ineligible', problems };
   if (problems.length) return { kind: 'incomplete', problems };
@@ -240,7 +260,7 @@ export function validateIntake(draft: unknown, vendor: VendorConfig): IntakeVali
     ...(customerEndpointService ? { customerEndpointService } : {}),
     vendorPrincipalAccessGranted,
     privateDns: false,
-    ...(azure ? { azure } : {}),
+    ...(details && cloud ? { [cloud]: details } : {}),
   };
   return { kind: 'valid', intake, problems: [] };
 }
@@ -253,12 +273,18 @@ export function mergeIntake(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft
   const merged: IntakeDraft = { ...draft };
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete merged[key];
-    else if (key === 'azure' && isRecord(value) && isRecord(merged.azure))
-      merged.azure = mergeIntake(merged.azure, value);
+    else if (cloudDetailFields.includes(key) && isRecord(value) && isRecord(merged[key]))
+      merged[key] = mergeIntake(merged[key], value);
     else merged[key] = value;
   }
   return merged;
 }
+
+/** Every cloud's account id, in words: "an AWS account id, an Azure subscription id or an Alibaba Cloud account id". */
+const accountWords = (() => {
+  const each = clouds.map((id) => cloudModules[id].account.what.replace(/ \(.*\)$/, ''));
+  return `${each.slice(0, -1).join(', ')} or ${each[each.length - 1]}`;
+})();
 
 /** The most bytes each text field of the intake may have (docs/intake-and-events.md). */
 const fieldBytes = {
@@ -279,13 +305,9 @@ const MAX_UNKNOWN_FIELDS = 10;
  * however many updates a ticket sends.
  */
 export function updateDraft(draft: IntakeDraft, patch: IntakeDraft): IntakeDraft {
-  const known = Object.fromEntries(
-    Object.entries(draft).filter(([key]) => (intakeFields as readonly string[]).includes(key)),
-  );
+  const known = Object.fromEntries(Object.entries(draft).filter(([key]) => intakeFields.includes(key)));
   return mergeIntake(known, patch);
 }
-
-const cloudWords = { aws: 'AWS', azure: 'Azure' } as const;
 
 function capitalize(value: string): string {
   return value.charAt(0).toUpperCase() + value.slice(1);
@@ -299,7 +321,7 @@ function capitalize(value: string): string {
 export function intakeChanges(intake: Intake, patch: IntakeDraft, vendor: VendorConfig): string[] {
   const changed: string[] = [];
   for (const field of Object.keys(patch)) {
-    if (!(intakeFields as readonly string[]).includes(field) || field === 'ticketId') continue;
+    if (!intakeFields.includes(field) || field === 'ticketId') continue;
     const checked = validateIntake(mergeIntake(intake, { [field]: patch[field] }), vendor);
     const now = checked.kind === 'valid' ? checked.intake[field as keyof Intake] : undefined;
     if (checked.kind !== 'valid' || JSON.stringify(now) !== JSON.stringify(intake[field as keyof Intake])) {

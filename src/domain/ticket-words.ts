@@ -3,8 +3,14 @@
  * spelling docs/webhooks.md lists). Comments to the customer name fields this way, never by the intake's internal
  * names (`projectId`, `services[1].port`).
  */
-import type { Cloud } from './formats';
+import { type Cloud, cloudModules, clouds } from './clouds';
 import type { Problem } from './problems';
+import { editDistance } from './did-you-mean';
+
+export { editDistance, unknownFieldMessage } from './did-you-mean';
+
+/** The clouds whose intake has a details object of theirs (`azure`, `alibaba`). */
+const cloudDetailIds: string[] = clouds.filter((id) => cloudModules[id].details);
 
 /** Each intake field's ticket key; src/webhooks/description.ts takes its first spelling from here. */
 export const ticketKeys = {
@@ -23,14 +29,19 @@ export const ticketKeys = {
   customerEndpointService: 'Customer endpoint service',
   vendorPrincipalAccessGranted: 'Vendor principal access granted',
   privateDns: 'Private DNS',
-  azure: 'Azure details',
-  'azure.clusterId': 'Azure cluster ID',
-  'azure.subscriptionIds': 'Azure subscription IDs',
-  'azure.targetResourceIds': 'Azure target resource IDs',
-} as const satisfies Record<string, string>;
+  // Then each cloud's details object and its fields (`Azure details`, `Azure cluster ID`), from its module.
+  ...(Object.fromEntries(
+    clouds.flatMap((id) => {
+      const details = cloudModules[id].details;
+      return details
+        ? [[id, details.ticketKey], ...details.fields.map((f) => [`${id}.${f.name}`, f.ticketKey] as const)]
+        : [];
+    }),
+  ) as Record<string, string>),
+};
 
-/** How the customer account is named once the cloud is known (both are accepted ticket keys). */
-const accountKey: Record<Cloud, string> = { aws: 'AWS account', azure: 'Azure subscription' };
+/** How the customer account is named once the cloud is known (each is an accepted ticket key). */
+const accountKey = (cloud: Cloud): string => cloudModules[cloud].account.ticketKeys[0] ?? ticketKeys.customerAccount;
 
 /**
  * The ticket's words for a problem's field path: `services[1].port` is "Services (entry 2, port)", `projectId` is
@@ -38,7 +49,7 @@ const accountKey: Record<Cloud, string> = { aws: 'AWS account', azure: 'Azure su
  */
 export function ticketWordsFor(field: string, cloud?: Cloud): string {
   if (field === '(intake)') return 'Your request';
-  if (field === 'customerAccount' && cloud) return accountKey[cloud];
+  if (field === 'customerAccount' && cloud) return accountKey(cloud);
   const match = /^([A-Za-z.]+?)\[(\d+)\](?:\.(\w+))?$/.exec(field);
   if (match) {
     const [, list, index, part] = match as unknown as [string, string, string, string | undefined];
@@ -61,7 +72,7 @@ export function customerProblemLine(problem: Problem, cloud?: Cloud): string {
 }
 
 const listedKeys = Object.entries(ticketKeys)
-  .filter(([field]) => !['ticketId', 'submittedAt', 'azure'].includes(field))
+  .filter(([field]) => !['ticketId', 'submittedAt', ...cloudDetailIds].includes(field))
   .map(([, words]) => words)
   .join(', ');
 
@@ -74,21 +85,4 @@ function closestTicketKey(written: string): string | undefined {
     if (editDistance(norm(field), target) <= 2 || editDistance(norm(words), target) <= 2) return words;
   }
   return undefined;
-}
-
-/** Levenshtein distance, for "did you mean" (short strings only). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,17 +1,7 @@
 import { z } from 'zod';
-import {
-  awsPrincipalPattern,
-  awsServiceNamePattern,
-  azurePrivateLinkAliasPattern,
-  azurePrivateLinkServicePattern,
-  cidrContains,
-  type Cloud,
-  clouds,
-  guidPattern,
-  isRegionOf,
-  neverCheckedRanges,
-  parseCidr,
-} from './formats';
+import { cloudList, cloudModules, cloudOf } from './clouds';
+import { type RefusedPort } from './clouds/cloud';
+import { cidrContains, type Cloud, clouds, isRegionOf, neverCheckedRanges, parseCidr } from './formats';
 import { formatPath, type Problem } from './problems';
 import { slaCalendarSchema } from './sla-calendar';
 
@@ -28,7 +18,7 @@ export type Plan = (typeof plans)[number];
 const project = z
   .object({
     id: z.string().min(1, { error: 'must be the project id' }),
-    cloud: z.enum(clouds, { error: 'must be aws or azure' }),
+    cloud: z.enum(clouds, { error: `must be ${cloudList}` }),
     region: z.string().min(1, { error: 'must be the cloud region of the project' }),
     environment: z.enum(environments, { error: `must be one of ${environments.join(', ')}` }),
     plan: z.enum(plans, { error: 'must be pro or starter' }),
@@ -36,12 +26,12 @@ const project = z
   .strict()
   .superRefine((p, ctx) => {
     if (!isRegionOf(p.cloud, p.region)) {
-      problemAt(ctx, ['region'], `"${p.region}" is not an ${p.cloud === 'aws' ? 'AWS' : 'Azure'} region code`);
+      problemAt(ctx, ['region'], `"${p.region}" is not ${cloudOf(p.cloud).region.words}`);
     }
   });
 
 /** `<cloud>:<region>`, or on Azure `azure:<region>:<cluster id>` for a cluster's own Private Link service alias. */
-const endpointServiceKey = /^(aws|azure):([a-z0-9-]+)(?::([A-Za-z0-9][A-Za-z0-9_.-]{0,99}))?$/;
+const endpointServiceKey = new RegExp(`^(${clouds.join('|')}):([a-z0-9-]+)(?::([A-Za-z0-9][A-Za-z0-9_.-]{0,99}))?$`);
 
 /**
  * The vendor's own command-line tool, as the customer uses it in the vendor's document: how to find the project id,
@@ -84,23 +74,43 @@ const refusedPort = z
     reason: z.string().min(1, { error: 'must say why, in words the customer reads' }).max(300),
   })
   .strict();
-export type RefusedPort = z.infer<typeof refusedPort>;
+export type { RefusedPort };
 
-const SSH: RefusedPort = {
-  port: 22,
-  name: 'ssh',
-  reason: 'SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
-};
-const HTTPS_AZURE: RefusedPort = {
-  port: 443,
-  name: 'https',
-  reason: 'HTTPS (port 443) is not available over Azure Private Link; remove this service or use another port',
-};
 /**
- * The ports refused when the vendor configuration names none: SSH everywhere, HTTPS on Azure (the vendor document's
- * versions disagree on whether 443 is refused on AWS too; `refusedPorts.aws` can add it).
+ * The ports refused when the vendor configuration names none, each cloud's own: SSH everywhere, HTTPS on Azure (the
+ * vendor document's versions disagree on whether 443 is refused on AWS too; `refusedPorts.aws` can add it).
  */
-export const defaultRefusedPorts: Record<Cloud, RefusedPort[]> = { aws: [SSH], azure: [SSH, HTTPS_AZURE] };
+export const defaultRefusedPorts = Object.fromEntries(
+  clouds.map((id) => [id, cloudModules[id].refusedPorts]),
+) as Record<Cloud, RefusedPort[]>;
+
+/** `vendor.principals`: each cloud's principal(s) in the form its module describes. */
+const principalsSchema = z
+  .object(
+    Object.fromEntries(
+      clouds.map((id) => {
+        const { principal } = cloudModules[id];
+        const one = z.string().regex(principal.pattern, { error: principal.rule });
+        return [
+          id,
+          principal.list
+            ? z.array(one).min(1, { error: 'must list at least one subscription id' }).optional()
+            : one.optional(),
+        ];
+      }),
+    ) as unknown as Record<Cloud, z.ZodOptional<z.ZodType<string | string[]>>>,
+  )
+  .strict();
+
+/** `refusedPorts`: each cloud's list, its module's by default. */
+const refusedPortsSchema = z
+  .object(
+    Object.fromEntries(
+      clouds.map((id) => [id, z.array(refusedPort).max(50).default(defaultRefusedPorts[id])]),
+    ) as Record<Cloud, z.ZodDefault<z.ZodArray<typeof refusedPort>>>,
+  )
+  .strict()
+  .default(defaultRefusedPorts);
 
 /**
  * The vendor side of every request (docs/configuration.md "Vendor configuration"): who the vendor is in each cloud, its endpoint service per cloud region,
@@ -111,32 +121,13 @@ const vendorConfigSchema = z
     vendor: z
       .object({
         name: z.string().min(1, { error: 'must name the vendor' }),
-        principals: z
-          .object({
-            aws: z
-              .string()
-              .regex(awsPrincipalPattern, {
-                error: 'must be an IAM principal ARN such as arn:aws:iam::402592597372:root',
-              })
-              .optional(),
-            azure: z
-              .array(z.string().regex(guidPattern, { error: 'must be an Azure subscription id (GUID)' }))
-              .min(1, { error: 'must list at least one subscription id' })
-              .optional(),
-          })
-          .strict(),
+        principals: principalsSchema,
         endpointServices: z.record(z.string(), z.string()).default({}),
         cli: vendorCli.optional(),
       })
       .strict(),
     projects: z.array(project).min(1, { error: 'must list at least one project' }),
-    refusedPorts: z
-      .object({
-        aws: z.array(refusedPort).max(50).default(defaultRefusedPorts.aws),
-        azure: z.array(refusedPort).max(50).default(defaultRefusedPorts.azure),
-      })
-      .strict()
-      .default(defaultRefusedPorts),
+    refusedPorts: refusedPortsSchema,
     connectivity: z
       .object({
         allowedCidrs: z
@@ -172,19 +163,13 @@ const vendorConfigSchema = z
         continue;
       }
       const [, cloud, region, cluster] = match as unknown as [string, Cloud, string, string | undefined];
-      if (cluster !== undefined && cloud !== 'azure') {
-        problemAt(ctx, path, 'only Azure keys name a cluster: use "aws:<region>"');
-      } else if (cloud === 'aws') {
-        const serviceRegion = awsServiceNamePattern.exec(service)?.[1];
-        if (serviceRegion !== region) {
-          problemAt(
-            ctx,
-            path,
-            `must be an AWS endpoint service name in ${region}, like com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`,
-          );
-        }
-      } else if (!azurePrivateLinkAliasPattern.test(service) && !azurePrivateLinkServicePattern.test(service)) {
-        problemAt(ctx, path, 'must be an Azure Private Link service alias or resource id');
+      const module = cloudOf(cloud);
+      if (!isRegionOf(cloud, region)) {
+        problemAt(ctx, path, `names "${region}", which is not ${module.region.words} such as ${module.region.example}`);
+      } else if (cluster !== undefined && !module.serviceKeyPart) {
+        problemAt(ctx, path, `only Azure keys name a cluster: use "${cloud}:<region>"`);
+      } else if (module.serviceNameProblem(region, service, 'it', true)) {
+        problemAt(ctx, path, module.vendorServiceRule(region));
       }
     }
     const seen = new Set<string>();
@@ -202,7 +187,7 @@ const vendorConfigSchema = z
         problemAt(
           ctx,
           ['vendor', 'principals', cloud],
-          `is needed for bidirectional requests on ${cloud} projects (${[...new Set(ids)].join(', ')})`,
+          `is needed for bidirectional and reverse requests on ${cloud} projects (${[...new Set(ids)].join(', ')})`,
         );
       }
     }
@@ -239,11 +224,8 @@ export function vendorEndpointService(
   config: VendorConfig,
   cloud: Cloud,
   region: string,
-  clusterId?: string,
+  keyPart?: string,
 ): string | undefined {
   const services = config.vendor.endpointServices;
-  return (
-    (cloud === 'azure' && clusterId ? services[`azure:${region}:${clusterId}`] : undefined) ??
-    services[`${cloud}:${region}`]
-  );
+  return (keyPart ? services[`${cloud}:${region}:${keyPart}`] : undefined) ?? services[`${cloud}:${region}`];
 }

@@ -13,5 +13,5 @@ export const bidirectionalMachine = enablementSetup.createMachine({
   id: 'bidirectional',
   context: ({ input }) => initialContext(input, 'bidirectional'),
   initial: 'validatingIntake',
-  states: { ...intakeLeg, ...forwardLeg('reverseLeg'), ...reverseLeg, ...endStates },
+  states: { ...intakeLeg('forward'), ...forwardLeg('reverseLeg'), ...reverseLeg, ...endStates },
 });

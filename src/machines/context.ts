@@ -5,8 +5,9 @@ import {
   type IntakeValidation,
   validateIntake,
 } from '../domain/intake';
-import type { Cloud } from '../domain/formats';
+import { accountsOf, type Cloud, cloudOf, reverseTargetsOf } from '../domain/clouds';
 import { type Problem } from '../domain/problems';
+import { principalList } from '../domain/clouds/cloud';
 import { type VendorConfig, vendorEndpointService } from '../domain/vendor-config';
 
 /** What a machine is started with: the ticket, the vendor configuration and, if the ticket already has it, the intake. */
@@ -107,23 +108,24 @@ export function vendorServiceNameFor(context: EnablementContext, fromEvent?: str
   if (fromEvent) return fromEvent;
   const intake = context.intake;
   return intake
-    ? vendorEndpointService(context.vendor, intake.cloud, intake.region, intake.azure?.clusterId)
+    ? vendorEndpointService(context.vendor, intake.cloud, intake.region, cloudOf(intake.cloud).serviceKeyPart?.(intake))
     : undefined;
 }
 
 /**
- * The ports of the customer's service the vendor connects to. A bidirectional intake always has them; the fallback only
- * keeps the type total (a unidirectional intake has no reverse direction).
+ * The ports of the customer's service the vendor connects to. A bidirectional or reverse intake always has them; the
+ * fallback only keeps the type total (a unidirectional intake has no reverse direction).
  */
 export function reverseServicesOf(intake: Intake): Intake['services'] {
   return intake.reverseServices ?? intake.services;
 }
 
-/** The accounts the vendor allowlists: the AWS account, or every Azure subscription the ticket gave. */
+/**
+ * The accounts the vendor allowlists: the customer account, or on Azure every subscription the ticket gave; none on a
+ * reverse connection (only the vendor connects).
+ */
 export function allowlistedAccounts(intake: Intake): string[] {
-  return intake.cloud === 'azure' && intake.azure?.subscriptionIds.length
-    ? intake.azure.subscriptionIds
-    : [intake.customerAccount];
+  return accountsOf(intake.cloud, intake);
 }
 
 /**
@@ -131,9 +133,12 @@ export function allowlistedAccounts(intake: Intake): string[] {
  * Azure every other target resource id the ticket lists. Empty for unidirectional requests.
  */
 export function reverseTargets(intake: Intake): string[] {
-  if (intake.connectionType !== 'bidirectional') return [];
-  if (intake.cloud === 'azure' && intake.azure?.targetResourceIds.length) return intake.azure.targetResourceIds;
-  return intake.customerEndpointService ? [intake.customerEndpointService] : [];
+  return reverseTargetsOf(intake.cloud, intake);
+}
+
+/** Alibaba Cloud: the zones the intake names (endpoints go in the zone of the load balancer); else none. */
+export function zonesOf(intake: Intake): string[] {
+  return cloudOf(intake.cloud).zonesOf?.(intake) ?? [];
 }
 
 /** The reverse target after the one being connected now, if any (1-based position with it). */
@@ -151,9 +156,7 @@ export function vendorPrincipals(context: EnablementContext): string[] {
   return principalsIn(context.vendor, accepted(context).cloud);
 }
 
-/** The vendor's principals in `cloud`: the AWS principal, or the Azure subscriptions. */
+/** The vendor's principals in `cloud`: the AWS principal, the Azure subscriptions, the Alibaba Cloud account id. */
 export function principalsIn(vendor: VendorConfig, cloud: Cloud): string[] {
-  const { principals } = vendor.vendor;
-  const value = cloud === 'aws' ? principals.aws : principals.azure;
-  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return principalList(vendor.vendor.principals[cloud]);
 }

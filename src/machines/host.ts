@@ -5,11 +5,16 @@ import { bidirectionalMachine } from './bidirectional';
 import type { EnablementContext, EnablementInput } from './context';
 import { eventDataProblem } from './event-data';
 import type { Effect } from './setup';
+import { reverseMachine } from './reverse';
 import { unidirectionalMachine } from './unidirectional';
 import { allowedEventTypes, stateName } from './view';
 
 /** The machine of each path. */
-export const machines = { unidirectional: unidirectionalMachine, bidirectional: bidirectionalMachine } as const;
+export const machines = {
+  unidirectional: unidirectionalMachine,
+  bidirectional: bidirectionalMachine,
+  reverse: reverseMachine,
+} as const;
 export type EnablementMachine = (typeof machines)[ConnectionType];
 export type EnablementSnapshot = ReturnType<EnablementMachine['transition']>;
 

@@ -6,10 +6,18 @@ interface Edge {
   label: string;
 }
 
-/** A guard's name: given by name or as `{ type }`; a guard combined with and() / or() / not() has none. */
-function guardName(guard: unknown): string | undefined {
+/** A guard's name: given by name or as `{ type }`; one combined with and() / or() / not() names its parts. */
+export function guardName(guard: unknown): string | undefined {
   if (typeof guard === 'string') return guard;
-  return typeof guard === 'object' ? String((guard as { type: unknown }).type) : undefined;
+  if (typeof guard === 'function') {
+    const { guards, check } = guard as { guards?: unknown[]; check?: { name?: string } };
+    if (!Array.isArray(guards)) return undefined;
+    const names = guards.map((g) => guardName(g) ?? '?');
+    const how = check?.name ?? '';
+    if (/not/i.test(how)) return `not ${names.join(', ')}`;
+    return names.join(/or/i.test(how) ? ' or ' : ' and ');
+  }
+  return typeof guard === 'object' && guard !== null ? String((guard as { type: unknown }).type) : undefined;
 }
 
 /** `event [guard]`, or `[guard]` / `(always)` for eventless transitions. */

@@ -4,6 +4,7 @@
  * change ends it. Pure: the workflow holds a {@link RequestState} and applies events with {@link applyRequestEvent};
  * everything the state view and the search attributes show is derived here.
  */
+import { cloudOf } from '../domain/clouds';
 import type { EnablementEvent, EventType } from '../domain/events';
 import { changeKindWords } from './templates';
 import { type ConnectionRecord, connectionRecordOf, type Approvals } from './changes/connection';
@@ -292,9 +293,14 @@ function requestChange(
   const problem = changeRequestProblem(l.connection, event.changeTicketId, change);
   if (problem) {
     const message = `This change cannot be made: ${problem}.`;
-    return { refused: true, message, answer: refusedAnswer(to, connectionTicketId, message) };
+    // The ticket reads the reason itself after "We cannot take this change …:" (a field path stays as written).
+    const reason = problem.startsWith('change.')
+      ? `${problem}.`
+      : `${problem.charAt(0).toUpperCase()}${problem.slice(1)}.`;
+    return { refused: true, message, answer: refusedAnswer(to, connectionTicketId, message, reason) };
   }
   const intake = state.enablement.context.intake!;
+  const serviceKeyPart = cloudOf(intake.cloud).serviceKeyPart?.(intake);
   const opened = openChange({
     ticketId: connectionTicketId,
     changeTicketId: event.changeTicketId,
@@ -303,7 +309,7 @@ function requestChange(
     connection: l.connection,
     vendor: state.enablement.context.vendor,
     environment: intake.environment,
-    ...(intake.azure?.clusterId ? { clusterId: intake.azure.clusterId } : {}),
+    ...(serviceKeyPart ? { serviceKeyPart } : {}),
   });
   return {
     state: {
@@ -325,11 +331,16 @@ function requestChange(
 }
 
 /** The comment and notification that answer a refused change on its ticket. */
-function refusedAnswer(to: TicketTarget, connectionTicketId: string, reason: string): Effect[] {
+function refusedAnswer(
+  to: TicketTarget,
+  connectionTicketId: string,
+  reason: string,
+  customerReason: string = reason,
+): Effect[] {
   return [
     {
       type: 'postTicketComment',
-      params: { template: 'change_refused', data: { connectionTicketId, reason } },
+      params: { template: 'change_refused', data: { connectionTicketId, reason: customerReason } },
       to,
     },
     {

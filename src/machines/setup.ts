@@ -10,6 +10,7 @@ import {
   vendorServiceNameFor,
   withDraft,
 } from './context';
+import { cloudOf } from '../domain/clouds';
 import { defaultFailingSide } from './guidance';
 import type { TicketComment } from './templates';
 
@@ -82,6 +83,9 @@ export const enablementSetup = setup({
     noIntakeYet: ({ context }) => context.draft === undefined,
     intakeIneligible: ({ context }) => context.validation?.kind === 'ineligible',
     intakeValid: ({ context }) => context.validation?.kind === 'valid',
+    /** A valid intake that says the vendor principal is already allowed on the customer's service (reverse path). */
+    intakeValidWithGrant: ({ context }) =>
+      context.validation?.kind === 'valid' && context.validation.intake.vendorPrincipalAccessGranted,
     vendorServiceNameKnown: ({ context, event }) =>
       vendorServiceNameFor(context, event.type === 'customer_access.granted' ? event.vendorServiceName : undefined) !==
       undefined,
@@ -102,6 +106,11 @@ export const enablementSetup = setup({
     customerNamedAsFailingSide: ({ event }) =>
       (event.type === 'connection.failed' || event.type === 'reverse_connection.failed') &&
       event.failingSide === 'customer',
+    /** The customer's endpoint service accepts the vendor's endpoint by itself (Alibaba Cloud, as the intake says). */
+    customerServiceAutoAccepts: ({ context }) => {
+      const intake = accepted(context);
+      return cloudOf(intake.cloud).autoAccepts?.(intake) === true;
+    },
     /** Azure: another of the customer's target services is still to be connected after the current one. */
     moreReverseTargets: ({ context }) => nextReverseTarget(context) !== undefined,
     /** Every id and name the event gives is in the request's cloud's format (see `eventDataProblem`). */

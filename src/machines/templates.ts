@@ -6,7 +6,7 @@
  */
 import type { Change, Side } from '../domain/events';
 import type { OpenableChange } from './changes/setup';
-import type { Cloud } from '../domain/formats';
+import { type Cloud, cloudOf } from '../domain/clouds';
 import type { Service } from '../domain/intake';
 import type { VendorCli } from '../domain/vendor-config';
 import { localTime } from '../sla/format';
@@ -22,17 +22,22 @@ interface Ports {
 /** The customer's endpoint going forward: its id and, when known, the host to test. */
 interface ForwardEndpoint {
   cloud: Cloud;
+  /** The region the endpoint is in (the lookup command names it on Alibaba Cloud). */
+  region?: string;
   endpointId: string;
   endpointDns?: string;
 }
 
-const cloudName = (cloud: Cloud) => (cloud === 'aws' ? 'AWS' : 'Azure');
+/** The cloud's words (its module's): "interface VPC endpoint", "Private Link service", "whitelist". */
+const words = (cloud: Cloud) => cloudOf(cloud).words;
 /** The customer-side endpoint, with its article. */
-const anEndpoint = (cloud: Cloud) => (cloud === 'aws' ? 'an interface VPC endpoint' : 'a private endpoint');
+const anEndpoint = (cloud: Cloud) => words(cloud).anEndpoint;
 /** The vendor's service: an endpoint service on AWS, a Private Link service (known by its alias) on Azure. */
-const vendorService = (cloud: Cloud) => (cloud === 'aws' ? 'endpoint service' : 'Private Link service');
+const vendorService = (cloud: Cloud) => words(cloud).service;
 const customerService = vendorService;
-const network = (cloud: Cloud) => (cloud === 'aws' ? 'VPC' : 'virtual network');
+const network = (cloud: Cloud) => words(cloud).network;
+/** Alibaba Cloud: " in zone eu-central-1a" (an endpoint must be in the zone of the load balancer); else nothing. */
+const inZones = (zones?: string[]) => (zones?.length ? ` in zone ${zones.join(' or ')}` : '');
 const list = (lines: string[]) => lines.map((line) => `  - ${line}`).join('\n');
 const portList = (services: Service[]) => list(services.map((s) => `${s.name}: port ${s.port}`));
 const testCommands = (host: string, services: Service[]) =>
@@ -47,14 +52,11 @@ const directionWords = (direction: Direction) =>
  */
 function forwardTest(d: ForwardEndpoint & Ports): string {
   if (d.endpointDns) return testCommands(d.endpointDns, d.services);
-  const lookup =
-    d.cloud === 'aws'
-      ? `aws ec2 describe-vpc-endpoints --vpc-endpoint-ids ${d.endpointId} --query "VpcEndpoints[0].DnsEntries[0].DnsName" --output text`
-      : `az network private-endpoint show --ids ${d.endpointId} --query "customDnsConfigs[0].ipAddresses[0]" --output tsv`;
+  const lookup = words(d.cloud).lookup(d.endpointId, d.region ?? '<region>');
   return `${testCommands('<endpoint-dns-name>', d.services)}
 
-where <endpoint-dns-name> is the ${d.cloud === 'aws' ? 'DNS name' : 'private IP address'} of your endpoint ${d.endpointId}; this prints it:
-  ${lookup}`;
+where <endpoint-dns-name> is the ${lookup.what} of your endpoint ${d.endpointId}; this prints it:
+  ${lookup.command}`;
 }
 
 /** The document's steps for testing from the vendor's environment: log in, check out the environment, run curl. */
@@ -89,47 +91,53 @@ PrivateLink is available on Pro Production and Staging environments only; it is 
     d: Greeting & {
       cloud: Cloud;
       region: string;
-      /** The accounts (AWS) or subscriptions (Azure) the vendor allowlists. */
+      /** The accounts (AWS) or subscriptions (Azure) the vendor allowlists (none on a reverse connection). */
       accounts: string[];
       connectionType: string;
-      /** Bidirectional: what the customer must have ready for the connection back to their service. */
-      reverse?: { services: string[]; vendorPrincipals: string[]; granted: boolean };
+      /** Alibaba Cloud: the zones the endpoints are in. */
+      zones?: string[];
+      /** Bidirectional, reverse: what the customer must have ready for the connection to their service. */
+      reverse?: { services: string[]; vendorPrincipals: string[]; granted: boolean; autoAccepted?: boolean };
     },
   ) => {
-    const who =
-      d.cloud === 'aws'
-        ? `AWS account ${d.accounts.join(', ')}`
-        : `Azure subscription${d.accounts.length === 1 ? '' : 's'} ${d.accounts.join(', ')}`;
+    const w = words(d.cloud);
     const accepted = `Your ${d.connectionType} PrivateLink request is complete and accepted. Enabling PrivateLink can take up to five business days; incomplete or inaccurate information delays it, so please answer our questions on this ticket promptly.
 
-We are now allowing ${who} to connect to our ${vendorService(d.cloud)} in ${d.region}. We will post its ${d.cloud === 'aws' ? 'service name' : 'alias'} here when it is ready.`;
+${d.connectionType === 'reverse' ? '' : `${w.weAllow(d.accounts, d.region, d.zones ?? [])} We will post its ${w.serviceNameWord} here when it is ready.`}`;
     const costs = `The costs of your own ${network(d.cloud)}, its endpoints and load balancers are yours.`;
     if (!d.reverse) return `${accepted}\n\n${costs}`;
     const r = d.reverse;
-    const grant = r.granted
-      ? `You told us our ${d.cloud === 'aws' ? 'principal is' : 'subscriptions are'} already allowed: thank you.`
-      : `If you have not done so yet, allow ${d.cloud === 'aws' ? 'this principal' : 'these subscriptions'} now: until ${d.cloud === 'aws' ? 'it is' : 'they are'} allowed we cannot connect to your service, which delays the set-up. How: ${cloudDocs[d.cloud].grantAccess}`;
-    return `${accepted}
+    const grant = r.granted ? w.grantDeclared : `${w.grantAsk} How: ${cloudDocs[d.cloud].grantAccess}`;
+    const zoned = d.zones?.length
+      ? `\nYour ${customerService(d.cloud)} and its load balancer must be in zone ${d.zones.join(' or ')}, where we create our endpoint.`
+      : '';
+    const then =
+      d.connectionType === 'reverse'
+        ? `\n${r.granted ? 'We now create' : 'When that is done, reply on this ticket; we then create'} our endpoint to your service and post its id here${r.autoAccepted ? '; your service accepts its connection by itself' : ' for you to accept its connection request'}.`
+        : '';
+    return `${accepted.trimEnd()}
 
-For the connection from our network to your service, we connect to your ${customerService(d.cloud)}${r.services.length === 1 ? '' : 's'} (${r.services.length === 1 ? '' : 'each '}in front of a ${d.cloud === 'aws' ? 'network load balancer' : 'Standard Load Balancer'}):
-${list(r.services)}
-${d.cloud === 'aws' ? 'It must accept connections from our AWS account principal' : 'Each must accept connections from our Azure subscriptions'}:
+${d.connectionType === 'reverse' ? 'We connect from our network to your' : 'For the connection from our network to your service, we connect to your'} ${customerService(d.cloud)}${r.services.length === 1 ? '' : 's'} (${r.services.length === 1 ? '' : 'each '}in front of ${w.aLoadBalancer}):
+${list(r.services)}${zoned}
+${w.mustAccept}:
 ${list(r.vendorPrincipals)}
-${grant}
+${grant}${then}
 
 ${costs}`;
   },
 
-  create_endpoint: (d: Greeting & Ports & { cloud: Cloud; region: string; vendorServiceName: string }) =>
-    `Your ${cloudName(d.cloud)} ${d.cloud === 'aws' ? 'account' : 'subscriptions'} can now connect to our ${vendorService(d.cloud)}.
+  create_endpoint: (
+    d: Greeting & Ports & { cloud: Cloud; region: string; vendorServiceName: string; zones?: string[] },
+  ) =>
+    `${words(d.cloud).nowAllowed}
 
-${d.cloud === 'aws' ? 'Service name' : 'Alias'}: ${d.vendorServiceName}
-Region: ${d.region}
+${capitalize(words(d.cloud).serviceNameWord)}: ${d.vendorServiceName}
+Region: ${d.region}${d.zones?.length ? `\nZone: ${d.zones.join(', ')}` : ''}
 
-Next step for you: create ${anEndpoint(d.cloud)} in your ${network(d.cloud)} to this ${d.cloud === 'aws' ? 'service name' : 'alias'} (${cloudDocs[d.cloud].createEndpoint}). This sends us a connection request (${cloudDocs[d.cloud].connectionRequests}). Once we approve it, we open these ports in our environment:
+Next step for you: create ${anEndpoint(d.cloud)} in your ${network(d.cloud)}${d.zones?.length ? `, with a vSwitch${inZones(d.zones)} and a security group that lets your clients reach the endpoint,` : ''} to this ${words(d.cloud).serviceNameWord} (${cloudDocs[d.cloud].createEndpoint}). This sends us a connection request (${cloudDocs[d.cloud].connectionRequests}). Once we approve it, we open these ports in our environment:
 ${portList(d.services)}
 
-When the endpoint is created, reply with its id (${d.cloud === 'aws' ? 'vpce-…' : 'the private endpoint resource id'}) so we can approve the connection request.`,
+When the endpoint is created, reply with its id (${words(d.cloud).endpointIdHint}) so we can approve the connection request.`,
 
   connection_rejected: (
     d: Greeting & { cloud: Cloud; endpointId: string; reason: string; vendorServiceName: string },
@@ -196,10 +204,10 @@ Reply with the result.`,
     `The connection from your network to ours works. Next we connect our network to your ${customerService(d.cloud)}${d.customerEndpointServices.length === 1 ? '' : 's'}:
 ${list(d.customerEndpointServices)}
 
-Next step for you: allow our ${d.cloud === 'aws' ? 'AWS account principal' : 'Azure subscriptions'} to connect to ${d.customerEndpointServices.length === 1 ? 'it' : 'each of them'} (${cloudDocs[d.cloud].grantAccess}):
+Next step for you: ${words(d.cloud).allowOn(d.customerEndpointServices.length === 1 ? 'it' : 'each of them')} (${cloudDocs[d.cloud].grantAccess}):
 ${list(d.vendorPrincipals)}
 
-Reply when access is granted${d.cloud === 'aws' ? ', with the service name if it is not the one above' : ''}.`,
+${words(d.cloud).replyGranted}${words(d.cloud).replyServiceName}.`,
 
   vendor_endpoint_failed: (
     d: Greeting & { cloud: Cloud; customerServiceName: string; reason: string; vendorPrincipals: string[] },
@@ -208,7 +216,7 @@ Reply when access is granted${d.cloud === 'aws' ? ', with the service name if it
 
 ${d.reason}
 
-Next step for you: check that your ${customerService(d.cloud)} allows these principals and that the ${d.cloud === 'aws' ? 'service name' : 'resource id'} is right, then reply:
+Next step for you: check that ${words(d.cloud).checkAllows} and that the ${words(d.cloud).customerServiceNameWord} is right, then reply:
 ${list(d.vendorPrincipals)}`,
 
   approve_reverse_connection: (
@@ -216,7 +224,7 @@ ${list(d.vendorPrincipals)}`,
   ) =>
     `We created our endpoint ${d.vendorEndpointId} to your service ${d.customerServiceName}. This sent a connection request to your service.
 
-Next step for you: accept the connection request from endpoint ${d.vendorEndpointId} (${cloudDocs[d.cloud].connectionRequests}). We will connect to these ports of your service:
+Next step for you: ${words(d.cloud).acceptStep(d.vendorEndpointId)} (${cloudDocs[d.cloud].connectionRequests}). We will connect to these ports of your service:
 ${portList(d.services)}
 
 Reply when it is accepted.`,
@@ -228,8 +236,21 @@ ${d.reason}
 
 We will create a new endpoint and post its id here for you to accept.`,
 
-  verify_reverse_connection: (d: Greeting & Ports & { host: string; environment: string; cli?: VendorCli }) =>
-    `Thank you for accepting the connection. We are testing it from our side as well.
+  verify_reverse_connection: (
+    d: Greeting &
+      Ports & {
+        host: string;
+        environment: string;
+        cli?: VendorCli;
+        /** The customer's service accepted the vendor's endpoint by itself (no acceptance step). */
+        autoAccepted?: { vendorEndpointId: string; service: string };
+      },
+  ) =>
+    `${
+      d.autoAccepted
+        ? `We created our endpoint ${d.autoAccepted.vendorEndpointId} to your service ${d.autoAccepted.service}, which accepts connections automatically, so it is connected. We are testing it from our side as well.`
+        : 'Thank you for accepting the connection. We are testing it from our side as well.'
+    }
 
 Next step for you: verify the connection from our network to your service:
 ${vendorEnvironmentTest(d.host, d.services, d.environment, d.cli)}
@@ -245,13 +266,31 @@ Next we connect to your service ${d.next} (${d.position} of ${d.of}): we are cre
     d: Greeting &
       Ports & {
         connectionType: string;
-        /** The customer's endpoint the vendor's ports are reached through. */
-        endpointId: string;
-        /** Bidirectional: each of the customer's services the vendor connects to, through which vendor endpoint. */
-        reverse?: { service: string; endpointId: string }[];
+        /** The customer's endpoint the vendor's ports are reached through (none on a reverse connection). */
+        endpointId?: string;
+        /** Bidirectional, reverse: each of the customer's services the vendor connects to, through which endpoint. */
+        reverse?: { service: string; endpointId: string; host?: string }[];
         reverseServices?: Service[];
       },
   ) => {
+    const end = `Our support for this request covers enabling the connection and ends here: troubleshooting the connection after enablement is not covered.
+
+To change this connection later (${d.connectionType === 'reverse' ? 'remove it' : 'remove it, change your account'}, or add or remove connections to other services in your network), open a new ticket.`;
+    if (d.connectionType === 'reverse') {
+      // Seed 002: the vendor ends by sending the host name to use for connections to the customer's service.
+      const targets = (d.reverse ?? []).map(
+        (r) => `${r.service} through our endpoint ${r.endpointId}${r.host ? `, host name ${r.host}` : ''}`,
+      );
+      return `PrivateLink is enabled (reverse): our network now connects to your service${targets.length === 1 ? '' : 's'}:
+${list(targets)}
+
+Ports we connect to on your service:
+${portList(d.reverseServices ?? [])}
+
+When you set up connections to your service in our product, use the host name above.
+
+${end}`;
+    }
     const forward = `From your network to ours (your endpoint ${d.endpointId}):
 ${portList(d.services)}`;
     const reverse = d.reverse?.length
@@ -262,9 +301,7 @@ ${portList(d.reverseServices ?? [])}`
 
 ${forward}${reverse}
 
-Our support for this request covers enabling the connection and ends here: troubleshooting the connection after enablement is not covered.
-
-To change this connection later (remove it, change your account, or add or remove connections to other services in your network), open a new ticket.`;
+${end}`;
   },
 
   sla_breached: (d: Greeting & { deadline: string; timeZone: string }) =>
@@ -279,25 +316,36 @@ To change this connection later (remove it, change your account, or add or remov
 Your PrivateLink request was already accepted with the details you gave before, and the set-up goes on with those, so this change is not applied automatically. Our support team will review it and reply on this ticket with how it will be handled; if the change is needed before the connection is enabled, we may cancel this request and start a new one with the new details.`,
 
   change_received: (
-    d: Greeting & { change: OpenableChange; connectionTicketId: string; cloud: Cloud; vendorPrincipals: string[] },
+    d: Greeting & {
+      change: OpenableChange;
+      connectionTicketId: string;
+      cloud: Cloud;
+      vendorPrincipals: string[];
+      /** A reverse connection has no account of the customer's to remove. */
+      connectionType?: string;
+    },
   ) => {
     const intro = `We received your request to ${changeKindWords(d.change)} (the PrivateLink connection enabled on ticket ${d.connectionTicketId}). Changes can take up to five business days.`;
     switch (d.change.kind) {
       case 'remove':
         return `${intro}
 
-What happens next: we remove your ${d.cloud === 'aws' ? 'account' : 'subscriptions'} from our ${vendorService(d.cloud)}, remove your endpoint connection to it, and delete our endpoints to your services, if any. Traffic over this connection stops then. We will confirm here when it is done.`;
+${
+  d.connectionType === 'reverse'
+    ? 'What happens next: we delete our endpoints to your services. Traffic over this connection stops then. We will confirm here when it is done.'
+    : `What happens next: we remove your ${words(d.cloud).accountNoun} from our ${vendorService(d.cloud)}, remove your endpoint connection to it, and delete our endpoints to your services, if any. Traffic over this connection stops then. We will confirm here when it is done.`
+}`;
       case 'change_account':
         return `${intro}
 
-What happens next, in this order so the connection keeps working: we allow ${d.cloud === 'aws' ? 'AWS account' : 'Azure subscription'} ${d.change.customerAccount} on our ${vendorService(d.cloud)} and post its ${d.cloud === 'aws' ? 'service name' : 'alias'} here; you create ${anEndpoint(d.cloud)} from it; we approve it and you test it; only then do we remove the old account's access.`;
+What happens next, in this order so the connection keeps working: we allow ${words(d.cloud).oneAccount} ${d.change.customerAccount} on our ${vendorService(d.cloud)} and post its ${words(d.cloud).serviceNameWord} here; you create ${anEndpoint(d.cloud)} from it; we approve it and you test it; only then do we remove the old account's access.`;
       case 'add_service':
         return `${intro}
 
-Next step for you: allow our ${d.cloud === 'aws' ? 'AWS account principal' : 'Azure subscriptions'} to connect to your ${customerService(d.cloud)} ${d.change.customerServiceName} (${cloudDocs[d.cloud].grantAccess}):
+Next step for you: ${words(d.cloud).allowOn(`your ${customerService(d.cloud)} ${d.change.customerServiceName}`)} (${cloudDocs[d.cloud].grantAccess}):
 ${list(d.vendorPrincipals)}
 
-Reply when access is granted. We then create our endpoint to it and post its id here for you to accept.`;
+${words(d.cloud).replyGranted}. We then create our endpoint to it and post its id here for you to accept.`;
       case 'remove_service':
         return `${intro}
 
@@ -313,8 +361,15 @@ What happens next: we delete our endpoint to your service ${d.change.customerSer
       accounts: string[];
       services: Service[];
       reverseServices: string[];
+      /** A reverse connection: only the vendor connected. */
+      connectionType?: string;
     },
   ) => {
+    if (d.kind === 'remove' && d.connectionType === 'reverse') {
+      return `The PrivateLink connection enabled on ticket ${d.connectionTicketId} is removed: our endpoints to your services are deleted, and we no longer connect to them. You may now ${words(d.cloud).removeUs}.
+
+Open a new PrivateLink request if you need a connection again.`;
+    }
     if (d.kind === 'remove') {
       return `The PrivateLink connection enabled on ticket ${d.connectionTicketId} is removed: no account can connect to our ${vendorService(d.cloud)} through it any more, and our endpoints to your services, if we had any, are deleted.
 
@@ -327,9 +382,13 @@ ${list(d.reverseServices)}`
       : '';
     return `Your change is done. The PrivateLink connection enabled on ticket ${d.connectionTicketId} now stands as follows.
 
-${d.cloud === 'aws' ? 'Account' : 'Subscriptions'} that can connect to our ${vendorService(d.cloud)}: ${d.accounts.join(', ')}
+${
+  d.accounts.length
+    ? `${words(d.cloud).accountHeading} that can connect to our ${vendorService(d.cloud)}: ${d.accounts.join(', ')}
 Open ports:
-${portList(d.services)}${reverse}
+${portList(d.services)}`
+    : 'No account of yours connects to our network (a reverse connection: only we connect, to your services).'
+}${reverse}
 
 Troubleshooting the connection after a change is not covered by our support; open a new ticket for further changes.`;
   },
@@ -388,4 +447,8 @@ export type TicketComment = {
 export function renderComment(comment: TicketComment): string {
   const render = templates[comment.template] as (data: TicketComment['data']) => string;
   return render(comment.data);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

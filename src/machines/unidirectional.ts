@@ -9,5 +9,5 @@ export const unidirectionalMachine = enablementSetup.createMachine({
   id: 'unidirectional',
   context: ({ input }) => initialContext(input, 'unidirectional'),
   initial: 'validatingIntake',
-  states: { ...intakeLeg, ...forwardLeg('enabled'), ...endStates },
+  states: { ...intakeLeg('forward'), ...forwardLeg('enabled'), ...endStates },
 });

@@ -6,7 +6,8 @@
  * Nothing here judges the values: a port that is not a number or an unknown cloud is passed on as written, and intake
  * validation names the problem on the ticket. Parsing never throws.
  */
-import { type IntakeDraft, mergeIntake } from '../domain/intake';
+import { cloudModules, cloudNamed, clouds } from '../domain/clouds';
+import { cloudDetailFields, type IntakeDraft, mergeIntake } from '../domain/intake';
 import { isRecord } from '../domain/json';
 import { ticketKeys } from '../domain/ticket-words';
 
@@ -56,20 +57,16 @@ export const intakeKeys: readonly IntakeKey[] = [
     labels: [ticketKeys.cloud, 'Cloud provider', 'Provider'],
     kind: 'text',
     example: 'Cloud: aws',
-    normalize: (v) =>
-      v.replace(/^(amazon web services|amazon|aws privatelink)$/i, 'aws').replace(/^microsoft azure$/i, 'azure'),
+    // Another name for a cloud ("Amazon Web Services", "Aliyun") becomes its id; an id stays as written.
+    normalize: (v) => {
+      const id = cloudNamed(v);
+      return id && id !== v.trim().toLowerCase() ? id : v;
+    },
   },
   { field: 'region', labels: [ticketKeys.region, 'Cloud region'], kind: 'text', example: 'Region: us-east-1' },
   {
     field: 'customerAccount',
-    labels: [
-      ticketKeys.customerAccount,
-      'AWS account',
-      'AWS account ID',
-      'Azure subscription',
-      'Azure subscription ID',
-      'Account ID',
-    ],
+    labels: [ticketKeys.customerAccount, ...clouds.flatMap((id) => cloudModules[id].account.ticketKeys), 'Account ID'],
     kind: 'text',
     example: 'AWS account: 123456789012',
     normalize: (v) => (/^\d{4}-\d{4}-\d{4}$/.test(v) ? v.replace(/-/g, '') : v),
@@ -106,25 +103,17 @@ export const intakeKeys: readonly IntakeKey[] = [
     example: 'Vendor principal access granted: yes',
   },
   { field: 'privateDns', labels: [ticketKeys.privateDns], kind: 'boolean', example: 'Private DNS: no' },
-  {
-    field: 'azure.clusterId',
-    labels: [ticketKeys['azure.clusterId'], 'Cluster ID'],
-    kind: 'text',
-    example: 'Azure cluster ID: c1a2b3',
-  },
-  {
-    field: 'azure.subscriptionIds',
-    labels: [ticketKeys['azure.subscriptionIds'], 'Subscription IDs'],
-    kind: 'list',
-    example: 'Azure subscription IDs: 00000000-0000-0000-0000-000000000000, 11111111-1111-1111-1111-111111111111',
-  },
-  {
-    field: 'azure.targetResourceIds',
-    labels: [ticketKeys['azure.targetResourceIds'], 'Target resource IDs'],
-    kind: 'list',
-    example:
-      'Azure target resource IDs: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateLinkServices/pls',
-  },
+  // Each cloud's details, as its module names them (`Azure cluster ID: …`, `Alibaba zones: …`).
+  ...clouds.flatMap((id) => {
+    const details = cloudModules[id].details;
+    return (details?.fields ?? []).map((f): IntakeKey => ({
+      field: `${id}.${f.name}`,
+      labels: [f.ticketKey, ...f.labels],
+      kind: f.kind,
+      example: f.example,
+      ...(f.normalize ? { normalize: f.normalize } : {}),
+    }));
+  }),
 ];
 
 /** What {@link parseDescription} found. */
@@ -138,9 +127,9 @@ export interface ParsedIntake {
 const byNormalizedLabel = new Map<string, IntakeKey>(
   intakeKeys.flatMap((key) => key.labels.map((label) => [normalizeKey(label), key] as const)),
 );
-// Structured fields may use the intake's own field names (`projectId`, `azure.clusterId`, `clusterId`).
+// Structured fields may use the intake's own field names (`projectId`, `azure.clusterId`, `clusterId`, `zones`).
 for (const key of intakeKeys) {
-  for (const name of [key.field, key.field.replace(/^azure\./, ''), key.field.replace(/\./g, ' ')]) {
+  for (const name of [key.field, key.field.replace(/^[a-z]+\./, ''), key.field.replace(/\./g, ' ')]) {
     if (!byNormalizedLabel.has(normalizeKey(name))) byNormalizedLabel.set(normalizeKey(name), key);
   }
 }
@@ -251,8 +240,9 @@ export function intakeFromFields(fields: Iterable<readonly [string, unknown]>): 
   let draft: IntakeDraft = {};
   const unknownKeys: string[] = [];
   for (const [label, raw] of fields) {
-    if (label.toLowerCase() === 'azure' && isRecord(raw)) {
-      const nested = intakeFromFields(Object.entries(raw).map(([k, v]) => [`azure ${k}`, v] as const));
+    const details = cloudDetailFields.find((id) => id === label.toLowerCase());
+    if (details && isRecord(raw)) {
+      const nested = intakeFromFields(Object.entries(raw).map(([k, v]) => [`${details} ${k}`, v] as const));
       draft = mergeIntake(draft, nested.draft);
       unknownKeys.push(...nested.unknownKeys);
       continue;
@@ -264,12 +254,15 @@ export function intakeFromFields(fields: Iterable<readonly [string, unknown]>): 
     }
     const value = isAbsent(raw) ? undefined : readValue(key, raw);
     if (value === undefined) continue;
-    draft = mergeIntake(
-      draft,
-      key.field.startsWith('azure.') ? { azure: { [key.field.slice(6)]: value } } : { [key.field]: value },
-    );
+    draft = mergeIntake(draft, nestedField(key.field, value));
   }
   return { draft, unknownKeys: dedupe(unknownKeys) };
+}
+
+/** `{ azure: { clusterId: value } }` for `azure.clusterId` (a cloud's details), else `{ [field]: value }`. */
+function nestedField(field: string, value: unknown): IntakeDraft {
+  const [head, rest] = field.split(/\.(.*)/s) as [string, string | undefined];
+  return rest !== undefined && cloudDetailFields.includes(head) ? { [head]: { [rest]: value } } : { [field]: value };
 }
 
 /** Layers drafts, later ones winning field by field (`azure` merged per field). */

@@ -8,6 +8,7 @@ import { buildTestApi } from '../helpers/api';
 import { repoRoot } from '../helpers/processes';
 import type { TemporalTestContext } from '../helpers/temporal';
 import { intakeFieldPaths } from '../../src/domain/intake';
+import { cloudModules } from '../../src/domain/clouds';
 import { codeSpans, readDoc, section, tableRows } from './markdown';
 
 /** The docs pages that describe what the code defines are held to the code: a drift either way fails. */
@@ -88,6 +89,19 @@ describe('docs/intake-and-events.md', () => {
       expect(intake).toContain(field);
     }
   });
+});
+
+describe('docs/clouds.md', () => {
+  const page = readDoc('docs/clouds.md');
+
+  it.each(Object.values(cloudModules).map((m) => [m.name, m] as const))(
+    "has a section for %s naming its module and citing the seeds its module's source names",
+    (name, module) => {
+      const text = section(page, `## ${name}`);
+      expect(text).toContain(`src/domain/clouds/${module.id}.ts`);
+      for (const seed of module.source.match(/\b\d{3}\b/g) ?? []) expect(text).toContain(seed);
+    },
+  );
 });
 
 describe('docs/webhooks.md', () => {

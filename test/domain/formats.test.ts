@@ -1,9 +1,11 @@
 import {
+  alibabaAccountPattern,
   cidrContains,
   embeddedIpv4,
   endpointDnsProblem,
   endpointIdProblem,
   formatIp,
+  isAlibabaEndpointDns,
   isAwsEndpointDns,
   isAzureEndpointDns,
   isRegionOf,
@@ -227,7 +229,12 @@ describe('endpoint DNS names', () => {
       `endpointDns "db.example.com" is not ${aws} or an IP address`,
     );
     expect(endpointDnsProblem('azure', 'db.example.com', 'x')).toBe(`x is not ${azure} or an IP address`);
-    expect(endpointDnsProblem(undefined, 'db.example.com', 'x')).toBe(`x is not ${aws} or ${azure} or an IP address`);
+    const alibaba =
+      "an Alibaba Cloud endpoint domain name (ep-<id>.epsrv-<id>.<region>.privatelink.aliyuncs.com, or a zone's ep-<id>-<region>.epsrv-<id>.<zone>.privatelink.aliyuncs.com)";
+    expect(endpointDnsProblem('alibaba', 'db.example.com', 'x')).toBe(`x is not ${alibaba} or an IP address`);
+    expect(endpointDnsProblem(undefined, 'db.example.com', 'x')).toBe(
+      `x is not ${aws}, ${azure}, ${alibaba}, or an IP address`,
+    );
     // Each cloud's names only for that cloud.
     expect(endpointDnsProblem('aws', 'vendor-pe.privatelink.database.windows.net', 'x')).toBeDefined();
     expect(endpointDnsProblem(undefined, 'vendor-pe.privatelink.database.windows.net', 'x')).toBeUndefined();
@@ -288,5 +295,180 @@ describe('ids and service names', () => {
     expect(isRegionOf('azure', 'eastus')).toBe(true);
     expect(isRegionOf('azure', 'eastus2')).toBe(true);
     expect(isRegionOf('azure', 'us-east-1')).toBe(false);
+  });
+});
+
+describe('Alibaba Cloud identifiers', () => {
+  const endpoint = 'ep-gw8boxlbu8ddlgm4abcd';
+  const service = 'epsrv-gw8ii1nv2nomg9abcd';
+  const alibabaDns =
+    "an Alibaba Cloud endpoint domain name (ep-<id>.epsrv-<id>.<region>.privatelink.aliyuncs.com, or a zone's ep-<id>-<region>.epsrv-<id>.<zone>.privatelink.aliyuncs.com)";
+  const notAnEndpointId =
+    'endpointId is not an Alibaba Cloud endpoint id (ep- and 20 letters and digits, e.g. ep-gw8boxlbu8ddlgm4abcd)';
+
+  it.each(['eu-central-1', 'cn-hangzhou', 'cn-shenzhen-finance-1', 'ap-southeast-1', 'us-west-1', 'me-east-1'])(
+    'takes the region id %s',
+    (region) => {
+      expect(isRegionOf('alibaba', region)).toBe(true);
+    },
+  );
+
+  it.each([
+    'Frankfurt',
+    'EU-CENTRAL-1',
+    'eu_central_1',
+    'eucentral1',
+    'eu-',
+    'cn',
+    'germanywestcentral',
+    '1u-central-1',
+    '',
+  ])('refuses %j as a region id', (region) => {
+    expect(isRegionOf('alibaba', region)).toBe(false);
+  });
+
+  it.each([
+    ['1234567890123456', true],
+    ['5123456789012345', true],
+    ['123456789012345', false],
+    ['12345678901234567', false],
+    ['123456789012', false],
+    ['123456789012345a', false],
+    ['1234-5678-9012-3456', false],
+    ['', false],
+  ])('%j is an account id: %s', (account, ok) => {
+    expect(alibabaAccountPattern.test(account)).toBe(ok);
+  });
+
+  it.each([
+    ['eu-central-1', `com.aliyuncs.privatelink.eu-central-1.${service}`],
+    ['cn-hangzhou', 'com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp15bqkt8q4mxmyrmjku'],
+    ['cn-shenzhen-finance-1', `com.aliyuncs.privatelink.cn-shenzhen-finance-1.${service}`],
+    ['eu-central-1', 'com.aliyuncs.privatelink.eu-central-1.epsrv-abcdefghijkl'],
+    ['eu-central-1', `com.aliyuncs.privatelink.eu-central-1.epsrv-${'a1'.repeat(16)}`],
+  ])('takes the endpoint service name in %s: %s', (region, name) => {
+    expect(serviceNameProblem('alibaba', region, name, 'service')).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'in another region',
+      'cn-hangzhou',
+      `com.aliyuncs.privatelink.eu-central-1.${service}`,
+      "service is in eu-central-1, not the request's region cn-hangzhou",
+    ],
+    [
+      'the endpoint service id alone',
+      'eu-central-1',
+      service,
+      'service is not an Alibaba Cloud endpoint service name (com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku)',
+    ],
+    [
+      'an AWS service name',
+      'eu-central-1',
+      'com.amazonaws.vpce.eu-central-1.vpce-svc-0123456789abcdef0',
+      'service is not an Alibaba Cloud endpoint service name (com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku)',
+    ],
+    [
+      'an id of 11 letters and digits',
+      'cn-hangzhou',
+      'com.aliyuncs.privatelink.cn-hangzhou.epsrv-abcdefghijk',
+      'service is not an Alibaba Cloud endpoint service name (com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp15bqkt8q4mxmyrmjku)',
+    ],
+    [
+      'an id of 33 letters and digits',
+      'eu-central-1',
+      `com.aliyuncs.privatelink.eu-central-1.epsrv-${'a'.repeat(33)}`,
+      'service is not an Alibaba Cloud endpoint service name (com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku)',
+    ],
+    [
+      'an id with a capital letter',
+      'eu-central-1',
+      'com.aliyuncs.privatelink.eu-central-1.epsrv-Gw8ii1nv2nomg9abcd',
+      'service is not an Alibaba Cloud endpoint service name (com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku)',
+    ],
+  ])('refuses an endpoint service name: %s', (_what, region, name, message) => {
+    expect(serviceNameProblem('alibaba', region, name, 'service')).toBe(message);
+    // The vendor's own service has no alias on Alibaba Cloud: the same answer.
+    expect(serviceNameProblem('alibaba', region, name, 'service', true)).toBe(message);
+  });
+
+  it('never takes an Alibaba service name for an AWS one', () => {
+    expect(
+      serviceNameProblem('aws', 'eu-central-1', `com.aliyuncs.privatelink.eu-central-1.${service}`, 'service'),
+    ).toBe('service is not an AWS endpoint service name (com.amazonaws.vpce.eu-central-1.vpce-svc-0123456789abcdef0)');
+  });
+
+  it.each([endpoint, 'ep-abcdefghijkl', `ep-${'a1'.repeat(16)}`, 'ep-hp33b2e43fays7s8abcd'])(
+    'takes the endpoint id %s',
+    (id) => {
+      expect(endpointIdProblem('alibaba', id, 'endpointId')).toBeUndefined();
+    },
+  );
+
+  it.each([
+    'ep-abcdefghijk',
+    `ep-${'a'.repeat(33)}`,
+    'EP-GW8BOXLBU8DDLGM4ABCD',
+    'ep-gw8boxlbu8ddlgm4abc_',
+    'epsrv-gw8ii1nv2nomg9abcd',
+    'vpce-0a1b2c3d4e5f67890',
+    'gw8boxlbu8ddlgm4abcd',
+  ])('refuses %j as an endpoint id', (id) => {
+    expect(endpointIdProblem('alibaba', id, 'endpointId')).toBe(notAnEndpointId);
+  });
+
+  it('never takes an Alibaba endpoint id for an AWS one', () => {
+    expect(endpointIdProblem('aws', endpoint, 'endpointId')).toBe(
+      'endpointId is not an AWS VPC endpoint id (vpce- and 17 hex digits, e.g. vpce-0a1b2c3d4e5f67890)',
+    );
+  });
+
+  it.each([
+    ['regional', `${endpoint}.${service}.eu-central-1.privatelink.aliyuncs.com`],
+    ['regional (finance region)', `${endpoint}.${service}.cn-shenzhen-finance-1.privatelink.aliyuncs.com`],
+    ['regional (in capitals)', `${endpoint}.${service}.eu-central-1.privatelink.aliyuncs.com`.toUpperCase()],
+    ['zonal', `${endpoint}-eu-central-1.${service}.eu-central-1a.privatelink.aliyuncs.com`],
+    [
+      'zonal (a zone written with its hyphen)',
+      `${endpoint}-cn-hangzhou.${service}.cn-hangzhou-h.privatelink.aliyuncs.com`,
+    ],
+  ])('knows the %s endpoint domain name %s', (_what, name) => {
+    expect(isAlibabaEndpointDns(name)).toBe(true);
+    expect(endpointDnsProblem('alibaba', name, 'endpointDns')).toBeUndefined();
+    // Each cloud's names only for that cloud.
+    expect(endpointDnsProblem('aws', name, 'x')).toBe(
+      'x is not an AWS endpoint DNS name (vpce-<id>-<suffix>[-<zone>].vpce-svc-<id>.<region>.vpce.amazonaws.com) or an IP address',
+    );
+  });
+
+  it.each([
+    ['a zone of another region', `${endpoint}-eu-central-1.${service}.cn-hangzhou-h.privatelink.aliyuncs.com`],
+    ['a zone of two letters', `${endpoint}-eu-central-1.${service}.eu-central-1ab.privatelink.aliyuncs.com`],
+    [
+      'the zonal form, its region in place of the zone',
+      `${endpoint}-eu-central-1.${service}.eu-central-1.privatelink.aliyuncs.com`,
+    ],
+    [
+      'the zonal form, its region in place of the zone (cn-hangzhou)',
+      `${endpoint}-cn-hangzhou.${service}.cn-hangzhou.privatelink.aliyuncs.com`,
+    ],
+    ['a region that is none', `${endpoint}.${service}.eucentral1.privatelink.aliyuncs.com`],
+    ['a short endpoint id', `ep-short.${service}.eu-central-1.privatelink.aliyuncs.com`],
+    ['a short endpoint service id', `${endpoint}.epsrv-short.eu-central-1.privatelink.aliyuncs.com`],
+    ['another domain', `${endpoint}.${service}.eu-central-1.privatelink.aliyun.com`],
+    ['a suffix after the domain', `${endpoint}.${service}.eu-central-1.privatelink.aliyuncs.com.evil.example`],
+    ['a label before the name', `x.${endpoint}.${service}.eu-central-1.privatelink.aliyuncs.com`],
+    ['an AWS name', 'vpce-0a1b2c3d4e5f67890-abcdefgh.vpce-svc-0123456789abcdef0.us-east-1.vpce.amazonaws.com'],
+  ])('refuses a domain name with %s', (_what, name) => {
+    expect(isAlibabaEndpointDns(name)).toBe(false);
+    expect(endpointDnsProblem('alibaba', name, 'endpointDns')).toBe(
+      `endpointDns is not ${alibabaDns} or an IP address`,
+    );
+  });
+
+  it('takes an IP address for an Alibaba endpoint', () => {
+    expect(endpointDnsProblem('alibaba', '10.20.0.5', 'x')).toBeUndefined();
+    expect(endpointDnsProblem('alibaba', 'fd12::5', 'x')).toBeUndefined();
   });
 });

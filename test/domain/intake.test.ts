@@ -134,11 +134,11 @@ const cases: Case[] = [
       ['subject', 'missing', 'PrivateLink support for <company>'],
       ['projectId', 'missing', 'the ID of the project'],
       ['environment', 'missing', 'production or staging'],
-      ['cloud', 'missing', 'aws or azure'],
+      ['cloud', 'missing', 'aws, azure or alibaba'],
       ['region', 'missing', 'the cloud region'],
-      ['customerAccount', 'missing', 'AWS account id or Azure subscription id'],
+      ['customerAccount', 'missing', 'an AWS account id, an Azure subscription id or an Alibaba Cloud account id'],
       ['services', 'missing', 'e.g. mysql 3306'],
-      ['connectionType', 'missing', 'unidirectional or bidirectional'],
+      ['connectionType', 'missing', 'unidirectional, bidirectional or reverse'],
     ],
   ],
   [
@@ -185,13 +185,13 @@ const cases: Case[] = [
     "the customer's service ports on a unidirectional request",
     aws({ reverseServices: ['https 443'] }),
     'incomplete',
-    [['reverseServices', 'invalid', 'applies to bidirectional requests only']],
+    [['reverseServices', 'invalid', 'applies to bidirectional and reverse requests only']],
   ],
   [
     'Azure target services on a unidirectional request',
     azure({ azure: { clusterId: 'c', targetResourceIds: [samples.AZURE_SERVICE] } }),
     'incomplete',
-    [['azure.targetResourceIds', 'invalid', 'applies to bidirectional requests only']],
+    [['azure.targetResourceIds', 'invalid', 'applies to bidirectional and reverse requests only']],
   ],
   [
     'Azure without cluster id',
@@ -225,7 +225,12 @@ const cases: Case[] = [
     'incomplete',
     [['customerAccount', 'invalid', 'Azure subscription id (a GUID']],
   ],
-  ['unknown cloud', aws({ cloud: 'gcp' }), 'incomplete', [['cloud', 'invalid', 'must be aws or azure (got "gcp")']]],
+  [
+    'unknown cloud',
+    aws({ cloud: 'gcp' }),
+    'incomplete',
+    [['cloud', 'invalid', 'must be aws, azure or alibaba (got "gcp")']],
+  ],
   [
     'malformed AWS region',
     aws({ region: 'us-east' }),
@@ -298,7 +303,7 @@ const cases: Case[] = [
     'unknown connection type',
     aws({ connectionType: 'both' }),
     'incomplete',
-    [['connectionType', 'invalid', 'unidirectional or bidirectional']],
+    [['connectionType', 'invalid', 'unidirectional, bidirectional or reverse']],
   ],
   [
     'AWS endpoint service in another region',
@@ -614,7 +619,7 @@ describe('each rule in exact words, and the values it accepts', () => {
     return result.intake;
   };
   const known =
-    'ticketId, subject, company, submittedAt, projectId, environment, cloud, region, customerAccount, services, reverseServices, connectionType, customerEndpointService, vendorPrincipalAccessGranted, privateDns, azure';
+    'ticketId, subject, company, submittedAt, projectId, environment, cloud, region, customerAccount, services, reverseServices, connectionType, customerEndpointService, vendorPrincipalAccessGranted, privateDns, azure, alibaba';
   const awsService = (region: string) => `com.amazonaws.vpce.${region}.vpce-svc-0123456789abcdef0`;
   const awsShape = (region: string) => `the service name of your endpoint service, e.g. ${awsService(region)}`;
   /** A Private Link service resource id of exactly `bytes` bytes. */
@@ -668,17 +673,17 @@ describe('each rule in exact words, and the values it accepts', () => {
       aws({ region: 'us-east' }),
       ['region (invalid): "us-east" is not an AWS region code such as us-east-1'],
     ],
-    ['a region but no cloud', without(aws(), 'cloud'), ['cloud (missing): is missing: aws or azure']],
-    ['a cloud that is not text', aws({ cloud: 42 }), ['cloud (invalid): must be aws or azure (got 42)']],
+    ['a region but no cloud', without(aws(), 'cloud'), ['cloud (missing): is missing: aws, azure or alibaba']],
+    ['a cloud that is not text', aws({ cloud: 42 }), ['cloud (invalid): must be aws, azure or alibaba (got 42)']],
     [
       "the customer's ports, but no connection type",
       without(aws({ reverseServices: ['https 443'] }), 'connectionType'),
-      ['connectionType (missing): is missing: unidirectional or bidirectional'],
+      ['connectionType (missing): is missing: unidirectional, bidirectional or reverse'],
     ],
     [
       'an unknown cloud: the endpoint service is not checked against either',
       aws({ cloud: 'gcp', customerEndpointService: 'my-service' }, 'bidirectional'),
-      ['cloud (invalid): must be aws or azure (got "gcp")'],
+      ['cloud (invalid): must be aws, azure or alibaba (got "gcp")'],
     ],
     [
       "no endpoint service, its example in the request's region",
@@ -904,10 +909,14 @@ describe('each rule in exact words, and the values it accepts', () => {
     const reserved = { port: 8080, reason: 'Port 8080 is reserved for our proxies' };
     const config: VendorConfig = {
       ...vendor,
-      refusedPorts: { aws: [...defaultRefusedPorts.aws, reserved], azure: defaultRefusedPorts.azure },
+      refusedPorts: {
+        aws: [...defaultRefusedPorts.aws, reserved],
+        azure: defaultRefusedPorts.azure,
+        alibaba: defaultRefusedPorts.alibaba,
+      },
     };
     expect(problemsOf(aws({ cloud: 'gcp', services: ['ssh 22', 'proxy 8080', 'https 443'] }), config)).toEqual([
-      'cloud (invalid): must be aws or azure (got "gcp")',
+      'cloud (invalid): must be aws, azure or alibaba (got "gcp")',
       'services[0].port (invalid): SSH (port 22) cannot be opened over PrivateLink; use SSH keys for SSH access and remove this service',
     ]);
     expect(problemsOf(aws({ services: ['mysql 3306', 'proxy 8080'] }), config)).toEqual([
@@ -986,5 +995,697 @@ describe('each rule in exact words, and the values it accepts', () => {
     const intake = accepted(azure({}, 'bidirectional'));
     expect(intakeSchemaOf().parse(intake)).toEqual(intake);
     expect(intakeSchemaOf().safeParse({ ...intake, privateDns: true }).success).toBe(false);
+  });
+});
+
+describe('Alibaba Cloud and the reverse path, in exact words', () => {
+  const problemsOf = (draft: unknown, config: VendorConfig = vendor) =>
+    validateIntake(draft, config).problems.map((p) => `${p.field} (${p.kind}): ${p.message}`);
+  const accepted = (draft: IntakeDraft, config: VendorConfig = vendor): Intake => {
+    const result = validateIntake(draft, config);
+    if (result.kind !== 'valid') throw new Error(`not valid: ${JSON.stringify(result.problems)}`);
+    return result.intake;
+  };
+  type Type = 'unidirectional' | 'bidirectional' | 'reverse';
+  const alibaba = (over: IntakeDraft = {}, type: Type = 'unidirectional') => ({
+    ...validIntake('alibaba', type),
+    ...over,
+  });
+  /** The Alibaba request with its `alibaba` details changed field by field (`undefined` leaves a field out). */
+  const withDetails = (details: Record<string, unknown>, type: Type = 'unidirectional', over: IntakeDraft = {}) => {
+    const draft = alibaba(over, type);
+    const merged = { ...(draft.alibaba as Record<string, unknown>), ...details };
+    return {
+      ...draft,
+      alibaba: Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)),
+    };
+  };
+  const reverse = (cloud: 'aws' | 'azure' | 'alibaba', over: IntakeDraft = {}) => ({
+    ...validIntake(cloud, 'reverse'),
+    ...over,
+  });
+  const aliService = (region: string, id = 'bp1customerservice01') => `com.aliyuncs.privatelink.${region}.epsrv-${id}`;
+  const aliShape =
+    'the service name of your endpoint service, e.g. com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku';
+  const azureShape =
+    'the resource id of your Private Link service, /subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Network/privateLinkServices/{serviceName}';
+  const zoneNote = 'e.g. eu-central-1a (an endpoint and its endpoint service must be in the zone of the load balancer)';
+  const ownServiceOnly =
+    'applies to your own endpoint service only (bidirectional and reverse connections): remove it, or set the connection type to bidirectional or reverse';
+  const intranetWhy =
+    'PrivateLink serves only an internal-facing (intranet) CLB instance: create one in your VPC for your endpoint service';
+  const payAsYouGoWhy = 'PrivateLink serves only a pay-as-you-go CLB instance: create one for your endpoint service';
+  const noVendorPorts =
+    "services (invalid): applies to connections from your network to ours only (on a reverse connection we open no port for you; we connect to your service): list your service's ports under reverseServices, or set the connection type to unidirectional or bidirectional";
+  /** The example vendor with Alibaba projects in other regions, and one on the Starter plan. */
+  const moreRegions: VendorConfig = {
+    ...vendor,
+    projects: [
+      ...vendor.projects,
+      { id: 'alihz0000001', cloud: 'alibaba', region: 'cn-hangzhou', environment: 'production', plan: 'pro' },
+      { id: 'alisz0000001', cloud: 'alibaba', region: 'cn-shenzhen-finance-1', environment: 'staging', plan: 'pro' },
+      { id: 'alist0000001', cloud: 'alibaba', region: 'eu-central-1', environment: 'production', plan: 'starter' },
+    ],
+  };
+
+  it.each([
+    ['alibaba', 'unidirectional'],
+    ['alibaba', 'bidirectional'],
+    ['alibaba', 'reverse'],
+    ['aws', 'reverse'],
+    ['azure', 'reverse'],
+  ] as const)('%s %s is accepted and parses as an intake', (cloud, type) => {
+    const intake = accepted(validIntake(cloud, type));
+    expect(parseIntake(intake)).toEqual(intake);
+    expect(intake).toMatchObject({ cloud, connectionType: type, privateDns: false });
+  });
+
+  it('normalizes a valid Alibaba bidirectional intake: zones trimmed, lower-cased and each once; the CLB as PrivateLink needs it', () => {
+    const intake = accepted(
+      withDetails(
+        {
+          zones: [' EU-Central-1A ', 'eu-central-1b', 'eu-central-1a'],
+          clbAddressType: ' Intranet ',
+          clbBilling: 'Pay-As-You-Go',
+          autoAcceptConnections: 'yes',
+        },
+        'bidirectional',
+      ),
+    );
+    expect(intake).toEqual({
+      ticketId: 'T-1001',
+      subject: 'PrivateLink support for Acme',
+      company: 'Acme',
+      projectId: 'ali000000001',
+      environment: 'production',
+      cloud: 'alibaba',
+      region: 'eu-central-1',
+      customerAccount: samples.ALIBABA_ACCOUNT,
+      services: [
+        { name: 'mysql', port: 3306 },
+        { name: 'sftp', port: 2222 },
+      ],
+      reverseServices: [{ name: 'https', port: 443 }],
+      connectionType: 'bidirectional',
+      customerEndpointService: samples.ALIBABA_SERVICE,
+      vendorPrincipalAccessGranted: false,
+      privateDns: false,
+      alibaba: {
+        zones: ['eu-central-1a', 'eu-central-1b'],
+        clbAddressType: 'intranet',
+        clbBilling: 'pay-as-you-go',
+        autoAcceptConnections: true,
+      },
+    });
+  });
+
+  it('normalizes a valid reverse intake: no vendor ports, and on Azure no subscription to allowlist', () => {
+    expect(accepted(reverse('aws'))).toEqual({
+      ticketId: 'T-1001',
+      subject: 'PrivateLink support for Acme',
+      company: 'Acme',
+      projectId: 'abcdef123456',
+      environment: 'production',
+      cloud: 'aws',
+      region: 'us-east-1',
+      customerAccount: '123456789012',
+      services: [],
+      reverseServices: [{ name: 'https', port: 443 }],
+      connectionType: 'reverse',
+      customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      vendorPrincipalAccessGranted: false,
+      privateDns: false,
+    });
+    expect(accepted(reverse('azure')).azure).toEqual({
+      clusterId: 'cl-7x2k9',
+      subscriptionIds: [],
+      targetResourceIds: [samples.AZURE_SERVICE],
+    });
+  });
+
+  it.each<[string, IntakeDraft, Partial<Intake>, VendorConfig?]>([
+    [
+      'zones written as text, "eu-central-1a, eu-central-1b"',
+      withDetails({ zones: 'eu-central-1a, eu-central-1b' }),
+      { alibaba: { zones: ['eu-central-1a', 'eu-central-1b'] } },
+    ],
+    [
+      'zones written as text with spaces and semicolons',
+      withDetails({ zones: ' eu-central-1a;eu-central-1b  EU-CENTRAL-1C ' }),
+      { alibaba: { zones: ['eu-central-1a', 'eu-central-1b', 'eu-central-1c'] } },
+    ],
+    [
+      'the same zone twice in different cases',
+      withDetails({ zones: ['eu-central-1b', 'EU-CENTRAL-1B'] }),
+      { alibaba: { zones: ['eu-central-1b'] } },
+    ],
+    [
+      'twelve zones',
+      withDetails({ zones: [...'abcdefghijkl'].map((letter) => `eu-central-1${letter}`) }),
+      { alibaba: { zones: [...'abcdefghijkl'].map((letter) => `eu-central-1${letter}`) } },
+    ],
+    [
+      'a zone of cn-hangzhou written with its hyphen',
+      withDetails({ zones: ['cn-hangzhou-h'] }, 'unidirectional', { projectId: 'alihz0000001', region: 'cn-hangzhou' }),
+      { region: 'cn-hangzhou', alibaba: { zones: ['cn-hangzhou-h'] } },
+      moreRegions,
+    ],
+    [
+      'a finance region, its zone and an endpoint service there',
+      withDetails({ zones: ['cn-shenzhen-finance-1a'] }, 'reverse', {
+        projectId: 'alisz0000001',
+        environment: 'staging',
+        region: 'cn-shenzhen-finance-1',
+        customerEndpointService: aliService('cn-shenzhen-finance-1'),
+      }),
+      {
+        region: 'cn-shenzhen-finance-1',
+        environment: 'staging',
+        customerEndpointService: aliService('cn-shenzhen-finance-1'),
+        alibaba: { zones: ['cn-shenzhen-finance-1a'], clbAddressType: 'intranet', clbBilling: 'pay-as-you-go' },
+      },
+      moreRegions,
+    ],
+    [
+      'auto-accept written as "no" on a reverse request',
+      withDetails({ autoAcceptConnections: 'no' }, 'reverse'),
+      {
+        alibaba: {
+          zones: ['eu-central-1a'],
+          clbAddressType: 'intranet',
+          clbBilling: 'pay-as-you-go',
+          autoAcceptConnections: false,
+        },
+      },
+    ],
+    [
+      'an endpoint service id of 12 letters and digits, padded',
+      alibaba({ customerEndpointService: ` ${aliService('eu-central-1', 'a1'.repeat(6))} ` }, 'reverse'),
+      { customerEndpointService: aliService('eu-central-1', 'a1'.repeat(6)) },
+    ],
+    [
+      'an endpoint service id of 32 letters and digits',
+      alibaba({ customerEndpointService: aliService('eu-central-1', 'b2'.repeat(16)) }, 'bidirectional'),
+      { customerEndpointService: aliService('eu-central-1', 'b2'.repeat(16)) },
+    ],
+    ['an empty service list on a reverse request', reverse('aws', { services: [] }), { services: [] }],
+    [
+      "SSH on the customer's own service of a reverse request (the vendor's limits do not apply)",
+      reverse('alibaba', { reverseServices: ['ssh 22'] }),
+      { services: [], reverseServices: [{ name: 'ssh', port: 22 }] },
+    ],
+    [
+      'Azure target services besides the endpoint service on a reverse request',
+      reverse('azure', {
+        azure: { clusterId: 'cl-7x2k9', targetResourceIds: [samples.AZURE_SERVICE.replace('acme-db', 'acme-queue')] },
+      }),
+      {
+        azure: {
+          clusterId: 'cl-7x2k9',
+          subscriptionIds: [],
+          targetResourceIds: [samples.AZURE_SERVICE, samples.AZURE_SERVICE.replace('acme-db', 'acme-queue')],
+        },
+      },
+    ],
+  ])('accepts %s', (_name, draft, expected, config = vendor) => {
+    expect(accepted(draft, config)).toMatchObject(expected);
+  });
+
+  it.each<[string, unknown, string[], VendorConfig?]>([
+    // The Alibaba Cloud account and region.
+    [
+      'an Alibaba account of 15 digits',
+      alibaba({ customerAccount: '123456789012345' }),
+      ['customerAccount (invalid): must be a 16-digit Alibaba Cloud account id such as 1234567890123456'],
+    ],
+    [
+      'an Alibaba account of 17 digits',
+      alibaba({ customerAccount: '12345678901234567' }),
+      ['customerAccount (invalid): must be a 16-digit Alibaba Cloud account id such as 1234567890123456'],
+    ],
+    [
+      'an AWS account id on an Alibaba request',
+      alibaba({ customerAccount: '123456789012' }),
+      ['customerAccount (invalid): must be a 16-digit Alibaba Cloud account id such as 1234567890123456'],
+    ],
+    [
+      'no Alibaba account',
+      without(alibaba(), 'customerAccount'),
+      ['customerAccount (missing): is missing: your 16-digit Alibaba Cloud account id'],
+    ],
+    [
+      'no region on Alibaba Cloud',
+      without(alibaba(), 'region'),
+      ['region (missing): is missing: the cloud region of your account, e.g. eu-central-1'],
+    ],
+    [
+      'a region name instead of its id',
+      alibaba({ region: 'Frankfurt' }),
+      ['region (invalid): "Frankfurt" is not an Alibaba Cloud region id such as eu-central-1'],
+    ],
+    [
+      'an Azure region code on Alibaba Cloud',
+      alibaba({ region: 'germanywestcentral' }),
+      ['region (invalid): "germanywestcentral" is not an Alibaba Cloud region id such as eu-central-1'],
+    ],
+    [
+      "a region other than the project's: the zones are checked against the request's region",
+      alibaba({ region: 'cn-hangzhou' }),
+      [
+        'region (invalid): project ali000000001 is in eu-central-1, not cn-hangzhou: PrivateLink connects accounts in the same region, so give an account in eu-central-1',
+        'alibaba.zones[0] (invalid): "eu-central-1a" is not a zone of cn-hangzhou, the region of this request (e.g. cn-hangzhou-h)',
+      ],
+    ],
+    [
+      'an Alibaba request for an AWS project',
+      alibaba({ projectId: 'abcdef123456' }),
+      [
+        'cloud (invalid): project abcdef123456 runs on AWS, not Alibaba Cloud: PrivateLink connects accounts in the same cloud, so give an account on AWS',
+      ],
+    ],
+    [
+      'an AWS request for the Alibaba project',
+      aws({ projectId: 'ali000000001' }),
+      [
+        'cloud (invalid): project ali000000001 runs on Alibaba Cloud, not AWS: PrivateLink connects accounts in the same cloud, so give an account on Alibaba Cloud',
+      ],
+    ],
+
+    // The zones: required on every Alibaba request, each a zone of the request's region.
+    [
+      'no alibaba details (unidirectional)',
+      without(alibaba(), 'alibaba'),
+      [`alibaba.zones (missing): is missing: the zone where you create your endpoint, ${zoneNote}`],
+    ],
+    [
+      'no zones (bidirectional)',
+      withDetails({ zones: undefined }, 'bidirectional'),
+      [
+        `alibaba.zones (missing): is missing: the zone where you create your endpoint, and the zone of the CLB instance behind your endpoint service, ${zoneNote}`,
+      ],
+    ],
+    [
+      'no zones (reverse)',
+      withDetails({ zones: undefined }, 'reverse'),
+      [`alibaba.zones (missing): is missing: the zone of the CLB instance behind your endpoint service, ${zoneNote}`],
+    ],
+    [
+      'an empty zone list',
+      withDetails({ zones: [] }),
+      [`alibaba.zones (missing): is missing: the zone where you create your endpoint, ${zoneNote}`],
+    ],
+    [
+      'zones of blanks',
+      withDetails({ zones: '  ' }),
+      [`alibaba.zones (missing): is missing: the zone where you create your endpoint, ${zoneNote}`],
+    ],
+    [
+      'alibaba details that are not an object',
+      alibaba({ alibaba: 'eu-central-1a' }),
+      [
+        'alibaba (invalid): must be an object: { "zones": ["eu-central-1a"], … }',
+        `alibaba.zones (missing): is missing: the zone where you create your endpoint, ${zoneNote}`,
+      ],
+    ],
+    [
+      'zones that are not a list',
+      withDetails({ zones: { primary: 'eu-central-1a' } }),
+      ['alibaba.zones (invalid): must be a list of zone ids, e.g. ["eu-central-1a"]'],
+    ],
+    [
+      'thirteen zones',
+      withDetails({ zones: [...'abcdefghijklm'].map((letter) => `eu-central-1${letter}`) }),
+      ['alibaba.zones (invalid): lists 13 zones; at most 12'],
+    ],
+    [
+      'a zone of another region',
+      withDetails({ zones: ['eu-central-1a', 'cn-hangzhou-h'] }),
+      [
+        'alibaba.zones[1] (invalid): "cn-hangzhou-h" is not a zone of eu-central-1, the region of this request (e.g. eu-central-1a)',
+      ],
+    ],
+    [
+      'the region itself as a zone',
+      withDetails({ zones: ['eu-central-1'] }),
+      [
+        'alibaba.zones[0] (invalid): "eu-central-1" is not a zone of eu-central-1, the region of this request (e.g. eu-central-1a)',
+      ],
+    ],
+    [
+      'a zone of two letters',
+      withDetails({ zones: ['EU-CENTRAL-1AB'] }),
+      [
+        'alibaba.zones[0] (invalid): "eu-central-1ab" is not a zone of eu-central-1, the region of this request (e.g. eu-central-1a)',
+      ],
+    ],
+    [
+      'a zone that is not text, and one written as a console label',
+      withDetails({ zones: [42, 'Frankfurt Zone B'] }),
+      [
+        'alibaba.zones[0] (invalid): must be a zone id, e.g. eu-central-1a',
+        'alibaba.zones[1] (invalid): must be a zone id, e.g. eu-central-1a',
+      ],
+    ],
+    [
+      'an Alibaba field spelt wrong',
+      withDetails({ zone: 'eu-central-1a' }),
+      ['alibaba.zone (invalid): is not an intake field; did you mean zones?'],
+    ],
+    [
+      'an Alibaba field that is no Alibaba field',
+      withDetails({ vpcId: 'vpc-1' }),
+      [
+        'alibaba.vpcId (invalid): is not an intake field (known: zones, clbAddressType, clbBilling, autoAcceptConnections)',
+      ],
+    ],
+
+    // The customer's CLB and auto-accept: only for a service of the customer's, and then as PrivateLink needs it.
+    [
+      'CLB and auto-accept on a unidirectional request',
+      withDetails({ clbAddressType: 'intranet', clbBilling: 'pay-as-you-go', autoAcceptConnections: true }),
+      [
+        `alibaba.clbAddressType (invalid): ${ownServiceOnly}`,
+        `alibaba.clbBilling (invalid): ${ownServiceOnly}`,
+        `alibaba.autoAcceptConnections (invalid): ${ownServiceOnly}`,
+      ],
+    ],
+    [
+      'auto-accept false on a unidirectional request',
+      withDetails({ autoAcceptConnections: false }),
+      [`alibaba.autoAcceptConnections (invalid): ${ownServiceOnly}`],
+    ],
+    [
+      'no CLB address type or billing (bidirectional)',
+      withDetails({ clbAddressType: undefined, clbBilling: undefined }, 'bidirectional'),
+      [
+        `alibaba.clbAddressType (missing): is missing: ${intranetWhy}; say intranet`,
+        `alibaba.clbBilling (missing): is missing: ${payAsYouGoWhy}; say pay-as-you-go`,
+      ],
+    ],
+    [
+      'a blank CLB address type and billing (reverse)',
+      withDetails({ clbAddressType: null, clbBilling: ' ' }, 'reverse'),
+      [
+        `alibaba.clbAddressType (missing): is missing: ${intranetWhy}; say intranet`,
+        `alibaba.clbBilling (missing): is missing: ${payAsYouGoWhy}; say pay-as-you-go`,
+      ],
+    ],
+    [
+      'an internet-facing subscription CLB (reverse)',
+      withDetails({ clbAddressType: 'Internet', clbBilling: 'subscription' }, 'reverse'),
+      [
+        `alibaba.clbAddressType (invalid): is internet, but ${intranetWhy}`,
+        `alibaba.clbBilling (invalid): is subscription, but ${payAsYouGoWhy}`,
+      ],
+    ],
+    [
+      'a CLB described in other words (bidirectional)',
+      withDetails({ clbAddressType: 'public', clbBilling: 'monthly' }, 'bidirectional'),
+      [
+        `alibaba.clbAddressType (invalid): must be intranet (got "public"): ${intranetWhy}`,
+        `alibaba.clbBilling (invalid): must be pay-as-you-go (got "monthly"): ${payAsYouGoWhy}`,
+      ],
+    ],
+    [
+      'a CLB given as a number and a flag',
+      withDetails({ clbAddressType: 1, clbBilling: true }, 'reverse'),
+      [
+        `alibaba.clbAddressType (invalid): must be intranet (got 1): ${intranetWhy}`,
+        `alibaba.clbBilling (invalid): must be pay-as-you-go (got true): ${payAsYouGoWhy}`,
+      ],
+    ],
+    [
+      'auto-accept that is no yes or no',
+      withDetails({ autoAcceptConnections: 'sometimes' }, 'bidirectional'),
+      ['alibaba.autoAcceptConnections (invalid): must be true or false (got "sometimes")'],
+    ],
+
+    // The customer's endpoint service on Alibaba Cloud.
+    [
+      'no endpoint service (reverse)',
+      without(alibaba({}, 'reverse'), 'customerEndpointService'),
+      [`customerEndpointService (missing): is missing: reverse connections need ${aliShape}`],
+    ],
+    [
+      'no endpoint service (bidirectional)',
+      without(alibaba({}, 'bidirectional'), 'customerEndpointService'),
+      [`customerEndpointService (missing): is missing: bidirectional connections need ${aliShape}`],
+    ],
+    [
+      'an endpoint service in another region',
+      alibaba({ customerEndpointService: aliService('cn-hangzhou') }, 'reverse'),
+      [
+        'customerEndpointService (invalid): must be an endpoint service in eu-central-1, the region of this request (this one is in cn-hangzhou)',
+      ],
+    ],
+    [
+      'an endpoint service id alone',
+      alibaba({ customerEndpointService: 'epsrv-bp1customerservice01' }, 'reverse'),
+      [`customerEndpointService (invalid): must be ${aliShape}`],
+    ],
+    [
+      'an AWS service name on Alibaba Cloud',
+      alibaba({ customerEndpointService: 'com.amazonaws.vpce.eu-central-1.vpce-svc-0123456789abcdef0' }, 'reverse'),
+      [`customerEndpointService (invalid): must be ${aliShape}`],
+    ],
+    [
+      'an endpoint service id of 11 letters and digits',
+      alibaba({ customerEndpointService: aliService('eu-central-1', 'a'.repeat(11)) }, 'bidirectional'),
+      [`customerEndpointService (invalid): must be ${aliShape}`],
+    ],
+    [
+      'an endpoint service id of 33 letters and digits',
+      alibaba({ customerEndpointService: aliService('eu-central-1', 'a'.repeat(33)) }, 'reverse'),
+      [`customerEndpointService (invalid): must be ${aliShape}`],
+    ],
+    [
+      'an endpoint service id in capitals',
+      alibaba({ customerEndpointService: aliService('eu-central-1', 'BP1CUSTOMERSERVICE01') }, 'reverse'),
+      [`customerEndpointService (invalid): must be ${aliShape}`],
+    ],
+    [
+      'an Alibaba service name on AWS',
+      reverse('aws', { customerEndpointService: samples.ALIBABA_SERVICE }),
+      [
+        'customerEndpointService (invalid): must be the service name of your endpoint service, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      ],
+    ],
+
+    // The reverse path: the customer's service and ports, and nothing of the vendor's to open.
+    ['vendor ports on a reverse AWS request', reverse('aws', { services: ['mysql 3306'] }), [noVendorPorts]],
+    [
+      'vendor ports on a reverse Alibaba request, SSH among them: one problem, not a refused port',
+      reverse('alibaba', { services: ['ssh 22', 'mysql 3306'] }),
+      [noVendorPorts],
+    ],
+    [
+      'a reverse AWS request without the customer service or its ports',
+      without(reverse('aws'), 'customerEndpointService', 'reverseServices'),
+      [
+        'reverseServices (missing): is missing: list each port of your own service that we connect to, e.g. https 443, postgres 5432',
+        'customerEndpointService (missing): is missing: reverse connections need the service name of your endpoint service, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      ],
+    ],
+    [
+      'a reverse request with an empty list of its ports',
+      reverse('alibaba', { reverseServices: [] }),
+      [
+        'reverseServices (missing): is missing: list each port of your own service that we connect to, e.g. https 443, postgres 5432',
+      ],
+    ],
+    [
+      'a reverse AWS endpoint service in another region',
+      reverse('aws', { customerEndpointService: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0123456789abcdef0' }),
+      [
+        'customerEndpointService (invalid): must be an endpoint service in us-east-1, the region of this request (this one is in eu-west-1)',
+      ],
+    ],
+    [
+      'a reverse Azure request without its Private Link service',
+      without(reverse('azure'), 'customerEndpointService'),
+      [`customerEndpointService (missing): is missing: reverse connections need ${azureShape}`],
+    ],
+    [
+      'a reverse Azure request with an AWS service name',
+      reverse('azure', { customerEndpointService: 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0' }),
+      [`customerEndpointService (invalid): must be ${azureShape}`],
+    ],
+    [
+      'Azure subscriptions to allowlist on a reverse request, even the customer account',
+      reverse('azure', { azure: { clusterId: 'cl-7x2k9', subscriptionIds: [samples.AZURE_SUBSCRIPTION] } }),
+      [
+        'azure.subscriptionIds (invalid): applies to connections from your network to ours only (on a reverse connection only we connect, to your service): remove it, or set the connection type to unidirectional or bidirectional',
+      ],
+    ],
+    [
+      'a reverse Azure request without its cluster id',
+      reverse('azure', { azure: {} }),
+      ['azure.clusterId (missing): is missing: the cluster id (on the cluster, run `cat /etc/platform_cluster`)'],
+    ],
+    [
+      "the customer's ports on a unidirectional Alibaba request",
+      alibaba({ reverseServices: ['https 443'] }),
+      [
+        'reverseServices (invalid): applies to bidirectional and reverse requests only (we connect to your service only then): remove it, or set the connection type to bidirectional',
+      ],
+    ],
+    [
+      'Private DNS on a reverse request',
+      reverse('alibaba', { privateDns: 'yes' }),
+      [
+        'privateDns (invalid): Private DNS is not available with PrivateLink: remove it (or set it to no) to continue; you connect through the endpoint DNS names instead',
+      ],
+    ],
+
+    // A cloud's details on another cloud's request.
+    [
+      'alibaba details on a reverse AWS request',
+      reverse('aws', { alibaba: { zones: ['us-east-1a'] } }),
+      ['alibaba (invalid): applies to Alibaba Cloud requests only; remove it or set cloud to alibaba'],
+    ],
+    [
+      'alibaba details on a reverse Azure request',
+      reverse('azure', { alibaba: { zones: ['eastus-1'] } }),
+      ['alibaba (invalid): applies to Alibaba Cloud requests only; remove it or set cloud to alibaba'],
+    ],
+    [
+      'azure details on an Alibaba request',
+      alibaba({ azure: { clusterId: 'cl-7x2k9' } }, 'reverse'),
+      ['azure (invalid): applies to Azure requests only; remove it or set cloud to azure'],
+    ],
+    [
+      'azure details on a reverse AWS request',
+      reverse('aws', { azure: { clusterId: 'cl-7x2k9' } }),
+      ['azure (invalid): applies to Azure requests only; remove it or set cloud to azure'],
+    ],
+
+    // Ineligible: the request is rejected with the reason, not kept waiting.
+    [
+      'an Alibaba project on the Starter plan',
+      alibaba({ projectId: 'alist0000001' }, 'reverse'),
+      [
+        'projectId (ineligible): project alist0000001 is on the Starter plan: PrivateLink is available on Pro projects only',
+      ],
+      moreRegions,
+    ],
+    [
+      'a reverse AWS request for a Starter project',
+      reverse('aws', { projectId: 'st0000000001' }),
+      [
+        'projectId (ineligible): project st0000000001 is on the Starter plan: PrivateLink is available on Pro projects only',
+      ],
+    ],
+    [
+      'an Alibaba integration environment',
+      alibaba({ environment: 'integration' }, 'bidirectional'),
+      [
+        'environment (ineligible): PrivateLink is available on Pro Production and Staging environments only, not on integration environments',
+      ],
+    ],
+    [
+      'a reverse Azure local environment',
+      reverse('azure', { environment: 'local' }),
+      [
+        'environment (ineligible): PrivateLink is available on Pro Production and Staging environments only, not on local environments',
+      ],
+    ],
+  ])('%s', (_name, draft, expected, config = vendor) => {
+    expect(problemsOf(draft, config)).toEqual(expected);
+    // Rejected when any problem makes it ineligible; otherwise it waits for information.
+    const ineligible = expected.some((problem) => problem.includes(' (ineligible): '));
+    expect(validateIntake(draft, config).kind).toBe(ineligible ? 'ineligible' : 'incomplete');
+  });
+
+  it('rejects as ineligible only for the plan or environment; anything else waits for information', () => {
+    expect(validateIntake(alibaba({ projectId: 'alist0000001' }, 'reverse'), moreRegions).kind).toBe('ineligible');
+    expect(validateIntake(alibaba({ environment: 'local' }), vendor).kind).toBe('ineligible');
+    expect(validateIntake(reverse('azure', { environment: 'integration' }), vendor).kind).toBe('ineligible');
+    // A project without that environment, a region or cloud other than the project's: fixable, so incomplete.
+    expect(validateIntake(alibaba({ environment: 'staging' }), vendor)).toEqual({
+      kind: 'incomplete',
+      problems: [
+        {
+          field: 'environment',
+          kind: 'invalid',
+          message: 'project ali000000001 has no staging environment (it has: production)',
+        },
+      ],
+    });
+    expect(validateIntake(alibaba({ region: 'cn-hangzhou' }), vendor).kind).toBe('incomplete');
+    expect(validateIntake(reverse('alibaba', { projectId: 'abcdef123456' }), vendor).kind).toBe('incomplete');
+    expect(validateIntake(withDetails({ zones: undefined }, 'reverse'), vendor).kind).toBe('incomplete');
+  });
+
+  it('reports every problem of an Alibaba reverse draft at once, in order; ineligibility wins but drops none', () => {
+    const draft = {
+      ...without(alibaba({}, 'reverse'), 'reverseServices'),
+      customerAccount: '12345',
+      services: ['mysql 3306'],
+      customerEndpointService: aliService('cn-hangzhou'),
+      privateDns: true,
+      azure: { clusterId: 'cl-7x2k9' },
+      alibaba: {
+        zones: ['cn-hangzhou-h', 'eu-central-1b'],
+        clbAddressType: 'internet',
+        clbBilling: null,
+        autoAcceptConnections: 'maybe',
+      },
+    };
+    const expected = [
+      'customerAccount (invalid): must be a 16-digit Alibaba Cloud account id such as 1234567890123456',
+      noVendorPorts,
+      'reverseServices (missing): is missing: list each port of your own service that we connect to, e.g. https 443, postgres 5432',
+      'customerEndpointService (invalid): must be an endpoint service in eu-central-1, the region of this request (this one is in cn-hangzhou)',
+      'privateDns (invalid): Private DNS is not available with PrivateLink: remove it (or set it to no) to continue; you connect through the endpoint DNS names instead',
+      'alibaba.zones[0] (invalid): "cn-hangzhou-h" is not a zone of eu-central-1, the region of this request (e.g. eu-central-1a)',
+      `alibaba.clbAddressType (invalid): is internet, but ${intranetWhy}`,
+      `alibaba.clbBilling (missing): is missing: ${payAsYouGoWhy}; say pay-as-you-go`,
+      'alibaba.autoAcceptConnections (invalid): must be true or false (got "maybe")',
+      'azure (invalid): applies to Azure requests only; remove it or set cloud to azure',
+    ];
+    expect(validateIntake(draft, vendor).kind).toBe('incomplete');
+    expect(problemsOf(draft)).toEqual(expected);
+    const closed = { ...draft, environment: 'integration' };
+    expect(validateIntake(closed, vendor).kind).toBe('ineligible');
+    expect(problemsOf(closed)).toEqual([
+      'environment (ineligible): PrivateLink is available on Pro Production and Staging environments only, not on integration environments',
+      ...expected,
+    ]);
+  });
+
+  it('merges the alibaba details field by field, and takes back as a change only a zone list that differs', () => {
+    const merged = mergeIntake(validIntake('alibaba', 'bidirectional'), {
+      alibaba: { zones: ['eu-central-1b'], autoAcceptConnections: true },
+    });
+    expect(merged.alibaba).toEqual({
+      zones: ['eu-central-1b'],
+      clbAddressType: 'intranet',
+      clbBilling: 'pay-as-you-go',
+      autoAcceptConnections: true,
+    });
+    expect(validateIntake(merged, vendor).kind).toBe('valid');
+    const intake = accepted(validIntake('alibaba', 'bidirectional'));
+    expect(
+      intakeChanges(intake, { alibaba: { zones: ['EU-CENTRAL-1A'], clbAddressType: ' Intranet ' } }, vendor),
+    ).toEqual([]);
+    expect(intakeChanges(intake, { alibaba: { zones: 'eu-central-1a, eu-central-1b' } }, vendor)).toEqual(['alibaba']);
+    expect(intakeChanges(intake, { alibaba: { autoAcceptConnections: true } }, vendor)).toEqual(['alibaba']);
+  });
+
+  it('turns an Alibaba reverse draft waiting for its zones and CLB into a valid one', () => {
+    const draft = without(alibaba({}, 'reverse'), 'alibaba');
+    expect(problemsOf(draft)).toEqual([
+      `alibaba.zones (missing): is missing: the zone of the CLB instance behind your endpoint service, ${zoneNote}`,
+      `alibaba.clbAddressType (missing): is missing: ${intranetWhy}; say intranet`,
+      `alibaba.clbBilling (missing): is missing: ${payAsYouGoWhy}; say pay-as-you-go`,
+    ]);
+    const fixed = mergeIntake(draft, {
+      alibaba: { zones: 'eu-central-1b', clbAddressType: 'intranet', clbBilling: 'pay-as-you-go' },
+    });
+    expect(accepted(fixed).alibaba).toEqual({
+      zones: ['eu-central-1b'],
+      clbAddressType: 'intranet',
+      clbBilling: 'pay-as-you-go',
+    });
   });
 });

@@ -60,7 +60,8 @@ describe("a problem as a line of the customer's comment", () => {
     const keys =
       'Subject, Company, Project ID, Environment, Cloud, Region, Customer account, Services, Your service ports, ' +
       'Connection type, Customer endpoint service, Vendor principal access granted, Private DNS, Azure cluster ID, ' +
-      'Azure subscription IDs, Azure target resource IDs';
+      'Azure subscription IDs, Azure target resource IDs, Alibaba zones, Alibaba CLB address type, Alibaba CLB billing, ' +
+      'Alibaba auto-accept connections';
     expect(line('Favourite colour')).toBe(`Favourite colour: is not a key we read; the keys are ${keys}`);
     expect(line('Region'.repeat(11))).toBe(`${'Region'.repeat(11)}: is not a key we read; the keys are ${keys}`);
     // 65 characters that normalise to "region" plus separators only still count by their letters.

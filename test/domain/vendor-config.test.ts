@@ -54,7 +54,7 @@ describe('the vendor configuration', () => {
       expect.arrayContaining([
         expect.stringMatching(/^vendor\.principals\.aws: must be an IAM principal ARN/),
         expect.stringMatching(/^vendor\.principals\.azure\[0\]: must be an Azure subscription id/),
-        expect.stringMatching(/^projects\[0\]\.cloud: must be aws or azure/),
+        expect.stringMatching(/^projects\[0\]\.cloud: must be aws, azure or alibaba/),
         expect.stringMatching(/^projects\[1\]\.plan: must be pro or starter/),
         expect.stringMatching(/^sla\.warnAtPercent: must be in increasing order/),
         expect.stringMatching(/^sla\.calendar\.timeZone: must be an IANA time zone/),
@@ -82,7 +82,7 @@ describe('the vendor configuration', () => {
       'vendor.endpointServices.aws:us-east-1: must be an AWS endpoint service name in us-east-1, like com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
       'vendor.endpointServices.gcp-us: keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
       'vendor.endpointServices.azure:eastus: must be an Azure Private Link service alias or resource id',
-      'vendor.principals.azure: is needed for bidirectional requests on azure projects (az0000000001)',
+      'vendor.principals.azure: is needed for bidirectional and reverse requests on azure projects (az0000000001)',
     ]);
   });
 
@@ -103,7 +103,7 @@ describe('the vendor configuration', () => {
       'AWS projects without the AWS principal, each named once',
       (c: Record<string, any>) => delete c.vendor.principals.aws,
       [
-        'vendor.principals.aws: is needed for bidirectional requests on aws projects (abcdef123456, eu0000000001, st0000000001)',
+        'vendor.principals.aws: is needed for bidirectional and reverse requests on aws projects (abcdef123456, eu0000000001, st0000000001)',
       ],
     ],
     [
@@ -147,12 +147,14 @@ describe('the vendor configuration', () => {
     const config = clone();
     const alias = config.vendor.endpointServices['azure:eastus:cl-7x2k9'];
     config.vendor.endpointServices['azure:us-east-1:cl-7x2k9'] = alias;
-    const parsed = parseVendorConfig(config);
-    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('; '));
-    expect(vendorEndpointService(parsed.config, 'aws', 'us-east-1', 'cl-7x2k9')).toBe(
-      config.vendor.endpointServices['aws:us-east-1'],
-    );
-    expect(vendorEndpointService(parsed.config, 'azure', 'us-east-1', 'cl-7x2k9')).toBe(alias);
+    // Such a key names no Azure region: refused when the configuration is loaded.
+    expect(problemsOf(config)).toEqual([
+      'vendor.endpointServices.azure:us-east-1:cl-7x2k9: names "us-east-1", which is not an Azure region code such as eastus',
+    ]);
+    // And an AWS request never looks under a cluster's key, whatever the configuration holds.
+    const parsed = exampleVendorConfig();
+    parsed.vendor.endpointServices['aws:us-east-1:cl-7x2k9'] = alias!;
+    expect(vendorEndpointService(parsed, 'aws', 'us-east-1')).toBe(config.vendor.endpointServices['aws:us-east-1']);
   });
 
   it("gives an Azure cluster its own Private Link service alias, else the region's; only Azure keys name a cluster", () => {
@@ -235,9 +237,143 @@ describe('the vendor configuration', () => {
     expect(problemsOf(config)).toEqual(
       expect.arrayContaining([
         'sla.calendar.week: week has no working window at all: the SLA could never be met',
-        'projects[5]: lists project abcdef123456 (production) twice',
+        `projects[${config.projects.length - 1}]: lists project abcdef123456 (production) twice`,
       ]),
     );
+  });
+});
+
+describe('the vendor on Alibaba Cloud', () => {
+  const principalRule =
+    'vendor.principals.alibaba: must be the 16-digit Alibaba Cloud account id customers add to their whitelists';
+  const serviceRule =
+    'vendor.endpointServices.alibaba:eu-central-1: must be an Alibaba Cloud endpoint service name in eu-central-1, like com.aliyuncs.privatelink.eu-central-1.epsrv-bp15bqkt8q4mxmyrmjku';
+
+  it('takes its 16-digit account id as its principal, and its endpoint service per region', () => {
+    const config = clone();
+    config.vendor.endpointServices['alibaba:cn-hangzhou'] =
+      'com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp1vendorservice0002';
+    config.projects.push({
+      id: 'alihz0000001',
+      cloud: 'alibaba',
+      region: 'cn-hangzhou',
+      environment: 'production',
+      plan: 'pro',
+    });
+    const parsed = parseVendorConfig(config);
+    if (!parsed.ok) throw new Error(parsed.problems.map(formatProblem).join('; '));
+    expect(parsed.config.vendor.principals.alibaba).toBe('5123456789012345');
+    expect(vendorEndpointService(parsed.config, 'alibaba', 'eu-central-1')).toBe(
+      'com.aliyuncs.privatelink.eu-central-1.epsrv-gw8vendorservice0001',
+    );
+    expect(vendorEndpointService(parsed.config, 'alibaba', 'cn-hangzhou')).toBe(
+      'com.aliyuncs.privatelink.cn-hangzhou.epsrv-bp1vendorservice0002',
+    );
+    // No service configured in a region, and none of another cloud's under the same region name.
+    expect(vendorEndpointService(parsed.config, 'alibaba', 'ap-southeast-1')).toBeUndefined();
+    expect(vendorEndpointService(parsed.config, 'aws', 'eu-central-1')).toBeUndefined();
+  });
+
+  it.each<[string, (c: Record<string, any>) => unknown, string[]]>([
+    ['a principal of 15 digits', (c) => (c.vendor.principals.alibaba = '512345678901234'), [principalRule]],
+    ['a principal of 17 digits', (c) => (c.vendor.principals.alibaba = '51234567890123456'), [principalRule]],
+    ['a principal with a letter', (c) => (c.vendor.principals.alibaba = '512345678901234x'), [principalRule]],
+    [
+      'an AWS principal ARN as the Alibaba principal',
+      (c) => (c.vendor.principals.alibaba = 'arn:aws:iam::402592597372:root'),
+      [principalRule],
+    ],
+    [
+      'an Alibaba project without the Alibaba principal',
+      (c) => delete c.vendor.principals.alibaba,
+      [
+        'vendor.principals.alibaba: is needed for bidirectional and reverse requests on alibaba projects (ali000000001)',
+      ],
+    ],
+    [
+      'two Alibaba projects without the Alibaba principal, each named once',
+      (c) => {
+        delete c.vendor.principals.alibaba;
+        c.projects.push(
+          { id: 'ali000000001', cloud: 'alibaba', region: 'eu-central-1', environment: 'staging', plan: 'pro' },
+          { id: 'alihz0000001', cloud: 'alibaba', region: 'cn-hangzhou', environment: 'production', plan: 'pro' },
+        );
+      },
+      [
+        'vendor.principals.alibaba: is needed for bidirectional and reverse requests on alibaba projects (ali000000001, alihz0000001)',
+      ],
+    ],
+    [
+      'an endpoint service in another region than its key',
+      (c) =>
+        (c.vendor.endpointServices['alibaba:eu-central-1'] =
+          'com.aliyuncs.privatelink.cn-hangzhou.epsrv-gw8vendorservice0001'),
+      [serviceRule],
+    ],
+    [
+      'an endpoint service id without its service name',
+      (c) => (c.vendor.endpointServices['alibaba:eu-central-1'] = 'epsrv-gw8vendorservice0001'),
+      [serviceRule],
+    ],
+    [
+      'an AWS service name under an Alibaba key',
+      (c) =>
+        (c.vendor.endpointServices['alibaba:eu-central-1'] =
+          'com.amazonaws.vpce.eu-central-1.vpce-svc-0a1b2c3d4e5f67890'),
+      [serviceRule],
+    ],
+    [
+      'an endpoint service id of 11 letters and digits',
+      (c) =>
+        (c.vendor.endpointServices['alibaba:eu-central-1'] = 'com.aliyuncs.privatelink.eu-central-1.epsrv-gw8vendorse'),
+      [serviceRule],
+    ],
+    [
+      'an Alibaba service name under an AWS key',
+      (c) =>
+        (c.vendor.endpointServices['aws:eu-central-1'] =
+          'com.aliyuncs.privatelink.eu-central-1.epsrv-gw8vendorservice0001'),
+      [
+        'vendor.endpointServices.aws:eu-central-1: must be an AWS endpoint service name in eu-central-1, like com.amazonaws.vpce.eu-central-1.vpce-svc-0123456789abcdef0',
+      ],
+    ],
+    [
+      'an Alibaba key that names a cluster',
+      (c) =>
+        (c.vendor.endpointServices['alibaba:eu-central-1:cl-7x2k9'] =
+          'com.aliyuncs.privatelink.eu-central-1.epsrv-gw8vendorservice0001'),
+      ['vendor.endpointServices.alibaba:eu-central-1:cl-7x2k9: only Azure keys name a cluster: use "alibaba:<region>"'],
+    ],
+    [
+      'a key naming the cloud "aliyun"',
+      (c) =>
+        (c.vendor.endpointServices['aliyun:eu-central-1'] =
+          'com.aliyuncs.privatelink.eu-central-1.epsrv-gw8vendorservice0001'),
+      [
+        'vendor.endpointServices.aliyun:eu-central-1: keys must be "<cloud>:<region>", e.g. "aws:us-east-1", or "azure:<region>:<cluster id>" for one cluster',
+      ],
+    ],
+    [
+      'an Alibaba project in a region named in words',
+      (c) => (c.projects[4].region = 'Frankfurt'),
+      ['projects[4].region: "Frankfurt" is not an Alibaba Cloud region id'],
+    ],
+    [
+      'an Alibaba project in an Azure region',
+      (c) => (c.projects[4].region = 'germanywestcentral'),
+      ['projects[4].region: "germanywestcentral" is not an Alibaba Cloud region id'],
+    ],
+  ])('refuses %s', (_what, change, problems) => {
+    const config = clone();
+    change(config);
+    expect(problemsOf(config)).toEqual(problems);
+  });
+
+  it('needs no Alibaba principal while no project runs on Alibaba Cloud', () => {
+    const config = clone();
+    delete config.vendor.principals.alibaba;
+    config.projects = config.projects.filter((p: { cloud: string }) => p.cloud !== 'alibaba');
+    expect(problemsOf(config)).toEqual([]);
   });
 });
 
@@ -296,7 +432,7 @@ describe('loading the vendor configuration file (VENDOR_CONFIG)', () => {
     expect(proc.output()).toContain('Cannot read the tokens file');
     expect(proc.output()).toContain('TICKET_SYSTEM must be one of file, zendesk, jira');
     expect(proc.output()).toContain('(VENDOR_CONFIG) is invalid:');
-    expect(proc.output()).toContain('  - projects[0].cloud: must be aws or azure');
+    expect(proc.output()).toContain('  - projects[0].cloud: must be aws, azure or alibaba');
     expect(proc.output()).toContain('  - sla.calendar.timeZone: must be an IANA time zone');
     expect(proc.output()).not.toContain('Temporal');
   });

@@ -232,7 +232,7 @@ const expected: Record<string, [string, string, string[]][]> = {
       'connection.approved',
       'verifyingNewConnection',
       [
-        'comment ports_opened {"cloud":"aws","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1"}',
+        'comment ports_opened {"cloud":"aws","region":"us-east-1","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1"}',
       ],
     ],
     [
@@ -247,7 +247,7 @@ const expected: Record<string, [string, string, string[]][]> = {
       'troubleshooting.resolved',
       'verifyingNewConnection',
       [
-        'comment verify_again {"cloud":"aws","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1","direction":"forward","fixedBy":"vendor"}',
+        'comment verify_again {"cloud":"aws","region":"us-east-1","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1","direction":"forward","fixedBy":"vendor"}',
       ],
     ],
     [
@@ -262,7 +262,7 @@ const expected: Record<string, [string, string, string[]][]> = {
       'troubleshooting.resolved',
       'verifyingNewConnection',
       [
-        'comment verify_again {"cloud":"aws","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1","direction":"forward","fixedBy":"customer"}',
+        'comment verify_again {"cloud":"aws","region":"us-east-1","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"vpce-0aaaaaaaaaaaaaaa1","direction":"forward","fixedBy":"customer"}',
       ],
     ],
     [
@@ -316,7 +316,7 @@ const expected: Record<string, [string, string, string[]][]> = {
       'connection.approved',
       'verifyingNewConnection',
       [
-        'comment ports_opened {"cloud":"azure","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-0aaaaaaaaaaaaaaa1"}',
+        'comment ports_opened {"cloud":"azure","region":"eastus","services":[{"name":"mysql","port":3306},{"name":"sftp","port":2222}],"endpointId":"/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/privateEndpoints/pe-0aaaaaaaaaaaaaaa1"}',
       ],
     ],
     [

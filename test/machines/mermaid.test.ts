@@ -38,7 +38,10 @@ describe('the state diagrams', () => {
                   ? t.guard
                   : typeof t.guard === 'object' && t.guard && 'type' in t.guard
                     ? String(t.guard.type)
-                    : undefined;
+                    : // and([...]) of named guards (the reverse leg's auto-accepting service): its parts, joined.
+                      typeof t.guard === 'function'
+                      ? (t.guard as unknown as { guards: string[] }).guards.join(' and ')
+                      : undefined;
               const guard = name ? ` [${name}]` : '';
               const line = `  ${state.key} --> ${target.key}: ${event}${guard}`;
               const drawn = diagram.includes(`${line}\n`) || note.includes(`${event}${guard} → ${target.key}`);

@@ -76,15 +76,15 @@ const REMOVAL_TICKET = 'REMOVE-1';
  * The events that remove an enabled connection (docs/lifecycle.md): access revoked, the connection removed, and each
  * vendor endpoint to the customer's services deleted (one per verified reverse connection still connected).
  */
-function removal(events: readonly Event[]): Event[] {
+function removal(events: readonly Event[], type: ConnectionType): Event[] {
   const removedServices = events.filter(
     (e) => e.type === 'change.requested' && (e.change as { kind?: string }).kind === 'remove_service',
   ).length;
   const reverseConnections = events.filter((e) => e.type === 'reverse_connection.verified').length - removedServices;
   return [
     changeRequested(REMOVAL_TICKET, { kind: 'remove' }),
-    { type: 'customer_access.revoked' },
-    { type: 'connection.removed' },
+    // A reverse connection let no account of the customer's in: there is nothing to revoke or reject.
+    ...(type === 'reverse' ? [] : [{ type: 'customer_access.revoked' }, { type: 'connection.removed' }]),
     ...Array.from({ length: reverseConnections }, () => ({ type: 'vendor_endpoint.deleted' })),
   ];
 }
@@ -288,6 +288,44 @@ export const scenarios: Scenario[] = (
       expected: 'rejected',
     },
     {
+      name: 'alibaba-unidirectional',
+      cloud: 'alibaba',
+      type: 'unidirectional',
+      start: 'start',
+      events: forward,
+      expected: 'enabled',
+    },
+    {
+      name: 'alibaba-bidirectional',
+      cloud: 'alibaba',
+      type: 'bidirectional',
+      start: 'signal-with-start',
+      events: [...forward, ...reverse],
+      expected: 'enabled',
+    },
+    {
+      // Seed 002: the vendor only consumes the customer's service.
+      name: 'aws-reverse',
+      cloud: 'aws',
+      type: 'reverse',
+      start: 'start',
+      events: reverse,
+      expected: 'enabled',
+    },
+    {
+      // The customer's Alibaba endpoint service accepts connections by itself: no acceptance step.
+      name: 'alibaba-reverse-auto-accept',
+      cloud: 'alibaba',
+      type: 'reverse',
+      start: 'signal-with-start',
+      intake: (ticketId) => {
+        const draft = validIntake('alibaba', 'reverse', ticketId);
+        return { ...draft, alibaba: { ...(draft.alibaba as object), autoAcceptConnections: true } };
+      },
+      events: reverse.filter((e) => e.type !== 'reverse_connection.approved'),
+      expected: 'enabled',
+    },
+    {
       // A change of account in the safe order, then the removal.
       name: 'aws-change-account',
       cloud: 'aws',
@@ -344,7 +382,7 @@ export const scenarios: Scenario[] = (
 ).map((draft): Scenario => {
   const events = onCloud(draft.cloud, draft.events);
   return draft.expected === 'enabled'
-    ? { ...draft, events: [...events, ...removal(events)], expected: 'removed' }
+    ? { ...draft, events: [...events, ...removal(events, draft.type)], expected: 'removed' }
     : { ...draft, events, expected: draft.expected };
 });
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { validateIntake } from '../../src/domain/intake';
+import { mergeIntake, validateIntake } from '../../src/domain/intake';
 import { commentFooter, hasCommentFooter } from '../../src/ticket-systems/comment-ref';
 import {
   companyFromSubject,
@@ -8,7 +8,7 @@ import {
   intakeKeys,
   parseDescription,
 } from '../../src/webhooks/description';
-import { exampleVendorConfig } from '../fixtures/requests';
+import { exampleVendorConfig, validIntake } from '../fixtures/requests';
 
 const vendor = exampleVendorConfig();
 
@@ -210,6 +210,209 @@ describe('a ticket description', () => {
     parseDescription(`${' '.repeat(200_000)}:`);
     parseDescription(`Services:\n${'- mysql 3306\n'.repeat(20_000)}`);
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('a ticket description for Alibaba Cloud or the reverse path', () => {
+  it('written as a customer would gives an Alibaba reverse draft that validates', () => {
+    const { draft, unknownKeys } = parseDescription(
+      [
+        'Hello, our data platform should reach our database over PrivateLink. Details:',
+        '',
+        '* Company: Acme',
+        '- **Project ID:** ali000000001',
+        'Environment: Pro Production',
+        'Cloud: Alibaba Cloud',
+        'Region: eu-central-1',
+        'Alibaba Cloud account ID: 1234567890123456',
+        'Connection type: reverse',
+        'Customer endpoint service: com.aliyuncs.privatelink.eu-central-1.epsrv-bp1customerservice01',
+        'Your service ports: postgres 5432',
+        'Alibaba zones: eu-central-1a, EU-CENTRAL-1B',
+        'Alibaba CLB address type: internal-facing',
+        'Alibaba CLB billing: Pay As You Go',
+        'Alibaba auto-accept connections: no',
+        'Vendor principal access granted: yes',
+        '',
+        'Thanks, Jane',
+      ].join('\r\n'),
+    );
+    expect(draft).toEqual({
+      company: 'Acme',
+      projectId: 'ali000000001',
+      environment: 'Production',
+      cloud: 'alibaba',
+      region: 'eu-central-1',
+      customerAccount: '1234567890123456',
+      connectionType: 'reverse',
+      customerEndpointService: 'com.aliyuncs.privatelink.eu-central-1.epsrv-bp1customerservice01',
+      reverseServices: [{ name: 'postgres', port: 5432 }],
+      alibaba: {
+        zones: ['eu-central-1a', 'EU-CENTRAL-1B'],
+        clbAddressType: 'intranet',
+        clbBilling: 'pay-as-you-go',
+        autoAcceptConnections: false,
+      },
+      vendorPrincipalAccessGranted: true,
+    });
+    expect(unknownKeys).toEqual([]);
+    const verdict = validateIntake({ ...draft, ticketId: 'ZD-7', subject: 'PrivateLink support for Acme' }, vendor);
+    expect(verdict).toMatchObject({
+      kind: 'valid',
+      intake: {
+        environment: 'production',
+        cloud: 'alibaba',
+        connectionType: 'reverse',
+        services: [],
+        alibaba: {
+          zones: ['eu-central-1a', 'eu-central-1b'],
+          clbAddressType: 'intranet',
+          clbBilling: 'pay-as-you-go',
+          autoAcceptConnections: false,
+        },
+      },
+    });
+  });
+
+  it('gives an Alibaba unidirectional draft (cloud named "Aliyun", zones listed below their key) that validates', () => {
+    const { draft } = parseDescription(
+      [
+        'Company: Acme',
+        'Project: ali000000001',
+        'Environment: production',
+        'Cloud provider: Aliyun',
+        'Region: eu-central-1',
+        'Alibaba Cloud account: 1234567890123456',
+        'Connection type: Uni-directional',
+        'Services: mysql 3306',
+        'Alibaba zones:',
+        '- eu-central-1a',
+        '- eu-central-1b',
+        '',
+        'Regards',
+      ].join('\n'),
+    );
+    expect(draft).toMatchObject({ cloud: 'alibaba', alibaba: { zones: ['eu-central-1a', 'eu-central-1b'] } });
+    const verdict = validateIntake({ ...draft, ticketId: 'ZD-8', subject: 'PrivateLink support for Acme' }, vendor);
+    expect(verdict).toMatchObject({
+      kind: 'valid',
+      intake: {
+        cloud: 'alibaba',
+        connectionType: 'unidirectional',
+        alibaba: { zones: ['eu-central-1a', 'eu-central-1b'] },
+      },
+    });
+  });
+
+  it('gives an AWS reverse draft that validates, and names the vendor ports a reverse ticket should not list', () => {
+    const lines = [
+      'Company: Acme',
+      'Project ID: abcdef123456',
+      'Environment: Pro Staging',
+      'Cloud: Amazon Web Services',
+      'Region: us-east-1',
+      'AWS account: 1234-5678-9012',
+      'Connection type: Reverse',
+      'Endpoint service: com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      'Customer service ports: postgres 5432, https 443',
+    ];
+    const ticket = { ticketId: 'ZD-9', subject: 'PrivateLink support for Acme' };
+    const { draft } = parseDescription(lines.join('\n'));
+    expect(validateIntake({ ...draft, ...ticket }, vendor)).toMatchObject({
+      kind: 'valid',
+      intake: {
+        cloud: 'aws',
+        environment: 'staging',
+        connectionType: 'reverse',
+        services: [],
+        reverseServices: [
+          { name: 'postgres', port: 5432 },
+          { name: 'https', port: 443 },
+        ],
+      },
+    });
+    const withPorts = parseDescription([...lines, 'Services: mysql 3306'].join('\n')).draft;
+    expect(validateIntake({ ...withPorts, ...ticket }, vendor).problems).toEqual([
+      {
+        field: 'services',
+        kind: 'invalid',
+        message:
+          "applies to connections from your network to ours only (on a reverse connection we open no port for you; we connect to your service): list your service's ports under reverseServices, or set the connection type to unidirectional or bidirectional",
+      },
+    ]);
+  });
+
+  it.each([
+    ['Cloud: Alibaba Cloud', 'cloud', 'alibaba'],
+    ['Cloud: ALIBABA CLOUD', 'cloud', 'alibaba'],
+    ['Cloud: Aliyun', 'cloud', 'alibaba'],
+    ['Provider: aliyun', 'cloud', 'alibaba'],
+    ['Cloud: Alibaba Cloud PrivateLink', 'cloud', 'alibaba'],
+    ['Connection type: reverse', 'connectionType', 'reverse'],
+    ['Alibaba Cloud account ID: 1234567890123456', 'customerAccount', '1234567890123456'],
+    ['Account ID: 1234567890123456', 'customerAccount', '1234567890123456'],
+  ])('reads %j as %s', (line, field, value) => {
+    expect(parseDescription(line).draft).toEqual({ [field]: value });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['Alibaba zones: eu-central-1a', { zones: ['eu-central-1a'] }],
+    ['Zones: eu-central-1a; eu-central-1b', { zones: ['eu-central-1a', 'eu-central-1b'] }],
+    ['Alibaba Cloud zones: cn-hangzhou-h cn-hangzhou-i', { zones: ['cn-hangzhou-h', 'cn-hangzhou-i'] }],
+    ['Alibaba CLB address type: intranet', { clbAddressType: 'intranet' }],
+    ['CLB address type: Internal', { clbAddressType: 'intranet' }],
+    ['CLB type: private', { clbAddressType: 'intranet' }],
+    ['CLB address type: internet', { clbAddressType: 'internet' }],
+    ['Alibaba CLB billing: pay-as-you-go', { clbBilling: 'pay-as-you-go' }],
+    ['CLB billing method: PayAsYouGo', { clbBilling: 'pay-as-you-go' }],
+    ['CLB billing: subscription', { clbBilling: 'subscription' }],
+    ['Alibaba auto-accept connections: yes', { autoAcceptConnections: true }],
+    ['Automatically accept endpoint connections: No', { autoAcceptConnections: false }],
+    ['Auto-accept: maybe', { autoAcceptConnections: 'maybe' }],
+  ])('reads %j into the nested alibaba object', (line, alibaba) => {
+    expect(parseDescription(line).draft).toEqual({ alibaba });
+  });
+
+  it('passes a CLB that PrivateLink cannot serve on as written, so validation names it', () => {
+    const { draft } = parseDescription(
+      ['Alibaba CLB address type: internet', 'Alibaba CLB billing: subscription'].join('\n'),
+    );
+    // A ticket update merges into the draft's alibaba object field by field.
+    const verdict = validateIntake(mergeIntake(validIntake('alibaba', 'reverse'), draft), vendor);
+    expect(verdict.problems.map((p) => `${p.field} (${p.kind}): ${p.message}`)).toEqual([
+      'alibaba.clbAddressType (invalid): is internet, but PrivateLink serves only an internal-facing (intranet) CLB instance: create one in your VPC for your endpoint service',
+      'alibaba.clbBilling (invalid): is subscription, but PrivateLink serves only a pay-as-you-go CLB instance: create one for your endpoint service',
+    ]);
+  });
+
+  it('reads the Alibaba details from structured fields, nested or by their labels', () => {
+    const { draft, unknownKeys } = intakeFromFields(
+      Object.entries({
+        cloud: 'Aliyun',
+        connectionType: 'reverse',
+        alibaba: {
+          zones: 'eu-central-1a, eu-central-1b',
+          clbAddressType: 'Internal',
+          clbBilling: 'pay as you go',
+          autoAcceptConnections: 'yes',
+          colour: 'blue',
+        },
+      }),
+    );
+    expect(draft).toEqual({
+      cloud: 'alibaba',
+      connectionType: 'reverse',
+      alibaba: {
+        zones: ['eu-central-1a', 'eu-central-1b'],
+        clbAddressType: 'intranet',
+        clbBilling: 'pay-as-you-go',
+        autoAcceptConnections: true,
+      },
+    });
+    expect(unknownKeys).toEqual(['alibaba colour']);
+    expect(
+      intakeFromFields(Object.entries({ 'Alibaba zones': ['eu-central-1c'], 'CLB billing': 'Pay-as-you-go' })).draft,
+    ).toEqual({ alibaba: { zones: ['eu-central-1c'], clbBilling: 'pay-as-you-go' } });
   });
 });
 

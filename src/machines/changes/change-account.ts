@@ -34,6 +34,7 @@ const verifyNew = (fixedBy?: 'vendor' | 'customer') =>
     const common = {
       ...greeting(context),
       cloud: context.connection.cloud,
+      region: context.connection.region,
       services: context.connection.services,
       endpointId: context.endpointId!,
       ...(context.endpointDns ? { endpointDns: context.endpointDns } : {}),

@@ -4,7 +4,8 @@
  */
 import { initialTransition, transition } from 'xstate';
 import { type Change } from '../../domain/events';
-import { awsAccountPattern, guidPattern, serviceNameProblem } from '../../domain/formats';
+import { cloudOf } from '../../domain/clouds';
+import { serviceNameProblem } from '../../domain/formats';
 import { limits, quoted } from '../../domain/limits';
 import { effectsOf } from '../host';
 import type { Effect } from '../setup';
@@ -99,11 +100,12 @@ export function changeRequestProblem(
       return undefined;
     case 'change_account': {
       const account = change.customerAccount;
-      if (cloud === 'aws' && !awsAccountPattern.test(account)) {
-        return `change.customerAccount ${quoted(account)} is not an AWS account id (12 digits)`;
+      if (connection.connectionType === 'reverse') {
+        return 'a reverse connection has no account of yours that connects to our network (only we connect, to your services), so there is none to change; you can ask us to connect to another of your services, disconnect one, or remove the connection';
       }
-      if (cloud === 'azure' && !guidPattern.test(account)) {
-        return `change.customerAccount ${quoted(account)} is not an Azure subscription id (a GUID)`;
+      const rule = cloudOf(cloud).account;
+      if (!rule.pattern.test(account)) {
+        return `change.customerAccount ${quoted(account)} is not ${rule.what}`;
       }
       const current = connection.accounts.map((a) => a.account);
       return current.some((a) => a.toLowerCase() === account.toLowerCase())
@@ -113,7 +115,8 @@ export function changeRequestProblem(
     case 'add_service': {
       const name = change.customerServiceName;
       const form = serviceNameProblem(cloud, region, name, `change.customerServiceName ${quoted(name, 260)}`);
-      if (form) return cloud === 'azure' ? `${form}: on Azure, name the target resource id` : form;
+      const hint = cloudOf(cloud).changeServiceHint;
+      if (form) return hint ? `${form}: ${hint}` : form;
       if (services.includes(name)) return `the connection already connects to ${name}`;
       if (services.length >= limits.reverseServicesPerConnection) {
         return `the connection already reaches ${services.length} of your services, the most one connection keeps; remove one first, or request another connection`;
@@ -123,6 +126,13 @@ export function changeRequestProblem(
         : 'name the ports of the service (change.services): the connection has no reverse services to take them from';
     }
     case 'remove_service':
+      if (
+        services.length === 1 &&
+        services[0] === change.customerServiceName &&
+        connection.connectionType === 'reverse'
+      ) {
+        return `this reverse connection reaches only your service ${change.customerServiceName}: to disconnect it, ask us to remove the connection`;
+      }
       return services.includes(change.customerServiceName)
         ? undefined
         : `the connection does not connect to ${quoted(change.customerServiceName, 260)}; ${

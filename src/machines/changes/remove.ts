@@ -4,23 +4,30 @@
  * endpoints to the customer's services are deleted; only then does the record say `removed`. State names are public
  * (the change's `state` in the state view).
  */
-import { changeSetup } from './setup';
+import { type ChangeContext, changeSetup } from './setup';
 import { askStaff, cancellable, doneEffects, opened } from './shared';
 
 const { createMachine } = changeSetup;
+
+/** Our endpoints to the customer's services, as staff read them. */
+const vendorEndpointList = (context: ChangeContext) =>
+  context.connection.reverseServices.map((r) => `${r.endpointId} to ${r.service}`).join('; ');
 
 export const removeMachine = createMachine({
   id: 'remove',
   context: ({ input }) => ({ ...input }),
   initial: 'revokingAccess',
-  entry: opened(
-    ({ context }) =>
-      `Remove the PrivateLink connection of ${context.connection.company}: first remove ${context.connection.accounts.map((a) => a.account).join(', ')} from the allowed principals of our endpoint service, then record customer_access.revoked`,
+  entry: opened(({ context }) =>
+    context.connection.accounts.length
+      ? `Remove the PrivateLink connection of ${context.connection.company}: first remove ${context.connection.accounts.map((a) => a.account).join(', ')} from the allowed principals of our endpoint service, then record customer_access.revoked`
+      : `Remove the PrivateLink connection of ${context.connection.company} (reverse: no account of theirs reaches us): delete our endpoints to the customer's services (${vendorEndpointList(context)}), recording vendor_endpoint.deleted for each`,
   ),
   states: {
     revokingAccess: {
       description: "Vendor removes the customer's accounts from its endpoint service",
       tags: ['vendor'],
+      // A reverse connection gave no account of the customer's access: there is nothing to revoke or reject.
+      always: { guard: 'noAccountsToRevoke', target: 'deletingVendorEndpoints' },
       on: {
         ...cancellable(),
         'customer_access.revoked': {
@@ -51,7 +58,7 @@ export const removeMachine = createMachine({
               'removeForwardConnection',
               askStaff(
                 ({ context }) =>
-                  `Connection removed. Now delete our endpoints to the customer's services (${context.connection.reverseServices.map((r) => `${r.endpointId} to ${r.service}`).join('; ')}), recording vendor_endpoint.deleted for each`,
+                  `Connection removed. Now delete our endpoints to the customer's services (${vendorEndpointList(context)}), recording vendor_endpoint.deleted for each`,
               ),
             ],
           },

@@ -34,8 +34,8 @@ export interface ChangeInput {
   vendor: VendorConfig;
   /** The vendor project's environment (the customer tests from it in reverse). */
   environment: string;
-  /** Azure: the vendor cluster the connection's Private Link service belongs to. */
-  clusterId?: string;
+  /** The extra part of the vendor endpoint service key (Azure: the cluster its Private Link service belongs to). */
+  serviceKeyPart?: string;
 }
 
 /** What a change has learned so far. */
@@ -120,6 +120,8 @@ export const changeSetup = setup({
         'customer',
     /** remove: the vendor has endpoints to the customer's services to delete after the connection is removed. */
     hasVendorEndpoints: ({ context }) => context.connection.reverseServices.length > 0,
+    /** A reverse connection: no account of the customer's was ever allowed on the vendor's endpoint service. */
+    noAccountsToRevoke: ({ context }) => context.connection.accounts.length === 0,
     /** remove: this deletion leaves other vendor endpoints to delete. */
     moreVendorEndpointsAfterThis: ({ context, event }) =>
       changeEventProblem(context, event) === undefined && context.connection.reverseServices.length > 1,
@@ -203,7 +205,7 @@ export const changeSetup = setup({
 function vendorServiceNameOf(context: ChangeContext, event: ChangeEvent): string | undefined {
   const sent = event.type === 'customer_access.granted' ? event.vendorServiceName : undefined;
   const { cloud, region } = context.connection;
-  return sent ?? vendorEndpointService(context.vendor, cloud, region, context.clusterId);
+  return sent ?? vendorEndpointService(context.vendor, cloud, region, context.serviceKeyPart);
 }
 
 /** What an action's params are built from. */

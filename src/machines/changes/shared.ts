@@ -51,6 +51,7 @@ export function opened(first: (args: ChangeArgs) => string) {
         connectionTicketId: context.ticketId,
         cloud: context.connection.cloud,
         vendorPrincipals: vendorPrincipalsOf(context),
+        ...(context.connection.connectionType === 'reverse' ? { connectionType: 'reverse' } : {}),
       },
     })),
     notify('action_required', first),
@@ -77,6 +78,7 @@ export function doneEffects() {
         accounts: context.connection.accounts.map((a) => a.account),
         services: context.connection.services,
         reverseServices: context.connection.reverseServices.map((r) => r.service),
+        ...(context.connection.connectionType === 'reverse' ? { connectionType: 'reverse' } : {}),
       },
     })),
     notify('change_done', ({ context }) => {

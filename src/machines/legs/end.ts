@@ -16,12 +16,13 @@ export function enabledEffects() {
           ...greeting(context),
           services: intake.services,
           connectionType: intake.connectionType,
-          endpointId: context.endpointId!,
-          ...(intake.connectionType === 'bidirectional'
+          ...(intake.connectionType !== 'reverse' ? { endpointId: context.endpointId! } : {}),
+          ...(intake.connectionType !== 'unidirectional'
             ? {
                 reverse: context.reverseConnections!.map((r) => ({
                   service: r.service,
                   endpointId: r.endpointId,
+                  ...(intake.connectionType === 'reverse' ? { host: r.endpointDns } : {}),
                 })),
                 reverseServices: reverseServicesOf(intake),
               }

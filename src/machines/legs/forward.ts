@@ -3,7 +3,7 @@
  * are public: they are the `PrivateLinkState` search attribute.
  */
 import type { Side } from '../../domain/events';
-import { accepted, type EnablementContext } from '../context';
+import { accepted, type EnablementContext, zonesOf } from '../context';
 import { and } from 'xstate';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
@@ -41,6 +41,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
                   region: intake.region,
                   services: intake.services,
                   vendorServiceName: context.vendorServiceName!,
+                  ...(zonesOf(intake).length ? { zones: zonesOf(intake) } : {}),
                 },
               };
             }),
@@ -151,6 +152,7 @@ export function forwardLeg(then: 'enabled' | 'reverseLeg') {
 /** The customer's endpoint and the host to test it with, for the comments that say how to test. */
 const forwardEndpoint = (context: EnablementContext) => ({
   cloud: accepted(context).cloud,
+  region: accepted(context).region,
   endpointId: context.endpointId!,
   ...(context.endpointDns ? { endpointDns: context.endpointDns } : {}),
 });

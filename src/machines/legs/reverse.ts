@@ -3,6 +3,7 @@
  * target service the ticket lists, one after another). State names are public: they are the `PrivateLinkState`
  * search attribute.
  */
+import { and } from 'xstate';
 import type { Side } from '../../domain/events';
 import {
   accepted,
@@ -11,6 +12,7 @@ import {
   reverseServicesOf,
   reverseTargets,
   vendorPrincipals,
+  zonesOf,
 } from '../context';
 import { enablementSetup } from '../setup';
 import { enabledEffects } from './end';
@@ -44,13 +46,19 @@ export const intoReverseLeg = [
 ] as const;
 
 /** Staff are asked to create the vendor endpoint to the service in hand; `lead` says what came before. */
-function askForVendorEndpoint(lead: string) {
+export function askForVendorEndpoint(lead: string) {
   return notify(
     'action_required',
     ({ context }) =>
-      `${lead}Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}, then record vendor_endpoint.created`,
+      `${lead}Create the vendor endpoint to ${context.customerServiceName}${targetCount(context)}${inZone(context)}, then record vendor_endpoint.created`,
   );
 }
+
+/** Alibaba Cloud: " in zone eu-central-1a (a vSwitch in that zone)", where the customer's load balancer is. */
+const inZone = (context: EnablementContext) => {
+  const zones = zonesOf(accepted(context));
+  return zones.length ? ` in zone ${zones.join(' or ')} (a vSwitch in that zone)` : '';
+};
 
 /** " (1 of 3)" when the customer listed several target services, else nothing. */
 const targetCount = (context: EnablementContext) => {
@@ -72,8 +80,11 @@ const checkReverseConnection = {
   }),
 } as const;
 
-/** The comment asking the customer to test from the vendor's environment; `fixedBy` when after troubleshooting. */
-const reverseTest = (fixedBy?: Side) =>
+/**
+ * The comment asking the customer to test from the vendor's environment; `fixedBy` when after troubleshooting,
+ * `autoAccepted` when the customer's service took the vendor's endpoint by itself.
+ */
+const reverseTest = (fixedBy?: Side, autoAccepted = false) =>
   comment(({ context }) => {
     const intake = accepted(context);
     const common = {
@@ -85,7 +96,15 @@ const reverseTest = (fixedBy?: Side) =>
     };
     return fixedBy
       ? { template: 'verify_again', data: { ...common, direction: 'reverse', fixedBy } }
-      : { template: 'verify_reverse_connection', data: common };
+      : {
+          template: 'verify_reverse_connection',
+          data: autoAccepted
+            ? {
+                ...common,
+                autoAccepted: { vendorEndpointId: context.vendorEndpointId!, service: context.customerServiceName! },
+              }
+            : common,
+        };
   });
 
 /** A verified reverse connection: on to the next target service (Azure), or enabled. */
@@ -137,23 +156,31 @@ export const reverseLeg = {
     tags: ['vendor'],
     on: {
       ...afterAcceptance,
-      'vendor_endpoint.created': {
-        guard: 'eventDataValid',
-        target: 'awaitingReverseApproval',
-        actions: [
-          'recordVendorEndpoint',
-          comment(({ context }) => ({
-            template: 'approve_reverse_connection',
-            data: {
-              ...greeting(context),
-              cloud: accepted(context).cloud,
-              services: reversePorts(context),
-              customerServiceName: context.customerServiceName!,
-              vendorEndpointId: context.vendorEndpointId!,
-            },
-          })),
-        ],
-      },
+      'vendor_endpoint.created': [
+        {
+          // Alibaba Cloud: the customer's endpoint service accepts connections by itself: straight to the test.
+          guard: and(['eventDataValid', 'customerServiceAutoAccepts']),
+          target: 'verifyingReverseConnection',
+          actions: ['recordVendorEndpoint', reverseTest(undefined, true), checkReverseConnection],
+        },
+        {
+          guard: 'eventDataValid',
+          target: 'awaitingReverseApproval',
+          actions: [
+            'recordVendorEndpoint',
+            comment(({ context }) => ({
+              template: 'approve_reverse_connection',
+              data: {
+                ...greeting(context),
+                cloud: accepted(context).cloud,
+                services: reversePorts(context),
+                customerServiceName: context.customerServiceName!,
+                vendorEndpointId: context.vendorEndpointId!,
+              },
+            })),
+          ],
+        },
+      ],
       'vendor_endpoint.failed': {
         target: 'awaitingPrincipalGrant',
         actions: comment(({ context, event }) => ({

@@ -3,6 +3,7 @@
  * carries, and the events every open state accepts.
  */
 import type { EnablementEvent } from '../../domain/events';
+import { clouds } from '../../domain/clouds';
 import { formatProblem, type Problem } from '../../domain/problems';
 import { intakeChanges } from '../../domain/intake';
 import { customerProblemLine, ticketWordsFor } from '../../domain/ticket-words';
@@ -38,7 +39,7 @@ export const problemLines = (context: EnablementContext) => context.validation!.
 export const customerProblemLines = (context: EnablementContext, kind?: Problem['kind']) => {
   const drafted = context.draft!.cloud;
   const cloud = typeof drafted === 'string' ? drafted.trim().toLowerCase() : undefined;
-  const known = cloud === 'aws' || cloud === 'azure' ? cloud : undefined;
+  const known = clouds.find((id) => id === cloud);
   const { problems } = context.validation!;
   return problems.filter((p) => kind === undefined || p.kind === kind).map((p) => customerProblemLine(p, known));
 };
