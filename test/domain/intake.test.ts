@@ -1178,6 +1178,27 @@ describe('Alibaba Cloud and the reverse path, in exact words', () => {
         },
       },
     ],
+    ...(
+      [
+        [true, true],
+        ['true', true],
+        [' YES ', true],
+        [false, false],
+        ['false', false],
+        ['No', false],
+      ] as const
+    ).map(([given, meant]): [string, IntakeDraft, Partial<Intake>] => [
+      `auto-accept written as ${JSON.stringify(given)} on a bidirectional request`,
+      withDetails({ autoAcceptConnections: given }, 'bidirectional'),
+      {
+        alibaba: {
+          zones: ['eu-central-1a'],
+          clbAddressType: 'intranet',
+          clbBilling: 'pay-as-you-go',
+          autoAcceptConnections: meant,
+        },
+      },
+    ]),
     [
       'an endpoint service id of 12 letters and digits, padded',
       alibaba({ customerEndpointService: ` ${aliService('eu-central-1', 'a1'.repeat(6))} ` }, 'reverse'),
@@ -1343,6 +1364,14 @@ describe('Alibaba Cloud and the reverse path, in exact words', () => {
       withDetails({ zones: [42, 'Frankfurt Zone B'] }),
       [
         'alibaba.zones[0] (invalid): must be a zone id, e.g. eu-central-1a',
+        'alibaba.zones[1] (invalid): must be a zone id, e.g. eu-central-1a',
+      ],
+    ],
+    [
+      'a zone of 64 characters is read as a zone id, one of 65 is not',
+      withDetails({ zones: [`eu-central-1${'a'.repeat(52)}`, `eu-central-1${'a'.repeat(53)}`] }),
+      [
+        `alibaba.zones[0] (invalid): "eu-central-1${'a'.repeat(52)}" is not a zone of eu-central-1, the region of this request (e.g. eu-central-1a)`,
         'alibaba.zones[1] (invalid): must be a zone id, e.g. eu-central-1a',
       ],
     ],

@@ -175,9 +175,10 @@ export function validateAlibaba(value: unknown, request: DetailsContext, add: Ad
   let autoAcceptConnections: boolean | undefined;
   const auto = details.autoAcceptConnections;
   if (!isBlank(auto)) {
+    const word = typeof auto === 'string' ? auto.trim().toLowerCase() : auto;
     if (!customerService) onlyForCustomerService('autoAcceptConnections');
-    else if (auto === true || auto === 'true' || auto === 'yes') autoAcceptConnections = true;
-    else if (auto === false || auto === 'false' || auto === 'no') autoAcceptConnections = false;
+    else if (word === true || word === 'true' || word === 'yes') autoAcceptConnections = true;
+    else if (word === false || word === 'false' || word === 'no') autoAcceptConnections = false;
     else add('alibaba.autoAcceptConnections', 'invalid', `must be true or false (got ${quoted(auto)})`);
   }
   if (!zones || !internal || !payAsYouGo) return undefined;
@@ -236,7 +237,6 @@ export const alibaba: CloudModule<'alibaba', AlibabaDetails> = {
     network: 'VPC',
     serviceNameWord: 'service name',
     customerServiceNameWord: 'service name',
-    accounts: (accounts) => `Alibaba Cloud account ${accounts.join(', ')}`,
     accountNoun: 'account',
     accountHeading: 'Account',
     oneAccount: 'Alibaba Cloud account',

@@ -92,7 +92,6 @@ export const aws: CloudModule<'aws'> = {
     network: 'VPC',
     serviceNameWord: 'service name',
     customerServiceNameWord: 'service name',
-    accounts: (accounts) => `AWS account ${accounts.join(', ')}`,
     accountNoun: 'account',
     accountHeading: 'Account',
     oneAccount: 'AWS account',

@@ -211,7 +211,6 @@ export const azure: CloudModule<'azure', AzureDetails> = {
     network: 'virtual network',
     serviceNameWord: 'alias',
     customerServiceNameWord: 'resource id',
-    accounts: (accounts) => `Azure subscription${accounts.length === 1 ? '' : 's'} ${accounts.join(', ')}`,
     accountNoun: 'subscriptions',
     accountHeading: 'Subscriptions',
     oneAccount: 'Azure subscription',

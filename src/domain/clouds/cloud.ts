@@ -87,8 +87,6 @@ export interface CloudWords {
   serviceNameWord: string;
   /** What names the customer's service: "service name" (Azure: "resource id"). */
   customerServiceNameWord: string;
-  /** The customer's account(s) that connect: "AWS account 1234…" / "Azure subscriptions …". */
-  accounts(accounts: string[]): string;
   /** "account" / "subscriptions": what of the customer's is allowed on the vendor's service. */
   accountNoun: string;
   /** "Account" / "Subscriptions", heading the list of accounts that can connect. */
