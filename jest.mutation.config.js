@@ -20,6 +20,7 @@ module.exports = {
     '<rootDir>/test/domain/change-event.test.ts',
     '<rootDir>/test/domain/limits.test.ts',
     '<rootDir>/test/domain/formats.test.ts',
+    '<rootDir>/test/domain/cloud-modules.test.ts',
     '<rootDir>/test/domain/ticket.test.ts',
     '<rootDir>/test/domain/ticket-words.test.ts',
     '<rootDir>/test/domain/sla-calendar.test.ts',
