@@ -28,7 +28,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   // The goal is 85 % per folder (docs/testing.md). `break` fails the run (and CI) when the whole core falls below
-  // 95 % (98.4 % on 2026-12-07; every survivor is listed in docs/mutation-survivors.md).
+  // 95 % (97.4 % on 2026-12-07; every survivor is listed in docs/mutation-survivors.md).
   thresholds: { high: 90, low: 85, break: 95 },
   concurrency: 2,
   tempDirName: '.stryker-tmp',
