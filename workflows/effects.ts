@@ -10,6 +10,7 @@ import { limits, truncateUtf8 } from '../src/domain/limits';
 import type { Effect } from '../src/machines';
 import { failureTypes } from '../src/temporal/failures';
 import type { ConnectivityCheckView, EffectRecord } from '../src/temporal/messages';
+import { batchSummary, effectSummary } from '../src/temporal/user-metadata';
 
 /** How long one ticket comment or notification may take (a batch gets this per effect). */
 const EFFECT_TIMEOUT_SECONDS = 30;
@@ -31,10 +32,8 @@ const effectActivityOptions: ActivityOptions = {
 const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>(effectActivityOptions);
 
 /** A connectivity check is a measurement: one retry for a lost worker, not for a closed port (that is a result). */
-const { checkConnectivity } = proxyActivities<EnablementActivities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { maximumAttempts: 2 },
-});
+const checkActivityOptions: ActivityOptions = { startToCloseTimeout: '2 minutes', retry: { maximumAttempts: 2 } };
+const { checkConnectivity } = proxyActivities<EnablementActivities>(checkActivityOptions);
 
 /** An effect waiting to be carried out: its number in the request (the idempotency key's suffix) and what it is. */
 interface QueuedEffect {
@@ -180,15 +179,24 @@ export class EffectRunner {
     try {
       switch (effect.type) {
         case 'postTicketComment':
-          await postTicketComment({ ticketId, comment: effect.params, idempotencyKey, startedBy });
+          await postTicketComment.executeWithOptions(
+            { ...effectActivityOptions, summary: effectSummary(ticketId, effect) },
+            [{ ticketId, comment: effect.params, idempotencyKey, startedBy }],
+          );
           this.record(item, 'done');
           break;
         case 'notify':
-          await sendNotification({ ticketId, notification: effect.params, idempotencyKey });
+          await sendNotification.executeWithOptions(
+            { ...effectActivityOptions, summary: effectSummary(ticketId, effect) },
+            [{ ticketId, notification: effect.params, idempotencyKey }],
+          );
           this.record(item, 'done');
           break;
         case 'runConnectivityCheck': {
-          const results = await checkConnectivity({ target: effect.params.target, ports: effect.params.ports });
+          const results = await checkConnectivity.executeWithOptions(
+            { ...checkActivityOptions, summary: effectSummary(ticketId, effect) },
+            [{ target: effect.params.target, ports: effect.params.ports }],
+          );
           const ports = this.keepCheck(effect.params.target, results);
           const detail = checkPortsSummary(ports);
           this.record(item, 'done', detail);
@@ -243,6 +251,10 @@ export class EffectRunner {
     const { carryOutEffects } = proxyActivities<EnablementActivities>({
       ...effectActivityOptions,
       startToCloseTimeout: batch.length * EFFECT_TIMEOUT_SECONDS * 1000,
+      summary: batchSummary(
+        ticketId,
+        batch.map((b) => b.effect),
+      ),
     });
     try {
       const { outcomes, stopped } = await carryOutEffects({

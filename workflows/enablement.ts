@@ -5,6 +5,7 @@ import {
   continueAsNew,
   currentUpdateInfo,
   proxyActivities,
+  setCurrentDetails,
   setHandler,
   upsertMemo,
   upsertSearchAttributes,
@@ -25,6 +26,7 @@ import {
 } from '../src/machines/request';
 import { slaClockStart } from '../src/sla/clock-start';
 import { failureTypes } from '../src/temporal/failures';
+import { currentDetails } from '../src/temporal/user-metadata';
 import {
   applyEnablementEventUpdate,
   type AuditEntry,
@@ -50,6 +52,7 @@ import { requestResult, searchAttributesOf, stateSummary, stateView } from './st
  * must survive the workflow being evicted from the worker's cache while it runs.
  */
 const { loadVendorConfig } = proxyActivities<EnablementActivities>({
+  summary: 'load the vendor configuration (projects, principals, endpoint services, SLA)',
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
@@ -95,6 +98,8 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     const record = connection ? JSON.stringify(connection) : '';
     if (record !== lastConnection) upsertMemo({ [CONNECTION_MEMO_KEY]: connection });
     lastConnection = record;
+    // Shown by the Temporal UI (no history event): where the request stands, in words.
+    setCurrentDetails(currentDetails(stateSummary(ticketId, current, slaView(), changeSlaView())));
   };
 
   /** Pauses or resumes the SLA clocks as the request (or its change) starts or stops waiting on the customer. */

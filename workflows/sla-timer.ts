@@ -9,6 +9,7 @@ import type { SlaCalendar } from '../src/domain/sla-calendar';
 import type { FetchWindows } from './sla';
 
 const { businessWindows } = proxyActivities<EnablementActivities>({
+  summary: 'fetch the business windows of the SLA calendar',
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
@@ -66,7 +67,11 @@ export class SlaTimer {
 function arm(at: number): { at: number; scope: CancellationScope; fired: boolean } {
   const timer = { at, scope: new CancellationScope(), fired: false };
   timer.scope
-    .run(() => sleep(at - Date.now()))
+    .run(() =>
+      sleep(at - Date.now(), {
+        summary: `SLA: the next warning, escalation or breach, due ${new Date(at).toISOString()}`,
+      }),
+    )
     .then(
       () => {
         timer.fired = true;

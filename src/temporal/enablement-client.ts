@@ -11,6 +11,7 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { EventType } from '../domain/events';
+import { isRecord } from '../domain/json';
 import { submissionEventId } from '../domain/ticket';
 import { AppError } from '../errors';
 import { failureTypes } from './failures';
@@ -24,6 +25,7 @@ import {
 } from './messages';
 import { STARTED_BY_MEMO_KEY, TASK_QUEUE, WORKFLOW_TYPE, workflowIdForTicket } from './names';
 import { isStarting, readState } from './read-state';
+import { startDetails, startSummary } from './user-metadata';
 import {
   type ConnectionFilters,
   type ConnectionPage,
@@ -97,6 +99,8 @@ export class EnablementClient {
       // One request per ticket, ever: a ticket whose request ended is not started again (its history stays whole).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { [STARTED_BY_MEMO_KEY]: startedBy },
+      staticSummary: startSummary(ticketId, intake),
+      staticDetails: startDetails(ticketId, intake, startedBy),
     });
     const event: EnablementEventInput = {
       type: 'ticket.submitted',
@@ -250,6 +254,7 @@ export class EnablementClient {
                 workflowIdConflictPolicy: 'USE_EXISTING',
                 workflowIdReusePolicy: 'REJECT_DUPLICATE',
                 memo: { [STARTED_BY_MEMO_KEY]: event.actor },
+                ...startMetadata(ticketId, event),
               }),
             })
           : this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] }),
@@ -293,6 +298,7 @@ export class EnablementClient {
           signalArgs: [event],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { [STARTED_BY_MEMO_KEY]: event.actor },
+          ...startMetadata(ticketId, event),
         });
       } else {
         await this.handle(ticketId).signal(enablementEventSignal, event);
@@ -328,4 +334,16 @@ export class EnablementClient {
       return false;
     }
   }
+}
+
+/** The Temporal UI's summary and details of a request started by an event (the intake it carries, if any). */
+function startMetadata(
+  ticketId: string,
+  event: EnablementEventInput,
+): { staticSummary: string; staticDetails: string } {
+  const intake = 'intake' in event && isRecord(event.intake) ? event.intake : undefined;
+  return {
+    staticSummary: startSummary(ticketId, intake),
+    staticDetails: startDetails(ticketId, intake, event.actor),
+  };
 }
