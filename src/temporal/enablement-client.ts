@@ -99,8 +99,7 @@ export class EnablementClient {
       // One request per ticket, ever: a ticket whose request ended is not started again (its history stays whole).
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       memo: { [STARTED_BY_MEMO_KEY]: startedBy },
-      staticSummary: startSummary(ticketId, intake),
-      staticDetails: startDetails(ticketId, intake, startedBy),
+      ...startMetadata(ticketId, intake, startedBy),
     });
     const event: EnablementEventInput = {
       type: 'ticket.submitted',
@@ -254,7 +253,7 @@ export class EnablementClient {
                 workflowIdConflictPolicy: 'USE_EXISTING',
                 workflowIdReusePolicy: 'REJECT_DUPLICATE',
                 memo: { [STARTED_BY_MEMO_KEY]: event.actor },
-                ...startMetadata(ticketId, event),
+                ...startMetadata(ticketId, intakeOf(event), event.actor),
               }),
             })
           : this.handle(ticketId).executeUpdate(applyEnablementEventUpdate, { args: [event] }),
@@ -298,7 +297,7 @@ export class EnablementClient {
           signalArgs: [event],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           memo: { [STARTED_BY_MEMO_KEY]: event.actor },
-          ...startMetadata(ticketId, event),
+          ...startMetadata(ticketId, intakeOf(event), event.actor),
         });
       } else {
         await this.handle(ticketId).signal(enablementEventSignal, event);
@@ -336,14 +335,16 @@ export class EnablementClient {
   }
 }
 
-/** The Temporal UI's summary and details of a request started by an event (the intake it carries, if any). */
+/** The Temporal UI's summary and details of a request at its start (src/temporal/user-metadata.ts). */
 function startMetadata(
   ticketId: string,
-  event: EnablementEventInput,
+  intake: Record<string, unknown> | undefined,
+  startedBy: string,
 ): { staticSummary: string; staticDetails: string } {
-  const intake = 'intake' in event && isRecord(event.intake) ? event.intake : undefined;
-  return {
-    staticSummary: startSummary(ticketId, intake),
-    staticDetails: startDetails(ticketId, intake, event.actor),
-  };
+  return { staticSummary: startSummary(ticketId, intake), staticDetails: startDetails(ticketId, intake, startedBy) };
+}
+
+/** The intake an event carries (`ticket.submitted`), if any. */
+function intakeOf(event: EnablementEventInput): Record<string, unknown> | undefined {
+  return 'intake' in event && isRecord(event.intake) ? event.intake : undefined;
 }

@@ -7,7 +7,7 @@ import { workflowMetadataQuery } from '@temporalio/workflow';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { currentDetails, effectSummary, plain, startDetails, startSummary } from '../../src/temporal/user-metadata';
 import { validIntake } from '../fixtures/requests';
-import { useTestApi } from '../helpers/api';
+import { buildTestApi, newWebhookSecret, signStandard, useTestApi } from '../helpers/api';
 import { waitFor } from '../helpers/eventually';
 
 const { temporal, creds, nextTicket, start, send, ...testApi } = useTestApi('UI');
@@ -42,6 +42,28 @@ describe('the Temporal UI, on a real server', () => {
       expect(details).toContain(`- **Ticket**: ${ticketId}`);
       expect(details).toContain('- **Region**: eu-central-1');
       expect(details).toContain(`- **Started by**: ${plain(creds.subjects.support)}`);
+    }));
+
+  it('shows a request a ticket system started by webhook the same way, naming the ticket system as its starter', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const secret = newWebhookSecret();
+      const hooks = buildTestApi(temporal, { webhooks: { tickets: [secret] } });
+      const body = JSON.stringify({ type: 'ticket.created', data: validIntake('azure', 'unidirectional', ticketId) });
+      try {
+        const res = await hooks.inject({
+          method: 'POST',
+          url: '/webhooks/tickets',
+          headers: signStandard(body, [secret]),
+          payload: body,
+        });
+        expect(res.statusCode).toBe(202);
+      } finally {
+        await hooks.close();
+      }
+      const description = await temporal.client.workflow.getHandle(workflowIdForTicket(ticketId)).describe();
+      expect(await description.staticSummary()).toBe(`${ticketId} · Acme · Azure unidirectional`);
+      expect(await description.staticDetails()).toContain('- **Started by**: ticket-system:tickets');
     }));
 
   it('keeps the current details up to date: the state, who it waits on, the next steps, the SLA', () =>
