@@ -1,0 +1,72 @@
+/**
+ * The SLA badge the console shows wherever a request appears, after the ticket systems' conventions: the business time
+ * to breach in one or two units ("2h 30m"), negative once breached ("-1h 15m"), paused while the request waits on the
+ * customer (when the vendor's policy pauses it), met or breached once the clock stopped. Never colour alone: each
+ * badge has a tone (for colour), an icon and words. The numbers are the state view's (`plctl sla` shows the same).
+ */
+import type { SlaView } from '../sla/types';
+
+export type SlaTone = 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'none';
+
+export interface SlaBadge {
+  tone: SlaTone;
+  /** A text icon that says the tone without colour. */
+  icon: string;
+  /** What the badge reads: "2h 30m left", "-1h 15m", "paused · 12h left", "met", "breached". */
+  text: string;
+  /** The whole sentence for screen readers and the title attribute. */
+  label: string;
+}
+
+/** At or below this share of the target left, the badge warns (as the product's first SLA warning does). */
+export const WARNING_SHARE = 0.25;
+
+/** Business hours as one or two units: "45m", "2h", "2h 30m", "-1h 15m"; minutes rounded down, toward zero. */
+export function durationText(hours: number): string {
+  const minutes = Math.trunc(Math.abs(hours) * 60);
+  const sign = hours < 0 && minutes > 0 ? '-' : '';
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  if (h === 0) return `${sign}${m}m`;
+  return m === 0 ? `${sign}${h}h` : `${sign}${h}h ${m}m`;
+}
+
+/** The badge for a request's (or change's) SLA clock; `null` (no clock yet) gives a neutral badge. */
+export function slaBadge(sla: SlaView | null): SlaBadge {
+  if (!sla) return { tone: 'none', icon: '–', text: 'no SLA yet', label: 'SLA: the clock starts with the intake' };
+  // Signed: the view's own `leftHours` stops at zero, the badge goes on counting past the breach.
+  const left = sla.targetHours - sla.usedHours;
+  if (sla.stoppedAt) {
+    return sla.breached
+      ? {
+          tone: 'breached',
+          icon: '✕',
+          text: 'breached',
+          label: `SLA breached (by ${durationText(Math.abs(left))} of business time)`,
+        }
+      : { tone: 'met', icon: '✓', text: 'met', label: `SLA met with ${durationText(left)} to spare` };
+  }
+  if (sla.breached || left < 0) {
+    return {
+      tone: 'breached',
+      icon: '✕',
+      text: durationText(Math.min(left, 0)),
+      label: `SLA breached ${durationText(-Math.min(left, 0))} ago (business hours)`,
+    };
+  }
+  if (sla.paused) {
+    return {
+      tone: 'paused',
+      icon: '⏸',
+      text: `paused · ${durationText(left)} left`,
+      label: `SLA paused while waiting on the customer; ${durationText(left)} of business time left`,
+    };
+  }
+  const warning = left <= sla.targetHours * WARNING_SHARE;
+  return {
+    tone: warning ? 'warning' : 'ok',
+    icon: warning ? '⚠' : '◷',
+    text: `${durationText(left)} left`,
+    label: `SLA: ${durationText(left)} of business time left${warning ? ', breach is near' : ''}${sla.deadlineLocal ? `; due ${sla.deadlineLocal}` : ''}`,
+  };
+}
