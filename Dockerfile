@@ -47,6 +47,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The console's script and style (tsc copies no assets); htmx comes from node_modules.
+COPY src/console/assets ./dist/src/console/assets
 # package.json marks the product's root (src/paths.ts) and gives its version; config/ holds the example vendor
 # configuration used when VENDOR_CONFIG is unset; bin/plctl.js runs the compiled CLI (e.g. `plctl token new`).
 COPY package.json ./

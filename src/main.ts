@@ -126,12 +126,19 @@ async function main(): Promise<void> {
       if (!stopping) stopping = cleanup().then(() => process.exit(1));
     });
 
-    const api = buildProductApi({ connection: client, namespace: temporal.namespace, logger, security });
+    const api = buildProductApi({
+      connection: client,
+      namespace: temporal.namespace,
+      logger,
+      security,
+      slaPolicy: vendor.config.sla,
+    });
     await api.listen({ port: config.port, host: config.host });
     cleanups.push(() => api.close());
 
     say('');
     say('PrivateLink enablement engine is running.');
+    say(`  Staff console   ${apiUrl}/console  (sign in with a token from AUTH_TOKENS_FILE)`);
     say(`  HTTP API        ${apiUrl}  (health: /healthz, /readyz; docs: /openapi.json; metrics: /metrics)`);
     if (config.metricsAddress) say(`  Worker metrics  http://${config.metricsAddress}/metrics`);
     say(`  Access          ${security.summary.join('; ')}`);

@@ -5,6 +5,7 @@ import { productIdentity } from '../audit/identity';
 import { EnablementClient } from '../temporal/enablement-client';
 import type { ApiSecurity } from './security';
 import { buildApiServer } from './server';
+import type { SlaPolicy } from '../console/sla-badge';
 
 /** How long `/readyz` waits for Temporal before answering 503. */
 const READY_TIMEOUT_MS = 3_000;
@@ -26,6 +27,8 @@ export function buildProductApi(opts: {
   namespace: string;
   logger: PinoLogger;
   security: ApiSecurity;
+  /** The vendor's SLA policy, for the console's badges (business hours); without it they count wall-clock time. */
+  slaPolicy?: SlaPolicy;
 }): FastifyInstance {
   const { connection, namespace, logger, security } = opts;
   return buildApiServer({
@@ -36,6 +39,7 @@ export function buildProductApi(opts: {
     auditSigning: security.auditSigning,
     pageTokens: security.pageTokens,
     processMetrics: true,
+    console: { sessions: security.sessions, ...(opts.slaPolicy ? { slaPolicy: opts.slaPolicy } : {}) },
     ready: async () => {
       await connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}));
     },

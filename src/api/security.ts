@@ -4,6 +4,7 @@ import type { ApiSettings, WebhookSecrets } from '../config/api';
 import { Authenticator, TokenStore } from './auth';
 import { PageTokens } from '../temporal/page-token';
 import { OidcVerifier } from './oidc';
+import { SessionKeys } from '../console/session';
 
 /** What the API server needs to authenticate callers, and a summary for the start-up banner. */
 export interface ApiSecurity {
@@ -13,6 +14,8 @@ export interface ApiSecurity {
   auditSigning?: AuditSigningKey;
   /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`, else a key made at random for this process). */
   pageTokens: PageTokens;
+  /** Signs the console's session cookies (`CONSOLE_SESSION_KEY`, else a key made at random for this process). */
+  sessions: SessionKeys;
   /** One line per way in, for the start-up banner (never a secret). */
   summary: string[];
 }
@@ -40,6 +43,14 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
       ? 'page tokens signed with PAGE_TOKEN_KEY'
       : "page tokens signed with this process' own key (set PAGE_TOKEN_KEY when several API processes share a load balancer)",
   ];
+  summary.push(
+    settings.consoleSessionKeys
+      ? 'console sessions signed with CONSOLE_SESSION_KEY'
+      : "console sessions signed with this process' own key (they end when it restarts; set CONSOLE_SESSION_KEY to keep them)",
+  );
+  const sessions = settings.consoleSessionKeys
+    ? SessionKeys.withKeys(settings.consoleSessionKeys)
+    : SessionKeys.random();
   const pageTokens = settings.pageTokenKeys ? PageTokens.withKeys(settings.pageTokenKeys) : PageTokens.random();
   const { auditSigning } = settings;
   return {
@@ -47,6 +58,7 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
     webhooks,
     summary,
     pageTokens,
+    sessions,
     ...(auditSigning ? { auditSigning } : {}),
   };
 }

@@ -15,6 +15,8 @@ import { requestRoutes } from './routes/requests';
 import type { WebhookSecrets } from '../config/api';
 import { webhookRoutes } from './routes/webhooks';
 import { AppError } from '../errors';
+import { consoleRoutes, type ConsoleOptions } from '../console/routes';
+import { landingPage } from '../console/landing';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -45,6 +47,8 @@ export interface ApiServerOptions {
   ready?: () => Promise<void>;
   /** Also export the Node process' metrics at `/metrics` (the entry points; tests build many APIs per process). */
   processMetrics?: boolean;
+  /** The staff console's own settings (sessions, SLA policy, clock); the console is served whenever `requests` is. */
+  console?: Omit<ConsoleOptions, 'requests' | 'authenticator' | 'pageTokens' | 'auditSigning'>;
 }
 
 /** Largest body accepted (webhooks carry whole tickets; `/api` routes set a smaller limit). */
@@ -135,6 +139,14 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
       },
     );
 
+    // A person opening the server's address finds the console; programs find their documents.
+    scope.get('/', { schema: { hide: true } }, (_request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .header('content-security-policy', "default-src 'self'")
+        .send(landingPage(opts.requests !== undefined).text),
+    );
+
     done();
   });
 
@@ -148,6 +160,19 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
       webhookRoutes(scope, requests, opts.webhooks ?? {});
       done();
     });
+    void app.register(
+      (scope, _opts, done) => {
+        consoleRoutes(scope, {
+          ...opts.console,
+          requests,
+          ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
+          ...(opts.pageTokens ? { pageTokens: opts.pageTokens } : {}),
+          ...(opts.auditSigning ? { auditSigning: opts.auditSigning } : {}),
+        });
+        done();
+      },
+      { prefix: '/console' },
+    );
   }
   return app;
 }

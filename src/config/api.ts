@@ -44,6 +44,8 @@ export interface ApiSettings {
   auditSigning?: AuditSigningSettings;
   /** The keys page tokens are signed with (`PAGE_TOKEN_KEY`; the first signs, each verifies); unset, a random one. */
   pageTokenKeys?: string[];
+  /** The keys console session cookies are signed with (`CONSOLE_SESSION_KEY`; the first signs, each verifies); unset, a random one. */
+  consoleSessionKeys?: string[];
 }
 
 const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -109,7 +111,7 @@ export function splitSecrets(value: string | undefined): string[] {
 }
 
 /**
- * Reads `AUTH_TOKENS_FILE` (and the file), `OIDC_*`, the webhook secrets, `JIRA_INTAKE_FIELDS` and `PAGE_TOKEN_KEY`. Every problem is
+ * Reads `AUTH_TOKENS_FILE` (and the file), `OIDC_*`, the webhook secrets, `JIRA_INTAKE_FIELDS`, `PAGE_TOKEN_KEY` and `CONSOLE_SESSION_KEY`. Every problem is
  * reported at once, as one `invalid_config` AppError; secrets are never quoted. No way in at all is not a problem:
  * the API then answers health and docs, and says what to configure.
  */
@@ -140,6 +142,10 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
   if (pageTokenKeys.some((key) => key.length < 32)) {
     problems.push('PAGE_TOKEN_KEY: each key must be at least 32 characters, e.g. from `openssl rand -base64 32`');
   }
+  const consoleSessionKeys = splitSecrets(env.CONSOLE_SESSION_KEY);
+  if (consoleSessionKeys.some((key) => key.length < 32)) {
+    problems.push('CONSOLE_SESSION_KEY: each key must be at least 32 characters, e.g. from `openssl rand -base64 32`');
+  }
   const jiraFields = setting(env, 'JIRA_INTAKE_FIELDS');
   if (jiraFields) webhooks.jiraFields = jiraFieldMap(jiraFields, problems);
   if (problems.length) throw new AppError('invalid_config', 'Invalid API security settings:', problems);
@@ -149,6 +155,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
     webhooks,
     ...(auditSigning ? { auditSigning } : {}),
     ...(pageTokenKeys.length ? { pageTokenKeys } : {}),
+    ...(consoleSessionKeys.length ? { consoleSessionKeys } : {}),
   };
 }
 

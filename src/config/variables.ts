@@ -110,6 +110,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     scope: 'api',
     meaning: "sign the request list's page tokens (32+ characters); unset, a random key per API process",
   },
+  {
+    name: 'CONSOLE_SESSION_KEY',
+    scope: 'api',
+    meaning: "sign the staff console's session cookies (32+ characters); unset, a random key per API process",
+  },
   // The worker's activities
   {
     name: 'TICKET_SYSTEM',

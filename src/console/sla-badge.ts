@@ -4,6 +4,8 @@
  * customer (when the vendor's policy pauses it), met or breached once the clock stopped. Never colour alone: each
  * badge has a tone (for colour), an icon and words. The numbers are the state view's (`plctl sla` shows the same).
  */
+import type { SlaCalendar } from '../domain/sla-calendar';
+import { businessTimeBetween, targetMs } from '../sla/deadline';
 import type { SlaView } from '../sla/types';
 
 export type SlaTone = 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'none';
@@ -68,5 +70,64 @@ export function slaBadge(sla: SlaView | null): SlaBadge {
     icon: warning ? '⚠' : '◷',
     text: `${durationText(left)} left`,
     label: `SLA: ${durationText(left)} of business time left${warning ? ', breach is near' : ''}${sla.deadlineLocal ? `; due ${sla.deadlineLocal}` : ''}`,
+  };
+}
+
+/** What a list row knows of a request's SLA: its search attributes. */
+export interface SlaRow {
+  status: string | null;
+  waitingOn: string | null;
+  slaBreached: boolean;
+  slaDeadline: string | null;
+}
+
+/** The vendor's SLA policy as the console knows it: its calendar, and whether waiting on the customer pauses it. */
+export interface SlaPolicy {
+  calendar: SlaCalendar;
+  pauseWhileWaitingOnCustomer: boolean;
+}
+
+const HOUR_MS = 3_600_000;
+const endedStatuses = ['enabled', 'removed', 'rejected', 'cancelled'];
+
+/**
+ * The badge of a list row, from its deadline and the vendor's business calendar at `now`: the same business hours as
+ * the state view counts (the deadline is the workflow's own). Without the calendar (an API process run without the
+ * vendor configuration) the time left is wall-clock time, and the badge says so.
+ */
+export function rowBadge(row: SlaRow, policy: SlaPolicy | undefined, now: number): SlaBadge {
+  if (row.status && endedStatuses.includes(row.status)) {
+    if (row.status === 'rejected' || row.status === 'cancelled') {
+      return { tone: 'none', icon: '–', text: row.status, label: `The request was ${row.status}; no SLA runs` };
+    }
+    return row.slaBreached
+      ? { tone: 'breached', icon: '✕', text: 'breached', label: 'SLA breached' }
+      : { tone: 'met', icon: '✓', text: 'met', label: 'SLA met' };
+  }
+  if (policy?.pauseWhileWaitingOnCustomer && row.waitingOn === 'customer' && !row.slaBreached) {
+    return { tone: 'paused', icon: '⏸', text: 'paused', label: 'SLA paused while waiting on the customer' };
+  }
+  if (!row.slaDeadline) return slaBadge(null);
+  const due = Date.parse(row.slaDeadline);
+  const business = (from: number, to: number) =>
+    policy ? businessTimeBetween(policy.calendar, from, to) / HOUR_MS : (to - from) / HOUR_MS;
+  const clock = policy ? 'business time' : 'wall-clock time (the API has no business calendar)';
+  if (row.slaBreached || due <= now) {
+    const over = due <= now ? business(due, now) : 0;
+    return {
+      tone: 'breached',
+      icon: '✕',
+      text: durationText(-over),
+      label: `SLA breached ${durationText(over)} ago (${clock})`,
+    };
+  }
+  const left = business(now, due);
+  // Without the calendar the target is unknown: no warning rather than a wrong one.
+  const warning = policy ? left <= (targetMs(policy.calendar) / HOUR_MS) * WARNING_SHARE : false;
+  return {
+    tone: warning ? 'warning' : 'ok',
+    icon: warning ? '⚠' : '◷',
+    text: `${durationText(left)} left`,
+    label: `SLA: ${durationText(left)} of ${clock} left${warning ? ', breach is near' : ''}; due ${row.slaDeadline}`,
   };
 }

@@ -1,4 +1,5 @@
-import { durationText, slaBadge } from '../../src/console/sla-badge';
+import { durationText, rowBadge, slaBadge, type SlaPolicy } from '../../src/console/sla-badge';
+import { exampleVendorConfig } from '../fixtures/requests';
 import type { SlaView } from '../../src/sla/types';
 
 /** A 40-business-hour clock with `used` hours used. */
@@ -86,5 +87,66 @@ describe('the SLA badge', () => {
 
   it('is neutral before the intake starts the clock', () => {
     expect(slaBadge(null)).toMatchObject({ tone: 'none', text: 'no SLA yet' });
+  });
+});
+
+describe("a list row's badge, counted on the vendor's business calendar (Mon-Fri 09:00-17:00 New York)", () => {
+  const policy: SlaPolicy = exampleVendorConfig().sla;
+  // Due Friday 2026-11-06 17:00 New York (22:00 UTC).
+  const row = {
+    status: 'in_progress',
+    waitingOn: 'vendor',
+    slaBreached: false,
+    slaDeadline: '2026-11-06T22:00:00.000Z',
+  };
+  const at = (iso: string) => Date.parse(iso);
+
+  it('counts business hours to the deadline, not wall-clock hours', () => {
+    // Thursday 12:00 New York: 5 h left on Thursday, 8 h on Friday.
+    expect(rowBadge(row, policy, at('2026-11-05T17:00:00Z'))).toMatchObject({ tone: 'ok', text: '13h left' });
+    // Over the weekend before: Friday 17:00 of the week before is 40 business hours away.
+    expect(rowBadge(row, policy, at('2026-10-31T12:00:00Z'))).toMatchObject({ tone: 'ok', text: '40h left' });
+  });
+
+  it('warns from a quarter of the target left (10 of 40 business hours)', () => {
+    expect(rowBadge(row, policy, at('2026-11-05T19:59:00Z'))).toMatchObject({ tone: 'ok', text: '10h 1m left' });
+    expect(rowBadge(row, policy, at('2026-11-05T20:00:00Z'))).toMatchObject({
+      tone: 'warning',
+      icon: '⚠',
+      text: '10h left',
+    });
+  });
+
+  it('counts negative business time once the deadline has passed', () => {
+    // Monday 10:30 New York: 1.5 business hours past Friday 17:00.
+    expect(rowBadge(row, policy, at('2026-11-09T15:30:00Z'))).toMatchObject({ tone: 'breached', text: '-1h 30m' });
+    expect(rowBadge({ ...row, slaBreached: true }, policy, at('2026-11-06T23:00:00Z'))).toMatchObject({
+      tone: 'breached',
+      text: '0m',
+    });
+  });
+
+  it('reads paused while waiting on the customer only when the policy pauses', () => {
+    const waiting = { ...row, waitingOn: 'customer' };
+    expect(rowBadge(waiting, { ...policy, pauseWhileWaitingOnCustomer: true }, at('2026-11-05T17:00:00Z')).tone).toBe(
+      'paused',
+    );
+    expect(rowBadge(waiting, policy, at('2026-11-05T17:00:00Z')).tone).toBe('ok');
+  });
+
+  it('reads met or breached once enabled, and no SLA for a rejected or cancelled request', () => {
+    expect(rowBadge({ ...row, status: 'enabled' }, policy, 0)).toMatchObject({ tone: 'met', text: 'met' });
+    expect(rowBadge({ ...row, status: 'removed', slaBreached: true }, policy, 0)).toMatchObject({
+      tone: 'breached',
+      text: 'breached',
+    });
+    expect(rowBadge({ ...row, status: 'cancelled' }, policy, 0)).toMatchObject({ tone: 'none', text: 'cancelled' });
+    expect(rowBadge({ ...row, slaDeadline: null }, policy, 0)).toMatchObject({ tone: 'none', text: 'no SLA yet' });
+  });
+
+  it('without the calendar, counts wall-clock time, says so, and never warns on a target it does not know', () => {
+    const badge = rowBadge(row, undefined, at('2026-11-06T20:00:00Z'));
+    expect(badge).toMatchObject({ tone: 'ok', text: '2h left' });
+    expect(badge.label).toContain('wall-clock time');
   });
 });

@@ -5,13 +5,10 @@ import { z } from 'zod';
 import { toCsv } from '../../audit/chain';
 import { readTimeline } from '../../audit/history';
 import { type AuditSigningKey, exportTimeline, signatureFileOf } from '../../audit/signing';
-import { checkEvent, eventUsage, type EventType, isEventType } from '../../domain/events';
-import { AppError } from '../../errors';
 import type { EnablementClient } from '../../temporal/enablement-client';
 import { PageTokens } from '../../temporal/page-token';
 import { connectionsQuery, listQuery } from '../../temporal/visibility';
-import type { EnablementEventInput } from '../../temporal/messages';
-import { type Action, allows } from '../auth';
+import { recordEvent } from '../record-event';
 import { eventsBodyDocument, securityOf } from '../openapi';
 import {
   connectionPageSchema,
@@ -31,16 +28,6 @@ import {
 } from '../schemas';
 
 const API_BODY_LIMIT = 64 * 1024;
-
-/** Ticket events, change requests (a change ticket) and notes may be sent by automation; every other step is support staff's. */
-export function actionForEvent(type: EventType): Action {
-  return type === 'ticket.submitted' ||
-    type === 'ticket.updated' ||
-    type === 'note.added' ||
-    type === 'change.requested'
-    ? 'ticket_event'
-    : 'event';
-}
 
 const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [s, problemSchema]));
 /** A JSON answer with its description (the document's response description, instead of "Default Response"). */
@@ -183,27 +170,7 @@ export function requestRoutes(
         },
       },
     },
-    async (request) => {
-      const principal = request.principal!;
-      const { type } = request.body;
-      if ('actor' in request.body) {
-        throw new AppError(
-          'invalid',
-          `actor: is not accepted in the body; events are recorded as sent by you (${principal.subject}).`,
-        );
-      }
-      const action = actionForEvent(type);
-      if (!allows(principal.role, action)) {
-        throw new AppError('forbidden', `${principal.subject} has role ${principal.role}, which may not send ${type}.`);
-      }
-      const event: EnablementEventInput = { ...request.body, actor: principal.subject };
-      const checked = checkEvent(event);
-      if (!checked.ok) {
-        const usage = isEventType(type) ? ` (${eventUsage(type)})` : '';
-        throw new AppError('invalid', `Invalid ${type} event${usage}:`, checked.problems);
-      }
-      return requests.sendEvent(request.params.ticketId, event);
-    },
+    async (request) => recordEvent(requests, request.params.ticketId, request.principal!, request.body),
   );
 
   app.get(

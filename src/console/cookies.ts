@@ -1,0 +1,39 @@
+/**
+ * The console's two cookies, read from the `Cookie` header and written as `Set-Cookie` (RFC 6265): always httpOnly,
+ * SameSite=Strict and scoped to `/console`; `Secure` when the request came over HTTPS.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+/** The value of one cookie the browser sent, if it sent it (the first of its name). */
+export function readCookie(request: FastifyRequest, name: string): string | undefined {
+  const header = request.headers.cookie;
+  if (!header || header.length > 16_384) return undefined;
+  for (const part of header.split(';')) {
+    const at = part.indexOf('=');
+    if (at < 0 || part.slice(0, at).trim() !== name) continue;
+    const value = part.slice(at + 1).trim();
+    return /^[A-Za-z0-9._~-]*$/.test(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+/** Sets a console cookie for `maxAgeSeconds` (0 removes it). Values are base64url and dots: nothing to escape. */
+export function setCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  maxAgeSeconds: number,
+): void {
+  const attributes = [
+    `${name}=${value}`,
+    'Path=/console',
+    `Max-Age=${maxAgeSeconds}`,
+    'HttpOnly',
+    'SameSite=Strict',
+    ...(request.protocol === 'https' ? ['Secure'] : []),
+  ];
+  const existing = reply.getHeader('set-cookie');
+  const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
+  void reply.header('set-cookie', [...list, attributes.join('; ')]);
+}

@@ -1,0 +1,109 @@
+/**
+ * The inbox: requests as a table a person works down, the filters in the URL (a view can be bookmarked and shared),
+ * each row with its SLA badge. The default view is what waits on the vendor.
+ */
+import { clouds } from '../domain/formats';
+import { connectionTypes } from '../domain/intake';
+import { enablementStatuses, waitingOnValues } from '../machines/view';
+import type { RequestSummary } from '../temporal/visibility';
+import { type Html, html, queryString } from './html';
+import { badge, page, type PageFrame, waitingOnText } from './layout';
+import { rowBadge, type SlaPolicy } from './sla-badge';
+import { stateLabel } from './steps';
+
+/** The inbox's filters as the URL carries them (empty: any). */
+export interface InboxFilters {
+  status?: string;
+  waitingOn?: string;
+  cloud?: string;
+  connectionType?: string;
+  company?: string;
+  breached?: string;
+}
+
+/** The filters a bare `/console` shows: what waits on the vendor. */
+export const defaultInboxFilters: InboxFilters = { waitingOn: 'vendor' };
+
+/** One page of the inbox. */
+export interface InboxView {
+  filters: InboxFilters;
+  rows: RequestSummary[];
+  /** The next page's link token, if there is a next page. */
+  nextPageToken: string | null;
+  /** True when this is not the first page. */
+  paged: boolean;
+}
+
+const select = (name: string, label: string, options: readonly string[], value: string | undefined, any = 'any') =>
+  html`<label
+    >${label}
+    <select name="${name}">
+      <option value="" ${value ? '' : html` selected`}>${any}</option>
+      ${options.map((o) => html`<option value="${o}" ${o === value ? html` selected` : ''}>${o.replace(/_/g, ' ')}</option>`)}
+    </select></label
+  >`;
+
+/** The inbox page. */
+export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy | undefined, now: number): Html {
+  const f = view.filters;
+  const rows = view.rows.map((r) => {
+    const b = rowBadge(r, policy, now);
+    return html`<tr>
+      <th scope="row"><a href="/console/requests/${encodeURIComponent(r.ticketId)}">${r.ticketId}</a></th>
+      <td>${r.company ?? html`<span class="muted">not given</span>`}</td>
+      <td>${r.cloud ?? '–'} · ${r.connectionType ?? '–'}</td>
+      <td>${(r.status ?? 'unknown').replace(/_/g, ' ')}</td>
+      <td>${r.state ? stateLabel(r.state) : '–'}</td>
+      <td>${waitingOnText(r.waitingOn)}</td>
+      <td>${badge(b)}</td>
+      <td>
+        <time datetime="${r.startedAt ?? ''}">${r.startedAt ? r.startedAt.slice(0, 16).replace('T', ' ') : '–'}</time>
+      </td>
+    </tr>`;
+  });
+  const here = queryString({ ...f });
+  return page(
+    frame,
+    html`<h1>Inbox</h1>
+      <form class="filters" method="get" action="/console" role="search" aria-label="Filter requests">
+        ${select('waitingOn', 'Waiting on', waitingOnValues, f.waitingOn)}
+        ${select('status', 'Status', enablementStatuses, f.status)} ${select('cloud', 'Cloud', clouds, f.cloud)}
+        ${select('connectionType', 'Type', connectionTypes, f.connectionType)}
+        ${select('breached', 'SLA', ['true', 'false'], f.breached)}
+        <label>Company <input name="company" value="${f.company ?? ''}" maxlength="200" autocomplete="off" /></label>
+        <button type="submit">Apply</button>
+        <a href="/console?waitingOn=">Show all</a>
+      </form>
+      <p class="count" role="status">
+        ${view.rows.length ? `${view.rows.length} request${view.rows.length === 1 ? '' : 's'} on this page` : 'No request matches these filters.'}
+      </p>
+      ${
+        view.rows.length
+          ? html`<table class="requests">
+              <caption class="visually-hidden">
+                Requests, most recently started first
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Ticket</th>
+                  <th scope="col">Company</th>
+                  <th scope="col">Cloud · type</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Step</th>
+                  <th scope="col">Waiting on</th>
+                  <th scope="col">SLA</th>
+                  <th scope="col">Started (UTC)</th>
+                </tr>
+              </thead>
+              <tbody>
+                ${rows}
+              </tbody>
+            </table>`
+          : ''
+      }
+      <nav class="pager" aria-label="Pages">
+        ${view.paged ? html`<a href="/console${here || '?waitingOn='}">First page</a>` : ''}
+        ${view.nextPageToken ? html`<a rel="next" href="/console${queryString({ ...f, pageToken: view.nextPageToken })}">Next page</a>` : ''}
+      </nav>`,
+  );
+}

@@ -1,0 +1,423 @@
+/**
+ * The staff console's routes under `/console`: sign-in (a token turned into a session cookie), the inbox, a request's
+ * page and its forms, the history tab and its exports. Roles are the API's (`allows`), checked on the server for every
+ * page and form; every form carries the session's CSRF token; errors are pages, never JSON.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import formbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toCsv } from '../audit/chain';
+import { projectRoot } from '../paths';
+import { readTimeline } from '../audit/history';
+import { readCookie, setCookie } from './cookies';
+import { type AuditSigningKey, exportTimeline, signatureFileOf, verifySignedExport } from '../audit/signing';
+import { isEventType } from '../domain/events';
+import { AppError, httpStatusOfCode } from '../errors';
+import { type Action, allows, type Authenticator } from '../api/auth';
+import { toAppError } from '../api/problem';
+import { recordEvent } from '../api/record-event';
+import { listQuerySchema, ticketIdSchema } from '../api/schemas';
+import type { EnablementClient } from '../temporal/enablement-client';
+import { PageTokens } from '../temporal/page-token';
+import { listQuery } from '../temporal/visibility';
+import { eventForm, eventFromForm, problemsByField } from './forms';
+import { historyPage } from './history-page';
+import { html } from './html';
+import { defaultInboxFilters, inboxPage, type InboxFilters } from './inbox';
+import { page, type PageFrame, waitingOnText } from './layout';
+import { stateLabel } from './steps';
+import { type FormState, requestPage } from './request-page';
+import { PRESESSION_COOKIE, SESSION_COOKIE, SESSION_HOURS, type Session, SessionKeys } from './session';
+import type { SlaPolicy } from './sla-badge';
+import { signInPage } from './sign-in';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What a console page does, for authorization; `public` pages need no session. */
+    console?: 'public' | Action;
+  }
+  interface FastifyRequest {
+    /** The signed-in person of a console page. */
+    consoleSession?: Session;
+  }
+}
+
+/** What the console needs. */
+export interface ConsoleOptions {
+  requests: EnablementClient;
+  authenticator?: Authenticator;
+  /** Signs session cookies and CSRF tokens; without it, a key made for this process. */
+  sessions?: SessionKeys;
+  /** Signs the inbox's page tokens (the API's own). */
+  pageTokens?: PageTokens;
+  auditSigning?: AuditSigningKey;
+  /** The vendor's SLA calendar and pause policy, for the inbox's badges; without it they count wall-clock time. */
+  slaPolicy?: SlaPolicy;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+/** Largest form the console takes. */
+const FORM_BODY_LIMIT = 64 * 1024;
+const INBOX_PAGE_SIZE = 50;
+
+const here = createRequire(__filename);
+/** The console's own files: next to this module (src/, and dist/ in the image), else in the product's src/. */
+const ownAssets = [join(__dirname, 'assets'), join(projectRoot(), 'src', 'console', 'assets')].find((dir) =>
+  existsSync(join(dir, 'console.js')),
+);
+/** The console's static files, read once: htmx from its npm package, the console's own script and style. */
+const assets: Record<string, { type: string; body: Buffer }> = {
+  'htmx.min.js': { type: 'text/javascript', body: readFileSync(here.resolve('htmx.org/dist/htmx.min.js')) },
+  'console.js': { type: 'text/javascript', body: readFileSync(join(ownAssets ?? '', 'console.js')) },
+  'console.css': { type: 'text/css', body: readFileSync(join(ownAssets ?? '', 'console.css')) },
+};
+
+/** The content security policy of every console answer: nothing but this server's own files. */
+const CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+
+/** A path inside the console to go back to after signing in; anything else goes to the inbox (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/console(\/|\?|$)/.test(next) && !next.includes('//') && next.length < 2_000
+    ? next
+    : '/console';
+}
+
+/** The host of an `Origin` header; none when it is not a URL. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Registers the console's routes; the server mounts them under `/console` (in their own scope: form bodies, cookies, HTML errors). */
+export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): void {
+  const sessions = opts.sessions ?? SessionKeys.random();
+  const pageTokens = opts.pageTokens ?? PageTokens.random();
+  const now = opts.now ?? Date.now;
+  const { requests } = opts;
+
+  // Pages, not API operations: kept out of /openapi.json.
+  scope.addHook('onRoute', (route) => {
+    route.schema = { ...route.schema, hide: true };
+  });
+  void scope.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
+
+  const frameOf = (request: FastifyRequest, title: string, extra: Partial<PageFrame> = {}): PageFrame => {
+    const session = request.consoleSession;
+    return { title, ...(session ? { session, csrf: sessions.csrfToken(session.id) } : {}), ...extra };
+  };
+  const sendPage = (reply: FastifyReply, status: number, body: { text: string }) =>
+    reply.code(status).type('text/html; charset=utf-8').send(body.text);
+
+  scope.addHook('onSend', async (_request, reply, payload) => {
+    void reply.header('content-security-policy', CSP);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'same-origin');
+    if (!reply.hasHeader('cache-control')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  // Who is signed in, and may they see this page? Before the body is read.
+  scope.addHook('onRequest', async (request, reply) => {
+    const need = request.routeOptions.config?.console;
+    if (!need || need === 'public') return;
+    const session = sessions.read(readCookie(request, SESSION_COOKIE), now());
+    if (!session) {
+      if (request.method === 'GET') {
+        return reply.redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+      }
+      throw new AppError('unauthenticated', 'Your session has ended. Sign in again; what you typed was not recorded.');
+    }
+    if (!allows(session.role, need)) {
+      throw new AppError(
+        'forbidden',
+        `${session.subject} has role ${session.role}, which may not ${need === 'read' ? 'read requests' : 'record steps'}.`,
+      );
+    }
+    request.consoleSession = session;
+    return undefined;
+  });
+
+  // Every form of a signed-in person carries the session's CSRF token; and a form posted from another site is refused.
+  scope.addHook('preHandler', (request, _reply, done) => {
+    if (request.method !== 'POST' || !request.consoleSession) return done();
+    const origin = request.headers.origin;
+    if (origin && origin !== 'null' && hostOf(origin) !== request.headers.host) {
+      return done(new AppError('forbidden', 'The form was sent from another site.'));
+    }
+    const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+    if (!sessions.checkCsrf(request.consoleSession.id, token)) {
+      return done(
+        new AppError(
+          'forbidden',
+          'The form has expired or did not come from this console. Reload the page and try again.',
+        ),
+      );
+    }
+    return done();
+  });
+
+  scope.setErrorHandler((err, request, reply) => {
+    const known = err instanceof AppError ? err : toAppError(err as Parameters<typeof toAppError>[0]);
+    if (!(known instanceof AppError)) {
+      request.log.error({ err }, 'unexpected error');
+      return sendPage(
+        reply,
+        500,
+        errorPage(request, 'Something went wrong', `The error is logged with request id ${request.id}.`),
+      );
+    }
+    const status = httpStatusOfCode[known.code];
+    const title =
+      status === 401 ? 'Sign in' : status === 403 ? 'Not allowed' : status === 404 ? 'Not found' : 'Something is wrong';
+    return sendPage(reply, status, errorPage(request, title, known.message.split('\n')[0]!, known.problems));
+  });
+  scope.setNotFoundHandler((request, reply) =>
+    sendPage(reply, 404, errorPage(request, 'Not found', `There is no console page at ${request.url.split('?')[0]}.`)),
+  );
+  const errorPage = (request: FastifyRequest, title: string, detail: string, problems: readonly string[] = []) =>
+    page(
+      frameOf(request, title),
+      html`<h1>${title}</h1>
+        <p role="alert" data-focus>${detail}</p>
+        ${
+          problems.length
+            ? html`<ul>
+                ${problems.map((p) => html`<li>${p}</li>`)}
+              </ul>`
+            : ''
+        }
+        <p>
+          ${request.consoleSession ? html`<a href="/console">Back to the inbox</a>` : html`<a href="/console/sign-in">Sign in</a>`}
+        </p>`,
+    );
+
+  scope.get('/assets/:file', { config: { console: 'public' } }, (request, reply) => {
+    const asset = assets[(request.params as { file: string }).file];
+    if (!asset) throw new AppError('not_found', 'No such file.');
+    return reply.type(`${asset.type}; charset=utf-8`).header('cache-control', 'public, max-age=3600').send(asset.body);
+  });
+
+  // Sign-in: a token (the same as the API's bearer tokens) checked once and turned into a session cookie.
+  scope.get('/sign-in', { config: { console: 'public' } }, (request, reply) => {
+    const pre = presession(request, reply);
+    const next = safeNext((request.query as { next?: unknown }).next);
+    return sendPage(
+      reply,
+      200,
+      signInPage(frameOf(request, 'Sign in'), { csrf: sessions.csrfToken(`pre:${pre}`), next }),
+    );
+  });
+  scope.post('/sign-in', { config: { console: 'public' } }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const pre = readCookie(request, PRESESSION_COOKIE);
+    const next = safeNext(body.next);
+    if (!pre || !sessions.checkCsrf(`pre:${pre}`, body._csrf)) {
+      const fresh = presession(request, reply, true);
+      return sendPage(
+        reply,
+        403,
+        signInPage(frameOf(request, 'Sign in'), {
+          csrf: sessions.csrfToken(`pre:${fresh}`),
+          next,
+          error: 'The sign-in form expired. Paste your token again.',
+        }),
+      );
+    }
+    const retry = (status: number, error: string) =>
+      sendPage(
+        reply,
+        status,
+        signInPage(frameOf(request, 'Sign in'), { csrf: sessions.csrfToken(`pre:${pre}`), next, error }),
+      );
+    const token = typeof body.token === 'string' ? body.token.trim() : '';
+    if (!token) return retry(422, 'Paste your API token.');
+    if (!opts.authenticator)
+      return retry(503, 'No credentials are configured on this server: set AUTH_TOKENS_FILE and restart.');
+    let principal;
+    try {
+      principal = await opts.authenticator.authenticate(`Bearer ${token}`);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'unauthenticated') return retry(401, 'That token is not valid.');
+      throw err;
+    }
+    if (!allows(principal.role, 'read')) {
+      return retry(
+        403,
+        `${principal.subject} has role ${principal.role}, which may not read requests: the console is not for it.`,
+      );
+    }
+    const { cookie: value } = sessions.open(principal, 'token', now());
+    setCookie(request, reply, PRESESSION_COOKIE, '', 0);
+    setCookie(request, reply, SESSION_COOKIE, value, SESSION_HOURS * 3600);
+    request.log.info({ subject: principal.subject, role: principal.role }, 'console sign-in');
+    return reply.redirect(next, 303);
+  });
+  scope.post('/sign-out', { config: { console: 'read' } }, (request, reply) => {
+    sessions.signOut(request.consoleSession!, now());
+    setCookie(request, reply, SESSION_COOKIE, '', 0);
+    return reply.redirect('/console/sign-in', 303);
+  });
+
+  function presession(request: FastifyRequest, reply: FastifyReply, renew = false): string {
+    let pre = readCookie(request, PRESESSION_COOKIE);
+    if (renew || !pre || !/^[A-Za-z0-9_-]{16,64}$/.test(pre)) {
+      pre = sessions.open({ subject: 'pre-session', role: 'auditor' }, 'token', now()).session.id;
+      setCookie(request, reply, PRESESSION_COOKIE, pre, 3600);
+    }
+    return pre;
+  }
+
+  // The inbox.
+  scope.get('/', { config: { console: 'read' } }, async (request, reply) => {
+    const raw = request.query as Record<string, unknown>;
+    const given = Object.keys(raw).length ? raw : defaultInboxFilters;
+    const set = Object.fromEntries(Object.entries(given).filter(([, v]) => typeof v === 'string' && v !== ''));
+    const parsed = listQuerySchema.safeParse({ ...set, pageSize: String(INBOX_PAGE_SIZE) });
+    if (!parsed.success) {
+      throw new AppError(
+        'bad_request',
+        "The view's filters are not valid:",
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
+    }
+    const { pageSize, pageToken, ...filters } = parsed.data;
+    const query = listQuery(filters);
+    const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
+    const result = await requests.list(filters, pageSize, serverToken);
+    const next = result.nextPageToken && pageTokens.seal(Buffer.from(result.nextPageToken, 'base64url'), result.query);
+    const inboxFilters: InboxFilters = Object.fromEntries(Object.entries(set).filter(([k]) => k !== 'pageToken'));
+    return sendPage(
+      reply,
+      200,
+      inboxPage(
+        frameOf(request, 'Inbox', { nav: 'inbox' }),
+        { filters: inboxFilters, rows: result.requests, nextPageToken: next, paged: pageToken !== undefined },
+        opts.slaPolicy,
+        now(),
+      ),
+    );
+  });
+
+  const ticketOf = (request: FastifyRequest): string => {
+    const parsed = ticketIdSchema.safeParse((request.params as { ticketId?: unknown }).ticketId);
+    if (!parsed.success) throw new AppError('not_found', 'That is not a ticket id.');
+    return parsed.data;
+  };
+
+  scope.get('/requests/:ticketId', { config: { console: 'read' } }, async (request, reply) => {
+    const ticketId = ticketOf(request);
+    const view = await requests.get(ticketId);
+    const recorded = (request.query as { recorded?: unknown }).recorded;
+    const flash = isEventType(recorded)
+      ? {
+          tone: 'ok' as const,
+          text: `Recorded ${recorded}. Now: ${stateLabel(view.state)}, waiting on ${waitingOnText(view.waitingOn)}.`,
+        }
+      : undefined;
+    const session = request.consoleSession!;
+    return sendPage(
+      reply,
+      200,
+      requestPage(frameOf(request, ticketId, flash ? { flash } : {}), view, session, {
+        csrf: sessions.csrfToken(session.id),
+      }),
+    );
+  });
+
+  scope.post('/requests/:ticketId/events', { config: { console: 'read' } }, async (request, reply) => {
+    const ticketId = ticketOf(request);
+    const session = request.consoleSession!;
+    const values = Object.fromEntries(
+      Object.entries((request.body ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        Array.isArray(v) ? String(v.at(-1)) : String(v),
+      ]),
+    );
+    const type = values.type;
+    if (!isEventType(type) || type === 'ticket.submitted')
+      throw new AppError('bad_request', 'The form names no step the console records.');
+    const form = eventForm(type);
+    const again = async (status: number, state: Omit<FormState, 'type' | 'values'>, flash?: string) => {
+      const view = await requests.get(ticketId);
+      // A step no longer allowed has no form on the page to show its problems: the page's head says them.
+      const shown = view.allowedEvents.includes(type)
+        ? flash
+        : (flash ?? `Not recorded: ${[...state.other, ...Object.values(state.fields)].join(' ')}`);
+      const frame = frameOf(request, ticketId, shown ? { flash: { tone: 'error', text: shown } } : {});
+      return sendPage(
+        reply,
+        status,
+        requestPage(frame, view, session, { csrf: sessions.csrfToken(session.id), state: { type, values, ...state } }),
+      );
+    };
+    if (form.irreversible && values.confirm !== 'yes') {
+      return again(422, { fields: {}, other: ['Tick "I understand this cannot be undone" to confirm.'] });
+    }
+    // Someone else recorded a step since this form was shown: show them what, and let the person decide again.
+    const seen = Number(values.seen);
+    if (Number.isInteger(seen) && type !== 'note.added') {
+      const view = await requests.get(ticketId);
+      const newer = view.events.filter((e) => e.seq > seen && e.result === 'applied' && e.type !== 'note.added');
+      if (newer.length) {
+        const said = newer.map((e) => `${e.actor} recorded ${e.type}`).join('; ');
+        return again(
+          409,
+          { fields: {}, other: [] },
+          `Not recorded: since you opened this page, ${said}. Check the request and send the form again if it still applies.`,
+        );
+      }
+    }
+    const built = eventFromForm(form, values);
+    if (!built.ok) return again(422, { fields: built.problems, other: [] });
+    try {
+      await recordEvent(requests, ticketId, session, built.body);
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'invalid' || err.code === 'conflict')) {
+        const sorted = problemsByField(form, err.problems.length ? err.problems : [err.message]);
+        return again(httpStatusOfCode[err.code], sorted);
+      }
+      throw err;
+    }
+    return reply.redirect(
+      `/console/requests/${encodeURIComponent(ticketId)}?recorded=${encodeURIComponent(type)}`,
+      303,
+    );
+  });
+
+  const exportOf = async (ticketId: string) =>
+    exportTimeline(await readTimeline(requests.client, ticketId), opts.auditSigning, new Date(now()));
+
+  scope.get('/requests/:ticketId/history', { config: { console: 'read' } }, async (request, reply) => {
+    const ticketId = ticketOf(request);
+    const exported = await exportOf(ticketId);
+    const check = verifySignedExport(
+      JSON.stringify(exported),
+      opts.auditSigning ? { publicKey: opts.auditSigning.publicKey } : {},
+    );
+    return sendPage(reply, 200, historyPage(frameOf(request, `${ticketId} history`), exported, check));
+  });
+  scope.get('/requests/:ticketId/history.json', { config: { console: 'read' } }, async (request, reply) => {
+    const ticketId = ticketOf(request);
+    const exported = await exportOf(ticketId);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${ticketId}-history.json"`)
+      .send(JSON.stringify(exported, null, 2));
+  });
+  scope.get('/requests/:ticketId/history.csv', { config: { console: 'read' } }, async (request, reply) => {
+    const ticketId = ticketOf(request);
+    const exported = await exportOf(ticketId);
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${ticketId}-history.csv"`)
+      .header('audit-signature', Buffer.from(JSON.stringify(signatureFileOf(exported)), 'utf8').toString('base64'))
+      .send(toCsv(exported.entries));
+  });
+}

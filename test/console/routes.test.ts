@@ -1,0 +1,371 @@
+/**
+ * The staff console's pages and forms over a real dev server and worker (fastify inject): sign-in and sessions, roles,
+ * CSRF, each page, each form's refusals shown as the API words them, and errors as pages.
+ */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { Authenticator } from '../../src/api/auth';
+import { buildApiServer } from '../../src/api/server';
+import { SessionKeys } from '../../src/console/session';
+import { EnablementClient } from '../../src/temporal/enablement-client';
+import type { StateView } from '../../src/temporal/messages';
+import { exampleVendorConfig, validIntake } from '../fixtures/requests';
+import { bearer, useTestApi } from '../helpers/api';
+
+const { temporal, creds, nextTicket, start } = useTestApi('CON');
+
+/** The console over the test's server, with a clock the test moves. */
+let clock = Date.now();
+let api: FastifyInstance;
+beforeAll(() => {
+  api = buildApiServer({
+    requests: new EnablementClient(temporal.client, temporal.taskQueue),
+    authenticator: new Authenticator(creds.store),
+    console: { sessions: SessionKeys.random(), now: () => clock, slaPolicy: exampleVendorConfig().sla },
+  });
+});
+afterAll(() => api.close());
+
+/** A browser's cookies and the page's CSRF token, as a person signed in has them. */
+interface Browser {
+  cookie: string;
+  csrf: string;
+}
+
+const cookiesOf = (res: LightMyRequestResponse) => res.cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+const csrfOf = (body: string) => /name="_csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+/** What a person reads of a page: the text without tags, entities decoded, spaces collapsed. */
+const text = (body: string) =>
+  body
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+
+async function signIn(token: string, next?: string): Promise<{ res: LightMyRequestResponse; browser: Browser }> {
+  const form = await api.inject({ url: `/console/sign-in${next ? `?next=${encodeURIComponent(next)}` : ''}` });
+  const pre = cookiesOf(form);
+  const res = await api.inject({
+    method: 'POST',
+    url: '/console/sign-in',
+    headers: { cookie: pre, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ _csrf: csrfOf(form.body), token, next: next ?? '/console' }).toString(),
+  });
+  const cookie = res.cookies.find((c) => c.name === 'plconsole');
+  const browser = { cookie: cookie ? `plconsole=${cookie.value}` : '', csrf: '' };
+  if (cookie) {
+    const inbox = await api.inject({ url: '/console', headers: { cookie: browser.cookie } });
+    browser.csrf = csrfOf(inbox.body);
+  }
+  return { res, browser };
+}
+
+const get = (browser: Browser, url: string) => api.inject({ url, headers: { cookie: browser.cookie } });
+const post = (browser: Browser | undefined, url: string, fields: Record<string, string>) =>
+  api.inject({
+    method: 'POST',
+    url,
+    headers: { ...(browser ? { cookie: browser.cookie } : {}), 'content-type': 'application/x-www-form-urlencoded' },
+    payload: new URLSearchParams({ ...(browser ? { _csrf: browser.csrf } : {}), ...fields }).toString(),
+  });
+const stateOf = async (ticketId: string) =>
+  (await api.inject({ url: `/api/requests/${ticketId}`, headers: bearer(creds.tokens.support) })).json<StateView>();
+
+describe('signing in', () => {
+  it('sends a person without a session to the sign-in page, and back where they were after it', async () => {
+    const res = await api.inject({ url: '/console/requests/T-1?x=1' });
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/console/sign-in?next=%2Fconsole%2Frequests%2FT-1%3Fx%3D1');
+    const { res: signedIn } = await signIn(creds.tokens.support, '/console/requests/T-1?x=1');
+    expect(signedIn.statusCode).toBe(303);
+    expect(signedIn.headers.location).toBe('/console/requests/T-1?x=1');
+  });
+
+  it('keeps the session in an httpOnly, SameSite=Strict cookie that holds no token', async () => {
+    const { res } = await signIn(creds.tokens.support);
+    const cookie = res.cookies.find((c) => c.name === 'plconsole')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/console' });
+    expect(cookie.value).not.toContain(creds.tokens.support);
+    expect(Buffer.from(cookie.value.split('.')[0]!, 'base64url').toString()).not.toContain(creds.tokens.support);
+  });
+
+  it('refuses a wrong token, a form without its CSRF token, and a role that may not read', async () => {
+    const wrong = await signIn('tok_not_a_real_token');
+    expect(wrong.res.statusCode).toBe(401);
+    expect(text(wrong.res.body)).toContain('That token is not valid.');
+    expect(wrong.res.cookies.find((c) => c.name === 'plconsole')).toBeUndefined();
+
+    const forged = await post(undefined, '/console/sign-in', { token: creds.tokens.support });
+    expect(forged.statusCode).toBe(403);
+    expect(forged.cookies.find((c) => c.name === 'plconsole')).toBeUndefined();
+
+    const monitor = await signIn(creds.tokens.monitor);
+    expect(monitor.res.statusCode).toBe(403);
+    expect(text(monitor.res.body)).toContain('has role monitor, which may not read requests');
+  });
+
+  it('never sends a person to another site after signing in', async () => {
+    for (const next of ['https://evil.example/', '//evil.example/console', '/api/requests', '/consolex']) {
+      const { res } = await signIn(creds.tokens.support, next);
+      expect(res.headers.location).toBe('/console');
+    }
+  });
+
+  it('ends a session at sign-out and after ten hours', async () => {
+    const { browser } = await signIn(creds.tokens.support);
+    expect((await get(browser, '/console')).statusCode).toBe(200);
+    const out = await post(browser, '/console/sign-out', {});
+    expect(out.statusCode).toBe(303);
+    expect((await get(browser, '/console')).statusCode).toBe(303);
+
+    const { browser: later } = await signIn(creds.tokens.support);
+    clock += 10 * 3_600_000 + 1_000;
+    try {
+      const res = await get(later, '/console');
+      expect(res.statusCode).toBe(303);
+      expect(res.headers.location).toMatch(/^\/console\/sign-in/);
+    } finally {
+      clock = Date.now();
+    }
+  });
+});
+
+describe('the inbox and a request page', () => {
+  let support: Browser;
+  let auditor: Browser;
+  beforeAll(async () => {
+    support = (await signIn(creds.tokens.support)).browser;
+    auditor = (await signIn(creds.tokens.auditor)).browser;
+  });
+
+  it('lists what waits on the vendor by default, with its SLA badge; the filters live in the URL', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      expect((await start(ticketId)).statusCode).toBe(201);
+      // Visibility is eventually consistent: the row comes first, its SLA deadline once the clock has started.
+      const badge = new RegExp(`${ticketId} .* ◷ \\d+h( \\d+m)? left`);
+      const inbox = await eventuallyPage(support, '/console', badge);
+      expect(inbox).toMatch(new RegExp(`<a href="/console/requests/${ticketId}">${ticketId}</a>`));
+      expect(inbox).toMatch(/<option value="vendor"\s+selected>/);
+      const customer = await get(support, '/console?waitingOn=customer');
+      expect(customer.body).not.toContain(`>${ticketId}<`);
+      const bad = await get(support, '/console?waitingOn=martians');
+      expect(bad.statusCode).toBe(400);
+      expect(bad.headers['content-type']).toMatch(/^text\/html/);
+      expect(text(bad.body)).toContain('waitingOn: must be one of vendor, customer, none');
+    }));
+
+  it('marks the current step, offers only the steps allowed now, and records a step as the person signed in', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const page = await get(support, `/console/requests/${ticketId}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toMatch(
+        /<li class="current"\s+aria-current="step">\s*<span[^>]*>▶<\/span\s*>\s*Allowlist the customer&#39;s account/,
+      );
+      const forms = [...page.body.matchAll(/data-event="([^"]+)"/g)].map((m) => m[1]);
+      expect(forms).toEqual(['customer_access.granted', 'ticket.updated', 'request.cancelled', 'note.added']);
+
+      const sent = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'customer_access.granted',
+        seen: '1',
+        comment: 'allowlisted in the console',
+      });
+      expect(sent.statusCode).toBe(303);
+      expect(sent.headers.location).toBe(`/console/requests/${ticketId}?recorded=customer_access.granted`);
+      const view = await stateOf(ticketId);
+      expect(view.state).toBe('awaitingEndpoint');
+      expect(view.events.at(-1)).toMatchObject({
+        type: 'customer_access.granted',
+        actor: creds.subjects.support,
+        comment: 'allowlisted in the console',
+      });
+      const after = await get(support, sent.headers.location as string);
+      expect(text(after.body)).toContain('Recorded customer_access.granted.');
+      expect(after.body).toMatch(/aria-current="step">\s*<span[^>]*>▶<\/span\s*>\s*Customer creates the endpoint/);
+    }));
+
+  it("shows the API's refusal next to the field, keeps what was typed, and records nothing", () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      await post(support, `/console/requests/${ticketId}/events`, { type: 'customer_access.granted', seen: '1' });
+      const res = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'endpoint.requested',
+        seen: '2',
+        endpointId: '',
+        endpointDns: 'vpce-1.example.com',
+      });
+      expect(res.statusCode).toBe(422);
+      expect(res.body).toMatch(/id="endpoint-requested-endpointId"[^>]*aria-invalid="true"/);
+      expect(res.body).toContain('Endpoint id: is required: the id of the customer&#39;s endpoint');
+      expect(res.body).toMatch(/id="endpoint-requested-endpointDns"[^>]*value="vpce-1.example.com"/);
+      expect((await stateOf(ticketId)).state).toBe('awaitingEndpoint');
+    }));
+
+  it('warns instead of recording when someone else recorded a step since the page was opened', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const page = await get(support, `/console/requests/${ticketId}`);
+      const seen = /name="seen" value="(\d+)"/.exec(page.body)![1]!;
+      // Someone else, through the API.
+      await api.inject({
+        method: 'POST',
+        url: `/api/requests/${ticketId}/events`,
+        headers: bearer(creds.tokens.admin),
+        payload: { type: 'customer_access.granted' },
+      });
+      const res = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'customer_access.granted',
+        seen,
+      });
+      expect(res.statusCode).toBe(409);
+      expect(text(res.body)).toContain(
+        `since you opened this page, ${creds.subjects.admin} recorded customer_access.granted`,
+      );
+      expect((await stateOf(ticketId)).events.filter((e) => e.type === 'customer_access.granted')).toHaveLength(1);
+    }));
+
+  it('asks for a confirmation before an irreversible step, and the server checks it', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const unconfirmed = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'request.cancelled',
+        seen: '1',
+        reason: 'customer withdrew',
+      });
+      expect(unconfirmed.statusCode).toBe(422);
+      expect(text(unconfirmed.body)).toContain('Tick "I understand this cannot be undone" to confirm.');
+      expect((await stateOf(ticketId)).status).toBe('in_progress');
+      const confirmed = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'request.cancelled',
+        seen: '1',
+        reason: 'customer withdrew',
+        confirm: 'yes',
+      });
+      expect(confirmed.statusCode).toBe(303);
+      expect((await stateOf(ticketId)).status).toBe('cancelled');
+      const ended = await get(support, `/console/requests/${ticketId}`);
+      expect(ended.body).not.toContain('data-event=');
+      expect(text(ended.body)).toContain('The request has ended: it takes no more steps.');
+    }));
+
+  it('refuses a form without the CSRF token or from another site, and records nothing', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const forged = await post({ ...support, csrf: 'x' }, `/console/requests/${ticketId}/events`, {
+        type: 'customer_access.granted',
+        seen: '1',
+      });
+      expect(forged.statusCode).toBe(403);
+      expect(text(forged.body)).toContain('The form has expired or did not come from this console.');
+      const crossSite = await api.inject({
+        method: 'POST',
+        url: `/console/requests/${ticketId}/events`,
+        headers: {
+          cookie: support.cookie,
+          origin: 'https://evil.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: new URLSearchParams({ _csrf: support.csrf, type: 'customer_access.granted', seen: '1' }).toString(),
+      });
+      expect(crossSite.statusCode).toBe(403);
+      expect((await stateOf(ticketId)).state).toBe('allowlisting');
+    }));
+
+  it('shows an auditor the request read-only, and refuses their forms', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const page = await get(auditor, `/console/requests/${ticketId}`);
+      expect(page.statusCode).toBe(200);
+      expect(page.body).not.toContain('data-event=');
+      expect(text(page.body)).toContain('Your role (auditor) records no steps: this page is read-only for you.');
+      const res = await post(auditor, `/console/requests/${ticketId}/events`, {
+        type: 'customer_access.granted',
+        seen: '1',
+      });
+      expect(res.statusCode).toBe(403);
+      expect(text(res.body)).toContain('has role auditor, which may not send customer_access.granted');
+      expect((await stateOf(ticketId)).state).toBe('allowlisting');
+    }));
+
+  it('shows the history with its verified chain, and exports it as JSON and CSV', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'note.added',
+        seen: '1',
+        text: 'called the customer',
+      });
+      const history = await get(auditor, `/console/requests/${ticketId}/history`);
+      expect(history.statusCode).toBe(200);
+      expect(text(history.body)).toMatch(/✓ Chain verified: \d+ entries/);
+      expect(text(history.body)).toContain(creds.subjects.support);
+      const json = await get(auditor, `/console/requests/${ticketId}/history.json`);
+      expect(json.headers['content-disposition']).toContain(`${ticketId}-history.json`);
+      expect(json.json<{ entries: { type: string }[] }>().entries.map((e) => e.type)).toContain('note.added');
+      const csv = await get(auditor, `/console/requests/${ticketId}/history.csv`);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.headers['audit-signature']).toBeTruthy();
+      expect(csv.body.split('\r\n')[0]).toContain('prevHash');
+    }));
+
+  it('escapes what a ticket says: a company name cannot put markup in the page', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const evil = '<script>alert(1)</script><img src=x onerror=alert(2)>';
+      await start(ticketId, { ...validIntake('aws', 'unidirectional', ticketId), company: evil });
+      const page = await get(support, `/console/requests/${ticketId}`);
+      expect(page.body).not.toContain('<script>alert');
+      expect(page.body).not.toContain('<img src=x');
+      expect(page.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    }));
+
+  it('answers a page that does not exist, or a ticket that has no request, with a page', async () => {
+    const missing = await get(support, '/console/requests/NO-SUCH-TICKET-1');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.headers['content-type']).toMatch(/^text\/html/);
+    expect(text(missing.body)).toContain('No request for ticket NO-SUCH-TICKET-1');
+    const nowhere = await get(support, '/console/nowhere');
+    expect(nowhere.statusCode).toBe(404);
+    expect(nowhere.headers['content-type']).toMatch(/^text\/html/);
+  });
+});
+
+describe('the way in', () => {
+  it('links the console from /, and keeps its pages out of the API description', async () => {
+    const root = await api.inject({ url: '/' });
+    expect(root.statusCode).toBe(200);
+    expect(root.body).toContain('<a href="/console">Staff console</a>');
+    const doc = (await api.inject({ url: '/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/console') || p === '/')).toEqual([]);
+  });
+
+  it('serves htmx and its own files from this server', async () => {
+    for (const file of ['htmx.min.js', 'console.js', 'console.css']) {
+      const res = await api.inject({ url: `/console/assets/${file}` });
+      expect(res.statusCode).toBe(200);
+      expect(res.body.length).toBeGreaterThan(100);
+    }
+    expect((await api.inject({ url: '/console/assets/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
+  });
+});
+
+/** The page once it reads as expected (visibility is eventually consistent). */
+async function eventuallyPage(browser: Browser, url: string, reads: RegExp): Promise<string> {
+  for (let i = 0; i < 50; i++) {
+    const res = await get(browser, url);
+    if (reads.test(text(res.body))) return res.body;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never read ${reads}: ${text((await get(browser, url)).body)}`);
+}
