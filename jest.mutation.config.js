@@ -38,6 +38,7 @@ module.exports = {
     '<rootDir>/test/machines/change-model.test.ts',
     '<rootDir>/test/machines/change-fidelity.test.ts',
     '<rootDir>/test/machines/request-host.test.ts',
+    '<rootDir>/test/machines/assignment.test.ts',
     '<rootDir>/test/machines/change-edges.test.ts',
     '<rootDir>/test/machines/connection-limits.test.ts',
     '<rootDir>/test/machines/cloud-comments.test.ts',

@@ -58,6 +58,9 @@ export interface EffectRunnerState {
 }
 
 /** The effects of one request: a queue, the one being carried out, and the record of each carried out. */
+/** What the attention list shows a request for (see {@link EffectRunner.attention}). */
+export type Attention = 'effect_failed' | 'check_failed';
+
 export class EffectRunner {
   /** What became of each effect (the state view's `effects.done`). */
   readonly records: EffectRecord[];
@@ -86,6 +89,20 @@ export class EffectRunner {
   /** The product's latest connectivity check, or null when it ran none. */
   get connectivityCheck(): ConnectivityCheckView | null {
     return this.lastCheck ?? null;
+  }
+
+  /**
+   * What needs a person's attention (`PrivateLinkAttention`): `effect_failed` while the latest ticket comment or the
+   * latest notification failed (a ticket system refusing comments), `check_failed` while the product's latest
+   * connectivity check did not connect every port. Each clears once the next one succeeds.
+   */
+  get attention(): Attention[] {
+    const latest = (type: EffectRecord['type']) => [...this.records].reverse().find((r) => r.type === type);
+    const failed = (['postTicketComment', 'notify'] as const).some((t) => latest(t)?.status === 'failed');
+    return [
+      ...(failed ? ['effect_failed' as const] : []),
+      ...(this.lastCheck && !this.lastCheck.ok ? ['check_failed' as const] : []),
+    ];
   }
 
   /** Queues effects behind those already waiting, numbering each. */

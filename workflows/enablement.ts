@@ -90,6 +90,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       current,
       { breached: sla?.breached ?? false, deadline: sla?.deadline() },
       { breached: changeSla?.breached ?? false },
+      effects.attention,
     );
     const key = JSON.stringify(pairs);
     if (key !== lastSearchAttributes) upsertSearchAttributes(pairs);
@@ -274,7 +275,11 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     if (next === undefined || next > Date.now()) await condition(() => wake() || slaTimer.fired);
     slaTimer.settle();
 
-    if (effects.queued) await effects.runQueued();
+    if (effects.queued) {
+      await effects.runQueued();
+      // A failed comment or check shows on the attention list (an upsert only when that changed).
+      publish(current());
+    }
 
     if (!requestOpen(current()) || workflowInfo().continueAsNewSuggested) {
       // Let updates in flight finish (their effects join the queue) before ending or continuing.

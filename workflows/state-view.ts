@@ -55,6 +55,7 @@ export function stateSummary(
     status: requestStatus(request),
     state: requestStateName(request),
     waitingOn: requestWaitingOn(request),
+    assignee: request.assignee ?? null,
     allowedEvents: requestAllowedEvents(request),
     request: {
       intake: intake ?? null,
@@ -90,6 +91,7 @@ export function searchAttributesOf(
   request: RequestState,
   sla: { breached: boolean; deadline?: number },
   changeSla: { breached: boolean } = { breached: false },
+  attention: readonly string[] = [],
 ): SearchAttributeUpdatePair[] {
   const { company, cloud, connectionType } = facts(request);
   const change = request.lifecycle?.change;
@@ -100,6 +102,13 @@ export function searchAttributesOf(
     { key: searchAttributes.waitingOn, value: requestWaitingOn(request) },
     { key: searchAttributes.connectionType, value: connectionType },
     { key: searchAttributes.slaBreached, value: sla.breached },
+    // What needs a person (failed effects, a failed connectivity check): removed when nothing does.
+    { key: searchAttributes.attention, value: attention.length ? [...attention] : null },
+    // Who works on it: removed when nobody does (so "unassigned" is `IS NULL`).
+    {
+      key: searchAttributes.assignee,
+      value: request.assignee ? truncateUtf8(request.assignee, limits.searchAttributeBytes) : null,
+    },
     // The open change, if any (the values are removed when it ends, so "has an open change" is `IS NOT NULL`).
     { key: searchAttributes.changeKind, value: change ? change.kind : null },
     { key: searchAttributes.changeTicket, value: change ? change.changeTicketId : null },

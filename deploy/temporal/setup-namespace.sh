@@ -43,7 +43,9 @@ until temporal operator search-attribute create --namespace "$namespace" \
   --name PrivateLinkAccounts --type KeywordList \
   --name PrivateLinkChangeKind --type Keyword \
   --name PrivateLinkChangeTicket --type Keyword \
-  --name PrivateLinkChangeSlaBreached --type Bool; do
+  --name PrivateLinkChangeSlaBreached --type Bool \
+  --name PrivateLinkAttention --type KeywordList \
+  --name PrivateLinkAssignee --type Keyword; do
   if [ "$attempt" -ge 15 ]; then
     echo "Could not register the search attributes in namespace $namespace" >&2
     exit 1

@@ -190,6 +190,7 @@ const summaryShape = {
   status: z.enum(enablementStatuses),
   state: z.string().describe('The state of the path (docs/machines.md)'),
   waitingOn: z.enum(waitingOnValues),
+  assignee: z.string().nullable().describe('Who works on the request (request.assigned), or null for nobody'),
   allowedEvents: z
     .array(z.enum(eventTypes as [EventType, ...EventType[]]))
     .describe('The events the request takes now'),
@@ -235,6 +236,7 @@ const requestSummary = z.object({
   status: z.string().nullable(),
   state: z.string().nullable(),
   waitingOn: z.string().nullable(),
+  assignee: z.string().nullable(),
   cloud: z.string().nullable(),
   connectionType: z.string().nullable(),
   company: z.string().nullable(),

@@ -207,6 +207,11 @@ export const listQuerySchema = z
     connectionType: z.enum(connectionTypes, { error: `must be one of ${connectionTypes.join(', ')}` }).optional(),
     company: z.string().min(1).max(200).optional(),
     breached: bool.optional(),
+    assignee: z
+      .string()
+      .max(256, { error: 'must be at most 256 characters' })
+      .optional()
+      .describe('Who works on the request (request.assigned); empty for the requests nobody works on'),
     ...paging,
   })
   .strict();

@@ -118,6 +118,7 @@ export function formatView(
     `Ticket        ${v.ticketId}${v.company ? `  (${v.company})` : ''}`,
     `Path          ${v.cloud ?? '?'} ${v.connectionType}`,
     `Status        ${v.status}, in ${v.state}, waiting on ${v.waitingOn}`,
+    ...(v.assignee ? [`Assignee      ${v.assignee}`] : []),
     `Allowed now   ${v.allowedEvents.join(', ') || '(none)'}`,
   ];
   if (v.stopped) {
@@ -185,8 +186,13 @@ export function parseFieldArgs(args: readonly string[]): Record<string, unknown>
       value = next;
       i++;
     }
-    // Values are text as typed; only `intake` (an object) takes JSON or @file.json.
-    fields[name] = name === 'intake' ? intakeValue(value) : value;
+    // Values are text as typed; only `intake` (an object) takes JSON or @file.json, and an empty assignee is nobody.
+    fields[name] =
+      name === 'intake'
+        ? intakeValue(value)
+        : (name === 'assignee' || name === 'expected') && value === ''
+          ? null
+          : value;
   }
   return fields;
 }
@@ -234,6 +240,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .option('--cloud <cloud>', clouds.join(' | '))
     .option('--connection-type <type>', connectionTypes.join(' | '))
     .option('--company <name>')
+    .option('--assignee <subject>', "who works on them (request.assigned); '' for the ones nobody does")
     .option('--breached', 'only requests past their SLA deadline')
     .option('--not-breached', 'only requests within their SLA')
     .option('--page-size <n>', 'rows per page (1-200)', '50')
@@ -248,6 +255,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
           'cloud',
           'connectionType',
           'company',
+          'assignee',
           'pageSize',
           'pageToken',
         ] as const) {
@@ -287,6 +295,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
             ['--waiting-on', opts.waitingOn],
             ['--cloud', opts.cloud],
             ['--connection-type', opts.connectionType],
+            ['--assignee', opts.assignee],
             ['--company', opts.company],
             ['--breached', opts.breached || undefined],
             ['--not-breached', opts.notBreached || undefined],
@@ -302,7 +311,10 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .description(`Record a step: plctl event T-1001 connection.rejected --reason "wrong account"`)
     .argument('<ticketId>')
     .argument('<type>', `one of ${eventTypes.join(', ')}`)
-    .argument('[fields...]', '--field value pairs: the payload as text (--intake takes JSON or @file.json)')
+    .argument(
+      '[fields...]',
+      "--field value pairs: the payload as text (--intake takes JSON or @file.json; --assignee '' is nobody)",
+    )
     .option('--json', 'print the new state view as JSON')
     .allowUnknownOption()
     .helpOption('-h, --help')

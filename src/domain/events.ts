@@ -255,6 +255,23 @@ const eventSchemas = {
     endpointId: text("the id of the vendor's endpoint that was deleted", limits.identifierBytes).optional(),
   }),
   'request.cancelled': event('request.cancelled', { reason: text('why the request is cancelled', limits.reasonBytes) }),
+  /**
+   * Who works on the request now (claim, unclaim, reassign): `null` for nobody. With `expected`, applied only while
+   * the request is assigned to that person (`null`: to nobody), so two people claiming at once cannot both win.
+   */
+  'request.assigned': event('request.assigned', {
+    assignee: z
+      .union([text('who works on the request (null: nobody)', limits.actorBytes), z.null()], {
+        error: 'must be text (who works on the request) or null (nobody)',
+      })
+      .describe(`Who works on the request now, or null for nobody; at most ${bytesText(limits.actorBytes)}`),
+    expected: z
+      .union([text('who the request is assigned to before this event', limits.actorBytes), z.null()], {
+        error: 'must be text (who the request is assigned to now) or null (nobody)',
+      })
+      .describe('Applied only while the request is assigned to this person (null: nobody); refused otherwise')
+      .optional(),
+  }),
   'note.added': event('note.added', { text: text('the note', limits.noteBytes) }),
 } as const;
 

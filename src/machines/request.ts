@@ -5,7 +5,7 @@
  * everything the state view and the search attributes show is derived here.
  */
 import { cloudOf } from '../domain/clouds';
-import type { EnablementEvent, EventType } from '../domain/events';
+import type { EnablementEvent, EventOf, EventType } from '../domain/events';
 import { changeKindWords } from './templates';
 import { type ConnectionRecord, connectionRecordOf, type Approvals } from './changes/connection';
 import { applyChangeEvent, changeRequestProblem, type ChangeSnapshot, openChange, resumeChange } from './changes/host';
@@ -44,6 +44,8 @@ export interface RequestState {
   approvals: Approvals;
   /** Set when the enablement reaches `enabled`. */
   lifecycle: Lifecycle | null;
+  /** Who works on the request (`request.assigned`); unset for nobody. */
+  assignee?: string;
 }
 
 /** What a request carries over a continue-as-new. */
@@ -52,6 +54,7 @@ export interface PersistedRequest {
   value: string;
   context: unknown;
   approvals?: Approvals;
+  assignee?: string;
   lifecycle?: Omit<Lifecycle, 'change'> & {
     change: (Omit<OpenChange, 'snapshot'> & { value: string; context: unknown }) | null;
   };
@@ -96,17 +99,23 @@ export function resumeRequest(saved: PersistedRequest): RequestState {
           : null,
       }
     : null;
-  return { enablement, approvals: saved.approvals ?? { reverse: [] }, lifecycle };
+  return {
+    enablement,
+    approvals: saved.approvals ?? { reverse: [] },
+    lifecycle,
+    ...(saved.assignee !== undefined ? { assignee: saved.assignee } : {}),
+  };
 }
 
 /** The request as plain data for continue-as-new. */
 export function persistRequest(state: RequestState): PersistedRequest {
-  const { enablement, approvals, lifecycle } = state;
+  const { enablement, approvals, lifecycle, assignee } = state;
   return {
     machine: enablement.context.connectionType,
     value: stateName(enablement),
     context: enablement.context,
     approvals,
+    ...(assignee !== undefined ? { assignee } : {}),
     ...(lifecycle
       ? {
           lifecycle: {
@@ -149,10 +158,31 @@ export function requestOpen(state: RequestState): boolean {
 /** The events the request takes now (a listed one may still be refused for its payload). */
 export function requestAllowedEvents(state: RequestState): EventType[] {
   const l = state.lifecycle;
-  if (!l) return allowedEventTypes(state.enablement);
+  // Anyone may be put on an open request, whatever its step: just before the note, which comes last.
+  const withAssignment = (types: EventType[]): EventType[] =>
+    types.length ? [...types.filter((t) => t !== 'note.added'), 'request.assigned', 'note.added'] : [];
+  if (!l) return withAssignment(allowedEventTypes(state.enablement));
   if (l.removedAt) return [];
-  if (!l.change) return ['change.requested', 'note.added'];
-  return [...allowedEventTypes(l.change.snapshot), 'note.added'];
+  if (!l.change) return withAssignment(['change.requested', 'note.added']);
+  return withAssignment([...allowedEventTypes(l.change.snapshot), 'note.added']);
+}
+
+/**
+ * `request.assigned`: who works on the request, while it is open. With `expected`, only while the request is assigned
+ * to that person: a second claim made at the same time as the first is refused, naming who has it.
+ */
+function assign(state: RequestState, event: EventOf<'request.assigned'>): RequestStep | RequestRefusal {
+  if (!requestOpen(state)) return { refused: true, message: 'The request has ended: no one can be assigned to it.' };
+  const current = state.assignee ?? null;
+  if (event.expected !== undefined && event.expected !== current) {
+    return {
+      refused: true,
+      conflict: true,
+      message: `The request is assigned to ${current ?? 'nobody'} now, not ${event.expected ?? 'nobody'}: someone changed it first. Reload and decide again.`,
+    };
+  }
+  const { assignee: _, ...rest } = state;
+  return { state: event.assignee === null ? rest : { ...rest, assignee: event.assignee }, effects: [] };
 }
 
 /** The change ticket an event belongs to: the one it opens, else the change open when it arrives. */
@@ -181,6 +211,7 @@ export function applyRequestEvent(
   event: EnablementEvent,
   at: string,
 ): RequestStep | RequestRefusal {
+  if (event.type === 'request.assigned') return assign(state, event);
   const l = state.lifecycle;
   if (!l) return applyToEnablement(state, event, at);
   if (l.removedAt) return { refused: true, message: 'The connection was removed; its record accepts no more events.' };
@@ -240,6 +271,7 @@ function applyToEnablement(state: RequestState, event: EnablementEvent, at: stri
   const enabled = step.snapshot.matches('enabled');
   return {
     state: {
+      ...state,
       enablement: step.snapshot,
       approvals,
       lifecycle: enabled

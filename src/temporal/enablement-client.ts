@@ -31,6 +31,7 @@ import {
   type ConnectionPage,
   type ListFilters,
   listConnections,
+  listAttention,
   listRequests,
   type RequestPage,
 } from './visibility';
@@ -315,6 +316,11 @@ export class EnablementClient {
   }
 
   /** One page of requests matching the filters, newest first (from visibility). */
+  /** What needs a person now: breached requests and changes, failed effects, failed connectivity checks. */
+  attention(pageSize: number): ReturnType<typeof listAttention> {
+    return listAttention(this.client, pageSize);
+  }
+
   list(filters: ListFilters, pageSize: number, pageToken?: string): Promise<RequestPage> {
     return listRequests(this.client, filters, pageSize, pageToken);
   }

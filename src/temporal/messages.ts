@@ -128,6 +128,8 @@ export interface StateSummary {
   status: EnablementStatus;
   state: string;
   waitingOn: WaitingOn;
+  /** Who works on the request (`request.assigned`), or null for nobody. */
+  assignee: string | null;
   allowedEvents: EventType[];
   request: {
     /** The accepted intake, once valid. */

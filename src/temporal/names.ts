@@ -45,6 +45,10 @@ export const searchAttributes = {
   changeTicket: defineSearchAttributeKey('PrivateLinkChangeTicket', SearchAttributeType.KEYWORD),
   /** The open change's SLA breached; unset when no change is open. */
   changeSlaBreached: defineSearchAttributeKey('PrivateLinkChangeSlaBreached', SearchAttributeType.BOOL),
+  /** What needs a person: `effect_failed` (a comment or notification failed), `check_failed`; unset when nothing does. */
+  attention: defineSearchAttributeKey('PrivateLinkAttention', SearchAttributeType.KEYWORD_LIST),
+  /** Who works on the request (`request.assigned`); unset when nobody does. */
+  assignee: defineSearchAttributeKey('PrivateLinkAssignee', SearchAttributeType.KEYWORD),
 } as const;
 
 /** Every search attribute key the product registers, in a stable order. */

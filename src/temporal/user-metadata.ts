@@ -95,6 +95,7 @@ export function currentDetails(s: StateSummary): string {
   const lines = [
     `**${words(s.status)}**, waiting on **${s.waitingOn}** (state \`${s.state}\`)`,
     `- **Request**: ${plain(s.ticketId, 80)} · ${plain(s.company) || 'company not given'} · ${s.cloud ? cloudOf(s.cloud).name : 'cloud not given'} ${s.connectionType}`,
+    `- **Assignee**: ${s.assignee ? plain(s.assignee, 200) : 'nobody'}`,
     `- **Next**: ${s.allowedEvents.length ? s.allowedEvents.map((e) => `\`${e}\``).join(', ') : 'nothing (the request has ended)'}`,
   ];
   if (s.request.problems.length) {

@@ -22,6 +22,8 @@ export interface ListFilters {
   connectionType?: string;
   company?: string;
   breached?: boolean;
+  /** Who works on it; `""` for requests nobody works on. */
+  assignee?: string;
 }
 
 /** One row of `GET /api/requests`, read from visibility (search attributes), not from the workflows. */
@@ -31,6 +33,7 @@ export interface RequestSummary {
   status: string | null;
   state: string | null;
   waitingOn: string | null;
+  assignee: string | null;
   cloud: string | null;
   connectionType: string | null;
   company: string | null;
@@ -50,7 +53,7 @@ export interface RequestPage {
   nextPageToken: string | null;
 }
 
-const filterAttributes: Record<Exclude<keyof ListFilters, 'breached'>, string> = {
+const filterAttributes: Record<Exclude<keyof ListFilters, 'breached' | 'assignee'>, string> = {
   status: searchAttributes.status.name,
   waitingOn: searchAttributes.waitingOn.name,
   cloud: searchAttributes.cloud.name,
@@ -180,6 +183,13 @@ export function listQuery(filters: ListFilters): string {
   if (filters.breached !== undefined) {
     clauses.push(`${searchAttributes.slaBreached.name} = ${String(filters.breached)}`);
   }
+  if (filters.assignee !== undefined) {
+    clauses.push(
+      filters.assignee === ''
+        ? `${searchAttributes.assignee.name} IS NULL`
+        : `${searchAttributes.assignee.name} = ${literal(filters.assignee)}`,
+    );
+  }
   return clauses.join(' AND ');
 }
 
@@ -216,6 +226,7 @@ function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): Req
     status: text(searchAttributes.status.name),
     state: text(searchAttributes.state.name),
     waitingOn: text(searchAttributes.waitingOn.name),
+    assignee: text(searchAttributes.assignee.name),
     cloud: text(searchAttributes.cloud.name),
     connectionType: text(searchAttributes.connectionType.name),
     company: text(searchAttributes.company.name),
@@ -229,4 +240,40 @@ function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): Req
     startedAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
     closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
   };
+}
+
+/** The attention list's groups: what needs a person now (the console's "Needs attention"). */
+export const attentionGroups = ['breached', 'changeBreached', 'effectFailed', 'checkFailed'] as const;
+export type AttentionGroup = (typeof attentionGroups)[number];
+
+/** The visibility query of an attention group: running requests only, one row per request. */
+export function attentionQuery(group: AttentionGroup): string {
+  const running = `WorkflowType = ${literal(WORKFLOW_TYPE)} AND ExecutionStatus = "Running"`;
+  switch (group) {
+    case 'breached':
+      return `${running} AND ${searchAttributes.slaBreached.name} = true AND ${searchAttributes.status.name} IN ("awaiting_information", "in_progress")`;
+    case 'changeBreached':
+      return `${running} AND ${searchAttributes.changeSlaBreached.name} = true`;
+    case 'effectFailed':
+      return `${running} AND ${searchAttributes.attention.name} = "effect_failed"`;
+    case 'checkFailed':
+      return `${running} AND ${searchAttributes.attention.name} = "check_failed"`;
+  }
+}
+
+/** The first `pageSize` requests of each attention group, newest first. */
+export async function listAttention(
+  client: Client,
+  pageSize: number,
+): Promise<Record<AttentionGroup, { rows: RequestSummary[]; more: boolean }>> {
+  const lists = await Promise.all(
+    attentionGroups.map(async (group) => {
+      const response = await listExecutions(client, attentionQuery(group), pageSize, undefined);
+      return [
+        group,
+        { rows: response.executions.map((e) => requestSummary(e)), more: nextToken(response) !== null },
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(lists) as Record<AttentionGroup, { rows: RequestSummary[]; more: boolean }>;
 }

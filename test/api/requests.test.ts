@@ -309,6 +309,34 @@ describe('listing', () => {
       );
     }));
 
+  it('assigns a request (409 to a claim that lost the race) and lists by assignee, empty for nobody', () =>
+    temporal.withWorker(async () => {
+      const company = `Assignco${Date.now().toString(36)}`;
+      const [mine, free] = [nextTicket(), nextTicket()];
+      for (const id of [mine, free]) await start(id, { ...validIntake('aws', 'unidirectional', id), company });
+      const claimed = await send(mine, { type: 'request.assigned', assignee: creds.subjects.support, expected: null });
+      expect(claimed.statusCode).toBe(200);
+      expect(claimed.json<EventOutcome>()).toMatchObject({ assignee: creds.subjects.support, state: 'allowlisting' });
+      const late = await send(
+        mine,
+        { type: 'request.assigned', assignee: creds.subjects.admin, expected: null },
+        bearer(creds.tokens.admin),
+      );
+      expect(late.statusCode).toBe(409);
+      expect(late.json<{ detail: string }>().detail).toContain(`assigned to ${creds.subjects.support} now`);
+      const list = async (query: string) =>
+        (await api.inject({ method: 'GET', url: `/api/requests?company=${company}&${query}`, headers: support })).json<{
+          requests: { ticketId: string; assignee: string | null }[];
+        }>().requests;
+      const assigned = await eventually(
+        () => list(`assignee=${encodeURIComponent(creds.subjects.support)}`),
+        (rows) => rows.length > 0,
+        { what: 'visibility to list the assigned request', intervalMs: 100 },
+      );
+      expect(assigned).toEqual([expect.objectContaining({ ticketId: mine, assignee: creds.subjects.support })]);
+      expect((await list('assignee=')).map((r) => r.ticketId)).toEqual([free]);
+    }));
+
   it('answers 400 for an unknown filter value, naming the allowed ones', async () => {
     const res = await api.inject({ method: 'GET', url: '/api/requests?status=done', headers: support });
     expect(res.statusCode).toBe(400);

@@ -166,6 +166,7 @@ describe('the metadata in words', () => {
       ticketId: 'T-1',
       cloud: 'azure',
       connectionType: 'unidirectional',
+      assignee: null,
       company: null,
       status: 'cancelled',
       state: 'cancelled',
@@ -180,6 +181,7 @@ describe('the metadata in words', () => {
       [
         '**cancelled**, waiting on **none** (state `cancelled`)',
         '- **Request**: T-1 · company not given · Azure unidirectional',
+        '- **Assignee**: nobody',
         '- **Next**: nothing (the request has ended)',
         '- **Open problems**: services (missing)',
       ].join('\n'),

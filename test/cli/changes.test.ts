@@ -124,7 +124,7 @@ describe('plctl change', () => {
       expect(cancelled.stdout).toContain('change.cancelled applied.');
       expect(cancelled.stdout).toContain('Status        enabled, in active, waiting on none');
       expect(cancelled.stdout).not.toMatch(/^Change {8}/m);
-      expect(cancelled.stdout).toContain('Allowed now   change.requested, note.added');
+      expect(cancelled.stdout).toContain('Allowed now   change.requested, request.assigned, note.added');
     }));
 
   it('add_service sends the ports given; troubleshoot is answered, not opened; an invalid change is the API 422', () =>

@@ -23,6 +23,7 @@ const sla: SlaView = {
 const view = (status: StateSummary['status'], slaView: SlaView = sla): StateSummary => ({
   ticketId: 'T-1001',
   cloud: 'aws',
+  assignee: null,
   connectionType: 'unidirectional',
   company: 'Acme',
   status,

@@ -81,7 +81,7 @@ describe('a request before enablement, as the request host reports it', () => {
       status: 'in_progress',
       state: 'allowlisting',
       waitingOn: 'vendor',
-      allowed: ['customer_access.granted', 'ticket.updated', 'request.cancelled', 'note.added'],
+      allowed: ['customer_access.granted', 'ticket.updated', 'request.cancelled', 'request.assigned', 'note.added'],
       connection: null,
       change: null,
     });

@@ -264,7 +264,12 @@ describe.each(variants)('the %s change on a %s %s connection', (kind, cloud, typ
       for (const type of node.ownEvents)
         expect({ type, sampled: sampled.has(type as never) }).toEqual({ type, sampled: true });
     }
-    expect(eventTypes.filter((t) => !sampled.has(t))).toEqual(['ticket.submitted', 'change.requested', 'note.added']);
+    expect(eventTypes.filter((t) => !sampled.has(t))).toEqual([
+      'ticket.submitted',
+      'change.requested',
+      'request.assigned',
+      'note.added',
+    ]);
   });
 
   it('tags every open state with who it waits on, final states with no one', () => {

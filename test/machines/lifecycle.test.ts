@@ -74,13 +74,13 @@ const cases = (['aws', 'azure'] as const).flatMap((cloud) =>
 
 describe('an enabled request is the connection’s record', () => {
   it.each(cases)(
-    '%s %s: status enabled, state active, waiting on no one, taking only changes and notes',
+    '%s %s: status enabled, state active, waiting on no one, taking only changes, assignments and notes',
     (cloud, type) => {
       const state = enabled(cloud, type);
       expect(requestStatus(state)).toBe('enabled');
       expect(requestStateName(state)).toBe('active');
       expect(requestWaitingOn(state)).toBe('none');
-      expect(requestAllowedEvents(state)).toEqual(['change.requested', 'note.added']);
+      expect(requestAllowedEvents(state)).toEqual(['change.requested', 'request.assigned', 'note.added']);
       const connection = connectionOf(state)!;
       const intake = validIntake(cloud, type);
       expect(connection).toMatchObject({
@@ -420,7 +420,7 @@ describe('cancelling a change', () => {
     ]);
     expect(connectionOf(after)).toEqual(before);
     expect(after.lifecycle!.change).toBeNull();
-    expect(requestAllowedEvents(after)).toEqual(['change.requested', 'note.added']);
+    expect(requestAllowedEvents(after)).toEqual(['change.requested', 'request.assigned', 'note.added']);
     const messages = effects.flatMap((e) => (e.type === 'notify' ? [e.params.message] : []));
     expect(messages[messages.length - 1]).toBe(
       `[T-2001, change of T-1001] Change cancelled: customer keeps the old account. Remove the new account ${otherAccount('aws')} from our endpoint service's allowed principals`,

@@ -162,6 +162,7 @@ function sampleEvents(cloud: Cloud, type: ConnectionType, declared: boolean, aut
     e({ type: 'reverse_connection.failed', details: 'refused', failingSide: 'customer' }),
     e({ type: 'request.cancelled', reason: 'customer withdrew' }),
     e({ type: 'note.added', text: 'called the customer' }),
+    e({ type: 'request.assigned', assignee: 'sam@vendor.example' }),
     // The lifecycle's events: no enablement state takes them (the connection's record does, once enabled).
     e({ type: 'change.requested', changeTicketId: 'T-2001', change: { kind: 'remove' } }),
     e({ type: 'change.cancelled', reason: 'opened by mistake' }),

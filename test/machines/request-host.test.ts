@@ -95,7 +95,12 @@ describe('the open change as the state view shows it', () => {
       requestedAt: at,
       submittedAt: '2026-03-01T08:00:00Z',
     });
-    expect(requestAllowedEvents(open)).toEqual(['customer_access.granted', 'change.cancelled', 'note.added']);
+    expect(requestAllowedEvents(open)).toEqual([
+      'customer_access.granted',
+      'change.cancelled',
+      'request.assigned',
+      'note.added',
+    ]);
     const defaulted = walk(enabled(), [changeRequested('T-2001', { kind: 'remove' })]);
     expect(changeSummary(defaulted)).toMatchObject({ submittedAt: at, waitingOn: 'vendor' });
   });

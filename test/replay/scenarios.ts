@@ -250,6 +250,21 @@ export const scenarios: Scenario[] = (
       expected: 'enabled',
     },
     {
+      // Claimed, handed over and given up on the way: request.assigned and its search attribute.
+      name: 'aws-assigned',
+      cloud: 'aws',
+      type: 'unidirectional',
+      start: 'start',
+      events: [
+        { type: 'request.assigned', assignee: 'alice@vendor.example', expected: null },
+        forward[0]!,
+        { type: 'request.assigned', assignee: 'bob@vendor.example', expected: 'alice@vendor.example' },
+        ...forward.slice(1),
+        { type: 'request.assigned', assignee: null },
+      ],
+      expected: 'enabled',
+    },
+    {
       name: 'aws-cancelled',
       cloud: 'aws',
       type: 'bidirectional',

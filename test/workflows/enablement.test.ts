@@ -59,11 +59,11 @@ describe('the enablement workflow on a real server', () => {
               'active',
             ],
       );
-      // Enabled, the request stays open as the connection's record, taking changes and notes only.
+      // Enabled, the request stays open as the connection's record, taking changes, assignments and notes only.
       expect(views.at(-1)).toMatchObject({
         status: 'enabled',
         waitingOn: 'none',
-        allowedEvents: ['change.requested', 'note.added'],
+        allowedEvents: ['change.requested', 'request.assigned', 'note.added'],
         cloud,
         company: 'Acme',
         change: null,

@@ -90,7 +90,7 @@ describe('changes to an enabled connection, on a real server', () => {
       if (script.ends === 'removed') {
         expect(await handle.result()).toMatchObject({ ticketId, status: 'removed', state: 'removed' });
       } else {
-        expect(last.allowedEvents).toEqual(['change.requested', 'note.added']);
+        expect(last.allowedEvents).toEqual(['change.requested', 'request.assigned', 'note.added']);
         expect((await handle.describe()).status.name).toBe('RUNNING');
       }
       // The change's comments went to its own ticket, opening with what will happen and ending with the result.
