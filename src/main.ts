@@ -132,6 +132,7 @@ async function main(): Promise<void> {
       logger,
       security,
       slaPolicy: vendor.config.sla,
+      ...(devServer?.uiUrl ? { temporalUiUrl: devServer.uiUrl } : {}),
     });
     await api.listen({ port: config.port, host: config.host });
     cleanups.push(() => api.close());

@@ -29,6 +29,8 @@ export function buildProductApi(opts: {
   security: ApiSecurity;
   /** The vendor's SLA policy, for the console's badges (business hours); without it they count wall-clock time. */
   slaPolicy?: SlaPolicy;
+  /** The embedded Temporal UI's address (`TEMPORAL_UI_URL` wins), for the console's links to workflows. */
+  temporalUiUrl?: string;
 }): FastifyInstance {
   const { connection, namespace, logger, security } = opts;
   return buildApiServer({
@@ -39,7 +41,13 @@ export function buildProductApi(opts: {
     auditSigning: security.auditSigning,
     pageTokens: security.pageTokens,
     processMetrics: true,
-    console: { sessions: security.sessions, ...(opts.slaPolicy ? { slaPolicy: opts.slaPolicy } : {}) },
+    console: {
+      sessions: security.sessions,
+      ...(opts.slaPolicy ? { slaPolicy: opts.slaPolicy } : {}),
+      ...(opts.temporalUiUrl || security.temporalUiUrl
+        ? { temporalUiUrl: security.temporalUiUrl ?? opts.temporalUiUrl }
+        : {}),
+    },
     ready: async () => {
       await connection.withDeadline(Date.now() + READY_TIMEOUT_MS, () => connection.workflowService.getSystemInfo({}));
     },

@@ -14,6 +14,8 @@ export interface ApiSecurity {
   auditSigning?: AuditSigningKey;
   /** Signs the request list's page tokens (`PAGE_TOKEN_KEY`, else a key made at random for this process). */
   pageTokens: PageTokens;
+  /** The Temporal UI's address (`TEMPORAL_UI_URL`), for the console's links. */
+  temporalUiUrl?: string;
   /** Signs the console's session cookies (`CONSOLE_SESSION_KEY`, else a key made at random for this process). */
   sessions: SessionKeys;
   /** One line per way in, for the start-up banner (never a secret). */
@@ -59,6 +61,7 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
     summary,
     pageTokens,
     sessions,
+    ...(settings.temporalUiUrl ? { temporalUiUrl: settings.temporalUiUrl } : {}),
     ...(auditSigning ? { auditSigning } : {}),
   };
 }

@@ -44,6 +44,8 @@ export interface ApiSettings {
   auditSigning?: AuditSigningSettings;
   /** The keys page tokens are signed with (`PAGE_TOKEN_KEY`; the first signs, each verifies); unset, a random one. */
   pageTokenKeys?: string[];
+  /** The Temporal UI's address, for the console's links to a workflow (`TEMPORAL_UI_URL`). */
+  temporalUiUrl?: string;
   /** The keys console session cookies are signed with (`CONSOLE_SESSION_KEY`; the first signs, each verifies); unset, a random one. */
   consoleSessionKeys?: string[];
 }
@@ -146,6 +148,10 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
   if (consoleSessionKeys.some((key) => key.length < 32)) {
     problems.push('CONSOLE_SESSION_KEY: each key must be at least 32 characters, e.g. from `openssl rand -base64 32`');
   }
+  const temporalUiUrl = setting(env, 'TEMPORAL_UI_URL');
+  if (temporalUiUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(temporalUiUrl)) {
+    problems.push('TEMPORAL_UI_URL: must be the http(s) address of the Temporal UI, e.g. https://temporal.example.com');
+  }
   const jiraFields = setting(env, 'JIRA_INTAKE_FIELDS');
   if (jiraFields) webhooks.jiraFields = jiraFieldMap(jiraFields, problems);
   if (problems.length) throw new AppError('invalid_config', 'Invalid API security settings:', problems);
@@ -156,6 +162,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
     ...(auditSigning ? { auditSigning } : {}),
     ...(pageTokenKeys.length ? { pageTokenKeys } : {}),
     ...(consoleSessionKeys.length ? { consoleSessionKeys } : {}),
+    ...(temporalUiUrl ? { temporalUiUrl } : {}),
   };
 }
 

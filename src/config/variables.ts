@@ -111,6 +111,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     meaning: "sign the request list's page tokens (32+ characters); unset, a random key per API process",
   },
   {
+    name: 'TEMPORAL_UI_URL',
+    scope: 'api',
+    meaning: "the Temporal UI's address, for the console's links to a request's workflow (`npm start`: its own UI)",
+  },
+  {
     name: 'CONSOLE_SESSION_KEY',
     scope: 'api',
     meaning: "sign the staff console's session cookies (32+ characters); unset, a random key per API process",

@@ -54,6 +54,7 @@ const words: Partial<Record<EventType, { title: string; verb: string }>> = {
   'connection.removed': { title: "The customer's connection is removed", verb: 'Record removal' },
   'vendor_endpoint.deleted': { title: "The vendor's endpoint is deleted", verb: 'Record deletion' },
   'request.cancelled': { title: 'Cancel the request', verb: 'Cancel request' },
+  'request.assigned': { title: 'Assign the request', verb: 'Assign' },
   'note.added': { title: 'Add a note', verb: 'Add note' },
 };
 

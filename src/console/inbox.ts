@@ -19,7 +19,12 @@ export interface InboxFilters {
   connectionType?: string;
   company?: string;
   breached?: string;
+  /** Who works on them; {@link NOBODY} for the ones nobody does. */
+  assignee?: string;
 }
+
+/** The inbox's value of `assignee` for the requests nobody works on. */
+export const NOBODY = '-';
 
 /** The filters a bare `/console` shows: what waits on the vendor. */
 export const defaultInboxFilters: InboxFilters = { waitingOn: 'vendor' };
@@ -43,9 +48,26 @@ const select = (name: string, label: string, options: readonly string[], value: 
     </select></label
   >`;
 
+/** Whose requests: anyone's, mine, nobody's, or the person a shared link names. */
+function assigneeSelect(value: string | undefined, me: string): Html {
+  const options: [string, string][] = [
+    ['', 'anyone'],
+    [me, `me (${me})`],
+    [NOBODY, 'nobody'],
+    ...(value && value !== me && value !== NOBODY ? [[value, value] as [string, string]] : []),
+  ];
+  return html`<label
+    >Assignee
+    <select name="assignee">
+      ${options.map(([v, text]) => html`<option value="${v}" ${v === (value ?? '') ? html` selected` : ''}>${text}</option>`)}
+    </select></label
+  >`;
+}
+
 /** The inbox page. */
 export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy | undefined, now: number): Html {
   const f = view.filters;
+  const me = frame.session?.subject ?? '';
   const rows = view.rows.map((r) => {
     const b = rowBadge(r, policy, now);
     return html`<tr>
@@ -55,6 +77,7 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
       <td>${(r.status ?? 'unknown').replace(/_/g, ' ')}</td>
       <td>${r.state ? stateLabel(r.state) : '–'}</td>
       <td>${waitingOnText(r.waitingOn)}</td>
+      <td>${r.assignee ?? html`<span class="muted">nobody</span>`}</td>
       <td>${badge(b)}</td>
       <td>
         <time datetime="${r.startedAt ?? ''}">${r.startedAt ? r.startedAt.slice(0, 16).replace('T', ' ') : '–'}</time>
@@ -64,12 +87,12 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
   const here = queryString({ ...f });
   return page(
     frame,
-    html`<h1>Inbox</h1>
+    html`<h1>${frame.nav === 'mine' ? 'My requests' : 'Inbox'}</h1>
       <form class="filters" method="get" action="/console" role="search" aria-label="Filter requests">
         ${select('waitingOn', 'Waiting on', waitingOnValues, f.waitingOn)}
         ${select('status', 'Status', enablementStatuses, f.status)} ${select('cloud', 'Cloud', clouds, f.cloud)}
         ${select('connectionType', 'Type', connectionTypes, f.connectionType)}
-        ${select('breached', 'SLA', ['true', 'false'], f.breached)}
+        ${select('breached', 'SLA', ['true', 'false'], f.breached)} ${assigneeSelect(f.assignee, me)}
         <label>Company <input name="company" value="${f.company ?? ''}" maxlength="200" autocomplete="off" /></label>
         <button type="submit">Apply</button>
         <a href="/console?waitingOn=">Show all</a>
@@ -91,6 +114,7 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
                   <th scope="col">Status</th>
                   <th scope="col">Step</th>
                   <th scope="col">Waiting on</th>
+                  <th scope="col">Assignee</th>
                   <th scope="col">SLA</th>
                   <th scope="col">Started (UTC)</th>
                 </tr>

@@ -25,6 +25,8 @@ const htmxConfig = JSON.stringify({
   allowScriptTags: false,
   allowEval: false,
   historyCacheSize: 0,
+  // No style attributes carried over a swap: the content security policy allows no inline style.
+  attributesToSettle: ['class', 'width', 'height'],
   responseHandling: [
     { code: '204', swap: false },
     { code: '[23]..', swap: true },
@@ -59,6 +61,8 @@ export function page(frame: PageFrame, content: Html): Html {
               ? html`<nav aria-label="Views">
                     <ul>
                       ${nav('inbox', '/console', 'Inbox')}
+                      ${nav('mine', `/console?assignee=${encodeURIComponent(s.subject)}`, 'Mine')}
+                      ${nav('attention', '/console/attention', 'Needs attention')}
                     </ul>
                   </nav>
                   <div class="who">

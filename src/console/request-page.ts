@@ -92,6 +92,46 @@ export function eventFormHtml(
   </form>`;
 }
 
+/**
+ * Who works on the request, and the buttons to claim it, give it up, take it over or hand it to someone: each sends
+ * `request.assigned` with the assignee it expects now, so a claim made at the same time as another is refused.
+ */
+function assignmentHtml(view: StateView, who: Principal, csrf: string): Html {
+  const current = view.assignee;
+  const may = view.allowedEvents.includes('request.assigned') && maySend(who, 'request.assigned');
+  const form = (assignee: string, label: string, extra: Html | string = '') =>
+    html`<form method="post" action="/console/requests/${encodeURIComponent(view.ticketId)}/events" class="inline">
+      <input type="hidden" name="_csrf" value="${csrf}" />
+      <input type="hidden" name="type" value="request.assigned" />
+      <input type="hidden" name="expected" value="${current ?? ''}" />
+      ${extra}${assignee === '*' ? '' : html`<input type="hidden" name="assignee" value="${assignee}" />`}
+      <button type="submit" class="secondary">${label}</button>
+    </form>`;
+  const buttons = !may
+    ? ''
+    : current === who.subject
+      ? form('', 'Unclaim')
+      : html`${form(who.subject, current ? `Take over from ${current}` : 'Claim')}`;
+  const handOver = may
+    ? form(
+        '*',
+        'Assign',
+        html`<label for="assign-to" class="visually-hidden">Assign to</label
+          ><input
+            id="assign-to"
+            name="assignee"
+            type="text"
+            placeholder="someone@vendor.example"
+            autocomplete="off"
+            required
+          />`,
+      )
+    : '';
+  return html`<div class="assignment">
+    <span>Assignee: <strong>${current ?? 'nobody'}</strong></span> ${buttons} ${handOver}
+  </div>`;
+}
+
 function definitions(values: Record<string, unknown>): Html {
   const rows = Object.entries(values).map(
     ([k, v]) =>
@@ -110,7 +150,9 @@ export function requestPage(
 ): Html {
   const ticket = encodeURIComponent(view.ticketId);
   const steps = pathSteps(view.connectionType, view.state);
-  const allowed = view.allowedEvents.filter((t) => maySend(who, t) && t !== 'ticket.submitted');
+  const allowed = view.allowedEvents.filter(
+    (t) => maySend(who, t) && t !== 'ticket.submitted' && t !== 'request.assigned',
+  );
   const own = allowed.filter((t) => !asides.includes(t) && t !== 'note.added');
   const later = allowed.filter((t) => asides.includes(t));
   const ctx = { csrf: opts.csrf, seen: view.eventCount.total, state: opts.state };
@@ -118,13 +160,19 @@ export function requestPage(
   const draft = view.request.intake ?? view.request.draft ?? {};
   return page(
     frame,
-    html`<div class="request-head" data-ticket="${view.ticketId}" data-seen="${view.eventCount.total}">
+    html`<div
+        class="request-head"
+        data-ticket="${view.ticketId}"
+        data-seen="${view.eventCount.total}"
+        data-assignee="${view.assignee ?? ''}"
+      >
         <h1>${view.ticketId} <span class="company">${view.company ?? 'company not given'}</span></h1>
         <p class="summary">
           ${view.cloud ?? 'cloud not given'} · ${view.connectionType} ·
           <strong>${view.status.replace(/_/g, ' ')}</strong> · waiting on
           <strong>${waitingOnText(view.waitingOn)}</strong> · ${badge(sla)}
         </p>
+        ${assignmentHtml(view, who, opts.csrf)}
         ${view.stopped ? html`<p class="flash error" role="alert">This request's workflow was ${view.stopped.how}${view.stopped.at ? ` at ${view.stopped.at}` : ''}; what follows is the state it had then.</p>` : ''}
         <nav class="tabs" aria-label="Request">
           <a href="/console/requests/${ticket}" aria-current="page">Request</a>

@@ -4,6 +4,7 @@
  * page and form; every form carries the session's CSRF token; errors are pages, never JSON.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import formbody from '@fastify/formbody';
@@ -23,9 +24,11 @@ import type { EnablementClient } from '../temporal/enablement-client';
 import { PageTokens } from '../temporal/page-token';
 import { listQuery } from '../temporal/visibility';
 import { eventForm, eventFromForm, problemsByField } from './forms';
+import { attentionPage } from './attention';
 import { historyPage } from './history-page';
+import { HEARTBEAT_MS, LiveRequests, sseEvent } from './live';
 import { html } from './html';
-import { defaultInboxFilters, inboxPage, type InboxFilters } from './inbox';
+import { defaultInboxFilters, inboxPage, type InboxFilters, NOBODY } from './inbox';
 import { page, type PageFrame, waitingOnText } from './layout';
 import { stateLabel } from './steps';
 import { type FormState, requestPage } from './request-page';
@@ -57,11 +60,17 @@ export interface ConsoleOptions {
   slaPolicy?: SlaPolicy;
   /** The clock (tests). */
   now?: () => number;
+  /** How often a live page's request is read (tests make it short). */
+  livePollMs?: number;
+  /** The Temporal UI's address, for links to a request's workflow (`npm start`'s own, or `TEMPORAL_UI_URL`). */
+  temporalUiUrl?: string;
 }
 
 /** Largest form the console takes. */
 const FORM_BODY_LIMIT = 64 * 1024;
 const INBOX_PAGE_SIZE = 50;
+/** Requests each attention group shows at most. */
+const ATTENTION_PAGE_SIZE = 50;
 
 const here = createRequire(__filename);
 /** The console's own files: next to this module (src/, and dist/ in the image), else in the product's src/. */
@@ -279,7 +288,12 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     const raw = request.query as Record<string, unknown>;
     const given = Object.keys(raw).length ? raw : defaultInboxFilters;
     const set = Object.fromEntries(Object.entries(given).filter(([, v]) => typeof v === 'string' && v !== ''));
-    const parsed = listQuerySchema.safeParse({ ...set, pageSize: String(INBOX_PAGE_SIZE) });
+    // `assignee=-` is the inbox's "nobody" (an empty value means any, as for every filter); the API's is empty.
+    const parsed = listQuerySchema.safeParse({
+      ...set,
+      ...(set.assignee === NOBODY ? { assignee: '' } : {}),
+      pageSize: String(INBOX_PAGE_SIZE),
+    });
     if (!parsed.success) {
       throw new AppError(
         'bad_request',
@@ -288,6 +302,7 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       );
     }
     const { pageSize, pageToken, ...filters } = parsed.data;
+    const mine = set.assignee === request.consoleSession!.subject && Object.keys(set).length === 1;
     const query = listQuery(filters);
     const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
     const result = await requests.list(filters, pageSize, serverToken);
@@ -297,11 +312,31 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       reply,
       200,
       inboxPage(
-        frameOf(request, 'Inbox', { nav: 'inbox' }),
+        frameOf(request, mine ? 'Mine' : 'Inbox', { nav: mine ? 'mine' : 'inbox' }),
         { filters: inboxFilters, rows: result.requests, nextPageToken: next, paged: pageToken !== undefined },
         opts.slaPolicy,
         now(),
       ),
+    );
+  });
+
+  scope.get('/attention', { config: { console: 'read' } }, async (request, reply) => {
+    const lists = await requests.attention(ATTENTION_PAGE_SIZE);
+    const ui = opts.temporalUiUrl?.replace(/\/+$/, '');
+    const namespace = requests.client.options.namespace;
+    return sendPage(
+      reply,
+      200,
+      attentionPage(frameOf(request, 'Needs attention', { nav: 'attention' }), lists, {
+        policy: opts.slaPolicy,
+        now: now(),
+        ...(ui
+          ? {
+              temporalUi: (workflowId: string) =>
+                `${ui}/namespaces/${encodeURIComponent(namespace)}/workflows/${encodeURIComponent(workflowId)}`,
+            }
+          : {}),
+      }),
     );
   });
 
@@ -315,12 +350,15 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     const ticketId = ticketOf(request);
     const view = await requests.get(ticketId);
     const recorded = (request.query as { recorded?: unknown }).recorded;
-    const flash = isEventType(recorded)
-      ? {
-          tone: 'ok' as const,
-          text: `Recorded ${recorded}. Now: ${stateLabel(view.state)}, waiting on ${waitingOnText(view.waitingOn)}.`,
-        }
-      : undefined;
+    const flash =
+      recorded === 'request.assigned'
+        ? { tone: 'ok' as const, text: view.assignee ? `Assigned to ${view.assignee}.` : 'Nobody works on it now.' }
+        : isEventType(recorded)
+          ? {
+              tone: 'ok' as const,
+              text: `Recorded ${recorded}. Now: ${stateLabel(view.state)}, waiting on ${waitingOnText(view.waitingOn)}.`,
+            }
+          : undefined;
     const session = request.consoleSession!;
     return sendPage(
       reply,
@@ -343,6 +381,7 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     const type = values.type;
     if (!isEventType(type) || type === 'ticket.submitted')
       throw new AppError('bad_request', 'The form names no step the console records.');
+    if (type === 'request.assigned') return assignFromForm(request, reply, ticketId, values);
     const form = eventForm(type);
     const again = async (status: number, state: Omit<FormState, 'type' | 'values'>, flash?: string) => {
       const view = await requests.get(ticketId);
@@ -389,6 +428,97 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       `/console/requests/${encodeURIComponent(ticketId)}?recorded=${encodeURIComponent(type)}`,
       303,
     );
+  });
+
+  /** Claim, unclaim, take over, assign: `request.assigned` with the assignee the page showed as `expected`. */
+  async function assignFromForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ticketId: string,
+    values: Record<string, string>,
+  ) {
+    const session = request.consoleSession!;
+    const person = (value: string | undefined) => (value?.trim() ? value.trim() : null);
+    try {
+      await recordEvent(requests, ticketId, session, {
+        type: 'request.assigned',
+        assignee: person(values.assignee),
+        ...('expected' in values ? { expected: person(values.expected) } : {}),
+      });
+    } catch (err) {
+      if (err instanceof AppError && (err.code === 'invalid' || err.code === 'conflict')) {
+        const view = await requests.get(ticketId);
+        const text = `Not assigned: ${err.problems.length ? err.problems.join('; ') : err.message.split('\n')[0]!}`;
+        const frame = frameOf(request, ticketId, { flash: { tone: 'error', text } });
+        return sendPage(
+          reply,
+          httpStatusOfCode[err.code],
+          requestPage(frame, view, session, { csrf: sessions.csrfToken(session.id) }),
+        );
+      }
+      throw err;
+    }
+    return reply.redirect(`/console/requests/${encodeURIComponent(ticketId)}?recorded=request.assigned`, 303);
+  }
+
+  // Live pages: who recorded what on a request, as it happens (Server-Sent Events).
+  const live = new LiveRequests(requests, opts.livePollMs);
+  // Before the server waits for requests in flight: an open stream is one, and would never finish.
+  const streams = new Set<ServerResponse>();
+  scope.addHook('preClose', (done) => {
+    live.close();
+    for (const stream of streams) stream.destroy();
+    done();
+  });
+  scope.get('/requests/:ticketId/live', { config: { console: 'read' } }, (request, reply) => {
+    const ticketId = ticketOf(request);
+    const query = request.query as { seen?: unknown; assignee?: unknown };
+    const seen = Number(query.seen);
+    if (!Number.isInteger(seen) || seen < 0)
+      throw new AppError('bad_request', 'seen: must be the event count the page shows.');
+    const assignee = typeof query.assignee === 'string' && query.assignee ? query.assignee.slice(0, 256) : null;
+    const session = request.consoleSession!;
+    const raw = reply.raw;
+    const send = (text: string) => {
+      if (!raw.writableEnded) raw.write(text);
+    };
+    const remove = live.listen(ticketId, {
+      seen,
+      assignee,
+      send: (change) => send(sseEvent('changed', change)),
+      end: () => raw.destroy(),
+    });
+    if (!remove) throw new AppError('unavailable', 'Too many live pages are open on this server; reload later.');
+    void reply.hijack();
+    streams.add(raw);
+    const socket = raw.socket;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+      'x-accel-buffering': 'no',
+    });
+    send(': live\n\n');
+    const beat = setInterval(() => send(': beat\n\n'), HEARTBEAT_MS);
+    // The stream ends with the session: a page open overnight asks its person to sign in again.
+    const expiry = setTimeout(
+      () => {
+        send(sseEvent('signed-out', {}));
+        raw.end();
+      },
+      Math.max(0, session.expiresAt - now()),
+    );
+    beat.unref();
+    expiry.unref();
+    // The response's close, not the request's (which closes as soon as its body has been read).
+    raw.on('close', () => {
+      streams.delete(raw);
+      // A stream never finishes: its connection is of no further use (and would hold the server open at shutdown).
+      socket?.destroy();
+      clearInterval(beat);
+      clearTimeout(expiry);
+      remove();
+    });
   });
 
   const exportOf = async (ticketId: string) =>

@@ -27,6 +27,9 @@ export const stateLabels: Record<string, string> = {
   enabled: 'Enabled',
   rejected: 'Rejected',
   cancelled: 'Cancelled',
+  // The request's own states after enablement (the connection's record): docs/lifecycle.md.
+  active: 'Enabled: the connection is live',
+  removed: 'Removed',
 };
 
 /** A state's words; an unknown state (a newer worker's) reads as its name split into words. */
@@ -61,8 +64,10 @@ export interface PathStep {
 export function pathSteps(connectionType: ConnectionType, state: string): PathStep[] {
   const nodes = machines[connectionType].states as Record<string, { tags: readonly string[]; type: string }>;
   const main = Object.keys(nodes).filter((s) => mainStepOf(s) === s && (nodes[s]!.type !== 'final' || s === 'enabled'));
+  // After enablement the request is `active` (the connection's record), then `removed`: the path was walked to its end.
+  if (state === 'active') return pathSteps(connectionType, 'enabled');
   const ended = !main.includes(mainStepOf(state));
-  const list = ended ? [...main.filter((s) => s !== 'enabled'), state] : main;
+  const list = state === 'removed' ? [...main, state] : ended ? [...main.filter((s) => s !== 'enabled'), state] : main;
   const at = list.indexOf(mainStepOf(state));
   const waits = (s: string) =>
     nodes[s]?.tags.includes('vendor') ? 'vendor' : nodes[s]?.tags.includes('customer') ? 'customer' : 'none';

@@ -39,6 +39,15 @@ describe('the step list', () => {
     expect(steps[5]).toMatchObject({ detail: 'Customer troubleshoots', waitsOn: 'customer' });
   });
 
+  it('shows an enabled connection at its last step, and a removed one past it', () => {
+    expect(pathSteps('unidirectional', 'active').at(-1)).toMatchObject({ state: 'enabled', progress: 'current' });
+    const removed = pathSteps('bidirectional', 'removed');
+    expect(removed.slice(-2).map((s) => [s.state, s.progress])).toEqual([
+      ['enabled', 'done'],
+      ['removed', 'current'],
+    ]);
+  });
+
   it('ends a rejected request with its end, and shows the reverse path its own steps', () => {
     const rejected = pathSteps('unidirectional', 'rejected');
     expect(rejected.at(-1)).toMatchObject({ state: 'rejected', progress: 'current' });

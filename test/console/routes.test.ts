@@ -2,6 +2,7 @@
  * The staff console's pages and forms over a real dev server and worker (fastify inject): sign-in and sessions, roles,
  * CSRF, each page, each form's refusals shown as the API words them, and errors as pages.
  */
+import { type IncomingMessage, request as httpRequest } from 'node:http';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Authenticator } from '../../src/api/auth';
 import { buildApiServer } from '../../src/api/server';
@@ -10,6 +11,7 @@ import { EnablementClient } from '../../src/temporal/enablement-client';
 import type { StateView } from '../../src/temporal/messages';
 import { exampleVendorConfig, validIntake } from '../fixtures/requests';
 import { bearer, useTestApi } from '../helpers/api';
+import { eventually } from '../helpers/eventually';
 
 const { temporal, creds, nextTicket, start } = useTestApi('CON');
 
@@ -20,7 +22,13 @@ beforeAll(() => {
   api = buildApiServer({
     requests: new EnablementClient(temporal.client, temporal.taskQueue),
     authenticator: new Authenticator(creds.store),
-    console: { sessions: SessionKeys.random(), now: () => clock, slaPolicy: exampleVendorConfig().sla },
+    console: {
+      sessions: SessionKeys.random(),
+      now: () => clock,
+      slaPolicy: exampleVendorConfig().sla,
+      livePollMs: 200,
+      temporalUiUrl: 'http://ui.example:8233/',
+    },
   });
 });
 afterAll(() => api.close());
@@ -296,6 +304,119 @@ describe('the inbox and a request page', () => {
       expect((await stateOf(ticketId)).state).toBe('allowlisting');
     }));
 
+  it('lets a person claim a request, tells the second of two claims who won, and lists it under Mine', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const admin = (await signIn(creds.tokens.admin)).browser;
+      // Both open the page while nobody has it; support claims first.
+      const claim = { type: 'request.assigned', expected: '' };
+      const first = await post(support, `/console/requests/${ticketId}/events`, {
+        ...claim,
+        assignee: creds.subjects.support,
+      });
+      expect(first.statusCode).toBe(303);
+      const second = await post(admin, `/console/requests/${ticketId}/events`, {
+        ...claim,
+        assignee: creds.subjects.admin,
+      });
+      expect(second.statusCode).toBe(409);
+      expect(text(second.body)).toContain(
+        `Not assigned: The request is assigned to ${creds.subjects.support} now, not nobody: someone changed it first.`,
+      );
+      expect(text(second.body)).toContain(
+        `Assignee: ${creds.subjects.support} Take over from ${creds.subjects.support}`,
+      );
+      const view = await stateOf(ticketId);
+      expect(view.assignee).toBe(creds.subjects.support);
+      expect(view.events.filter((e) => e.type === 'request.assigned').map((e) => [e.actor, e.result])).toEqual([
+        [creds.subjects.support, 'applied'],
+      ]);
+
+      const mine = await eventuallyPage(
+        support,
+        `/console?assignee=${encodeURIComponent(creds.subjects.support)}`,
+        new RegExp(ticketId),
+      );
+      expect(mine).toMatch(/<a href="\/console\?assignee=[^"]+"\s+aria-current="page">Mine<\/a>/);
+      expect(text(mine)).toContain('My requests');
+      const page = await get(support, `/console/requests/${ticketId}`);
+      expect(text(page.body)).toContain(`Assignee: ${creds.subjects.support} Unclaim`);
+
+      const unclaim = await post(support, `/console/requests/${ticketId}/events`, {
+        type: 'request.assigned',
+        expected: creds.subjects.support,
+        assignee: '',
+      });
+      expect(unclaim.statusCode).toBe(303);
+      expect((await stateOf(ticketId)).assignee).toBeNull();
+      await eventuallyPage(support, '/console?assignee=-&waitingOn=', new RegExp(ticketId));
+    }));
+
+  it('tells an open page, as it happens, that someone else recorded a step (Server-Sent Events)', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const page = await get(support, `/console/requests/${ticketId}`);
+      const seen = /data-seen="(\d+)"/.exec(page.body)![1]!;
+      const address = await api.listen({ port: 0, host: '127.0.0.1' });
+      // node:http, as a browser's EventSource: its connection closes when the page goes.
+      const req = httpRequest(`${address}/console/requests/${ticketId}/live?seen=${seen}&assignee=`, {
+        headers: { cookie: support.cookie },
+      });
+      req.end();
+      try {
+        const res = await new Promise<IncomingMessage>((resolve, reject) => {
+          req.once('response', resolve);
+          req.once('error', reject);
+        });
+        expect(res.statusCode).toBe(200);
+        expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+        let stream = '';
+        res.on('data', (chunk: Buffer) => (stream += chunk.toString('utf8')));
+        const read = (until: RegExp) =>
+          eventually(
+            () => stream,
+            (text) => until.test(text),
+            { what: `the stream to say ${until}`, timeoutMs: 15_000 },
+          );
+        await read(/: live/);
+        await api.inject({
+          method: 'POST',
+          url: `/api/requests/${ticketId}/events`,
+          headers: bearer(creds.tokens.admin),
+          payload: { type: 'customer_access.granted' },
+        });
+        await read(/event: changed\ndata: .*\n\n/);
+        const change = JSON.parse(/event: changed\ndata: (.*)\n/.exec(stream)![1]!) as Record<string, unknown>;
+        expect(change).toMatchObject({
+          state: 'awaitingEndpoint',
+          said: `${creds.subjects.admin} recorded customer_access.granted`,
+        });
+        expect(change.seen).toBeGreaterThan(Number(seen));
+      } finally {
+        req.destroy();
+      }
+    }));
+
+  it('lists what needs attention: a request past its SLA, and one whose notification was refused', () =>
+    temporal.withWorker(async () => {
+      const [late, refused] = [nextTicket(), nextTicket()];
+      await start(late, { ...validIntake('aws', 'unidirectional', late), submittedAt: '2026-01-05T14:00:00Z' });
+      temporal.activities.notifications.failNext(refused, 400);
+      await start(refused);
+      const page = await eventuallyPage(
+        support,
+        '/console/attention',
+        new RegExp(`Past their SLA .*${late}.*Ticket comments or notifications failed .*${refused}.*Connectivity`),
+      );
+      expect(page).toMatch(/<a href="\/console\/attention"\s+aria-current="page">Needs attention<\/a>/);
+      // Engineers go from a request to its workflow.
+      expect(page).toContain(`href="http://ui.example:8233/namespaces/default/workflows/privatelink-${refused}"`);
+      const view = await stateOf(refused);
+      expect(view.effects.done.find((e) => e.type === 'notify')).toMatchObject({ status: 'failed' });
+    }));
+
   it('shows the history with its verified chain, and exports it as JSON and CSV', () =>
     temporal.withWorker(async () => {
       const ticketId = nextTicket();
@@ -362,10 +483,9 @@ describe('the way in', () => {
 
 /** The page once it reads as expected (visibility is eventually consistent). */
 async function eventuallyPage(browser: Browser, url: string, reads: RegExp): Promise<string> {
-  for (let i = 0; i < 50; i++) {
-    const res = await get(browser, url);
-    if (reads.test(text(res.body))) return res.body;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never read ${reads}: ${text((await get(browser, url)).body)}`);
+  return eventually(
+    async () => (await get(browser, url)).body,
+    (body) => reads.test(text(body)),
+    { what: `${url} to read ${reads}`, timeoutMs: 15_000, intervalMs: 200 },
+  );
 }
