@@ -8,7 +8,7 @@ import { enablementStatuses, waitingOnValues } from '../machines/view';
 import type { RequestSummary } from '../temporal/visibility';
 import { type Html, html, queryString } from './html';
 import { badge, page, type PageFrame, waitingOnText } from './layout';
-import { rowBadge, type SlaPolicy } from './sla-badge';
+import { badgeClock, rowBadge, type SlaPolicy } from './sla-badge';
 import { stateLabel } from './steps';
 
 /** The inbox's filters as the URL carries them (empty: any). */
@@ -22,6 +22,9 @@ export interface InboxFilters {
   /** Who works on them; {@link NOBODY} for the ones nobody does. */
   assignee?: string;
 }
+
+/** A request still on its way to enabled: its SLA clock may be running. */
+const isOpen = (status: string | null) => status === 'awaiting_information' || status === 'in_progress';
 
 /** The inbox's value of `assignee` for the requests nobody works on. */
 export const NOBODY = '-';
@@ -78,7 +81,7 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
       <td>${r.state ? stateLabel(r.state) : '–'}</td>
       <td>${waitingOnText(r.waitingOn)}</td>
       <td>${r.assignee ?? html`<span class="muted">nobody</span>`}</td>
-      <td>${badge(b)}</td>
+      <td>${badge(b, badgeClock(r.slaDeadline, policy, now, isOpen(r.status) && b.tone !== 'paused'))}</td>
       <td>
         <time datetime="${r.startedAt ?? ''}">${r.startedAt ? r.startedAt.slice(0, 16).replace('T', ' ') : '–'}</time>
       </td>

@@ -5,7 +5,7 @@
  */
 import type { Session } from './session';
 import { type Html, html } from './html';
-import { type SlaBadge } from './sla-badge';
+import type { BadgeClock, SlaBadge } from './sla-badge';
 
 /** What a page says about where it is and who is looking. */
 export interface PageFrame {
@@ -86,10 +86,16 @@ export function page(frame: PageFrame, content: Html): Html {
 }
 
 /** The SLA badge as markup: tone for colour, icon and words for everyone, the full sentence for screen readers. */
-export function badge(b: SlaBadge): Html {
-  return html`<span class="sla sla-${b.tone}" title="${b.label}"
-    ><span aria-hidden="true">${b.icon}</span> <span aria-hidden="true">${b.text}</span
-    ><span class="visually-hidden">${b.label}</span></span
+export function badge(b: SlaBadge, clock?: BadgeClock): Html {
+  // A running badge carries its clock: the console's script recounts it as time passes (see console.js).
+  const data = clock
+    ? html` data-due="${new Date(clock.due).toISOString()}" data-target="${clock.targetHours}"
+      data-windows="${JSON.stringify(clock.windows)}"`
+    : '';
+  return html`<span class="sla sla-${b.tone}" title="${b.label}" ${data}
+    ><span aria-hidden="true" class="sla-icon">${b.icon}</span>
+    <span aria-hidden="true" class="sla-text">${b.text}</span
+    ><span class="visually-hidden sla-label">${b.label}</span></span
   >`;
 }
 

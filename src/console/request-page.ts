@@ -10,7 +10,7 @@ import type { StateView } from '../temporal/messages';
 import { type EventForm, eventForm, type FormField } from './forms';
 import { type Html, html } from './html';
 import { badge, page, type PageFrame, waitingOnText } from './layout';
-import { slaBadge } from './sla-badge';
+import { badgeClock, slaBadge, type SlaPolicy } from './sla-badge';
 import { pathSteps, stateLabel } from './steps';
 
 /** What a form shows when it comes back: the values typed, and the problems by field. */
@@ -146,7 +146,7 @@ export function requestPage(
   frame: PageFrame,
   view: StateView,
   who: Principal,
-  opts: { csrf: string; state?: FormState },
+  opts: { csrf: string; state?: FormState; policy?: SlaPolicy; now?: number },
 ): Html {
   const ticket = encodeURIComponent(view.ticketId);
   const steps = pathSteps(view.connectionType, view.state);
@@ -157,6 +157,9 @@ export function requestPage(
   const later = allowed.filter((t) => asides.includes(t));
   const ctx = { csrf: opts.csrf, seen: view.eventCount.total, state: opts.state };
   const sla = slaBadge(view.sla);
+  const clock = view.sla
+    ? badgeClock(view.sla.deadline, opts.policy, opts.now ?? Date.now(), !view.sla.stoppedAt && !view.sla.paused)
+    : undefined;
   const draft = view.request.intake ?? view.request.draft ?? {};
   return page(
     frame,
@@ -170,7 +173,7 @@ export function requestPage(
         <p class="summary">
           ${view.cloud ?? 'cloud not given'} · ${view.connectionType} ·
           <strong>${view.status.replace(/_/g, ' ')}</strong> · waiting on
-          <strong>${waitingOnText(view.waitingOn)}</strong> · ${badge(sla)}
+          <strong>${waitingOnText(view.waitingOn)}</strong> · ${badge(sla, clock)}
         </p>
         ${assignmentHtml(view, who, opts.csrf)}
         ${view.stopped ? html`<p class="flash error" role="alert">This request's workflow was ${view.stopped.how}${view.stopped.at ? ` at ${view.stopped.at}` : ''}; what follows is the state it had then.</p>` : ''}

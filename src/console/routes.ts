@@ -121,6 +121,8 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     const session = request.consoleSession;
     return { title, ...(session ? { session, csrf: sessions.csrfToken(session.id) } : {}), ...extra };
   };
+  /** What a request page needs to keep its SLA badge counting in the browser. */
+  const badgeOpts = () => ({ now: now(), ...(opts.slaPolicy ? { policy: opts.slaPolicy } : {}) });
   const sendPage = (reply: FastifyReply, status: number, body: { text: string }) =>
     reply.code(status).type('text/html; charset=utf-8').send(body.text);
 
@@ -364,6 +366,7 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       reply,
       200,
       requestPage(frameOf(request, ticketId, flash ? { flash } : {}), view, session, {
+        ...badgeOpts(),
         csrf: sessions.csrfToken(session.id),
       }),
     );
@@ -393,7 +396,11 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       return sendPage(
         reply,
         status,
-        requestPage(frame, view, session, { csrf: sessions.csrfToken(session.id), state: { type, values, ...state } }),
+        requestPage(frame, view, session, {
+          ...badgeOpts(),
+          csrf: sessions.csrfToken(session.id),
+          state: { type, values, ...state },
+        }),
       );
     };
     if (form.irreversible && values.confirm !== 'yes') {
@@ -453,7 +460,7 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
         return sendPage(
           reply,
           httpStatusOfCode[err.code],
-          requestPage(frame, view, session, { csrf: sessions.csrfToken(session.id) }),
+          requestPage(frame, view, session, { ...badgeOpts(), csrf: sessions.csrfToken(session.id) }),
         );
       }
       throw err;

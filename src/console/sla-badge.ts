@@ -5,6 +5,7 @@
  * badge has a tone (for colour), an icon and words. The numbers are the state view's (`plctl sla` shows the same).
  */
 import type { SlaCalendar } from '../domain/sla-calendar';
+import { businessWindows } from '../sla/calendar';
 import { businessTimeBetween, targetMs } from '../sla/deadline';
 import type { SlaView } from '../sla/types';
 
@@ -130,4 +131,36 @@ export function rowBadge(row: SlaRow, policy: SlaPolicy | undefined, now: number
     text: `${durationText(left)} left`,
     label: `SLA: ${durationText(left)} of ${clock} left${warning ? ', breach is near' : ''}; due ${row.slaDeadline}`,
   };
+}
+
+/**
+ * What a page needs to keep a running badge right as time passes, without asking the server: the deadline, the
+ * target, and the business windows around it (minutes from the deadline, for a short attribute). The console's script
+ * recounts the badge from them every half minute with the same rules as {@link rowBadge}.
+ */
+export interface BadgeClock {
+  /** The deadline (ms since the epoch). */
+  due: number;
+  targetHours: number;
+  /** Business windows from a day before `now` to two weeks after the deadline, as minutes from it. */
+  windows: [number, number][];
+}
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** The clock of a badge that runs (a deadline, not paused, not stopped), on the vendor's calendar; else none. */
+export function badgeClock(
+  deadline: string | null,
+  policy: SlaPolicy | undefined,
+  now: number,
+  running: boolean,
+): BadgeClock | undefined {
+  if (!policy || !deadline || !running) return undefined;
+  const due = Date.parse(deadline);
+  if (!Number.isFinite(due)) return undefined;
+  const windows = businessWindows(policy.calendar, Math.min(now, due) - DAY_MS, due + 14 * DAY_MS).map(
+    ([start, end]) => [Math.round((start - due) / MINUTE_MS), Math.round((end - due) / MINUTE_MS)] as [number, number],
+  );
+  return { due, targetHours: targetMs(policy.calendar) / HOUR_MS, windows };
 }

@@ -250,4 +250,71 @@ describe('the staff console in a browser', () => {
     await expectAccessible(auditor, 'history (auditor)');
     await auditorContext.close();
   });
+  it("counts an SLA badge down in the browser on the business calendar, across the warning and past the deadline (Playwright's clock)", async () => {
+    const ticketId = `T-E2E-CLOCK-${Date.now().toString(36)}`;
+    expect(
+      (await api('/api/requests', validIntake('aws', 'unidirectional', ticketId), creds.tokens.support)).status,
+    ).toBe(201);
+    const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, creds.tokens.support);
+    // The page's badge carries its deadline and the business windows around it.
+    let clock: { due: number; windows: [number, number][] } | undefined;
+    await waitFor(
+      async () => {
+        await page.goto(`${base}/console/requests/${ticketId}`);
+        const due = await page.locator('.summary .sla').getAttribute('data-due');
+        const windows = await page.locator('.summary .sla').getAttribute('data-windows');
+        if (due && windows) clock = { due: Date.parse(due), windows: JSON.parse(windows) as [number, number][] };
+        return clock !== undefined;
+      },
+      20_000,
+      'the request page to show a running SLA badge',
+    );
+    const { due, windows } = clock!;
+    const spans = windows.map(([s, e]) => [due + s * 60_000, due + e * 60_000] as const);
+    /** The instant `hours` of business time before the deadline (negative: after it). */
+    const businessBefore = (hours: number): number => {
+      let left = Math.abs(hours) * 3_600_000;
+      const ordered = hours >= 0 ? [...spans].reverse() : spans;
+      for (const [start, end] of ordered) {
+        const from = hours >= 0 ? Math.min(end, due) : Math.max(start, due);
+        const to = hours >= 0 ? start : end;
+        const length = Math.abs(from - to);
+        if (hours >= 0 ? from <= start : from >= end) continue;
+        if (length >= left) return hours >= 0 ? from - left : from + left;
+        left -= length;
+      }
+      throw new Error(`the windows do not reach ${hours} business hours from the deadline`);
+    };
+    const badgeText = () => page.locator('.summary .sla .sla-text').innerText();
+    const badgeTone = () => page.locator('.summary .sla').getAttribute('class');
+
+    // The page loads a minute early with time flowing; then time stops, and each jump fires the badge's timer once
+    // at exactly the instant wanted.
+    const at12 = businessBefore(12);
+    await page.clock.install({ time: new Date(at12 - 60_000) });
+    await page.reload();
+    await page.clock.pauseAt(new Date(at12 - 30_000));
+    await page.clock.fastForward(30_000);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as Dom).document.querySelector('.summary .sla .sla-text')?.textContent === '12h left',
+    );
+    expect(await badgeTone()).toBe('sla sla-ok');
+    await page.clock.fastForward(businessBefore(9.5) - at12);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as Dom).document.querySelector('.summary .sla .sla-text')?.textContent === '9h 30m left',
+    );
+    expect(await badgeTone()).toBe('sla sla-warning');
+    await shoot(page, 'request-sla-warning');
+    await page.clock.fastForward(businessBefore(-1.5) - businessBefore(9.5));
+    await page.waitForFunction(
+      () => (globalThis as unknown as Dom).document.querySelector('.summary .sla .sla-text')?.textContent === '-1h 30m',
+    );
+    expect(await badgeTone()).toBe('sla sla-breached');
+    expect(await badgeText()).toBe('-1h 30m');
+    await context.close();
+  });
 });

@@ -100,6 +100,67 @@
     });
   }
 
+  // --- SLA badges that keep counting: the same rules as the server's (src/console/sla-badge.ts rowBadge). ---
+
+  /** Business hours as one or two units: "45m", "2h", "2h 30m", "-1h 15m" (minutes rounded toward zero). */
+  function durationText(hours) {
+    var minutes = Math.trunc(Math.abs(hours) * 60);
+    var sign = hours < 0 && minutes > 0 ? '-' : '';
+    var h = Math.floor(minutes / 60);
+    var m = minutes % 60;
+    if (h === 0) return sign + m + 'm';
+    return m === 0 ? sign + h + 'h' : sign + h + 'h ' + m + 'm';
+  }
+
+  /** Business milliseconds between two instants, from windows given in minutes from `due`. */
+  function businessMs(windows, due, from, to) {
+    var total = 0;
+    for (var i = 0; i < windows.length; i++) {
+      var start = Math.max(due + windows[i][0] * 60000, from);
+      var end = Math.min(due + windows[i][1] * 60000, to);
+      if (end > start) total += end - start;
+    }
+    return total;
+  }
+
+  function recount() {
+    var badges = document.querySelectorAll('.sla[data-due]');
+    var now = Date.now();
+    for (var i = 0; i < badges.length; i++) {
+      var b = badges[i];
+      var due = Date.parse(b.getAttribute('data-due'));
+      var target = Number(b.getAttribute('data-target'));
+      var windows = JSON.parse(b.getAttribute('data-windows'));
+      var tone, icon, text, label;
+      if (now >= due) {
+        var over = businessMs(windows, due, due, now) / 3600000;
+        tone = 'breached';
+        icon = '✕';
+        text = durationText(-over);
+        label = 'SLA breached ' + durationText(over) + ' ago (business time)';
+      } else {
+        var left = businessMs(windows, due, now, due) / 3600000;
+        var warning = left <= target * 0.25;
+        tone = warning ? 'warning' : 'ok';
+        icon = warning ? '⚠' : '◷';
+        text = durationText(left) + ' left';
+        label =
+          'SLA: ' +
+          durationText(left) +
+          ' of business time left' +
+          (warning ? ', breach is near' : '') +
+          '; due ' +
+          b.getAttribute('data-due');
+      }
+      b.className = 'sla sla-' + tone;
+      b.title = label;
+      b.querySelector('.sla-icon').textContent = icon;
+      b.querySelector('.sla-text').textContent = text;
+      b.querySelector('.sla-label').textContent = label;
+    }
+  }
+  setInterval(recount, 30000);
+
   function settle() {
     if (refreshing) {
       var was = refreshing;
@@ -131,7 +192,10 @@
     true,
   );
   document.addEventListener('htmx:afterSettle', settle);
-  document.addEventListener('DOMContentLoaded', connect);
+  document.addEventListener('DOMContentLoaded', function () {
+    connect();
+    recount();
+  });
   window.addEventListener('pagehide', function () {
     if (source) source.close();
   });
