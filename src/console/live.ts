@@ -38,7 +38,6 @@ export interface Listener {
 interface Watch {
   listeners: Set<Listener>;
   timer: NodeJS.Timeout;
-  last?: { seen: number; assignee: string | null };
 }
 
 /** What changed between what a listener saw and the view, in words; undefined when nothing did. */
@@ -112,7 +111,6 @@ export class LiveRequests {
       // No worker for a moment, a request that ended and went: the next poll tries again.
       return;
     }
-    watch.last = { seen: view.eventCount.total, assignee: view.assignee };
     for (const listener of watch.listeners) {
       const change = changeOf(listener, view);
       if (!change) continue;

@@ -13,7 +13,8 @@ import { toCsv } from '../audit/chain';
 import { projectRoot } from '../paths';
 import { readTimeline } from '../audit/history';
 import { readCookie, setCookie } from './cookies';
-import { type AuditSigningKey, exportTimeline, signatureFileOf, verifySignedExport } from '../audit/signing';
+import { type AuditSigningKey, exportTimeline, verifySignedExport } from '../audit/signing';
+import { AUDIT_SIGNATURE_HEADER, auditSignatureHeader } from '../api/routes/requests';
 import { isEventType } from '../domain/events';
 import { AppError, httpStatusOfCode } from '../errors';
 import { type Action, allows, type Authenticator } from '../api/auth';
@@ -554,7 +555,7 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="${ticketId}-history.csv"`)
-      .header('audit-signature', Buffer.from(JSON.stringify(signatureFileOf(exported)), 'utf8').toString('base64'))
+      .header(AUDIT_SIGNATURE_HEADER, auditSignatureHeader(exported))
       .send(toCsv(exported.entries));
   });
 }

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { toCsv } from '../../audit/chain';
+import { type TimelineExport, toCsv } from '../../audit/chain';
 import { readTimeline } from '../../audit/history';
 import { type AuditSigningKey, exportTimeline, signatureFileOf } from '../../audit/signing';
 import type { EnablementClient } from '../../temporal/enablement-client';
@@ -37,6 +37,11 @@ const json = <T extends z.ZodType>(description: string, schema: T) => ({
 });
 /** The header a CSV export's signature file comes in (base64 of its JSON), since a CSV has no room for it. */
 export const AUDIT_SIGNATURE_HEADER = 'audit-signature';
+
+/** The value of {@link AUDIT_SIGNATURE_HEADER} for an export: its signature file as base64 JSON. */
+export function auditSignatureHeader(timeline: TimelineExport): string {
+  return Buffer.from(JSON.stringify(signatureFileOf(timeline)), 'utf8').toString('base64');
+}
 
 /** Registers the `/api/requests` routes; `auditSigning` signs audit exports, `pageTokens` the list's page tokens. */
 export function requestRoutes(
@@ -205,11 +210,10 @@ export function requestRoutes(
         new Date(),
       );
       if (request.query.format === 'csv') {
-        const signatureFile = Buffer.from(JSON.stringify(signatureFileOf(timeline)), 'utf8').toString('base64');
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="${timeline.ticketId}-history.csv"`)
-          .header(AUDIT_SIGNATURE_HEADER, signatureFile)
+          .header(AUDIT_SIGNATURE_HEADER, auditSignatureHeader(timeline))
           .serializer((payload: string) => payload)
           .send(toCsv(timeline.entries));
       }
