@@ -73,6 +73,9 @@ export interface BenchSizes {
   replayEvents: number;
   /** Timed replays of each history (after one untimed). */
   replayRepeats: number;
+  /** Open requests running while the inbox is measured, and timed pages of each kind (after one untimed). */
+  inboxRequests: number;
+  inboxRounds: number;
 }
 
 /** The machine the numbers come from. */

@@ -5,6 +5,7 @@
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { sampleHeap, heapResult } from './cases/heap';
 import { routeResult, sampleRoute } from './cases/http-route';
+import { inboxResults, sampleInbox } from './cases/inbox';
 import { latencyResults, sampleLatency } from './cases/latency';
 import { replayResult, sampleReplay } from './cases/replay';
 import { sampleThroughput, throughputResult } from './cases/throughput';
@@ -13,7 +14,7 @@ import { startBenchEnvironment } from './environment';
 import type { BenchReport, BenchSizes, BenchmarkResult } from './result';
 import { round } from './stats';
 
-/** Sizes of a full run: about three minutes on a 2-core machine. */
+/** Sizes of a full run: about three minutes on a 2-core machine, and a few more to start the inbox's requests. */
 export const fullSizes: BenchSizes = {
   latencyRounds: 9,
   latencyEvents: 18,
@@ -30,6 +31,8 @@ export const fullSizes: BenchSizes = {
   heapWorkflows: 200,
   replayEvents: 200,
   replayRepeats: 5,
+  inboxRequests: 10_000,
+  inboxRounds: 30,
 };
 
 /** Sizes of `npm run bench -- --quick`: a smoke run of every path, under a minute; the ratios are rough. */
@@ -49,6 +52,8 @@ export const quickSizes: BenchSizes = {
   heapWorkflows: 30,
   replayEvents: 50,
   replayRepeats: 3,
+  inboxRequests: 500,
+  inboxRounds: 10,
 };
 
 /** Sizes for the test that keeps the benchmark code working: one of everything, ratios meaningless. */
@@ -68,6 +73,8 @@ export const tinySizes: BenchSizes = {
   heapWorkflows: 2,
   replayEvents: 3,
   replayRepeats: 1,
+  inboxRequests: 3,
+  inboxRounds: 1,
 };
 
 /** Options of {@link runBench}. */
@@ -115,6 +122,9 @@ export async function runBench(opts: RunOptions): Promise<BenchReport> {
     results.push(replayResult(replay));
     histories.longHistoryProduct = replay.product.history;
     histories.longHistoryBaseline = replay.baseline.history;
+    // Last: it leaves thousands of requests running.
+    const inbox = await step(`console inbox at ${sizes.inboxRequests} open requests`, () => sampleInbox(env, sizes));
+    results.push(...inboxResults(inbox));
   } finally {
     await env.stop();
   }

@@ -39,7 +39,7 @@ import {
   type ResumeState,
   STARTING,
 } from '../src/temporal/messages';
-import { CONNECTION_MEMO_KEY, STARTED_BY_MEMO_KEY, workflowIdForTicket } from '../src/temporal/names';
+import { CONNECTION_MEMO_KEY, searchAttributes, STARTED_BY_MEMO_KEY, workflowIdForTicket } from '../src/temporal/names';
 import { AuditTrail } from './audit-trail';
 import { EffectRunner } from './effects';
 import { EventDesk, type Received } from './event-desk';
@@ -93,7 +93,10 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       effects.attention,
     );
     const key = JSON.stringify(pairs);
-    if (key !== lastSearchAttributes) upsertSearchAttributes(pairs);
+    // With the time of the change, which the console's inbox follows (workflow time: the same on replay).
+    if (key !== lastSearchAttributes) {
+      upsertSearchAttributes([...pairs, { key: searchAttributes.updatedAt, value: new Date() }]);
+    }
     lastSearchAttributes = key;
     const connection = connectionOf(current);
     const record = connection ? JSON.stringify(connection) : '';

@@ -3,6 +3,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { IntakeDraft } from '../src/domain/intake';
 import { limits, truncateUtf8 } from '../src/domain/limits';
 import { companyOf } from '../src/machines';
+import { allowlistedAccounts } from '../src/machines/context';
 import {
   changeSummary,
   connectionOf,
@@ -86,6 +87,27 @@ export function stateView(
   };
 }
 
+/** Identifiers a request lists at most (`PrivateLinkIdentifiers`); an Azure ticket may name many subscriptions. */
+const MAX_IDENTIFIERS = 20;
+
+/**
+ * What staff search a request by besides ticket and company: the accounts as given and allowlisted, and the endpoint
+ * ids recorded so far; once each, in that order, each cut to what a search attribute takes.
+ */
+export function identifiersOf(request: RequestState): string[] {
+  const { intake, draft, endpointId, vendorEndpointId, reverseConnections } = request.enablement.context;
+  const given = intake?.customerAccount ?? (typeof draft?.customerAccount === 'string' ? draft.customerAccount : '');
+  const all = [
+    given.trim(),
+    ...(intake ? allowlistedAccounts(intake) : []),
+    ...(connectionOf(request)?.accounts.map((a) => a.account) ?? []),
+    endpointId ?? '',
+    vendorEndpointId ?? '',
+    ...(reverseConnections ?? []).map((r) => r.endpointId),
+  ].filter((id) => id !== '');
+  return [...new Set(all.map((id) => truncateUtf8(id, limits.searchAttributeBytes)))].slice(0, MAX_IDENTIFIERS);
+}
+
 /** The search attributes of the request (README "Public names"), with the SLAs' breach flags and deadline. */
 export function searchAttributesOf(
   request: RequestState,
@@ -96,6 +118,7 @@ export function searchAttributesOf(
   const { company, cloud, connectionType } = facts(request);
   const change = request.lifecycle?.change;
   const connection = connectionOf(request);
+  const identifiers = identifiersOf(request);
   const pairs: SearchAttributeUpdatePair[] = [
     { key: searchAttributes.status, value: requestStatus(request) },
     { key: searchAttributes.state, value: requestStateName(request) },
@@ -113,6 +136,7 @@ export function searchAttributesOf(
     { key: searchAttributes.changeKind, value: change ? change.kind : null },
     { key: searchAttributes.changeTicket, value: change ? change.changeTicketId : null },
     { key: searchAttributes.changeSlaBreached, value: change ? changeSla.breached : null },
+    { key: searchAttributes.identifiers, value: identifiers.length ? identifiers : null },
     // Who can connect now: the accounts of the connection's record (none once removed).
     {
       key: searchAttributes.accounts,

@@ -45,7 +45,9 @@ until temporal operator search-attribute create --namespace "$namespace" \
   --name PrivateLinkChangeTicket --type Keyword \
   --name PrivateLinkChangeSlaBreached --type Bool \
   --name PrivateLinkAttention --type KeywordList \
-  --name PrivateLinkAssignee --type Keyword; do
+  --name PrivateLinkAssignee --type Keyword \
+  --name PrivateLinkIdentifiers --type KeywordList \
+  --name PrivateLinkUpdatedAt --type Datetime; do
   if [ "$attempt" -ge 15 ]; then
     echo "Could not register the search attributes in namespace $namespace" >&2
     exit 1

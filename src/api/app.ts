@@ -43,6 +43,7 @@ export function buildProductApi(opts: {
     processMetrics: true,
     console: {
       sessions: security.sessions,
+      ...(security.consoleOidc ? { oidc: security.consoleOidc } : {}),
       ...(opts.slaPolicy ? { slaPolicy: opts.slaPolicy } : {}),
       ...(opts.temporalUiUrl || security.temporalUiUrl
         ? { temporalUiUrl: security.temporalUiUrl ?? opts.temporalUiUrl }

@@ -212,6 +212,14 @@ export const listQuerySchema = z
       .max(256, { error: 'must be at most 256 characters' })
       .optional()
       .describe('Who works on the request (request.assigned); empty for the requests nobody works on'),
+    q: z
+      .string()
+      .min(1)
+      .max(256, { error: 'must be at most 256 characters' })
+      .optional()
+      .describe(
+        "A ticket id, company, customer account or endpoint id, matched whole (the console's inbox also finds parts)",
+      ),
     ...paging,
   })
   .strict();

@@ -5,6 +5,7 @@ import { Authenticator, TokenStore } from './auth';
 import { PageTokens } from '../temporal/page-token';
 import { OidcVerifier } from './oidc';
 import { SessionKeys } from '../console/session';
+import { OidcSignIn } from '../console/oidc-sign-in';
 
 /** What the API server needs to authenticate callers, and a summary for the start-up banner. */
 export interface ApiSecurity {
@@ -18,6 +19,8 @@ export interface ApiSecurity {
   temporalUiUrl?: string;
   /** Signs the console's session cookies (`CONSOLE_SESSION_KEY`, else a key made at random for this process). */
   sessions: SessionKeys;
+  /** Console sign-in with the OIDC provider (`CONSOLE_OIDC_CLIENT_ID`); without it, the token form. */
+  consoleOidc?: OidcSignIn;
   /** One line per way in, for the start-up banner (never a secret). */
   summary: string[];
 }
@@ -53,6 +56,13 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
   const sessions = settings.consoleSessionKeys
     ? SessionKeys.withKeys(settings.consoleSessionKeys)
     : SessionKeys.random();
+  const consoleOidc =
+    settings.consoleOidc && settings.oidc ? new OidcSignIn(settings.oidc, settings.consoleOidc) : undefined;
+  summary.push(
+    consoleOidc
+      ? `console sign-in with ${consoleOidc.providerName} (OIDC, client ${settings.consoleOidc!.clientId})`
+      : 'console sign-in with a bearer token (set CONSOLE_OIDC_CLIENT_ID for OIDC)',
+  );
   const pageTokens = settings.pageTokenKeys ? PageTokens.withKeys(settings.pageTokenKeys) : PageTokens.random();
   const { auditSigning } = settings;
   return {
@@ -62,6 +72,7 @@ export function apiSecurity(settings: ApiSettings): ApiSecurity {
     pageTokens,
     sessions,
     ...(settings.temporalUiUrl ? { temporalUiUrl: settings.temporalUiUrl } : {}),
+    ...(consoleOidc ? { consoleOidc } : {}),
     ...(auditSigning ? { auditSigning } : {}),
   };
 }

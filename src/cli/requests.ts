@@ -241,13 +241,22 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
     .option('--connection-type <type>', connectionTypes.join(' | '))
     .option('--company <name>')
     .option('--assignee <subject>', "who works on them (request.assigned); '' for the ones nobody does")
+    .option('--find <id>', 'a ticket id, company, customer account or endpoint id (matched whole)')
     .option('--breached', 'only requests past their SLA deadline')
     .option('--not-breached', 'only requests within their SLA')
     .option('--page-size <n>', 'rows per page (1-200)', '50')
     .option('--page-token <token>', 'nextPageToken of the previous page')
     .option('--json', 'print the API answer as JSON')
     .action(
-      async (opts: ListFilters & { notBreached?: boolean; pageSize: string; pageToken?: string; json?: boolean }) => {
+      async (
+        opts: ListFilters & {
+          find?: string;
+          notBreached?: boolean;
+          pageSize: string;
+          pageToken?: string;
+          json?: boolean;
+        },
+      ) => {
         const q = new URLSearchParams();
         for (const key of [
           'status',
@@ -262,6 +271,7 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
           const value = opts[key];
           if (value !== undefined) q.set(key, value);
         }
+        if (opts.find !== undefined) q.set('q', opts.find);
         if (opts.breached) q.set('breached', 'true');
         if (opts.notBreached) q.set('breached', 'false');
         const page = await getJson<RequestPage>(target(), 'GET', `/api/requests?${q.toString()}`);

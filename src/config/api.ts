@@ -48,6 +48,8 @@ export interface ApiSettings {
   temporalUiUrl?: string;
   /** The keys console session cookies are signed with (`CONSOLE_SESSION_KEY`; the first signs, each verifies); unset, a random one. */
   consoleSessionKeys?: string[];
+  /** The console's OIDC client (`CONSOLE_OIDC_CLIENT_ID`, `CONSOLE_OIDC_CLIENT_SECRET`, `CONSOLE_URL`): sign-in by OIDC. */
+  consoleOidc?: { clientId: string; clientSecret?: string; redirectUri: string };
 }
 
 const asymmetric = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'];
@@ -152,6 +154,7 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
   if (temporalUiUrl !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(temporalUiUrl)) {
     problems.push('TEMPORAL_UI_URL: must be the http(s) address of the Temporal UI, e.g. https://temporal.example.com');
   }
+  const consoleOidc = consoleOidcFromEnv(env, oidc, problems);
   const jiraFields = setting(env, 'JIRA_INTAKE_FIELDS');
   if (jiraFields) webhooks.jiraFields = jiraFieldMap(jiraFields, problems);
   if (problems.length) throw new AppError('invalid_config', 'Invalid API security settings:', problems);
@@ -163,7 +166,41 @@ export function apiSettingsFromEnv(env: Env): ApiSettings {
     ...(pageTokenKeys.length ? { pageTokenKeys } : {}),
     ...(consoleSessionKeys.length ? { consoleSessionKeys } : {}),
     ...(temporalUiUrl ? { temporalUiUrl } : {}),
+    ...(consoleOidc ? { consoleOidc } : {}),
   };
+}
+
+/** The console's OIDC client, when `CONSOLE_OIDC_CLIENT_ID` is set: it needs the OIDC settings and `CONSOLE_URL`. */
+function consoleOidcFromEnv(
+  env: Env,
+  oidc: OidcConfig | undefined,
+  problems: string[],
+): ApiSettings['consoleOidc'] | undefined {
+  const clientId = setting(env, 'CONSOLE_OIDC_CLIENT_ID');
+  const clientSecret = setting(env, 'CONSOLE_OIDC_CLIENT_SECRET');
+  const base = setting(env, 'CONSOLE_URL');
+  if (clientId === undefined) {
+    if (clientSecret !== undefined) problems.push('CONSOLE_OIDC_CLIENT_SECRET: set CONSOLE_OIDC_CLIENT_ID with it');
+    return undefined;
+  }
+  if (!oidc) problems.push('CONSOLE_OIDC_CLIENT_ID: set OIDC_ISSUER, OIDC_JWKS_URL and OIDC_AUDIENCE too');
+  let redirectUri: string | undefined;
+  try {
+    const url = new URL(base ?? '');
+    const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+    if ((url.protocol === 'https:' || (url.protocol === 'http:' && local)) && !url.search && !url.hash) {
+      redirectUri = `${url.origin}${url.pathname.replace(/\/+$/, '')}/console/sign-in/callback`;
+    }
+  } catch {
+    redirectUri = undefined;
+  }
+  if (!redirectUri) {
+    problems.push(
+      'CONSOLE_URL: with CONSOLE_OIDC_CLIENT_ID, the https address people open the console at (e.g. https://privatelink.example.com)',
+    );
+    return undefined;
+  }
+  return { clientId, ...(clientSecret !== undefined ? { clientSecret } : {}), redirectUri };
 }
 
 /** `customfield_10050=Project ID,customfield_10051=Region`: each field id and the intake key it holds. */

@@ -120,6 +120,22 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
     scope: 'api',
     meaning: "sign the staff console's session cookies (32+ characters); unset, a random key per API process",
   },
+  {
+    name: 'CONSOLE_OIDC_CLIENT_ID',
+    scope: 'api',
+    meaning:
+      "sign in to the console with the OIDC provider (`OIDC_*`): the console's client id (authorization code + PKCE)",
+  },
+  {
+    name: 'CONSOLE_OIDC_CLIENT_SECRET',
+    scope: 'api',
+    meaning: "the console's client secret, for a confidential client (a public client uses PKCE alone)",
+  },
+  {
+    name: 'CONSOLE_URL',
+    scope: 'api',
+    meaning: 'the address people open the console at, for the OIDC redirect (`<CONSOLE_URL>/console/sign-in/callback`)',
+  },
   // The worker's activities
   {
     name: 'TICKET_SYSTEM',

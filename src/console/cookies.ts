@@ -1,6 +1,7 @@
 /**
- * The console's two cookies, read from the `Cookie` header and written as `Set-Cookie` (RFC 6265): always httpOnly,
- * SameSite=Strict and scoped to `/console`; `Secure` when the request came over HTTPS.
+ * The console's cookies, read from the `Cookie` header and written as `Set-Cookie` (RFC 6265): always httpOnly,
+ * SameSite=Strict (Lax only for the OIDC sign-in's state, which comes back on the identity provider's redirect) and
+ * scoped to `/console`; `Secure` when the browser came over HTTPS (directly or through a TLS proxy).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -24,16 +25,27 @@ export function setCookie(
   name: string,
   value: string,
   maxAgeSeconds: number,
+  sameSite: 'Strict' | 'Lax' = 'Strict',
 ): void {
   const attributes = [
     `${name}=${value}`,
     'Path=/console',
     `Max-Age=${maxAgeSeconds}`,
     'HttpOnly',
-    'SameSite=Strict',
-    ...(request.protocol === 'https' ? ['Secure'] : []),
+    `SameSite=${sameSite}`,
+    ...(overHttps(request) ? ['Secure'] : []),
   ];
   const existing = reply.getHeader('set-cookie');
   const list = existing === undefined ? [] : Array.isArray(existing) ? existing.map(String) : [String(existing)];
   void reply.header('set-cookie', [...list, attributes.join('; ')]);
+}
+
+/**
+ * True when the browser reached the console over HTTPS: directly, or through a TLS-terminating proxy that says so
+ * (`X-Forwarded-Proto`). A client that claims it falsely only gets cookies its plain-HTTP requests will not carry.
+ */
+function overHttps(request: FastifyRequest): boolean {
+  const forwarded = request.headers['x-forwarded-proto'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim().toLowerCase();
+  return request.protocol === 'https' || first === 'https';
 }

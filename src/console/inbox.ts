@@ -21,6 +21,8 @@ export interface InboxFilters {
   breached?: string;
   /** Who works on them; {@link NOBODY} for the ones nobody does. */
   assignee?: string;
+  /** Words found in the ticket id, company, accounts or endpoint ids. */
+  q?: string;
 }
 
 /** A request still on its way to enabled: its SLA clock may be running. */
@@ -36,11 +38,22 @@ export const defaultInboxFilters: InboxFilters = { waitingOn: 'vendor' };
 export interface InboxView {
   filters: InboxFilters;
   rows: RequestSummary[];
-  /** The next page's link token, if there is a next page. */
-  nextPageToken: string | null;
+  /** The next page's link: a position in the index, or visibility's signed page token; none on the last page. */
+  next: { after: string } | { pageToken: string } | null;
   /** True when this is not the first page. */
   paged: boolean;
+  /** `breach`: soonest SLA breach first (the index); `newest`: most recently started first (visibility). */
+  order: 'breach' | 'newest';
+  /** How many requests match in all (the index knows; visibility does not say). */
+  total?: number;
+  /** When the index last heard from Temporal (ms). */
+  syncedAt?: number;
+  /** Where the page hears that what it shows has changed (Server-Sent Events). */
+  live?: string;
 }
+
+/** After this long without news from Temporal, the inbox says its list may be out of date. */
+const STALE_MS = 30_000;
 
 const select = (name: string, label: string, options: readonly string[], value: string | undefined, any = 'any') =>
   html`<label
@@ -97,17 +110,38 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
         ${select('connectionType', 'Type', connectionTypes, f.connectionType)}
         ${select('breached', 'SLA', ['true', 'false'], f.breached)} ${assigneeSelect(f.assignee, me)}
         <label>Company <input name="company" value="${f.company ?? ''}" maxlength="200" autocomplete="off" /></label>
+        <label
+          >Find
+          <input
+            name="q"
+            type="search"
+            value="${f.q ?? ''}"
+            maxlength="256"
+            autocomplete="off"
+            size="34"
+            placeholder="ticket, company, account, endpoint id"
+        /></label>
         <button type="submit">Apply</button>
         <a href="/console?waitingOn=">Show all</a>
       </form>
-      <p class="count" role="status">
-        ${view.rows.length ? `${view.rows.length} request${view.rows.length === 1 ? '' : 's'} on this page` : 'No request matches these filters.'}
-      </p>
+      ${
+        view.syncedAt !== undefined && now - view.syncedAt > STALE_MS
+          ? html`<p class="stale" role="alert">
+              This list may be out of date: it last heard from Temporal at
+              ${new Date(view.syncedAt).toISOString().slice(11, 19)} UTC. A request's own page is always current.
+            </p>`
+          : ''
+      }
+      <p class="count" role="status" ${view.live ? html` data-inbox-live="${view.live}"` : ''}>${countText(view)}</p>
       ${
         view.rows.length
           ? html`<table class="requests">
               <caption class="visually-hidden">
-                Requests, most recently started first
+                ${
+                  view.order === 'breach'
+                    ? 'Requests, soonest SLA breach first; then requests with no SLA clock yet, paused ones, and ended ones'
+                    : 'Requests, most recently started first'
+                }
               </caption>
               <thead>
                 <tr>
@@ -130,7 +164,15 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
       }
       <nav class="pager" aria-label="Pages">
         ${view.paged ? html`<a href="/console${here || '?waitingOn='}">First page</a>` : ''}
-        ${view.nextPageToken ? html`<a rel="next" href="/console${queryString({ ...f, pageToken: view.nextPageToken })}">Next page</a>` : ''}
+        ${view.next ? html`<a rel="next" href="/console${queryString({ ...f, ...view.next })}">Next page</a>` : ''}
       </nav>`,
   );
+}
+
+/** What the count line says: how many match (when known) and how many this page shows, in which order. */
+function countText(view: InboxView): string {
+  if (!view.rows.length) return 'No request matches these filters.';
+  const shown = `${view.rows.length} request${view.rows.length === 1 ? '' : 's'} on this page`;
+  if (view.total === undefined) return `${shown}, most recently started first`;
+  return `${view.total} request${view.total === 1 ? '' : 's'} match; ${shown}, soonest SLA breach first`;
 }

@@ -27,15 +27,17 @@ import { listQuery } from '../temporal/visibility';
 import { eventForm, eventFromForm, problemsByField } from './forms';
 import { attentionPage } from './attention';
 import { historyPage } from './history-page';
-import { HEARTBEAT_MS, LiveRequests, sseEvent } from './live';
-import { html } from './html';
-import { defaultInboxFilters, inboxPage, type InboxFilters, NOBODY } from './inbox';
+import { HEARTBEAT_MS, LiveRequests, MAX_LISTENERS, sseEvent } from './live';
+import { html, queryString } from './html';
+import { defaultInboxFilters, inboxPage, type InboxFilters, type InboxView, NOBODY } from './inbox';
+import { RequestIndex, type RequestIndexOptions } from './request-index';
 import { page, type PageFrame, waitingOnText } from './layout';
 import { stateLabel } from './steps';
 import { type FormState, requestPage } from './request-page';
-import { PRESESSION_COOKIE, SESSION_COOKIE, SESSION_HOURS, type Session, SessionKeys } from './session';
+import { OIDC_COOKIE, PRESESSION_COOKIE, SESSION_COOKIE, SESSION_HOURS, type Session, SessionKeys } from './session';
 import type { SlaPolicy } from './sla-badge';
 import { signInPage } from './sign-in';
+import { type OidcSignIn, PENDING_SECONDS, type PendingSignIn } from './oidc-sign-in';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -65,11 +67,17 @@ export interface ConsoleOptions {
   livePollMs?: number;
   /** The Temporal UI's address, for links to a request's workflow (`npm start`'s own, or `TEMPORAL_UI_URL`). */
   temporalUiUrl?: string;
+  /** Signing in with the organisation's identity provider (OIDC, authorization code with PKCE) instead of a token. */
+  oidc?: OidcSignIn;
+  /** The inbox's index of every request (how often it reads; tests make it quick), or false to list from visibility. */
+  index?: Pick<RequestIndexOptions, 'pollMs' | 'rebuildMs' | 'maxRows'> | false;
 }
 
 /** Largest form the console takes. */
 const FORM_BODY_LIMIT = 64 * 1024;
 const INBOX_PAGE_SIZE = 50;
+/** How often a live inbox page's view is checked against the index (a check is free unless the index changed). */
+const INBOX_POLL_MS = 2_000;
 /** Requests each attention group shows at most. */
 const ATTENTION_PAGE_SIZE = 50;
 
@@ -217,19 +225,25 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
   });
 
   // Sign-in: a token (the same as the API's bearer tokens) checked once and turned into a session cookie.
+  // With OIDC sign-in configured, the identity provider instead (below).
+  const provider = opts.oidc?.providerName;
   scope.get('/sign-in', { config: { console: 'public' } }, (request, reply) => {
     const pre = presession(request, reply);
     const next = safeNext((request.query as { next?: unknown }).next);
     return sendPage(
       reply,
       200,
-      signInPage(frameOf(request, 'Sign in'), { csrf: sessions.csrfToken(`pre:${pre}`), next }),
+      signInPage(frameOf(request, 'Sign in'), { csrf: sessions.csrfToken(`pre:${pre}`), next, provider }),
     );
   });
   scope.post('/sign-in', { config: { console: 'public' } }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
     const pre = readCookie(request, PRESESSION_COOKIE);
     const next = safeNext(body.next);
+    if (provider !== undefined) {
+      const error = `This console signs in with ${provider}, not with a token.`;
+      return sendPage(reply, 403, signInPage(frameOf(request, 'Sign in'), { csrf: '', next, provider, error }));
+    }
     if (!pre || !sessions.checkCsrf(`pre:${pre}`, body._csrf)) {
       const fresh = presession(request, reply, true);
       return sendPage(
@@ -271,6 +285,67 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     request.log.info({ subject: principal.subject, role: principal.role }, 'console sign-in');
     return reply.redirect(next, 303);
   });
+  if (opts.oidc) oidcRoutes(opts.oidc);
+  /** OIDC sign-in: to the identity provider with a PKCE challenge, and back with a code the API exchanges. */
+  function oidcRoutes(oidc: OidcSignIn): void {
+    const failed = (request: FastifyRequest, reply: FastifyReply, err: unknown, next = '/console') => {
+      if (!(err instanceof AppError)) throw err;
+      const status = err.code === 'unavailable' ? 503 : err.code === 'forbidden' ? 403 : 401;
+      request.log.info({ code: err.code }, 'console OIDC sign-in refused');
+      return sendPage(
+        reply,
+        status,
+        signInPage(frameOf(request, 'Sign in'), { csrf: '', next, provider, error: err.message }),
+      );
+    };
+    scope.get('/sign-in/oidc', { config: { console: 'public' } }, async (request, reply) => {
+      const next = safeNext((request.query as { next?: unknown }).next);
+      try {
+        const { location, pending } = await oidc.begin(next);
+        // Lax: the provider sends the browser back from its own site, and a Strict cookie would not come with it.
+        setCookie(request, reply, OIDC_COOKIE, sessions.seal('oidc', pending), PENDING_SECONDS, 'Lax');
+        return reply.redirect(location, 303);
+      } catch (err) {
+        return failed(request, reply, err, next);
+      }
+    });
+    // Its address carries the provider's code and state: kept out of the request log (warnings only).
+    scope.get('/sign-in/callback', { config: { console: 'public' }, logLevel: 'warn' }, async (request, reply) => {
+      const pending = pendingOf(sessions.unseal('oidc', readCookie(request, OIDC_COOKIE)));
+      setCookie(request, reply, OIDC_COOKIE, '', 0, 'Lax');
+      let principal;
+      try {
+        principal = await oidc.finish(request.query as Record<string, unknown>, pending);
+        if (!allows(principal.role, 'read')) {
+          throw new AppError(
+            'forbidden',
+            `${principal.subject} has role ${principal.role}, which may not read requests: the console is not for it.`,
+          );
+        }
+      } catch (err) {
+        return failed(request, reply, err, pending?.next);
+      }
+      const { cookie: value } = sessions.open(principal, 'oidc', now());
+      setCookie(request, reply, SESSION_COOKIE, value, SESSION_HOURS * 3600);
+      request.log.info({ subject: principal.subject, role: principal.role }, 'console sign-in (OIDC)');
+      // A page, not a redirect: the browser came from the provider's site, and would not send the new SameSite=Strict
+      // cookie along a redirect that started there; from this page on, the navigation is the console's own.
+      const next = safeNext(pending!.next);
+      const page = html`<!doctype html>
+        <html lang="en">
+          <head>
+            <meta charset="utf-8" />
+            <meta http-equiv="refresh" content="0;url=${next}" />
+            <title>Signed in</title>
+          </head>
+          <body>
+            <p>Signed in as ${principal.subject}. <a href="${next}">Continue</a></p>
+          </body>
+        </html>`;
+      return sendPage(reply, 200, page);
+    });
+  }
+
   scope.post('/sign-out', { config: { console: 'read' } }, (request, reply) => {
     sessions.signOut(request.consoleSession!, now());
     setCookie(request, reply, SESSION_COOKIE, '', 0);
@@ -286,15 +361,34 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     return pre;
   }
 
-  // The inbox.
-  scope.get('/', { config: { console: 'read' } }, async (request, reply) => {
-    const raw = request.query as Record<string, unknown>;
+  // The inbox: from the index (every request, in this process's memory) once it has read them, else visibility.
+  const index =
+    opts.index === false
+      ? undefined
+      : new RequestIndex(requests.client, {
+          ...opts.index,
+          pauseWhileWaitingOnCustomer: opts.slaPolicy?.pauseWhileWaitingOnCustomer ?? false,
+          log: (message, err) => scope.log.warn({ err }, message),
+        });
+  if (index) {
+    scope.addHook('onReady', (done) => {
+      index.start();
+      done();
+    });
+    scope.addHook('onClose', async () => index.stop());
+  }
+  /** The inbox's view from its URL: the API's filters (validated as the API does), and where the page starts. */
+  const inboxViewOf = (query: unknown) => {
+    const raw = (query ?? {}) as Record<string, unknown>;
     const given = Object.keys(raw).length ? raw : defaultInboxFilters;
-    const set = Object.fromEntries(Object.entries(given).filter(([, v]) => typeof v === 'string' && v !== ''));
+    const set = Object.fromEntries(
+      Object.entries(given).filter(([k, v]) => typeof v === 'string' && v.trim() !== '' && k !== 'fp'),
+    ) as Record<string, string>;
+    const { after, ...rest } = set;
     // `assignee=-` is the inbox's "nobody" (an empty value means any, as for every filter); the API's is empty.
     const parsed = listQuerySchema.safeParse({
-      ...set,
-      ...(set.assignee === NOBODY ? { assignee: '' } : {}),
+      ...rest,
+      ...(rest.assignee === NOBODY ? { assignee: '' } : {}),
       pageSize: String(INBOX_PAGE_SIZE),
     });
     if (!parsed.success) {
@@ -305,22 +399,72 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       );
     }
     const { pageSize, pageToken, ...filters } = parsed.data;
+    return { set, after, pageSize, pageToken, filters };
+  };
+
+  scope.get('/', { config: { console: 'read' } }, async (request, reply) => {
+    const { set, after, pageSize, pageToken, filters } = inboxViewOf(request.query);
     const mine = set.assignee === request.consoleSession!.subject && Object.keys(set).length === 1;
+    const inboxFilters: InboxFilters = Object.fromEntries(
+      Object.entries(set).filter(([k]) => k !== 'pageToken' && k !== 'after'),
+    );
+    const frame = frameOf(request, mine ? 'Mine' : 'Inbox', { nav: mine ? 'mine' : 'inbox' });
+    const fromIndex = pageToken === undefined ? index?.search(filters, pageSize, after) : undefined;
+    if (fromIndex) {
+      const view: InboxView = {
+        filters: inboxFilters,
+        rows: fromIndex.rows,
+        next: fromIndex.next ? { after: fromIndex.next } : null,
+        paged: after !== undefined,
+        order: 'breach',
+        total: fromIndex.total,
+        syncedAt: fromIndex.syncedAt,
+        // The page listens for changes to what it shows (below).
+        live: `/console/inbox/live${queryString({ ...set, fp: fromIndex.fingerprint })}`,
+      };
+      return sendPage(reply, 200, inboxPage(frame, view, opts.slaPolicy, now()));
+    }
+    // Visibility: while the index is read at start (or has grown past its bound), and for visibility's own page links.
     const query = listQuery(filters);
     const serverToken = pageToken === undefined ? undefined : pageTokens.open(pageToken, query).toString('base64url');
     const result = await requests.list(filters, pageSize, serverToken);
     const next = result.nextPageToken && pageTokens.seal(Buffer.from(result.nextPageToken, 'base64url'), result.query);
-    const inboxFilters: InboxFilters = Object.fromEntries(Object.entries(set).filter(([k]) => k !== 'pageToken'));
-    return sendPage(
-      reply,
-      200,
-      inboxPage(
-        frameOf(request, mine ? 'Mine' : 'Inbox', { nav: mine ? 'mine' : 'inbox' }),
-        { filters: inboxFilters, rows: result.requests, nextPageToken: next, paged: pageToken !== undefined },
-        opts.slaPolicy,
-        now(),
-      ),
-    );
+    const view: InboxView = {
+      filters: inboxFilters,
+      rows: result.requests,
+      next: next ? { pageToken: next } : null,
+      paged: pageToken !== undefined,
+      order: 'newest',
+    };
+    return sendPage(reply, 200, inboxPage(frame, view, opts.slaPolicy, now()));
+  });
+
+  // A live inbox page: told once when the rows it shows (or how they stand) changed, to offer a refresh.
+  let inboxListeners = 0;
+  scope.get('/inbox/live', { config: { console: 'read' } }, (request, reply) => {
+    if (!index) throw new AppError('not_found', 'The inbox is not live on this server.');
+    const { after, pageSize, filters } = inboxViewOf(request.query);
+    const fp = (request.query as { fp?: unknown }).fp;
+    if (typeof fp !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(fp)) {
+      throw new AppError('bad_request', 'fp: must be the fingerprint the page shows.');
+    }
+    if (inboxListeners >= MAX_LISTENERS) {
+      throw new AppError('unavailable', 'Too many live pages are open on this server; reload later.');
+    }
+    inboxListeners++;
+    let told = false;
+    let send: (text: string) => void = () => undefined;
+    const watch = setInterval(() => {
+      const current = index.fingerprint(filters, pageSize, after);
+      if (told || current === undefined || current === fp) return;
+      told = true;
+      send(sseEvent('changed', { said: 'the list has changed' }));
+    }, opts.livePollMs ?? INBOX_POLL_MS);
+    watch.unref();
+    send = openStream(request, reply, () => {
+      clearInterval(watch);
+      inboxListeners--;
+    });
   });
 
   scope.get('/attention', { config: { console: 'read' } }, async (request, reply) => {
@@ -485,18 +629,27 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     if (!Number.isInteger(seen) || seen < 0)
       throw new AppError('bad_request', 'seen: must be the event count the page shows.');
     const assignee = typeof query.assignee === 'string' && query.assignee ? query.assignee.slice(0, 256) : null;
+    const stream: { send?: (text: string) => void } = {};
+    const remove = live.listen(ticketId, {
+      seen,
+      assignee,
+      send: (change) => stream.send?.(sseEvent('changed', change)),
+      end: () => reply.raw.destroy(),
+    });
+    if (!remove) throw new AppError('unavailable', 'Too many live pages are open on this server; reload later.');
+    stream.send = openStream(request, reply, remove);
+  });
+
+  /**
+   * Turns a page's request into a stream of Server-Sent Events that lasts until the browser leaves, the session ends
+   * (the page is told, and asks its person to sign in again) or the server closes; `closed` runs once at the end.
+   */
+  function openStream(request: FastifyRequest, reply: FastifyReply, closed: () => void): (text: string) => void {
     const session = request.consoleSession!;
     const raw = reply.raw;
     const send = (text: string) => {
       if (!raw.writableEnded) raw.write(text);
     };
-    const remove = live.listen(ticketId, {
-      seen,
-      assignee,
-      send: (change) => send(sseEvent('changed', change)),
-      end: () => raw.destroy(),
-    });
-    if (!remove) throw new AppError('unavailable', 'Too many live pages are open on this server; reload later.');
     void reply.hijack();
     streams.add(raw);
     const socket = raw.socket;
@@ -508,7 +661,6 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     });
     send(': live\n\n');
     const beat = setInterval(() => send(': beat\n\n'), HEARTBEAT_MS);
-    // The stream ends with the session: a page open overnight asks its person to sign in again.
     const expiry = setTimeout(
       () => {
         send(sseEvent('signed-out', {}));
@@ -518,16 +670,22 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
     );
     beat.unref();
     expiry.unref();
-    // The response's close, not the request's (which closes as soon as its body has been read).
-    raw.on('close', () => {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
       streams.delete(raw);
       // A stream never finishes: its connection is of no further use (and would hold the server open at shutdown).
       socket?.destroy();
       clearInterval(beat);
       clearTimeout(expiry);
-      remove();
-    });
-  });
+      closed();
+    };
+    // The response's close, not the request's (which closes as soon as its body has been read); or already gone.
+    raw.on('close', end);
+    if (raw.destroyed) end();
+    return send;
+  }
 
   const exportOf = async (ticketId: string) =>
     exportTimeline(await readTimeline(requests.client, ticketId), opts.auditSigning, new Date(now()));
@@ -558,4 +716,17 @@ export function consoleRoutes(scope: FastifyInstance, opts: ConsoleOptions): voi
       .header(AUDIT_SIGNATURE_HEADER, auditSignatureHeader(exported))
       .send(toCsv(exported.entries));
   });
+}
+
+/** What the OIDC cookie kept, if it is that (it was signed by this server, so only its shape is checked). */
+function pendingOf(value: unknown): PendingSignIn | undefined {
+  const p = value as Partial<PendingSignIn> | undefined;
+  return p &&
+    typeof p.state === 'string' &&
+    typeof p.verifier === 'string' &&
+    typeof p.nonce === 'string' &&
+    typeof p.next === 'string' &&
+    typeof p.until === 'number'
+    ? (p as PendingSignIn)
+    : undefined;
 }

@@ -12,6 +12,8 @@ import { type Role, roles } from '../domain/roles';
 export const SESSION_COOKIE = 'plconsole';
 /** The cookie that ties the sign-in form to one browser before a session exists (login CSRF). */
 export const PRESESSION_COOKIE = 'plconsole_pre';
+/** The cookie that keeps an OIDC sign-in's state, PKCE verifier and nonce while the person is at the provider. */
+export const OIDC_COOKIE = 'plconsole_oidc';
 /** How long a session lasts from sign-in: a working day. */
 export const SESSION_HOURS = 10;
 
@@ -98,6 +100,24 @@ export class SessionKeys {
   signOut(session: Session, now = Date.now()): void {
     for (const [id, until] of this.signedOut) if (until <= now) this.signedOut.delete(id);
     this.signedOut.set(session.id, session.expiresAt);
+  }
+
+  /** `value` (JSON) signed for `purpose`, as a cookie value. */
+  seal(purpose: string, value: unknown): string {
+    const body = b64(JSON.stringify(value));
+    return `${body}.${b64(this.mac(this.keys[0]!, purpose, body))}`;
+  }
+
+  /** The value {@link seal} signed for `purpose`, if `cookie` is one; else undefined. */
+  unseal(purpose: string, cookie: string | undefined): unknown {
+    if (!cookie || cookie.length > 4096) return undefined;
+    const [body, mac, extra] = cookie.split('.');
+    if (!body || !mac || extra !== undefined || !this.verify(purpose, body, mac)) return undefined;
+    try {
+      return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as unknown;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The CSRF token of a session (or of a sign-in form's pre-session value). */

@@ -1,9 +1,32 @@
-/** The sign-in page: a token form (the API's own tokens), turned by the server into a session cookie. */
-import { type Html, html } from './html';
+/**
+ * The sign-in page: the organisation's identity provider when OIDC sign-in is configured, else a token form (the API's
+ * own tokens), turned by the server into a session cookie.
+ */
+import { type Html, html, queryString } from './html';
 import { page, type PageFrame } from './layout';
 
 /** The sign-in page, with what went wrong last time, if anything. */
-export function signInPage(frame: PageFrame, opts: { csrf: string; next: string; error?: string }): Html {
+export function signInPage(
+  frame: PageFrame,
+  opts: { csrf: string; next: string; error?: string; provider?: string },
+): Html {
+  if (opts.provider !== undefined) {
+    return page(
+      frame,
+      html`<h1>Sign in</h1>
+        <div class="sign-in">
+          ${opts.error ? html`<p class="error" role="alert" data-focus>${opts.error}</p>` : ''}
+          <p>
+            <a class="button" href="/console/sign-in/oidc${queryString({ next: opts.next })}"
+              >Sign in with ${opts.provider}</a
+            >
+          </p>
+          <p class="hint">
+            Your organisation's identity provider signs you in; the console keeps only a session cookie, for 10 hours.
+          </p>
+        </div>`,
+    );
+  }
   return page(
     frame,
     html`<h1>Sign in</h1>

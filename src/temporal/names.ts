@@ -49,6 +49,16 @@ export const searchAttributes = {
   attention: defineSearchAttributeKey('PrivateLinkAttention', SearchAttributeType.KEYWORD_LIST),
   /** Who works on the request (`request.assigned`); unset when nobody does. */
   assignee: defineSearchAttributeKey('PrivateLinkAssignee', SearchAttributeType.KEYWORD),
+  /**
+   * What staff search a request by besides ticket and company: the customer's accounts (as given, and every account
+   * the vendor allowlists) and the endpoint ids recorded so far (the customer's, the vendor's reverse ones).
+   */
+  identifiers: defineSearchAttributeKey('PrivateLinkIdentifiers', SearchAttributeType.KEYWORD_LIST),
+  /**
+   * When the other search attributes last changed (workflow time): the console's inbox reads only what changed since
+   * it last looked (src/console/request-index.ts).
+   */
+  updatedAt: defineSearchAttributeKey('PrivateLinkUpdatedAt', SearchAttributeType.DATETIME),
 } as const;
 
 /** Every search attribute key the product registers, in a stable order. */

@@ -12,7 +12,7 @@ import { rethrowTemporalError } from './errors';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { isRecord } from '../domain/json';
 import type { ConnectionRecord } from '../machines/changes/connection';
-import { CONNECTION_MEMO_KEY, searchAttributes, ticketIdOfWorkflow, WORKFLOW_TYPE } from './names';
+import { CONNECTION_MEMO_KEY, searchAttributes, ticketIdOfWorkflow, WORKFLOW_TYPE, workflowIdForTicket } from './names';
 
 /** Filters of `GET /api/requests`, each mapped to a search attribute. */
 export interface ListFilters {
@@ -24,6 +24,8 @@ export interface ListFilters {
   breached?: boolean;
   /** Who works on it; `""` for requests nobody works on. */
   assignee?: string;
+  /** A ticket id, company, account or endpoint id (`PrivateLinkIdentifiers`), matched whole. */
+  q?: string;
 }
 
 /** One row of `GET /api/requests`, read from visibility (search attributes), not from the workflows. */
@@ -53,7 +55,7 @@ export interface RequestPage {
   nextPageToken: string | null;
 }
 
-const filterAttributes: Record<Exclude<keyof ListFilters, 'breached' | 'assignee'>, string> = {
+const filterAttributes: Record<Exclude<keyof ListFilters, 'breached' | 'assignee' | 'q'>, string> = {
   status: searchAttributes.status.name,
   waitingOn: searchAttributes.waitingOn.name,
   cloud: searchAttributes.cloud.name,
@@ -142,7 +144,7 @@ function connectionRow(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): Conn
 }
 
 /** One page of executions for a query; Temporal's page token as base64url in and out. */
-async function listExecutions(
+export async function listExecutions(
   client: Client,
   query: string,
   pageSize: number,
@@ -165,11 +167,11 @@ async function listExecutions(
 }
 
 /** The next page's token as base64url; null on the last page. */
-const nextToken = (response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse) =>
+export const nextToken = (response: temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse) =>
   response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
 
 /** A string literal for a visibility query (double-quoted; quotes and backslashes escaped). */
-function literal(value: string): string {
+export function literal(value: string): string {
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
 
@@ -188,6 +190,12 @@ export function listQuery(filters: ListFilters): string {
       filters.assignee === ''
         ? `${searchAttributes.assignee.name} IS NULL`
         : `${searchAttributes.assignee.name} = ${literal(filters.assignee)}`,
+    );
+  }
+  if (filters.q !== undefined) {
+    const q = literal(filters.q);
+    clauses.push(
+      `(WorkflowId = ${literal(workflowIdForTicket(filters.q))} OR ${searchAttributes.company.name} = ${q} OR ${searchAttributes.identifiers.name} = ${q})`,
     );
   }
   return clauses.join(' AND ');
@@ -211,7 +219,7 @@ export async function listRequests(
 }
 
 /** A list row from an execution's search attributes. */
-function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): RequestSummary {
+export function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): RequestSummary {
   const sa = decodeSearchAttributes(e.searchAttributes?.indexedFields);
   const one = (name: string): unknown => sa[name]?.[0];
   const text = (name: string): string | null => {

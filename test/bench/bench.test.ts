@@ -25,6 +25,9 @@ describe('npm run bench', () => {
       'api-route-cost',
       'worker-heap-per-workflow',
       'replay-long-history',
+      'inbox-page',
+      'inbox-find',
+      'api-list',
     ]);
     for (const r of report.results) {
       expect({
@@ -44,6 +47,9 @@ describe('npm run bench', () => {
       'webhook-start-rate',
       'api-route-cost',
       'replay-long-history',
+      'inbox-page',
+      'inbox-find',
+      'api-list',
     ]);
   });
 

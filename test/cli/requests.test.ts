@@ -90,6 +90,14 @@ describe('plctl against a running API', () => {
         new RegExp(`${ticketId}\\s+Acme\\s+aws\\s+unidirectional\\s+in_progress\\s+reviewingConnection\\s+vendor`),
       );
 
+      // Found by the endpoint id the customer gave (PrivateLinkIdentifiers), whole.
+      const found = await eventually(
+        async () => (await plctl(['list', '--find', 'vpce-079df92ea764cdd14'], creds.tokens.auditor)).stdout,
+        (out) => out.includes(ticketId),
+        { intervalMs: 200, what: `plctl list --find to show ${ticketId}` },
+      );
+      expect(found.trim().split('\n')).toHaveLength(2);
+
       const history = await plctl(['history', ticketId], creds.tokens.auditor);
       expect(history.stdout).toMatch(/event\s+support@vendor\.example\s+api\s+endpoint\.requested\s+applied/);
       expect(history.stdout).toMatch(/state\.changed\s+support@vendor\.example\s+worker\s+in_progress/);

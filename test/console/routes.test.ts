@@ -27,6 +27,7 @@ beforeAll(() => {
       now: () => clock,
       slaPolicy: exampleVendorConfig().sla,
       livePollMs: 200,
+      index: { pollMs: 200 },
       temporalUiUrl: 'http://ui.example:8233/',
     },
   });
@@ -163,6 +164,41 @@ describe('the inbox and a request page', () => {
       expect(bad.statusCode).toBe(400);
       expect(bad.headers['content-type']).toMatch(/^text\/html/);
       expect(text(bad.body)).toContain('waitingOn: must be one of vendor, customer, none');
+    }));
+
+  it('finds a request by part of its company or account, soonest breach first, and says how many match', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const intake = { ...validIntake('aws', 'unidirectional', ticketId), company: 'Brightwater Analytics' };
+      expect((await start(ticketId, { ...intake, customerAccount: '314159265358' })).statusCode).toBe(201);
+      const found = await eventuallyPage(support, '/console?waitingOn=&q=brightwater', new RegExp(ticketId));
+      expect(text(found)).toMatch(/1 request match; 1 request on this page, soonest SLA breach first/);
+      expect(found).toMatch(/<input\s+name="q"\s+type="search"\s+value="brightwater"/);
+      expect(text(await eventuallyPage(support, '/console?q=4159265', new RegExp(ticketId)))).toContain(
+        'Brightwater Analytics',
+      );
+      expect(text((await get(support, '/console?q=no-such-company-anywhere')).body)).toContain(
+        'No request matches these filters.',
+      );
+      // Ended requests too, by status.
+      expect(
+        (
+          await api.inject({
+            method: 'POST',
+            url: `/api/requests/${ticketId}/events`,
+            headers: bearer(creds.tokens.admin),
+            payload: { type: 'request.cancelled', reason: 'asked twice' },
+          })
+        ).statusCode,
+      ).toBe(200);
+      const ended = await eventuallyPage(support, '/console?status=cancelled&q=brightwater', new RegExp(ticketId));
+      expect(text(ended)).toContain('1 request match');
+      const garbled = await get(support, '/console?after=%21%21');
+      expect(garbled.statusCode).toBe(400);
+      expect(text(garbled.body)).toContain('The link to this page is not valid');
+      const long = await get(support, `/console?q=${'x'.repeat(300)}`);
+      expect(long.statusCode).toBe(400);
+      expect(text(long.body)).toContain('q: must be at most 256 characters');
     }));
 
   it('marks the current step, offers only the steps allowed now, and records a step as the person signed in', () =>
@@ -397,6 +433,52 @@ describe('the inbox and a request page', () => {
       } finally {
         req.destroy();
       }
+    }));
+
+  it('tells an open inbox page when a request it lists changes, so the person can refresh it', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      await start(ticketId);
+      const view = `/console?waitingOn=&q=${ticketId}`;
+      const page = await eventuallyPage(support, view, new RegExp(`1 request match`));
+      const live = /data-inbox-live="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+      expect(live).toMatch(/^\/console\/inbox\/live\?.*fp=[A-Za-z0-9_-]+$/);
+      expect(live).toContain(`q=${ticketId}`);
+      const address = api.server.listening
+        ? `http://127.0.0.1:${(api.server.address() as { port: number }).port}`
+        : await api.listen({ port: 0, host: '127.0.0.1' });
+      const req = httpRequest(`${address}${live}`, { headers: { cookie: support.cookie } });
+      req.end();
+      try {
+        const res = await new Promise<IncomingMessage>((resolve, reject) => {
+          req.once('response', resolve);
+          req.once('error', reject);
+        });
+        expect(res.statusCode).toBe(200);
+        let stream = '';
+        res.on('data', (chunk: Buffer) => (stream += chunk.toString('utf8')));
+        await eventually(
+          () => stream,
+          (t) => t.includes(': live'),
+          { what: 'the stream to open' },
+        );
+        expect(stream).not.toContain('event: changed');
+        await api.inject({
+          method: 'POST',
+          url: `/api/requests/${ticketId}/events`,
+          headers: bearer(creds.tokens.admin),
+          payload: { type: 'request.assigned', assignee: 'erin@vendor.example' },
+        });
+        await eventually(
+          () => stream,
+          (t) => /event: changed\ndata: \{"said":"the list has changed"\}\n\n/.test(t),
+          { what: 'the inbox told of the change', timeoutMs: 15_000 },
+        );
+      } finally {
+        req.destroy();
+      }
+      const bad = await get(support, '/console/inbox/live?fp=%3Cscript%3E');
+      expect(bad.statusCode).toBe(400);
     }));
 
   it('lists what needs attention: a request past its SLA, and one whose notification was refused', () =>

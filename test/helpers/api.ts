@@ -60,6 +60,8 @@ export function buildTestApi(
     requests: new EnablementClient(temporal.client, temporal.taskQueue),
     authenticator: new Authenticator(opts.store, opts.jwt),
     webhooks: opts.webhooks ?? {},
+    // The API's own tests do not read the inbox; its index is tested where it is (test/console/).
+    console: { index: false },
   });
 }
 

@@ -74,10 +74,44 @@
     box.appendChild(button);
   }
 
+  /** The inbox's rows changed: say so politely and offer a refresh (the rows do not move under the person's eyes). */
+  function offerRefresh() {
+    if (document.getElementById('inbox-changed')) return;
+    var box = document.createElement('div');
+    box.id = 'inbox-changed';
+    box.className = 'flash';
+    var p = document.createElement('p');
+    p.textContent = 'Requests in this list have changed since it was shown.';
+    var button = document.createElement('button');
+    button.type = 'button';
+    button.id = 'inbox-refresh';
+    button.textContent = 'Refresh the list';
+    button.addEventListener('click', function () {
+      reload('The list was refreshed');
+    });
+    p.appendChild(document.createTextNode(' '));
+    p.appendChild(button);
+    box.appendChild(p);
+    var count = document.querySelector('[data-inbox-live]');
+    count.parentNode.insertBefore(box, count);
+    announce('Requests in this list have changed. Refresh the list to see them.');
+  }
   function connect() {
     if (source) {
       source.close();
       source = null;
+    }
+    var inbox = document.querySelector('[data-inbox-live]');
+    if (inbox && window.EventSource) {
+      source = new EventSource(inbox.getAttribute('data-inbox-live'));
+      source.addEventListener('changed', function () {
+        source.close();
+        offerRefresh();
+      });
+      source.addEventListener('signed-out', function () {
+        source.close();
+      });
+      return;
     }
     var head = document.querySelector('[data-ticket][data-seen]');
     if (!head || !window.EventSource) return;
@@ -165,8 +199,12 @@
     if (refreshing) {
       var was = refreshing;
       refreshing = null;
-      var again = was.focusId && document.getElementById(was.focusId);
-      if (again) again.focus();
+      // Back where the person was; when that is gone (the inbox's Refresh button), to the page's heading.
+      var again = (was.focusId && document.getElementById(was.focusId)) || document.querySelector('main h1');
+      if (again) {
+        if (!again.hasAttribute('tabindex') && again.tagName === 'H1') again.setAttribute('tabindex', '-1');
+        again.focus();
+      }
       announce('Updated: ' + was.said + '.');
     } else {
       var target = document.querySelector('[data-focus]') || document.querySelector('main h1');
