@@ -14,13 +14,14 @@ const T = temporal.api.enums.v1.EventType;
 
 /** An event's fields but its type and sender, as text (`intake.<key>` for each intake field). */
 function payloadOf(event: Record<string, unknown>): Record<string, string> {
+  // A field sent as null (an assignment to nobody) is written empty, as every export writes a missing value.
+  const text = (v: unknown) => (typeof v === 'string' ? v : v === null ? '' : JSON.stringify(v));
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(event)) {
     if (key === 'type' || key === 'actor' || value === undefined) continue;
     if (key === 'intake') {
-      for (const [k, v] of Object.entries(value as object))
-        fields[`intake.${k}`] = typeof v === 'string' ? v : JSON.stringify(v);
-    } else fields[key] = typeof value === 'string' ? value : JSON.stringify(value);
+      for (const [k, v] of Object.entries(value as object)) fields[`intake.${k}`] = text(v);
+    } else fields[key] = text(value);
   }
   return fields;
 }

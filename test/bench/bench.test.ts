@@ -49,7 +49,6 @@ describe('npm run bench', () => {
       'replay-long-history',
       'inbox-page',
       'inbox-find',
-      'api-list',
     ]);
   });
 

@@ -395,24 +395,17 @@ describe('the inbox and a request page', () => {
       await start(ticketId);
       const page = await get(support, `/console/requests/${ticketId}`);
       const seen = /data-seen="(\d+)"/.exec(page.body)![1]!;
-      const address = await api.listen({ port: 0, host: '127.0.0.1' });
-      // node:http, as a browser's EventSource: its connection closes when the page goes.
-      const req = httpRequest(`${address}/console/requests/${ticketId}/live?seen=${seen}&assignee=`, {
-        headers: { cookie: support.cookie },
-      });
-      req.end();
+      const {
+        req,
+        res,
+        text: streamed,
+      } = await openStream(support, `/console/requests/${ticketId}/live?seen=${seen}&assignee=`);
       try {
-        const res = await new Promise<IncomingMessage>((resolve, reject) => {
-          req.once('response', resolve);
-          req.once('error', reject);
-        });
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
-        let stream = '';
-        res.on('data', (chunk: Buffer) => (stream += chunk.toString('utf8')));
         const read = (until: RegExp) =>
           eventually(
-            () => stream,
+            () => streamed(),
             (text) => until.test(text),
             { what: `the stream to say ${until}`, timeoutMs: 15_000 },
           );
@@ -424,7 +417,7 @@ describe('the inbox and a request page', () => {
           payload: { type: 'customer_access.granted' },
         });
         await read(/event: changed\ndata: .*\n\n/);
-        const change = JSON.parse(/event: changed\ndata: (.*)\n/.exec(stream)![1]!) as Record<string, unknown>;
+        const change = JSON.parse(/event: changed\ndata: (.*)\n/.exec(streamed())![1]!) as Record<string, unknown>;
         expect(change).toMatchObject({
           state: 'awaitingEndpoint',
           said: `${creds.subjects.admin} recorded customer_access.granted`,
@@ -444,25 +437,15 @@ describe('the inbox and a request page', () => {
       const live = /data-inbox-live="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
       expect(live).toMatch(/^\/console\/inbox\/live\?.*fp=[A-Za-z0-9_-]+$/);
       expect(live).toContain(`q=${ticketId}`);
-      const address = api.server.listening
-        ? `http://127.0.0.1:${(api.server.address() as { port: number }).port}`
-        : await api.listen({ port: 0, host: '127.0.0.1' });
-      const req = httpRequest(`${address}${live}`, { headers: { cookie: support.cookie } });
-      req.end();
+      const { req, res, text: streamed } = await openStream(support, live);
       try {
-        const res = await new Promise<IncomingMessage>((resolve, reject) => {
-          req.once('response', resolve);
-          req.once('error', reject);
-        });
         expect(res.statusCode).toBe(200);
-        let stream = '';
-        res.on('data', (chunk: Buffer) => (stream += chunk.toString('utf8')));
         await eventually(
-          () => stream,
+          () => streamed(),
           (t) => t.includes(': live'),
           { what: 'the stream to open' },
         );
-        expect(stream).not.toContain('event: changed');
+        expect(streamed()).not.toContain('event: changed');
         await api.inject({
           method: 'POST',
           url: `/api/requests/${ticketId}/events`,
@@ -470,7 +453,7 @@ describe('the inbox and a request page', () => {
           payload: { type: 'request.assigned', assignee: 'erin@vendor.example' },
         });
         await eventually(
-          () => stream,
+          () => streamed(),
           (t) => /event: changed\ndata: \{"said":"the list has changed"\}\n\n/.test(t),
           { what: 'the inbox told of the change', timeoutMs: 15_000 },
         );
@@ -562,6 +545,28 @@ describe('the way in', () => {
     expect((await api.inject({ url: '/console/assets/..%2F..%2Fpackage.json' })).statusCode).toBe(404);
   });
 });
+
+/**
+ * A page's Server-Sent Events stream, over node:http as a browser's EventSource (its connection closes when the page
+ * goes): the answer, and everything it has said so far. The server listens on a port from the first call on.
+ */
+async function openStream(
+  browser: Browser,
+  path: string,
+): Promise<{ req: ReturnType<typeof httpRequest>; res: IncomingMessage; text: () => string }> {
+  const address = api.server.listening
+    ? `http://127.0.0.1:${(api.server.address() as { port: number }).port}`
+    : await api.listen({ port: 0, host: '127.0.0.1' });
+  const req = httpRequest(`${address}${path}`, { headers: { cookie: browser.cookie } });
+  req.end();
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    req.once('error', reject);
+  });
+  let said = '';
+  res.on('data', (chunk: Buffer) => (said += chunk.toString('utf8')));
+  return { req, res, text: () => said };
+}
 
 /** The page once it reads as expected (visibility is eventually consistent). */
 async function eventuallyPage(browser: Browser, url: string, reads: RegExp): Promise<string> {

@@ -108,7 +108,10 @@ describe('walking a request end to end with the stock temporal CLI', () => {
         ['ports.opened', 'alice@vendor.example', 'update'],
         ['connection.verified', 'customer via ticket', 'update'],
       ]);
-      expect(done).toMatchObject({ state: 'active', allowedEvents: ['change.requested', 'note.added'] });
+      expect(done).toMatchObject({
+        state: 'active',
+        allowedEvents: ['change.requested', 'request.assigned', 'note.added'],
+      });
       // The connection's record is found by the account that can connect, and a change ticket removes it.
       await waitFor(
         async () =>
