@@ -12,7 +12,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { waitFor } from '../helpers/eventually';
-import { freePort, repoRoot, type RunningProcess, runEntry } from '../helpers/processes';
+import { freePort, repoRoot, type RunningProcess, runEntry, waitForProductStart } from '../helpers/processes';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it when missing), or `CHROMIUM_PATH`. */
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -61,14 +61,7 @@ describe('the staff console in a browser', () => {
       AUTH_TOKENS_FILE: tokensFile,
     });
     const proc = running;
-    await waitFor(
-      () => {
-        if (proc.child.exitCode !== null) throw new Error(`npm start exited early:\n${proc.output()}`);
-        return proc.output().includes('Press Ctrl-C to stop.');
-      },
-      120_000,
-      'npm start to come up',
-    );
+    await waitForProductStart(proc);
     expect(proc.output()).toContain(`Staff console   ${base}/console`);
     browser = await chromium.launch({ executablePath: chromiumPath });
   }, 180_000);

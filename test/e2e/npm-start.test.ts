@@ -7,9 +7,9 @@ import { readPidFile } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
 import { validIntake } from '../fixtures/requests';
 import { newWebhookSecret, signStandard, testCredentials } from '../helpers/api';
-import { freePort, isAlive, type RunningProcess, runEntry } from '../helpers/processes';
+import { freePort, isAlive, type RunningProcess, runEntry, waitForProductStart } from '../helpers/processes';
 import { startRequest } from '../helpers/requests';
-import { eventually, waitFor } from '../helpers/eventually';
+import { eventually } from '../helpers/eventually';
 
 /**
  * `npm start` as a user runs it: the real dev server, worker and API in child processes, on free ports and a
@@ -51,14 +51,7 @@ describe('npm start (the embedded stack)', () => {
   async function start(): Promise<RunningProcess> {
     running = runEntry('src/main.ts', env());
     const proc = running;
-    await waitFor(
-      () => {
-        if (proc.child.exitCode !== null) throw new Error(`npm start exited early:\n${proc.output()}`);
-        return proc.output().includes('Press Ctrl-C to stop.');
-      },
-      120_000,
-      'npm start to come up',
-    );
+    await waitForProductStart(proc);
     return proc;
   }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { waitFor } from './eventually';
 
 /** Repository root, for spawning the product's entry points as a user would. */
 export const repoRoot = join(__dirname, '..', '..');
@@ -93,4 +94,19 @@ function capture(child: ChildProcess): RunningProcess {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, output: () => output, exited };
+}
+
+/**
+ * Waits until `npm start` (src/main.ts) says it is up ("Press Ctrl-C to stop."), at most two minutes; fails at once,
+ * with its output, if it exits first.
+ */
+export async function waitForProductStart(proc: RunningProcess): Promise<void> {
+  await waitFor(
+    () => {
+      if (proc.child.exitCode !== null) throw new Error(`npm start exited early:\n${proc.output()}`);
+      return proc.output().includes('Press Ctrl-C to stop.');
+    },
+    120_000,
+    'npm start to come up',
+  );
 }
