@@ -89,7 +89,7 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     const pairs = searchAttributesOf(
       current,
       { breached: sla?.breached ?? false, deadline: sla?.deadline() },
-      { breached: changeSla?.breached ?? false },
+      { breached: changeSla?.breached ?? false, deadline: changeSla?.deadline() },
       effects.attention,
     );
     const key = JSON.stringify(pairs);

@@ -112,7 +112,7 @@ export function identifiersOf(request: RequestState): string[] {
 export function searchAttributesOf(
   request: RequestState,
   sla: { breached: boolean; deadline?: number },
-  changeSla: { breached: boolean } = { breached: false },
+  changeSla: { breached: boolean; deadline?: number } = { breached: false },
   attention: readonly string[] = [],
 ): SearchAttributeUpdatePair[] {
   const { company, cloud, connectionType } = facts(request);
@@ -136,6 +136,10 @@ export function searchAttributesOf(
     { key: searchAttributes.changeKind, value: change ? change.kind : null },
     { key: searchAttributes.changeTicket, value: change ? change.changeTicketId : null },
     { key: searchAttributes.changeSlaBreached, value: change ? changeSla.breached : null },
+    {
+      key: searchAttributes.changeSlaDeadline,
+      value: change && changeSla.deadline !== undefined ? new Date(changeSla.deadline) : null,
+    },
     { key: searchAttributes.identifiers, value: identifiers.length ? identifiers : null },
     // Who can connect now: the accounts of the connection's record (none once removed).
     {

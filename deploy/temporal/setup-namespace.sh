@@ -44,6 +44,7 @@ until temporal operator search-attribute create --namespace "$namespace" \
   --name PrivateLinkChangeKind --type Keyword \
   --name PrivateLinkChangeTicket --type Keyword \
   --name PrivateLinkChangeSlaBreached --type Bool \
+  --name PrivateLinkChangeSlaDeadline --type Datetime \
   --name PrivateLinkAttention --type KeywordList \
   --name PrivateLinkAssignee --type Keyword \
   --name PrivateLinkIdentifiers --type KeywordList \

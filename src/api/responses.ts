@@ -244,6 +244,15 @@ const requestSummary = z.object({
   slaDeadline: z.string().nullable(),
   startedAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  openChange: z
+    .object({
+      ticketId: z.string(),
+      kind: z.string(),
+      slaBreached: z.boolean(),
+      slaDeadline: z.string().nullable().describe("The change's own SLA deadline; null until its clock starts"),
+    })
+    .nullable()
+    .describe('The change open on the connection, if any, with its own SLA'),
 });
 
 export const requestPageSchema = named(

@@ -86,15 +86,23 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
   const me = frame.session?.subject ?? '';
   const rows = view.rows.map((r) => {
     const b = rowBadge(r, policy, now);
+    // An enabled request with a change open is listed as its change: the change's step and its own SLA clock.
+    const change = r.status === 'enabled' && !r.closedAt ? r.openChange : null;
+    const running = change ? change.slaDeadline !== null : isOpen(r.status);
+    const deadline = change ? change.slaDeadline : r.slaDeadline;
     return html`<tr>
-      <th scope="row"><a href="/console/requests/${encodeURIComponent(r.ticketId)}">${r.ticketId}</a></th>
+      <th scope="row">
+        <a href="/console/requests/${encodeURIComponent(r.ticketId)}">${r.ticketId}</a>${
+          change ? html`<br /><span class="change">change ${change.ticketId}</span>` : ''
+        }
+      </th>
       <td>${r.company ?? html`<span class="muted">not given</span>`}</td>
       <td>${r.cloud ?? '–'} · ${r.connectionType ?? '–'}</td>
-      <td>${(r.status ?? 'unknown').replace(/_/g, ' ')}</td>
-      <td>${r.state ? stateLabel(r.state) : '–'}</td>
+      <td>${change ? 'change open' : (r.status ?? 'unknown').replace(/_/g, ' ')}</td>
+      <td>${change ? `change: ${change.kind.replace(/_/g, ' ')}` : r.state ? stateLabel(r.state) : '–'}</td>
       <td>${waitingOnText(r.waitingOn)}</td>
       <td>${r.assignee ?? html`<span class="muted">nobody</span>`}</td>
-      <td>${badge(b, badgeClock(r.slaDeadline, policy, now, isOpen(r.status) && b.tone !== 'paused'))}</td>
+      <td>${badge(b, badgeClock(deadline, policy, now, running && b.tone !== 'paused'))}</td>
       <td>
         <time datetime="${r.startedAt ?? ''}">${r.startedAt ? r.startedAt.slice(0, 16).replace('T', ' ') : '–'}</time>
       </td>
@@ -139,7 +147,7 @@ export function inboxPage(frame: PageFrame, view: InboxView, policy: SlaPolicy |
               <caption class="visually-hidden">
                 ${
                   view.order === 'breach'
-                    ? 'Requests, soonest SLA breach first; then requests with no SLA clock yet, paused ones, and ended ones'
+                    ? 'Requests and open changes, soonest SLA breach first; then those with no SLA clock yet, paused ones, and ended ones'
                     : 'Requests, most recently started first'
                 }
               </caption>

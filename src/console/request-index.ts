@@ -32,7 +32,10 @@ export interface IndexedRequest extends RequestSummary {
   updatedAt: number;
 }
 
-/** The inbox's question: the API's filters; `q` is found inside the ticket id, company, accounts and endpoint ids (any case). */
+/**
+ * The inbox's question: the API's filters; `q` is found inside the ticket id (the request's or its open change's),
+ * company, accounts and endpoint ids (any case).
+ */
 export type IndexQuery = ListFilters;
 
 /** One page of the index, in order of time to breach. */
@@ -78,6 +81,7 @@ const MAX_BACKOFF_MS = 30_000;
 /**
  * Order of the inbox: running SLA clocks first, soonest due (so breached ones lead), then open requests with no clock
  * yet, then paused clocks, then requests whose SLA is over (enabled), most recently started first within each group.
+ * An enabled request with a change open sorts by the change's own clock ({@link slaClockOf}).
  */
 type SortKey = [group: number, value: number, ticketId: string];
 
@@ -268,14 +272,13 @@ export class RequestIndex {
 
   private sortKey(row: IndexedRequest): SortKey {
     const started = row.startedAt ? Date.parse(row.startedAt) : 0;
-    if (row.closedAt || (row.status !== 'awaiting_information' && row.status !== 'in_progress')) {
-      return [3, -started, row.ticketId];
-    }
-    if (this.opts.pauseWhileWaitingOnCustomer && row.waitingOn === 'customer' && !row.slaBreached) {
+    const clock = slaClockOf(row);
+    if (!clock) return [3, -started, row.ticketId];
+    if (this.opts.pauseWhileWaitingOnCustomer && row.waitingOn === 'customer' && !clock.breached) {
       return [2, -started, row.ticketId];
     }
-    if (!row.slaDeadline) return [1, -started, row.ticketId];
-    return [0, Date.parse(row.slaDeadline), row.ticketId];
+    if (!clock.deadline) return [1, -started, row.ticketId];
+    return [0, Date.parse(clock.deadline), row.ticketId];
   }
 
   private schedule(delay: number): void {
@@ -304,6 +307,21 @@ export class RequestIndex {
       this.failures = Math.min(this.failures + 1, 10);
     }
   }
+}
+
+/**
+ * The SLA clock that runs for a row, if one does: the request's until it is enabled, then the open change's (a change
+ * has five business days of its own); none once the request ended and no change is open.
+ */
+export function slaClockOf(row: RequestSummary): { breached: boolean; deadline: string | null } | undefined {
+  if (row.closedAt) return undefined;
+  if (row.status === 'awaiting_information' || row.status === 'in_progress') {
+    return { breached: row.slaBreached, deadline: row.slaDeadline };
+  }
+  if (row.status === 'enabled' && row.openChange) {
+    return { breached: row.openChange.slaBreached, deadline: row.openChange.slaDeadline };
+  }
+  return undefined;
 }
 
 /** True when `row` should replace `held`: another run of the request that started later, or a later read of its run. */
@@ -340,6 +358,7 @@ function matches(row: IndexedRequest, q: IndexQuery, text: string | undefined): 
   if (text) {
     const found =
       row.ticketId.toLowerCase().includes(text) ||
+      (row.openChange?.ticketId.toLowerCase().includes(text) ?? false) ||
       (row.company ?? '').toLowerCase().includes(text) ||
       row.identifiers.some((id) => id.toLowerCase().includes(text));
     if (!found) return false;

@@ -74,12 +74,14 @@ export function slaBadge(sla: SlaView | null): SlaBadge {
   };
 }
 
-/** What a list row knows of a request's SLA: its search attributes. */
+/** What a list row knows of a request's SLA: its search attributes (and the open change's clock, if any). */
 export interface SlaRow {
   status: string | null;
   waitingOn: string | null;
   slaBreached: boolean;
   slaDeadline: string | null;
+  closedAt?: string | null;
+  openChange?: { slaBreached: boolean; slaDeadline: string | null } | null;
 }
 
 /** The vendor's SLA policy as the console knows it: its calendar, and whether waiting on the customer pauses it. */
@@ -97,6 +99,16 @@ const endedStatuses = ['enabled', 'removed', 'rejected', 'cancelled'];
  * vendor configuration) the time left is wall-clock time, and the badge says so.
  */
 export function rowBadge(row: SlaRow, policy: SlaPolicy | undefined, now: number): SlaBadge {
+  const change = row.openChange;
+  if (row.status === 'enabled' && change && !row.closedAt) {
+    // An enabled connection with a change open: the change's own clock, which waits on whoever the change does.
+    const clock = { status: 'in_progress', waitingOn: row.waitingOn, ...change };
+    const b = change.slaDeadline ? rowBadge(clock, policy, now) : slaBadge(null);
+    return {
+      ...b,
+      label: `Change ${b.label.replace('the clock starts with the intake', 'the clock has not started')}`,
+    };
+  }
   if (row.status && endedStatuses.includes(row.status)) {
     if (row.status === 'rejected' || row.status === 'cancelled') {
       return { tone: 'none', icon: '–', text: row.status, label: `The request was ${row.status}; no SLA runs` };

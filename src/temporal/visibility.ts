@@ -24,7 +24,7 @@ export interface ListFilters {
   breached?: boolean;
   /** Who works on it; `""` for requests nobody works on. */
   assignee?: string;
-  /** A ticket id, company, account or endpoint id (`PrivateLinkIdentifiers`), matched whole. */
+  /** A ticket id (the request's or its open change's), company, account or endpoint id (`PrivateLinkIdentifiers`), matched whole. */
   q?: string;
 }
 
@@ -43,6 +43,16 @@ export interface RequestSummary {
   slaDeadline: string | null;
   startedAt: string | null;
   closedAt: string | null;
+  /** The change open on the request's connection, with its own SLA; null when none is open. */
+  openChange: OpenChangeSummary | null;
+}
+
+/** A change open on a connection, as a list row knows it (search attributes). */
+export interface OpenChangeSummary {
+  ticketId: string;
+  kind: string;
+  slaBreached: boolean;
+  slaDeadline: string | null;
 }
 
 /**
@@ -195,7 +205,7 @@ export function listQuery(filters: ListFilters): string {
   if (filters.q !== undefined) {
     const q = literal(filters.q);
     clauses.push(
-      `(WorkflowId = ${literal(workflowIdForTicket(filters.q))} OR ${searchAttributes.company.name} = ${q} OR ${searchAttributes.identifiers.name} = ${q})`,
+      `(WorkflowId = ${literal(workflowIdForTicket(filters.q))} OR ${searchAttributes.changeTicket.name} = ${q} OR ${searchAttributes.company.name} = ${q} OR ${searchAttributes.identifiers.name} = ${q})`,
     );
   }
   return clauses.join(' AND ');
@@ -226,8 +236,13 @@ export function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInf
     const v = one(name);
     return typeof v === 'string' ? v : null;
   };
-  const deadline = one(searchAttributes.slaDeadline.name);
+  const when = (name: string): string | null => {
+    const v = one(name);
+    return v instanceof Date ? v.toISOString() : typeof v === 'string' ? new Date(v).toISOString() : null;
+  };
   const workflowId = e.execution?.workflowId ?? '';
+  const changeTicket = text(searchAttributes.changeTicket.name);
+  const changeKind = text(searchAttributes.changeKind.name);
   return {
     ticketId: ticketIdOfWorkflow(workflowId),
     workflowId,
@@ -239,14 +254,18 @@ export function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInf
     connectionType: text(searchAttributes.connectionType.name),
     company: text(searchAttributes.company.name),
     slaBreached: one(searchAttributes.slaBreached.name) === true,
-    slaDeadline:
-      deadline instanceof Date
-        ? deadline.toISOString()
-        : typeof deadline === 'string'
-          ? new Date(deadline).toISOString()
-          : null,
+    slaDeadline: when(searchAttributes.slaDeadline.name),
     startedAt: optionalTsToDate(e.startTime)?.toISOString() ?? null,
     closedAt: optionalTsToDate(e.closeTime)?.toISOString() ?? null,
+    openChange:
+      changeTicket !== null && changeKind !== null
+        ? {
+            ticketId: changeTicket,
+            kind: changeKind,
+            slaBreached: one(searchAttributes.changeSlaBreached.name) === true,
+            slaDeadline: when(searchAttributes.changeSlaDeadline.name),
+          }
+        : null,
   };
 }
 

@@ -7,6 +7,8 @@ import { RequestIndex } from '../../src/console/request-index';
 import { EnablementClient } from '../../src/temporal/enablement-client';
 import { workflowIdForTicket } from '../../src/temporal/names';
 import { type ListFilters, listRequests } from '../../src/temporal/visibility';
+import { changeRequested } from '../fixtures/changes';
+import { forwardLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { useTestApi } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
@@ -187,6 +189,50 @@ describe('the inbox index', () => {
       } finally {
         await index.stop();
       }
+    }));
+
+  it("lists an enabled connection's open change by the change's own SLA, found by the change's ticket", () =>
+    temporal.withWorker(async () => {
+      // Started in this order, so that by start time alone the change would come last.
+      const changed = nextTicket();
+      const enabled = nextTicket();
+      const waiting = nextTicket();
+      const ours = [changed, enabled, waiting];
+      for (const t of ours) expect((await start(t)).statusCode).toBe(201);
+      for (const t of [enabled, changed]) {
+        for (const event of forwardLegEvents) expect((await send(t, event)).statusCode).toBe(200);
+      }
+      const changeTicket = `${changed}-ADD`;
+      const opened = await send(changed, changeRequested(changeTicket, { kind: 'remove' }));
+      expect(opened.statusCode).toBe(200);
+
+      // The API's row names the change and its own clock (a fresh one: five business days from now).
+      const requests = new EnablementClient(temporal.client, temporal.taskQueue);
+      const found = await eventually(
+        () => requests.list({ q: changeTicket }, 10),
+        (page) => page.requests.length === 1 && page.requests[0]!.openChange?.slaDeadline != null,
+        { what: 'the change in visibility' },
+      );
+      const row = found.requests[0]!;
+      expect(row).toMatchObject({ ticketId: changed, status: 'enabled', waitingOn: 'vendor' });
+      expect(row.openChange).toMatchObject({ ticketId: changeTicket, kind: 'remove', slaBreached: false });
+      expect(Date.parse(row.openChange!.slaDeadline!)).toBeGreaterThan(Date.parse(row.slaDeadline!));
+      await eventually(
+        () => visibilityTickets({ status: 'enabled' }, ours),
+        (t) => t.length === 2,
+        { what: 'both connections enabled in visibility' },
+      );
+
+      const index = new RequestIndex(temporal.client);
+      await index.rebuild();
+      // Among running clocks: after the request still in intake (due sooner), before the enabled one (no clock runs).
+      const order = indexTickets(index, {}, ours);
+      expect(order).toEqual([waiting, changed, enabled]);
+      const listed = index.search({ q: changed }, 10)!.rows[0]!;
+      expect(listed.openChange).toEqual(row.openChange);
+      // Found by part of the change's ticket, in any case; by visibility by the whole of it.
+      expect(indexTickets(index, { q: changeTicket.slice(-8).toLowerCase() }, ours)).toEqual([changed]);
+      expect(await visibilityTickets({ q: changeTicket }, ours)).toEqual([changed]);
     }));
 
   it('the API finds a request by a whole ticket id, company, account or endpoint id', () =>

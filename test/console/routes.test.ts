@@ -9,11 +9,13 @@ import { buildApiServer } from '../../src/api/server';
 import { SessionKeys } from '../../src/console/session';
 import { EnablementClient } from '../../src/temporal/enablement-client';
 import type { StateView } from '../../src/temporal/messages';
+import { changeRequested } from '../fixtures/changes';
+import { forwardLegEvents } from '../fixtures/events';
 import { exampleVendorConfig, validIntake } from '../fixtures/requests';
 import { bearer, useTestApi } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
 
-const { temporal, creds, nextTicket, start } = useTestApi('CON');
+const { temporal, creds, nextTicket, start, send } = useTestApi('CON');
 
 /** The console over the test's server, with a clock the test moves. */
 let clock = Date.now();
@@ -199,6 +201,23 @@ describe('the inbox and a request page', () => {
       const long = await get(support, `/console?q=${'x'.repeat(300)}`);
       expect(long.statusCode).toBe(400);
       expect(text(long.body)).toContain('q: must be at most 256 characters');
+    }));
+
+  it("lists an enabled connection's open change as the change: its ticket, its kind and its own SLA", () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      const changeTicket = `${ticketId}-C1`;
+      expect((await start(ticketId)).statusCode).toBe(201);
+      for (const event of forwardLegEvents) expect((await send(ticketId, event)).statusCode).toBe(200);
+      expect((await send(ticketId, changeRequested(changeTicket, { kind: 'remove' }))).statusCode).toBe(200);
+      // The default view (waiting on the vendor), found by the change's ticket.
+      const inbox = await eventuallyPage(support, `/console?q=${changeTicket}`, /Change SLA: \d+h/);
+      expect(text(inbox)).toMatch(
+        new RegExp(
+          `${ticketId} change ${changeTicket} .* change open change: remove vendor \\(us\\) nobody ◷ \\d+h( \\d+m)? left`,
+        ),
+      );
+      expect(inbox).toMatch(/class="sla sla-ok" title="Change SLA: \d+h( \d+m)? of business time left/);
     }));
 
   it('marks the current step, offers only the steps allowed now, and records a step as the person signed in', () =>

@@ -144,6 +144,36 @@ describe("a list row's badge, counted on the vendor's business calendar (Mon-Fri
     expect(rowBadge({ ...row, slaDeadline: null }, policy, 0)).toMatchObject({ tone: 'none', text: 'no SLA yet' });
   });
 
+  it("reads an enabled connection's open change by the change's own clock, and says it is the change's", () => {
+    const enabled = { ...row, status: 'enabled', slaDeadline: '2026-10-01T20:00:00.000Z' };
+    const change = { slaBreached: false, slaDeadline: '2026-11-06T22:00:00.000Z' };
+    const running = rowBadge({ ...enabled, openChange: change }, policy, at('2026-11-05T17:00:00Z'));
+    expect(running).toMatchObject({ tone: 'ok', text: '13h left' });
+    expect(running.label).toMatch(/^Change SLA: 13h of business time left/);
+    expect(
+      rowBadge({ ...enabled, openChange: { ...change, slaBreached: true } }, policy, at('2026-11-09T15:30:00Z')),
+    ).toMatchObject({ tone: 'breached', text: '-1h 30m' });
+    expect(
+      rowBadge(
+        { ...enabled, waitingOn: 'customer', openChange: change },
+        { ...policy, pauseWhileWaitingOnCustomer: true },
+        0,
+      ),
+    ).toMatchObject({ tone: 'paused', label: 'Change SLA paused while waiting on the customer' });
+    expect(rowBadge({ ...enabled, openChange: { ...change, slaDeadline: null } }, policy, 0)).toMatchObject({
+      tone: 'none',
+      label: 'Change SLA: the clock has not started',
+    });
+    // Once the request's run ended (removed by hand), the change's clock is not shown running.
+    expect(
+      rowBadge(
+        { ...enabled, closedAt: '2026-11-01T00:00:00Z', openChange: change },
+        policy,
+        at('2026-11-05T17:00:00Z'),
+      ),
+    ).toMatchObject({ tone: 'met' });
+  });
+
   it('without the calendar, counts wall-clock time, says so, and never warns on a target it does not know', () => {
     const badge = rowBadge(row, undefined, at('2026-11-06T20:00:00Z'));
     expect(badge).toMatchObject({ tone: 'ok', text: '2h left' });

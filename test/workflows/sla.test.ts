@@ -338,6 +338,8 @@ describe('the SLA of a change after enablement', () => {
         );
         expect(breached.get(searchAttributes.slaBreached)).toBe(false);
         expect(breached.get(searchAttributes.changeTicket)).toBe('SLA-CHG-C1');
+        // The change's own deadline, searchable and sorted by in the console's inbox: the one its state view shows.
+        expect(breached.get(searchAttributes.changeSlaDeadline)?.toISOString()).toBe(view.change?.sla?.deadline);
 
         // The change ends: its clock goes with it, and nothing more fires.
         await send(handle, { type: 'change.cancelled', reason: 'the customer keeps the connection' });
@@ -347,6 +349,7 @@ describe('the SLA of a change after enablement', () => {
         expect(after).toMatchObject({ change: null, state: 'active' });
         const attributes = (await handle.describe()).typedSearchAttributes;
         expect(attributes.get(searchAttributes.changeSlaBreached)).toBeUndefined();
+        expect(attributes.get(searchAttributes.changeSlaDeadline)).toBeUndefined();
       },
       { activities },
     );

@@ -166,12 +166,14 @@
       var target = Number(b.getAttribute('data-target'));
       var windows = JSON.parse(b.getAttribute('data-windows'));
       var tone, icon, text, label;
+      // A change's badge (its own SLA clock) keeps saying so.
+      var whose = /^Change /.test(b.title) ? 'Change ' : '';
       if (now >= due) {
         var over = businessMs(windows, due, due, now) / 3600000;
         tone = 'breached';
         icon = '✕';
         text = durationText(-over);
-        label = 'SLA breached ' + durationText(over) + ' ago (business time)';
+        label = whose + 'SLA breached ' + durationText(over) + ' ago (business time)';
       } else {
         var left = businessMs(windows, due, now, due) / 3600000;
         var warning = left <= target * 0.25;
@@ -179,6 +181,7 @@
         icon = warning ? '⚠' : '◷';
         text = durationText(left) + ' left';
         label =
+          whose +
           'SLA: ' +
           durationText(left) +
           ' of business time left' +
