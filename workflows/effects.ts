@@ -3,7 +3,8 @@
  * connectivity checks. Comments and notifications queued one after another go out in one activity; every effect keeps
  * its own idempotency key (`<workflowId>/<seq>`), its own record and its own audit-timeline entry.
  */
-import { type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import { ActivityFailure, type ActivityOptions, log, proxyActivities } from '@temporalio/workflow';
 import type { BatchableEffect, ConnectivityResult, EnablementActivities } from '../activities';
 import { checkPortsSummary, type CheckedPort } from '../src/domain/connectivity-check';
 import { limits, truncateUtf8 } from '../src/domain/limits';
@@ -28,6 +29,21 @@ const effectActivityOptions: ActivityOptions = {
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: [failureTypes.outsideSystemRejected],
   },
+};
+
+/**
+ * Tries of a single comment or notification before the request is listed as retrying it (the workflow hears of a
+ * failure only when the activity gives up): about six seconds. It then goes on with the rest of the day's retries.
+ */
+const FIRST_TRIES = 3;
+const firstTryOptions: ActivityOptions = {
+  ...effectActivityOptions,
+  retry: { ...effectActivityOptions.retry, maximumAttempts: FIRST_TRIES },
+};
+/** The retries after the first tries, going on with the same backoff (2 s, 4 s, then 8 s ...). */
+const laterTryOptions: ActivityOptions = {
+  ...effectActivityOptions,
+  retry: { ...effectActivityOptions.retry, initialInterval: '8 seconds' },
 };
 const { postTicketComment, sendNotification } = proxyActivities<EnablementActivities>(effectActivityOptions);
 
@@ -59,7 +75,7 @@ export interface EffectRunnerState {
 
 /** The effects of one request: a queue, the one being carried out, and the record of each carried out. */
 /** What the attention list shows a request for (see {@link EffectRunner.attention}). */
-export type Attention = 'effect_failed' | 'check_failed';
+export type Attention = 'effect_failed' | 'effect_retrying' | 'check_failed';
 
 export class EffectRunner {
   /** What became of each effect (the state view's `effects.done`). */
@@ -70,6 +86,11 @@ export class EffectRunner {
   private inFlight = 0;
   /** The latest connectivity check's result (the state view's `connectivityCheck`). */
   private lastCheck: ConnectivityCheckView | undefined;
+  /** True while a comment or notification that failed its first tries is being retried. */
+  private retrying = false;
+  private retryEnded = false;
+  /** Called when {@link attention} changes while effects run (the workflow publishes its search attributes). */
+  onAttentionChange: (() => void) | undefined;
 
   /**
    * @param startedBy who started the request: a ticket system's comments go only to requests it started itself
@@ -93,14 +114,16 @@ export class EffectRunner {
 
   /**
    * What needs a person's attention (`PrivateLinkAttention`): `effect_failed` while the latest ticket comment or the
-   * latest notification failed (a ticket system refusing comments), `check_failed` while the product's latest
-   * connectivity check did not connect every port. Each clears once the next one succeeds.
+   * latest notification failed (a ticket system refusing comments), `effect_retrying` while one that failed its first
+   * tries is retried (a ticket system not answering), `check_failed` while the product's latest connectivity check did
+   * not connect every port. Each clears once the next one succeeds.
    */
   get attention(): Attention[] {
     const latest = (type: EffectRecord['type']) => [...this.records].reverse().find((r) => r.type === type);
     const failed = (['postTicketComment', 'notify'] as const).some((t) => latest(t)?.status === 'failed');
     return [
       ...(failed ? ['effect_failed' as const] : []),
+      ...(this.retrying ? ['effect_retrying' as const] : []),
       ...(this.lastCheck && !this.lastCheck.ok ? ['check_failed' as const] : []),
     ];
   }
@@ -143,6 +166,10 @@ export class EffectRunner {
       if (n > 1) await this.runBatch(batch);
       else await this.runOne(batch[0]!);
       this.inFlight = 0;
+      if (this.retryEnded) {
+        this.retryEnded = false;
+        this.onAttentionChange?.();
+      }
     }
   }
 
@@ -196,16 +223,18 @@ export class EffectRunner {
     try {
       switch (effect.type) {
         case 'postTicketComment':
-          await postTicketComment.executeWithOptions(
-            { ...effectActivityOptions, summary: effectSummary(ticketId, effect) },
-            [{ ticketId, comment: effect.params, idempotencyKey, startedBy }],
+          await this.retried((options) =>
+            postTicketComment.executeWithOptions({ ...options, summary: effectSummary(ticketId, effect) }, [
+              { ticketId, comment: effect.params, idempotencyKey, startedBy },
+            ]),
           );
           this.record(item, 'done');
           break;
         case 'notify':
-          await sendNotification.executeWithOptions(
-            { ...effectActivityOptions, summary: effectSummary(ticketId, effect) },
-            [{ ticketId, notification: effect.params, idempotencyKey }],
+          await this.retried((options) =>
+            sendNotification.executeWithOptions({ ...options, summary: effectSummary(ticketId, effect) }, [
+              { ticketId, notification: effect.params, idempotencyKey },
+            ]),
           );
           this.record(item, 'done');
           break;
@@ -225,6 +254,29 @@ export class EffectRunner {
       const detail = causeOf(err);
       log.warn('effect failed', { ticketId, seq, type: effect.type, detail });
       this.record(item, 'failed', detail);
+    }
+  }
+
+  /**
+   * Runs a comment or notification: a few tries, then, if they all failed for a reason that may pass, the rest of the
+   * day's tries with the request listed as retrying it (`effect_retrying`) until they end.
+   */
+  private async retried(run: (options: ActivityOptions) => Promise<unknown>): Promise<void> {
+    try {
+      await run(firstTryOptions);
+      return;
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || err.retryState !== RetryState.MAXIMUM_ATTEMPTS_REACHED) throw err;
+      log.warn('effect failed its first tries; retrying it', { ticketId: this.ticketId, detail: causeOf(err) });
+    }
+    this.retrying = true;
+    this.onAttentionChange?.();
+    try {
+      await run(laterTryOptions);
+    } finally {
+      // Said once the effect's record is written (runQueued), so the list never shows it neither retrying nor failed.
+      this.retrying = false;
+      this.retryEnded = true;
     }
   }
 

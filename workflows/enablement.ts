@@ -210,6 +210,8 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   for (const raw of earlySignals.splice(0)) receive(request, raw, 'signal');
 
   const current = () => request!;
+  // A comment or notification being retried shows on the attention list while it is, not only once it ends.
+  effects.onAttentionChange = () => publish(current());
   const fetchWindows = fetchBusinessWindows(vendor.sla.calendar);
   const { timeZone } = vendor.sla.calendar;
 

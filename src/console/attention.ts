@@ -1,6 +1,7 @@
 /**
  * The attention list: what needs a person now, whoever it is assigned to. Requests past their SLA, changes past
- * theirs, requests whose ticket comments or notifications failed (a ticket system refusing them), and requests whose
+ * theirs, requests whose ticket comments or notifications failed (a ticket system refusing them) or are being retried
+ * (one not answering), and requests whose
  * connectivity check did not connect; each with a link to the request and, for engineers, to its workflow in the
  * Temporal UI.
  */
@@ -18,6 +19,10 @@ const groups: Record<AttentionGroup, { title: string; what: string }> = {
   effectFailed: {
     title: 'Ticket comments or notifications failed',
     what: 'The ticket system (or the notification channel) refused the latest one: the customer or staff were not told. Check the request\'s "Comments and notifications sent", and the workflow in the Temporal UI.',
+  },
+  effectRetrying: {
+    title: 'Ticket comments or notifications being retried',
+    what: 'The ticket system (or the notification channel) did not take the latest one after a few tries (it did not answer, or answered with a server error); the product keeps trying with backoff for a day. The workflow in the Temporal UI shows each try and its error.',
   },
   checkFailed: {
     title: 'Connectivity checks failed',
@@ -59,6 +64,7 @@ export function attentionPage(
   return page(
     frame,
     html`<h1>Needs attention</h1>
-      ${section('breached')} ${section('changeBreached')} ${section('effectFailed')} ${section('checkFailed')}`,
+      ${section('breached')} ${section('changeBreached')} ${section('effectFailed')} ${section('effectRetrying')}
+      ${section('checkFailed')}`,
   );
 }

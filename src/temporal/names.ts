@@ -47,7 +47,10 @@ export const searchAttributes = {
   changeSlaBreached: defineSearchAttributeKey('PrivateLinkChangeSlaBreached', SearchAttributeType.BOOL),
   /** The open change's SLA deadline (so the inbox sorts a change by its own time to breach); unset when none is open. */
   changeSlaDeadline: defineSearchAttributeKey('PrivateLinkChangeSlaDeadline', SearchAttributeType.DATETIME),
-  /** What needs a person: `effect_failed` (a comment or notification failed), `check_failed`; unset when nothing does. */
+  /**
+   * What needs a person: `effect_failed` (a comment or notification failed), `effect_retrying` (one is being retried
+   * after its first tries failed), `check_failed`; unset when nothing does.
+   */
   attention: defineSearchAttributeKey('PrivateLinkAttention', SearchAttributeType.KEYWORD_LIST),
   /** Who works on the request (`request.assigned`); unset when nobody does. */
   assignee: defineSearchAttributeKey('PrivateLinkAssignee', SearchAttributeType.KEYWORD),

@@ -270,7 +270,7 @@ export function requestSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInf
 }
 
 /** The attention list's groups: what needs a person now (the console's "Needs attention"). */
-export const attentionGroups = ['breached', 'changeBreached', 'effectFailed', 'checkFailed'] as const;
+export const attentionGroups = ['breached', 'changeBreached', 'effectFailed', 'effectRetrying', 'checkFailed'] as const;
 export type AttentionGroup = (typeof attentionGroups)[number];
 
 /** The visibility query of an attention group: running requests only, one row per request. */
@@ -283,6 +283,8 @@ export function attentionQuery(group: AttentionGroup): string {
       return `${running} AND ${searchAttributes.changeSlaBreached.name} = true`;
     case 'effectFailed':
       return `${running} AND ${searchAttributes.attention.name} = "effect_failed"`;
+    case 'effectRetrying':
+      return `${running} AND ${searchAttributes.attention.name} = "effect_retrying"`;
     case 'checkFailed':
       return `${running} AND ${searchAttributes.attention.name} = "check_failed"`;
   }

@@ -501,6 +501,30 @@ describe('the inbox and a request page', () => {
       expect(view.effects.done.find((e) => e.type === 'notify')).toMatchObject({ status: 'failed' });
     }));
 
+  it('lists a request while its notification is being retried, and takes it off once it went out', () =>
+    temporal.withWorker(async () => {
+      const ticketId = nextTicket();
+      // The notification channel answers 503 to the batch, to the three first tries alone, and to the next one.
+      temporal.activities.notifications.failNext(ticketId, 503, 503, 503, 503, 503);
+      await start(ticketId);
+      const listed = new RegExp(`being retried .*${ticketId}.*Connectivity checks failed`);
+      const page = await eventuallyPage(support, '/console/attention', listed);
+      expect(text(page)).not.toMatch(new RegExp(`failed The ticket system .*${ticketId}.*being retried`));
+      // Still pending while it is retried; then done, once, and off the list.
+      expect((await stateOf(ticketId)).effects.pending).toBeGreaterThan(0);
+      const done = await eventually(
+        () => stateOf(ticketId),
+        (v) => v.effects.done.some((e) => e.type === 'notify' && e.status === 'done'),
+        { what: 'the notification out after its retries', timeoutMs: 30_000 },
+      );
+      expect(done.effects.done.filter((e) => e.type === 'notify').map((e) => e.status)).toEqual(['done']);
+      await eventually(
+        async () => text((await get(support, '/console/attention')).body),
+        (body) => !listed.test(body),
+        { what: 'the request off the attention list', timeoutMs: 15_000 },
+      );
+    }));
+
   it('shows the history with its verified chain, and exports it as JSON and CSV', () =>
     temporal.withWorker(async () => {
       const ticketId = nextTicket();

@@ -50,6 +50,12 @@ describe('replaying recorded histories', () => {
         seen.add(String(e.eventType));
         const started = e.activityTaskStartedEventAttributes as { attempt?: number } | undefined;
         if ((started?.attempt ?? 1) > 1) seen.add('activity retried');
+        const upsert = e.upsertWorkflowSearchAttributesEventAttributes as
+          { searchAttributes?: { indexedFields?: Record<string, { data?: string }> } } | undefined;
+        const attention = upsert?.searchAttributes?.indexedFields?.PrivateLinkAttention?.data;
+        if (attention && Buffer.from(attention, 'base64').toString().includes('effect_retrying')) {
+          seen.add('effect retrying');
+        }
         const scheduled = e.activityTaskScheduledEventAttributes as { input?: { payloads?: { data?: string }[] } };
         const input = (scheduled?.input?.payloads ?? []).map((p) => Buffer.from(p.data ?? '', 'base64').toString());
         for (const what of ['sla_warning', 'sla_breached', 'sla_escalation']) {
@@ -64,6 +70,7 @@ describe('replaying recorded histories', () => {
       expect(holding(what)).toContain('aws-sla-timers');
     }
     expect(holding('activity retried')).toContain('aws-effect-retry');
+    expect(holding('effect retrying')).toEqual(['aws-effect-retry']);
     expect(holding('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW').sort()).toEqual([
       'aws-change-continued-as-new',
       'aws-continued-as-new',

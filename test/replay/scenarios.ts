@@ -231,7 +231,8 @@ export const scenarios: Scenario[] = (
       events: forward,
       expected: 'enabled',
       recording: {
-        failingComments: 2,
+        // The batch's try, three tries alone, and the first of the later ones: the request is listed as retrying it.
+        failingComments: 5,
         settledWhen: (view) => view.effects.done.some((e) => e.type === 'postTicketComment' && e.status === 'done'),
       },
     },
