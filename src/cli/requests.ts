@@ -283,9 +283,22 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
           out('No requests match.');
           return;
         }
+        // A change open on a connection has an SLA of its own: columns for it when a listed request has one.
+        const changes = page.requests.some((r) => r.openChange);
         out(
           table(
-            ['TICKET', 'COMPANY', 'CLOUD', 'TYPE', 'STATUS', 'STATE', 'WAITING ON', 'SLA DUE (UTC)', 'BREACHED'],
+            [
+              'TICKET',
+              'COMPANY',
+              'CLOUD',
+              'TYPE',
+              'STATUS',
+              'STATE',
+              'WAITING ON',
+              'SLA DUE (UTC)',
+              'BREACHED',
+              ...(changes ? ['OPEN CHANGE', 'ITS SLA DUE (UTC)', 'ITS SLA BREACHED'] : []),
+            ],
             page.requests.map((r) => [
               r.ticketId,
               r.company,
@@ -296,6 +309,13 @@ export function addRequestCommands(program: Command, config: CliConfig): void {
               r.waitingOn,
               utc(r.slaDeadline).replace(' UTC', ''),
               r.slaBreached ? 'yes' : '',
+              ...(changes
+                ? [
+                    r.openChange ? `${r.openChange.ticketId} (${r.openChange.kind})` : '',
+                    utc(r.openChange?.slaDeadline ?? null).replace(' UTC', ''),
+                    r.openChange?.slaBreached ? 'yes' : '',
+                  ]
+                : []),
             ]),
           ),
         );

@@ -80,6 +80,19 @@ describe('plctl change', () => {
       expect(opened.stdout).toMatch(new RegExp(`Change        ${ticketId}-C1: .*; in \\w+, waiting on vendor`));
       expect(opened.stdout).toMatch(/can connect 123456789012 since .* UTC, approved by support@vendor\.example/);
 
+      // Listed with its own SLA, found by its ticket: submitted on 2 November, so due five business days later.
+      const listed = await eventually(
+        async () => (await plctl(['list', '--find', `${ticketId}-C1`])).stdout,
+        (out) => / yes$/m.test(out),
+        { intervalMs: 200, what: `plctl list to show the change on ${ticketId}` },
+      );
+      expect(listed).toMatch(
+        new RegExp(
+          `${ticketId}\\s+${company}\\s+aws .* ${ticketId}-C1 \\(change_account\\)\\s+2026-11-09 \\d\\d:\\d\\d\\s+yes$`,
+          'm',
+        ),
+      );
+
       // The change as the API recorded it: its ticket, its kind, when the change ticket was submitted, the comment.
       const status = await json<EventOutcome & { events: EventOutcome['event'][] }>(['status', ticketId]);
       expect(status.change).toMatchObject({
