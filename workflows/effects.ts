@@ -33,14 +33,14 @@ const effectActivityOptions: ActivityOptions = {
 
 /**
  * Tries of a single comment or notification before the request is listed as retrying it (the workflow hears of a
- * failure only when the activity gives up): about six seconds. It then goes on with the rest of the day's retries.
+ * failure only when the activity gives up): 2 s and 4 s apart, plus up to 30 s each when the system does not answer.
  */
 const FIRST_TRIES = 3;
 const firstTryOptions: ActivityOptions = {
   ...effectActivityOptions,
   retry: { ...effectActivityOptions.retry, maximumAttempts: FIRST_TRIES },
 };
-/** The retries after the first tries, going on with the same backoff (2 s, 4 s, then 8 s ...). */
+/** The tries after the first ones: the next at once, then 8 s, 16 s, ... apart (up to 5 min), for another day. */
 const laterTryOptions: ActivityOptions = {
   ...effectActivityOptions,
   retry: { ...effectActivityOptions.retry, initialInterval: '8 seconds' },

@@ -2,6 +2,7 @@
  * The request's effects on the outside world in words, as the audit timeline shows them: read from the activities the
  * workflow scheduled (their input says what, their result or failure how it went), one activity or a batch of them.
  */
+import { temporal } from '@temporalio/proto';
 import { asText } from './chain';
 import { activityFailureDetail, first, type HistoryEvent, record } from './decode';
 
@@ -86,11 +87,13 @@ function describeResult(type: string, result: unknown): string {
  *
  * For a batch: each effect at the time it was carried out. An effect the batch stopped at (and those after it) is not
  * listed: the workflow retried it alone, and that activity's entry follows. A batch that failed as a whole failed
- * every effect in it.
+ * every effect in it. A comment or notification whose first tries alone ran out is not listed either: the workflow
+ * goes on with its later tries (workflows/effects.ts), whose entry follows.
  */
 export function effectOutcomes(activity: ScheduledActivity, event: HistoryEvent, done: boolean): EffectOutcome[] {
   const result = done ? first(event.activityTaskCompletedEventAttributes?.result) : undefined;
   if (!('batch' in activity)) {
+    if (!done && firstTriesRanOut(activity, event)) return [];
     const detail = done ? describeResult(activity.type, result) : activityFailureDetail(event);
     return [{ kind: activity.kind, what: activity.what, result: done ? 'done' : 'failed', detail }];
   }
@@ -111,4 +114,14 @@ export function effectOutcomes(activity: ScheduledActivity, event: HistoryEvent,
     const at = typeof outcome.at === 'string' && !Number.isNaN(Date.parse(outcome.at)) ? outcome.at : undefined;
     return [{ ...effect, result: ok ? 'done' : 'failed', detail, ...(at ? { at } : {}) }];
   });
+}
+
+const { RetryState } = temporal.api.enums.v1;
+
+/** True when a single comment or notification failed because its first tries ran out (more tries follow). */
+function firstTriesRanOut(activity: ScheduledActivity, event: HistoryEvent): boolean {
+  return (
+    (activity.type === 'postTicketComment' || activity.type === 'sendNotification') &&
+    event.activityTaskFailedEventAttributes?.retryState === RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED
+  );
 }

@@ -353,7 +353,9 @@ function matches(row: IndexedRequest, q: IndexQuery, text: string | undefined): 
   if (q.cloud !== undefined && row.cloud !== q.cloud) return false;
   if (q.connectionType !== undefined && row.connectionType !== q.connectionType) return false;
   if (q.company !== undefined && row.company !== q.company) return false;
-  if (q.breached !== undefined && row.slaBreached !== q.breached) return false;
+  // Either clock: the request's SLA or its open change's (as the list row shows the change's).
+  if (q.breached !== undefined && (row.slaBreached || row.openChange?.slaBreached === true) !== q.breached)
+    return false;
   if (q.assignee !== undefined && (row.assignee ?? '') !== q.assignee) return false;
   if (text) {
     const found =

@@ -102,8 +102,8 @@ export function rowBadge(row: SlaRow, policy: SlaPolicy | undefined, now: number
   const change = row.openChange;
   if (row.status === 'enabled' && change && !row.closedAt) {
     // An enabled connection with a change open: the change's own clock, which waits on whoever the change does.
-    const clock = { status: 'in_progress', waitingOn: row.waitingOn, ...change };
-    const b = change.slaDeadline ? rowBadge(clock, policy, now) : slaBadge(null);
+    // Its deadline is unset before the clock starts and while it is paused (rowBadge tells those apart).
+    const b = rowBadge({ status: 'in_progress', waitingOn: row.waitingOn, ...change }, policy, now);
     return {
       ...b,
       label: `Change ${b.label.replace('the clock starts with the intake', 'the clock has not started')}`,

@@ -193,7 +193,14 @@ export function listQuery(filters: ListFilters): string {
     if (value !== undefined) clauses.push(`${attribute} = ${literal(value)}`);
   }
   if (filters.breached !== undefined) {
-    clauses.push(`${searchAttributes.slaBreached.name} = ${String(filters.breached)}`);
+    // The request's SLA or its open change's: the clock its list row shows.
+    const request = searchAttributes.slaBreached.name;
+    const change = searchAttributes.changeSlaBreached.name;
+    clauses.push(
+      filters.breached
+        ? `(${request} = true OR ${change} = true)`
+        : `${request} = false AND (${change} IS NULL OR ${change} = false)`,
+    );
   }
   if (filters.assignee !== undefined) {
     clauses.push(

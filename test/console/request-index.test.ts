@@ -197,14 +197,18 @@ describe('the inbox index', () => {
       const changed = nextTicket();
       const enabled = nextTicket();
       const waiting = nextTicket();
-      const ours = [changed, enabled, waiting];
+      const late = nextTicket();
+      const ours = [changed, enabled, waiting, late];
       for (const t of ours) expect((await start(t)).statusCode).toBe(201);
-      for (const t of [enabled, changed]) {
+      for (const t of [enabled, changed, late]) {
         for (const event of forwardLegEvents) expect((await send(t, event)).statusCode).toBe(200);
       }
       const changeTicket = `${changed}-ADD`;
       const opened = await send(changed, changeRequested(changeTicket, { kind: 'remove' }));
       expect(opened.statusCode).toBe(200);
+      // A change ticket submitted weeks ago: its own SLA is breached at once (the request's was met).
+      const lateChange = changeRequested(`${late}-OLD`, { kind: 'remove' }, { submittedAt: '2026-11-02T15:00:00Z' });
+      expect((await send(late, lateChange)).statusCode).toBe(200);
 
       // The API's row names the change and its own clock (a fresh one: five business days from now).
       const requests = new EnablementClient(temporal.client, temporal.taskQueue);
@@ -219,15 +223,27 @@ describe('the inbox index', () => {
       expect(Date.parse(row.openChange!.slaDeadline!)).toBeGreaterThan(Date.parse(row.slaDeadline!));
       await eventually(
         () => visibilityTickets({ status: 'enabled' }, ours),
-        (t) => t.length === 2,
-        { what: 'both connections enabled in visibility' },
+        (t) => t.length === 3,
+        { what: 'the connections enabled in visibility' },
+      );
+      await eventually(
+        () => visibilityTickets({ breached: true }, ours),
+        (t) => t.length === 1,
+        { what: "the late change's breach in visibility" },
       );
 
       const index = new RequestIndex(temporal.client);
       await index.rebuild();
-      // Among running clocks: after the request still in intake (due sooner), before the enabled one (no clock runs).
-      const order = indexTickets(index, {}, ours);
-      expect(order).toEqual([waiting, changed, enabled]);
+      // Among running clocks: the breached change first, the fresh one after the request still in intake (due sooner),
+      // both before the enabled connection (no clock runs).
+      expect(indexTickets(index, {}, ours)).toEqual([late, waiting, changed, enabled]);
+      // "SLA breached" means the clock the row shows: the request's, or its open change's; as visibility answers it.
+      for (const breached of [true, false]) {
+        expect([...indexTickets(index, { breached }, ours)].sort()).toEqual(
+          await visibilityTickets({ breached }, ours),
+        );
+      }
+      expect(indexTickets(index, { breached: true }, ours)).toEqual([late]);
       const listed = index.search({ q: changed }, 10)!.rows[0]!;
       expect(listed.openChange).toEqual(row.openChange);
       // Found by part of the change's ticket, in any case; by visibility by the whole of it.

@@ -510,11 +510,10 @@ describe('the inbox and a request page', () => {
       const listed = new RegExp(`being retried .*${ticketId}.*Connectivity checks failed`);
       const page = await eventuallyPage(support, '/console/attention', listed);
       expect(text(page)).not.toMatch(new RegExp(`failed The ticket system .*${ticketId}.*being retried`));
-      // Still pending while it is retried; then done, once, and off the list.
-      expect((await stateOf(ticketId)).effects.pending).toBeGreaterThan(0);
+      // Then done, once, and off the list (a busy API may answer an error for a moment: asked again).
       const done = await eventually(
         () => stateOf(ticketId),
-        (v) => v.effects.done.some((e) => e.type === 'notify' && e.status === 'done'),
+        (v) => v.effects?.done.some((e) => e.type === 'notify' && e.status === 'done') === true,
         { what: 'the notification out after its retries', timeoutMs: 30_000 },
       );
       expect(done.effects.done.filter((e) => e.type === 'notify').map((e) => e.status)).toEqual(['done']);

@@ -153,9 +153,10 @@ describe("a list row's badge, counted on the vendor's business calendar (Mon-Fri
     expect(
       rowBadge({ ...enabled, openChange: { ...change, slaBreached: true } }, policy, at('2026-11-09T15:30:00Z')),
     ).toMatchObject({ tone: 'breached', text: '-1h 30m' });
+    // Paused, the workflow publishes no deadline for the change.
     expect(
       rowBadge(
-        { ...enabled, waitingOn: 'customer', openChange: change },
+        { ...enabled, waitingOn: 'customer', openChange: { ...change, slaDeadline: null } },
         { ...policy, pauseWhileWaitingOnCustomer: true },
         0,
       ),

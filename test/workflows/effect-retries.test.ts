@@ -18,6 +18,18 @@ const start = (ticketId: string, submittedAt?: string) =>
     taskQueue: temporal.taskQueue,
   });
 
+/** Each `PrivateLinkAttention` the request set, in order (`null`: unset), the same value twice in a row once. */
+async function attentionOf(handle: Awaited<ReturnType<typeof start>>): Promise<(string[] | null)[]> {
+  const { events } = await handle.fetchHistory();
+  const values = (events ?? []).flatMap((e) => {
+    const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {};
+    if (!('PrivateLinkAttention' in fields)) return [];
+    const data = fields.PrivateLinkAttention?.data;
+    return [data?.length ? (JSON.parse(Buffer.from(data).toString('utf8')) as string[] | null) : null];
+  });
+  return values.filter((v, i) => i === 0 || JSON.stringify(v) !== JSON.stringify(values[i - 1]));
+}
+
 /** The activities a request scheduled to act on the outside world (not its reads of configuration), in order. */
 async function activitiesOf(handle: Awaited<ReturnType<typeof start>>): Promise<string[]> {
   const { events } = await handle.fetchHistory();
@@ -56,6 +68,69 @@ describe('effects against an outside system that fails', () => {
         args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
       });
       await handle.result();
+    });
+  });
+
+  it('lists a request as retrying a notification once three tries alone failed, until it goes out', async () => {
+    await temporal.withWorker(async () => {
+      // The batch's try, three tries alone, the first of the later tries: the sixth attempt gets through.
+      temporal.activities.notifications.failNext('RETRYING-1', 503, 503, 503, 503, 503);
+      const handle = await start('RETRYING-1');
+      await temporal.env.sleep('5 minutes');
+      await waitFor(
+        async () => (await readState(handle)).effects.done.some((e) => e.type === 'notify'),
+        60_000,
+        'the notification',
+      );
+      expect(forTicket('RETRYING-1')).toHaveLength(6);
+      expect(await activitiesOf(handle)).toEqual(['carryOutEffects', 'sendNotification', 'sendNotification']);
+      expect(await attentionOf(handle)).toEqual([null, ['effect_retrying'], null]);
+      // The audit timeline lists the notification once, as it ended (its first tries ran out, then it went out).
+      const { entries } = await readTimeline(temporal.client, 'RETRYING-1');
+      expect(entries.filter((e) => e.kind === 'effect').map((e) => `${e.type} ${e.result}`)).toEqual([
+        'ticket comment: intake_accepted done',
+        'notification: action_required done',
+      ]);
+      expect((await readState(handle)).effects.done.find((e) => e.type === 'notify')).toMatchObject({ status: 'done' });
+      await handle.executeUpdate(applyEnablementEventUpdate, {
+        args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
+      });
+      await handle.result();
+    });
+  });
+
+  it('never lists a refusal as retrying; one after the first tries ends the retrying as a failure', async () => {
+    await temporal.withWorker(async () => {
+      // Refused on its first try alone: a failure at once.
+      temporal.activities.notifications.failNext('REFUSED-2', 503, 400);
+      // Refused on a later try: retrying, then failed.
+      temporal.activities.notifications.failNext('REFUSED-3', 503, 503, 503, 503, 400);
+      const handles = [await start('REFUSED-2'), await start('REFUSED-3')];
+      await temporal.env.sleep('5 minutes');
+      for (const handle of handles) {
+        await waitFor(
+          async () => (await readState(handle)).effects.done.some((e) => e.type === 'notify'),
+          60_000,
+          'the notification',
+        );
+        expect((await readState(handle)).effects.done.find((e) => e.type === 'notify')).toMatchObject({
+          status: 'failed',
+          detail: expect.stringContaining('answered 400'),
+        });
+      }
+      expect(await attentionOf(handles[0]!)).toEqual([null, ['effect_failed']]);
+      expect(await attentionOf(handles[1]!)).toEqual([null, ['effect_retrying'], ['effect_failed']]);
+      const { entries } = await readTimeline(temporal.client, 'REFUSED-3');
+      expect(entries.filter((e) => e.kind === 'effect').map((e) => `${e.type} ${e.result}`)).toEqual([
+        'ticket comment: intake_accepted done',
+        'notification: action_required failed',
+      ]);
+      for (const handle of handles) {
+        await handle.executeUpdate(applyEnablementEventUpdate, {
+          args: [{ type: 'request.cancelled', actor: 'test', reason: 'done' }],
+        });
+        await handle.result();
+      }
     });
   });
 
