@@ -7,7 +7,7 @@ import {
   type StateView,
 } from '../../src/temporal/messages';
 import { failureTypes } from '../../src/temporal/failures';
-import { searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
+import { EVENT_SIGNAL, searchAttributes, workflowIdForTicket } from '../../src/temporal/names';
 import { readState } from '../../src/temporal/read-state';
 import {
   auditFromHistory,
@@ -110,8 +110,11 @@ function worker(): WorkerProcess {
 /** Progress of the drivers, to pick the moment of the kill and to report it. */
 const progress = { applied: 0, retries: 0 };
 /**
- * Sends of each ticket beyond one per step (redeliveries and retries): each must be a repeat, either turned away by the
- * request's validator (counted here) or counted by the request (`eventCount.repeats`, and a `duplicate` in its history).
+ * Sends of each ticket beyond one per step (redeliveries and retries). Each one that reached the request must be a
+ * repeat, either turned away by the request's validator (counted here) or counted by the request
+ * (`eventCount.repeats`, and a `duplicate` in its history). A send the client gave up on has an unknown outcome: it
+ * may never have reached the request (refused before admission, or an admitted update the server dropped with the
+ * dead worker's task), and then its resend is the first delivery, not a repeat. The run's history says which.
  */
 const extraSends = new Map<string, number>();
 const countExtra = (ticketId: string) => extraSends.set(ticketId, (extraSends.get(ticketId) ?? 0) + 1);
@@ -162,6 +165,16 @@ async function drive(ticketId: string, index: number): Promise<void> {
       countExtra(ticketId);
     }
   }
+}
+
+/** How many events reached the run: the updates it accepted and the event signals it received. */
+async function deliveries(handle: WorkflowHandle): Promise<number> {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).filter(
+    (e) =>
+      e.workflowExecutionUpdateAcceptedEventAttributes ||
+      e.workflowExecutionSignaledEventAttributes?.signalName === EVENT_SIGNAL,
+  ).length;
 }
 
 /** The PrivateLinkState values the run upserted, in order, with repeats in a row folded (other attributes changed). */
@@ -216,6 +229,8 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     const ticketFile = readTicketFile(join(stack.dir, 'ticket-comments.jsonl'));
     const notifications = distinctNotifications(stack.receiver.received);
     const problems: string[] = [];
+    // Sends the client gave up on that never reached their request (reported, not a failure: their resend applied).
+    let neverReached = 0;
     await Promise.all(
       tickets.map(async (ticketId, i) => {
         const handle = handles[i]!;
@@ -228,10 +243,17 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
         }
         const refused = view.events.filter((e) => e.result === 'refused');
         if (refused.length) problems.push(`${ticketId}: refused ${JSON.stringify(refused)}`);
-        const repeats = view.eventCount.repeats + (turnedAway.get(ticketId) ?? 0);
-        if (repeats !== (extraSends.get(ticketId) ?? 0)) {
-          problems.push(`${ticketId}: ${repeats} repeats for ${extraSends.get(ticketId) ?? 0} extra sends`);
+        // Every delivery beyond one per step was recognised as a repeat, and every repeat came from an extra send.
+        const delivered = await deliveries(handle);
+        if (delivered !== steps.length + view.eventCount.repeats) {
+          problems.push(
+            `${ticketId}: ${delivered} deliveries for ${steps.length} steps, ${view.eventCount.repeats} repeats`,
+          );
         }
+        const repeats = view.eventCount.repeats + (turnedAway.get(ticketId) ?? 0);
+        const extra = extraSends.get(ticketId) ?? 0;
+        if (repeats > extra) problems.push(`${ticketId}: ${repeats} repeats for ${extra} extra sends`);
+        neverReached += extra - repeats;
         // The audit trail in Temporal's own history says the same: the events, and a duplicate for each repeat counted.
         const durable = await auditFromHistory(handle);
         const recorded = durable
@@ -286,7 +308,7 @@ describe('drill: SIGKILL the worker while 100 requests are in flight', () => {
     await waitForCount(stack.server.client, 'PrivateLinkStatus = "removed"', REQUESTS, 10_000);
     await waitForCount(stack.server.client, 'ExecutionStatus = "Running"', 0, 10_000);
     process.stderr.write(
-      `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * STEPS} steps; ${progress.retries} sends retried; ${marks.join(', ')}\n`,
+      `[drill sigkill] killed after ${appliedAtKill} of ${REQUESTS * STEPS} steps; ${progress.retries} sends retried (${neverReached} of them had not reached the request); ${marks.join(', ')}\n`,
     );
   }, 240_000);
 });
