@@ -3,9 +3,10 @@
 # one, in the `stack-secrets` volume. PostgreSQL reads it when it first creates its data directory
 # (POSTGRES_PASSWORD_FILE); the schema job and the Temporal server read it on every start. So no password is written
 # in this repository, and a fresh clone still starts with `docker compose up`.
+# The native cluster (scripts/cluster.ts) runs it too, with STACK_SECRETS_DIR set to a folder of its own.
 set -eu
 
-file=/stack-secrets/postgres-password
+file=${STACK_SECRETS_DIR:-/stack-secrets}/postgres-password
 if [ -s "$file" ]; then
   echo "The database password exists (stack-secrets volume); nothing to do."
   exit 0

@@ -9,12 +9,13 @@
 #   setup-schema -v 0.0    creates the version tables if missing; keeps the recorded version when it is past 0.0
 #   update-schema -d DIR   applies the versioned migrations newer than the recorded version, if any
 # Connection: SQL_PLUGIN, SQL_HOST, SQL_PORT, SQL_USER from the environment (temporal-sql-tool reads them);
-# the password from the stack-secrets volume. Compose starts this job once PostgreSQL answers pg_isready.
+# the password from the stack-secrets volume. Compose starts this job once PostgreSQL answers pg_isready. The native
+# cluster (scripts/cluster.ts) runs it too, with STACK_SECRETS_DIR and TEMPORAL_SCHEMA_DIR (the server module's schema/).
 set -eu
 
-SQL_PASSWORD=$(cat /stack-secrets/postgres-password)
+SQL_PASSWORD=$(cat "${STACK_SECRETS_DIR:-/stack-secrets}/postgres-password")
 export SQL_PASSWORD
-schemas=/etc/temporal/schema/postgresql/v12
+schemas=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema}/postgresql/v12
 
 for store in temporal:temporal visibility:temporal_visibility; do
   dir="$schemas/${store%%:*}/versioned"

@@ -173,6 +173,11 @@ export const environmentVariables: readonly EnvironmentVariable[] = [
   { name: 'TEMPORAL_CLI_PATH', scope: 'binaries', meaning: 'use this Temporal CLI (dev server) binary' },
   { name: 'TEMPORAL_TEST_SERVER_PATH', scope: 'binaries', meaning: 'use this time-skipping test server binary' },
   {
+    name: 'TEMPORAL_SERVER_PATH',
+    scope: 'binaries',
+    meaning: '`npm run cluster`: use this `temporal-server` (with `temporal-sql-tool` beside it)',
+  },
+  {
     name: 'PRIVATELINK_CACHE_DIR',
     scope: 'binaries',
     default: '${XDG_CACHE_HOME:-~/.cache}/privatelink-enablement',

