@@ -83,6 +83,22 @@ describe('npm run cluster: the compose cluster without Docker', () => {
       expect(page.requests.find((r) => r.ticketId === ticketId)).toMatchObject({ waitingOn: 'none', cloud: 'aws' });
     }
 
+    // Pages: a second request, then one row a page, the second page by the API's signed token.
+    const second = `${ticketId}-2`;
+    expect((await call('POST', '/api/requests', validIntake('aws', 'unidirectional', second))).status).toBe(201);
+    await eventually(
+      async () => (await call('GET', '/api/requests?cloud=aws')).body as unknown as RequestPage,
+      (p) => p.requests.length === 2,
+      { what: 'both requests in visibility', timeoutMs: 20_000 },
+    );
+    const first = (await call('GET', '/api/requests?cloud=aws&pageSize=1')).body as unknown as RequestPage;
+    expect(first.nextPageToken).not.toBeNull();
+    const next = (await call('GET', `/api/requests?cloud=aws&pageSize=1&pageToken=${first.nextPageToken}`))
+      .body as unknown as RequestPage;
+    expect(next.requests).toHaveLength(1);
+    // Most recently started first: the second request, then the first.
+    expect([first.requests[0]!.ticketId, next.requests[0]!.ticketId]).toEqual([second, ticketId]);
+
     // Both workers poll the task queue.
     const connection = await Connection.connect({ address: cluster!.address });
     try {
