@@ -94,7 +94,11 @@ function schemaDir(version: string): string {
 export async function waitForPort(port: number, timeoutMs: number, what: string, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}) before it listened`);
+    if (child && (child.exitCode !== null || child.pid === undefined)) {
+      throw new Error(
+        `${what} ${child.pid === undefined ? 'did not start' : `exited (${child.exitCode})`} before it listened`,
+      );
+    }
     const open = await new Promise<boolean>((done) => {
       const socket = createConnection({ host: '127.0.0.1', port });
       socket.once('connect', () => (socket.destroy(), done(true)));
@@ -113,12 +117,15 @@ function launch(file: string, args: string[], env: NodeJS.ProcessEnv, logFile: s
   const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
+  // A program that cannot start (missing, not executable) says so in its log; the wait for its port then fails.
+  child.once('error', (err) => out.write(`could not start ${file}: ${err.message}\n`));
   return child;
 }
 
 /** Stops a process with SIGTERM, then SIGKILL after `graceMs`; resolves once it exited. */
 async function stopProcess(child: ChildProcess | undefined, graceMs = 20_000): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  // Never started (no pid), or already ended: nothing to stop.
+  if (!child || child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -278,7 +285,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     return { address, version: compose.version, postgres, servers, workers, api, logDir, stop };
   } catch (err) {
     await stop();
-    throw err;
+    throw err instanceof Error ? new Error(`${err.message} (the logs: ${logDir})`, { cause: err }) : err;
   }
 }
 

@@ -199,7 +199,12 @@ describe('the inbox index', () => {
       const waiting = nextTicket();
       const late = nextTicket();
       const ours = [changed, enabled, waiting, late];
-      for (const t of ours) expect((await start(t)).statusCode).toBe(201);
+      for (const t of [changed, enabled, late]) expect((await start(t)).statusCode).toBe(201);
+      // Its ticket came in three days ago: due before any change opened now, whatever the time of day.
+      const submittedAt = new Date(Date.now() - 3 * 24 * 3_600_000).toISOString();
+      expect((await start(waiting, { ...validIntake('aws', 'unidirectional', waiting), submittedAt })).statusCode).toBe(
+        201,
+      );
       for (const t of [enabled, changed, late]) {
         for (const event of forwardLegEvents) expect((await send(t, event)).statusCode).toBe(200);
       }
@@ -210,7 +215,8 @@ describe('the inbox index', () => {
       const lateChange = changeRequested(`${late}-OLD`, { kind: 'remove' }, { submittedAt: '2026-11-02T15:00:00Z' });
       expect((await send(late, lateChange)).statusCode).toBe(200);
 
-      // The API's row names the change and its own clock (a fresh one: five business days from now).
+      // The API's row names the change and its own clock (a fresh one: five business days from now, so no sooner than
+      // the request's, which started first; the same instant when both started outside business hours).
       const requests = new EnablementClient(temporal.client, temporal.taskQueue);
       const found = await eventually(
         () => requests.list({ q: changeTicket }, 10),
@@ -220,7 +226,7 @@ describe('the inbox index', () => {
       const row = found.requests[0]!;
       expect(row).toMatchObject({ ticketId: changed, status: 'enabled', waitingOn: 'vendor' });
       expect(row.openChange).toMatchObject({ ticketId: changeTicket, kind: 'remove', slaBreached: false });
-      expect(Date.parse(row.openChange!.slaDeadline!)).toBeGreaterThan(Date.parse(row.slaDeadline!));
+      expect(Date.parse(row.openChange!.slaDeadline!)).toBeGreaterThanOrEqual(Date.parse(row.slaDeadline!));
       await eventually(
         () => visibilityTickets({ status: 'enabled' }, ours),
         (t) => t.length === 3,

@@ -377,9 +377,9 @@ describe('deploy/privatelink.env.example', () => {
     const fixedByCompose = new Set(
       services.filter(([, s]) => s.build !== undefined).flatMap(([, s]) => Object.keys(environment(s))),
     );
-    // npm start's embedded dev server, the binaries it finds or builds, and plctl's own settings.
+    // npm start's embedded dev server, the binaries it (or npm run cluster) finds or builds, and plctl's own settings.
     const notInContainers =
-      /^(TEMPORAL_(DEV_PORT|UI_PORT|UI|UI_WRITE_ACTIONS|CLI_PATH|TEST_SERVER_\w+|SKIP_DOWNLOAD|DOWNLOAD_TIMEOUT_MS)|PRIVATELINK_CACHE_DIR|XDG_CACHE_HOME|PLCTL_\w+)$/;
+      /^(TEMPORAL_(DEV_PORT|UI_PORT|UI|UI_WRITE_ACTIONS|CLI_PATH|SERVER_PATH|TEST_SERVER_\w+|SKIP_DOWNLOAD|DOWNLOAD_TIMEOUT_MS)|PRIVATELINK_CACHE_DIR|XDG_CACHE_HOME|PLCTL_\w+)$/;
     const missing = configTable.filter(
       (v) => !variables.includes(v) && !fixedByCompose.has(v) && !notInContainers.test(v),
     );
