@@ -150,6 +150,8 @@ async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   // The log is kept across runs; remember where this run's part begins.
   const logStart = existsSync(logFile) ? statSync(logFile).size : 0;
   const out = createWriteStream(logFile, { flags: 'a', mode: PRIVATE_FILE_MODE });
+  // A log line that cannot be written (the disk is full, or it came after the end) must not take this process down.
+  out.on('error', () => undefined);
   const child = spawn(opts.cliPath, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout?.pipe(out);
   child.stderr?.pipe(out);
@@ -169,6 +171,8 @@ async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
   };
   writeFileSync(pidFile, `${JSON.stringify(record)}\n`, { mode: PRIVATE_FILE_MODE });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  // After 'exit' its output may still be on its way through the pipes into the log: 'close' says it has all arrived.
+  const closed = new Promise<void>((r) => child.once('close', () => r()));
   // Last resort if this process exits without calling stop(): never leave the server behind.
   const killOnExit = () => killGroup(child, 'SIGKILL');
   process.once('exit', killOnExit);
@@ -183,6 +187,8 @@ async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
       await exited;
       clearTimeout(timer);
     }
+    // The log ends once the server's output has arrived (a grandchild holding a pipe open gets two seconds).
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 2_000).unref())]);
     out.end();
     if (readPidFile(pidFile)?.server === pid) rmSync(pidFile);
   };
