@@ -8,10 +8,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
+import { probeNetwork } from '../../src/temporal/binaries/steps';
 import { resolveTemporalServer } from '../../src/temporal/binaries/temporal-server';
 import { nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from './compose';
 import { ensurePostgres, type PostgresOptions, startPostgres, stopPostgres } from './postgres';
@@ -99,11 +99,10 @@ export async function waitForPort(port: number, timeoutMs: number, what: string,
         `${what} ${child.pid === undefined ? 'did not start' : `exited (${child.exitCode})`} before it listened`,
       );
     }
-    const open = await new Promise<boolean>((done) => {
-      const socket = createConnection({ host: '127.0.0.1', port });
-      socket.once('connect', () => (socket.destroy(), done(true)));
-      socket.once('error', () => done(false));
-    });
+    const open = await probeNetwork({ host: '127.0.0.1', port, timeoutMs: 1_000 }).then(
+      () => true,
+      () => false,
+    );
     if (open) return;
     if (Date.now() > deadline)
       throw new Error(`${what} did not listen on 127.0.0.1:${port} within ${timeoutMs / 1000} s`);

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import {
   buildIntoCache,
   cachedStep,
+  envPathStep,
   findOnPath,
   resolveBinary,
   resolveContext,
@@ -80,13 +81,7 @@ export async function resolveTemporalServer(
   if (!/^\d+\.\d+\.\d+$/.test(version)) throw new Error(`not a Temporal server version: "${version}"`);
   const ctx = resolveContext(opts);
   const steps: ResolutionStep[] = [
-    {
-      name: 'TEMPORAL_SERVER_PATH',
-      run: ({ env }) => {
-        const path = env.TEMPORAL_SERVER_PATH;
-        return path ? Promise.resolve(path) : Promise.reject(new StepSkipped('not set'));
-      },
-    },
+    envPathStep('TEMPORAL_SERVER_PATH'),
     cachedStep((c) => cachedServerPath(c.cacheDir, version)),
     goInstallStep(version),
   ];
