@@ -319,6 +319,11 @@ export const timelineExportSchema = named(
     pending: z
       .array(z.object({ ...sentFields, channel: z.enum(['signal', 'update']) }))
       .describe('Events received and not handled yet: outside the chain and the signature'),
+    archived: z
+      .boolean()
+      .describe(
+        "True when the request (or an earlier run of it) is past the namespace retention and was read from Temporal's archive (same entries and head)",
+      ),
     exportedAt: z.string(),
     signature: z
       .object({ algorithm: z.literal('Ed25519'), keyId: z.string(), value: z.string() })

@@ -190,6 +190,12 @@ export interface Timeline {
   entries: TimelineEntry[];
   /** Events received but not handled yet; outside the chain (and the signature) until the request records their result. */
   pending: PendingEvent[];
+  /**
+   * True when the request (or an earlier run of it) has passed the namespace retention and its history was read from
+   * Temporal's archive (the same events, so the same entries, hashes and head). Outside the signature: where it was read from is not
+   * part of the record.
+   */
+  archived: boolean;
 }
 
 /** An Ed25519 signature over an export's head (see `signing.ts`). */

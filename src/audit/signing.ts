@@ -103,8 +103,8 @@ export function exportTimeline(timeline: Timeline, key: AuditSigningKey | undefi
         value: sign(null, Buffer.from(signedMessage(fields), 'utf8'), key.privateKey).toString('base64'),
       }
     : null;
-  const { ticketId, workflowId, algorithm, head, entries, pending } = timeline;
-  return { ticketId, workflowId, algorithm, exportedAt, head, signature, entries, pending };
+  const { ticketId, workflowId, algorithm, head, entries, pending, archived } = timeline;
+  return { ticketId, workflowId, algorithm, exportedAt, head, signature, entries, pending, archived };
 }
 
 /**

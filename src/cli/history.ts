@@ -91,6 +91,11 @@ export function formatTimeline(timeline: TimelineExport): string {
     `head ${timeline.head}`,
     signatureLine(timeline),
   ];
+  if (timeline.archived) {
+    lines.push(
+      "read from Temporal's archive: the request (or an earlier run of it) has passed the namespace retention and is gone from Temporal's primary store",
+    );
+  }
   const outside = timeline.entries.filter((e) => !e.authenticated).length;
   if (outside) {
     lines.push(

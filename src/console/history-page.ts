@@ -47,6 +47,14 @@ export function historyPage(frame: PageFrame, exported: TimelineExport, check: H
       <p class="verify ${result.ok ? 'ok' : 'error'}" role="status">
         <span aria-hidden="true">${result.ok ? '✓' : '✕'}</span> ${result.text}
       </p>
+      ${
+        exported.archived
+          ? html`<p class="archived">
+              Read from Temporal's archive: this request (or an earlier run of it) has passed the namespace retention
+              and is gone from Temporal's primary store. The entries are the ones it recorded.
+            </p>`
+          : ''
+      }
       <p class="exports">
         Download: <a href="/console/requests/${ticket}/history.json" download hx-boost="false">JSON</a> ·
         <a href="/console/requests/${ticket}/history.csv" download hx-boost="false">CSV</a> (its signature in the
