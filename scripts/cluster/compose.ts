@@ -11,6 +11,7 @@ import { parse } from 'yaml';
 interface ComposeService {
   image?: string;
   environment?: Record<string, string | number | boolean>;
+  volumes?: string[];
 }
 
 /** The compose stack's Temporal settings. */
@@ -25,6 +26,10 @@ export interface ComposeTemporal {
   schemaEnv: Record<string, string>;
   /** The server's environment (DB, DB_PORT, POSTGRES_SEEDS, POSTGRES_USER, BIND_ON_IP, DYNAMIC_CONFIG_FILE_PATH). */
   serverEnv: Record<string, string>;
+  /** The namespace job's archival URIs (TEMPORAL_HISTORY_ARCHIVAL_URI, TEMPORAL_VISIBILITY_ARCHIVAL_URI). */
+  archivalEnv: Record<string, string>;
+  /** Where the `temporal` service mounts its `temporal-archive` volume (the URIs' folder inside the container). */
+  archiveMount: string;
 }
 
 const strings = (env: ComposeService['environment']): Record<string, string> =>
@@ -50,12 +55,19 @@ export function readComposeTemporal(root: string): ComposeTemporal {
       throw new Error(`docker-compose.yml: ${name} uses admin-tools ${tag}, the server is ${version}`);
   }
   const postgres = strings(s.postgresql?.environment);
+  const mount = (s.temporal?.volumes ?? []).find((v) => v.startsWith('temporal-archive:'));
+  if (!mount) throw new Error('docker-compose.yml: service temporal does not mount the temporal-archive volume');
+  const archivalEnv = Object.fromEntries(
+    Object.entries(strings(s['temporal-namespace']?.environment)).filter(([k]) => /_ARCHIVAL_URI$/.test(k)),
+  );
   return {
     version,
     postgresMajor: Number.parseInt(tagOf(s.postgresql, 'postgres', 'postgresql'), 10),
     postgresUser: postgres.POSTGRES_USER ?? 'postgres',
     schemaEnv: strings(s['temporal-schema']?.environment),
     serverEnv: strings(s.temporal?.environment),
+    archivalEnv,
+    archiveMount: mount.split(':')[1]!,
   };
 }
 
@@ -83,4 +95,20 @@ export function nativeServerEnv(compose: ComposeTemporal, places: NativePlaces):
 /** The schema job's environment natively: the compose file's, with the database at 127.0.0.1 on the native port. */
 export function nativeSchemaEnv(compose: ComposeTemporal, places: NativePlaces): Record<string, string> {
   return { ...compose.schemaEnv, SQL_HOST: '127.0.0.1', SQL_PORT: String(places.postgresPort) };
+}
+
+/**
+ * The namespace job's archival URIs natively: the compose file's, with the archive volume's folder inside the
+ * container replaced by `archiveDir` (`file:///var/lib/temporal-archive/history` -> `file://<archiveDir>/history`).
+ */
+export function nativeArchivalEnv(compose: ComposeTemporal, archiveDir: string): Record<string, string> {
+  const prefix = `file://${compose.archiveMount}`;
+  return Object.fromEntries(
+    Object.entries(compose.archivalEnv).map(([name, uri]) => {
+      if (!uri.startsWith(`${prefix}/`)) {
+        throw new Error(`docker-compose.yml: ${name} (${uri}) is not in the temporal-archive volume (${prefix}/...)`);
+      }
+      return [name, `file://${archiveDir}${uri.slice(prefix.length)}`];
+    }),
+  );
 }

@@ -7,16 +7,33 @@
  * Its settings come from docker-compose.yml ({@link readComposeTemporal}); only hosts and container paths differ.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
 import { probeNetwork } from '../../src/temporal/binaries/steps';
 import { resolveTemporalServer } from '../../src/temporal/binaries/temporal-server';
-import { nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from './compose';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { nativeArchivalEnv, nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from './compose';
 import { ensurePostgres, type PostgresOptions, startPostgres, stopPostgres } from './postgres';
 
 const repoRoot = resolve(__dirname, '..', '..');
+
+/**
+ * How each service of docker-compose.yml runs here (a test keeps this list equal to the compose file's services, so a
+ * service added there has to be given its native counterpart, or a reason it has none).
+ */
+export const composeServicesNatively: Readonly<Record<string, string>> = {
+  'postgres-password': 'deploy/temporal/postgres-password.sh, into CLUSTER_DIR/secrets',
+  'temporal-archive': 'the archive folder CLUSTER_DIR/archive (owned by whoever runs the cluster)',
+  postgresql: "Debian's PostgreSQL, data in CLUSTER_DIR/postgres",
+  'temporal-schema': 'deploy/temporal/setup-schema.sh with temporal-sql-tool',
+  temporal: 'temporal-server from its configuration template (one process, or four with --split)',
+  'temporal-namespace': 'deploy/temporal/setup-namespace.sh with the temporal CLI',
+  'temporal-ui': 'none: the Temporal UI is not started; run the temporalio/ui release against the frontend if needed',
+  worker: 'src/worker.ts, two processes',
+  api: 'src/api-main.ts on PORT',
+};
 
 /** The four services of the Temporal server, in the order a split cluster starts them. */
 export const temporalServices = ['history', 'matching', 'frontend', 'worker'] as const;
@@ -40,6 +57,13 @@ export interface ClusterOptions {
   onStoppable?: (stop: () => Promise<void>) => void;
   /** Settings for the product's processes (AUTH_TOKENS_FILE, VENDOR_CONFIG ...), over this process' environment. */
   productEnv?: NodeJS.ProcessEnv;
+  /** The namespace retention of a new namespace (TEMPORAL_NAMESPACE_RETENTION; default setup-namespace.sh's 90 days). */
+  retention?: string;
+  /**
+   * Dynamic config keys over deploy/temporal/dynamicconfig.yaml, in its format (`{ key: [{ value }] }`); the merged
+   * file is written into the cluster's folder. Tests use it to archive a closed run at once.
+   */
+  dynamicConfig?: Record<string, unknown>;
   log?: (line: string) => void;
 }
 
@@ -53,21 +77,40 @@ export interface RunningCluster {
   workers: ChildProcess[];
   api: ChildProcess | undefined;
   logDir: string;
+  /** The filestore archive: `history/` and `visibility/` (the namespace's archival URIs). */
+  archiveDir: string;
   /** Stops the API, the workers, the server's services and PostgreSQL, each waited for. */
   stop(): Promise<void>;
 }
 
+/** The job script running now, if any: a stop (Ctrl-C) ends it rather than waiting for it. */
+let runningJob: ChildProcess | undefined;
+
 /** Runs a deploy/temporal job script with `env` over ours; throws with its output when it fails. */
-function runJob(script: string, env: NodeJS.ProcessEnv, log: (line: string) => void): void {
-  const result = spawnSync('/bin/sh', [join(repoRoot, 'deploy', 'temporal', script)], {
+async function runJob(script: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const child = spawn('/bin/sh', [join(repoRoot, 'deploy', 'temporal', script)], {
     env: { ...process.env, ...env },
-    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so that a stop ends the script and the CLI it runs together.
+    detached: true,
   });
-  const lines = `${result.stdout}${result.stderr}`.split('\n').filter(Boolean);
+  runningJob = child;
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+  const status = await new Promise<number | null>((done) => {
+    child.once('error', (err) => {
+      output += `could not run /bin/sh: ${err.message}\n`;
+      done(null);
+    });
+    child.once('close', (code) => done(code));
+  });
+  runningJob = undefined;
+  const lines = output.split('\n').filter(Boolean);
   // The tools' own debug and info lines only when the job failed; the scripts' sentences always.
   const quiet = (line: string) => /"logging-call-at"|^time=\S+ level=/.test(line);
-  for (const line of lines) if (result.status !== 0 || !quiet(line)) log(`  ${script}: ${line}`);
-  if (result.status !== 0) throw new Error(`deploy/temporal/${script} failed (exit ${result.status})`);
+  for (const line of lines) if (status !== 0 || !quiet(line)) log(`  ${script}: ${line}`);
+  if (status !== 0) throw new Error(`deploy/temporal/${script} failed (exit ${status ?? 'none'})`);
 }
 
 /** The server module's schema folder in Go's module cache (downloaded if missing): setup-schema.sh's TEMPORAL_SCHEMA_DIR. */
@@ -163,14 +206,25 @@ function portEnv(offset: number): Record<string, string> {
   return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v + offset)]));
 }
 
+/** Writes deploy/temporal/dynamicconfig.yaml with `extra` over it into `dir`; returns the file's path. */
+function writeDynamicConfig(dir: string, extra: Record<string, unknown>): string {
+  const base = (parseYaml(readFileSync(join(repoRoot, 'deploy', 'temporal', 'dynamicconfig.yaml'), 'utf8')) ??
+    {}) as Record<string, unknown>;
+  const file = join(dir, 'dynamicconfig.yaml');
+  writeFileSync(file, stringifyYaml({ ...base, ...extra }));
+  return file;
+}
+
 /** Starts the whole cluster; see the module comment. */
 export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCluster> {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const dir = resolve(opts.dir ?? join(repoRoot, '.data', 'cluster'));
   const logDir = join(dir, 'logs');
   const secrets = join(dir, 'secrets');
+  const archiveDir = join(dir, 'archive');
   mkdirSync(logDir, { recursive: true });
   mkdirSync(secrets, { recursive: true });
+  mkdirSync(archiveDir, { recursive: true, mode: 0o750 });
 
   const compose = readComposeTemporal(repoRoot);
   const offset = opts.portOffset ?? 0;
@@ -183,7 +237,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
   );
 
   // The compose stack's one-shot jobs, in its order, with the same scripts.
-  runJob('postgres-password.sh', { STACK_SECRETS_DIR: secrets }, log);
+  await runJob('postgres-password.sh', { STACK_SECRETS_DIR: secrets }, log);
   const postgres: PostgresOptions = {
     bin: pg.bin,
     dataDir: join(dir, 'postgres'),
@@ -198,6 +252,14 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      // A job script (and the CLI it runs) ends at once: what it was doing is done again on the next start.
+      if (runningJob?.pid !== undefined) {
+        try {
+          process.kill(-runningJob.pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+      }
       await stopProcess(api);
       await Promise.all(workers.map((w) => stopProcess(w)));
       for (const service of [...temporalServices].reverse()) await stopProcess(servers.get(service));
@@ -211,8 +273,9 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
   };
   try {
     startPostgres(postgres);
+    going();
     const path = `${dirname(binaries.sqlTool)}:${dirname(cli.path)}:${process.env.PATH ?? ''}`;
-    runJob(
+    await runJob(
       'setup-schema.sh',
       {
         ...nativeSchemaEnv(compose, places),
@@ -225,6 +288,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     const serverEnv: NodeJS.ProcessEnv = {
       ...process.env,
       ...nativeServerEnv(compose, places),
+      ...(opts.dynamicConfig ? { DYNAMIC_CONFIG_FILE_PATH: writeDynamicConfig(dir, opts.dynamicConfig) } : {}),
       ...portEnv(offset),
       POSTGRES_PWD: readFileSync(postgres.passwordFile, 'utf8').trim(),
     };
@@ -257,7 +321,17 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     }
     const address = `127.0.0.1:${servicePorts.frontend + offset}`;
     const productEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.productEnv, TEMPORAL_ADDRESS: address };
-    runJob('setup-namespace.sh', { ...productEnv, PATH: path }, log);
+    going();
+    await runJob(
+      'setup-namespace.sh',
+      {
+        ...productEnv,
+        ...nativeArchivalEnv(compose, archiveDir),
+        ...(opts.retention ? { TEMPORAL_NAMESPACE_RETENTION: opts.retention } : {}),
+        PATH: path,
+      },
+      log,
+    );
 
     const node = process.execPath;
     going();
@@ -281,7 +355,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
       );
       await waitForPort(opts.apiPort, 60_000, 'the API', api);
     }
-    return { address, version: compose.version, postgres, servers, workers, api, logDir, stop };
+    return { address, version: compose.version, postgres, servers, workers, api, logDir, archiveDir, stop };
   } catch (err) {
     await stop();
     throw err instanceof Error ? new Error(`${err.message} (the logs: ${logDir})`, { cause: err }) : err;
@@ -317,6 +391,7 @@ async function main(): Promise<void> {
       `  Temporal        ${cluster.address}`,
       `  Workers         ${cluster.workers.length}`,
       `  API             http://127.0.0.1:${apiPort}`,
+      `  Archive         ${cluster.archiveDir}  (closed requests' histories, read after the retention)`,
       `  Logs            ${cluster.logDir}`,
       'Press Ctrl-C to stop.',
       '',

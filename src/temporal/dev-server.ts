@@ -3,6 +3,7 @@ import { createWriteStream, existsSync, readFileSync, rmSync, statSync, writeFil
 import { type AddressInfo, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { AppError } from '../errors';
 import { type ReadOnlyUiProxy, startReadOnlyUiProxy } from './ui-proxy';
 import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE, restrictFile } from '../paths';
@@ -23,6 +24,12 @@ export interface DevServerOptions {
    */
   uiWriteActions?: boolean;
   namespace?: string;
+  /**
+   * How long a closed request stays in the dev server (its namespace retention), in days. The dev server creates its
+   * namespace with 24 hours, too short for an audit trail, so it is set at every start; default
+   * {@link DEV_SERVER_RETENTION_DAYS}, as the compose stack's namespace. The dev server has no archive.
+   */
+  retentionDays?: number;
   /** How long to wait for the server to answer before giving up. */
   readyTimeoutMs?: number;
   /** Where this process serves its HTTP API, for the message a second start on the same data folder prints. */
@@ -45,6 +52,9 @@ export interface DevServer {
 }
 
 const PID_FILE = 'temporal-dev-server.pid';
+
+/** The dev server namespace's retention: 90 days, the default retention of the compose stack's namespace job. */
+export const DEV_SERVER_RETENTION_DAYS = 90;
 
 /**
  * Server settings the product runs with (`temporal server start-dev --dynamic-config-value`; docker-compose.yml sets
@@ -195,7 +205,13 @@ async function startDevServerOnce(opts: DevServerOptions): Promise<DevServer> {
 
   try {
     if (readOnly) proxy = await startReadOnlyUiProxy({ ip, port: uiPort, upstreamPort: serverUiPort as number });
-    await waitUntilReady(address, namespace, child, opts.readyTimeoutMs ?? 60_000);
+    await waitUntilReady(
+      address,
+      namespace,
+      opts.retentionDays ?? DEV_SERVER_RETENTION_DAYS,
+      child,
+      opts.readyTimeoutMs ?? 60_000,
+    );
     // A new database is created by the server under its umask; SQLite gives later journal files the database's mode.
     narrowDatabaseFiles(dbFile);
   } catch (err) {
@@ -346,7 +362,14 @@ export function assertPortFree(
   });
 }
 
-async function waitUntilReady(address: string, namespace: string, child: ChildProcess, timeoutMs: number) {
+/** Waits until the server answers for `namespace`, then sets its retention to `retentionDays`. */
+async function waitUntilReady(
+  address: string,
+  namespace: string,
+  retentionDays: number,
+  child: ChildProcess,
+  timeoutMs: number,
+) {
   const deadline = Date.now() + timeoutMs;
   let lastError = 'no answer yet';
   while (Date.now() < deadline) {
@@ -356,7 +379,14 @@ async function waitUntilReady(address: string, namespace: string, child: ChildPr
     let connection: Connection | undefined;
     try {
       connection = await Connection.connect({ address, connectTimeout: 1_000 });
-      await connection.workflowService.describeNamespace({ namespace });
+      const described = await connection.workflowService.describeNamespace({ namespace });
+      const retentionSeconds = retentionDays * 24 * 3600;
+      if (Number(described.config?.workflowExecutionRetentionTtl?.seconds ?? 0) !== retentionSeconds) {
+        await connection.workflowService.updateNamespace({
+          namespace,
+          config: { workflowExecutionRetentionTtl: msToTs(`${retentionDays} days`) },
+        });
+      }
       return;
     } catch (err) {
       lastError = (err as Error).message;

