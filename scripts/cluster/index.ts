@@ -38,6 +38,9 @@ export const composeServicesNatively: Readonly<Record<string, string>> = {
 /** The four services of the Temporal server, in the order a split cluster starts them. */
 export const temporalServices = ['history', 'matching', 'frontend', 'worker'] as const;
 
+/** A process of the server: one service of a split cluster, or `all` of them in one. */
+export type ServerProcess = (typeof temporalServices)[number] | 'all';
+
 export interface ClusterOptions {
   /** Where the cluster keeps PostgreSQL's data, the generated password and the logs (default `.data/cluster`). */
   dir?: string;
@@ -79,6 +82,10 @@ export interface RunningCluster {
   logDir: string;
   /** The filestore archive: `history/` and `visibility/` (the namespace's archival URIs). */
   archiveDir: string;
+  /** Stops one server process (SIGTERM; a service of a split cluster, or `all`), as an operator restarting it would. */
+  stopServer(name: ServerProcess): Promise<void>;
+  /** Starts a stopped server process again with the same settings; resolves once it listens. */
+  startServer(name: ServerProcess): Promise<void>;
   /** Stops the API, the workers, the server's services and PostgreSQL, each waited for. */
   stop(): Promise<void>;
 }
@@ -248,6 +255,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
   };
   const servers = new Map<string, ChildProcess>();
   const workers: ChildProcess[] = [];
+  let startServer: (name: ServerProcess) => Promise<void> = () => Promise.reject(new Error('not started yet'));
   let api: ChildProcess | undefined;
   let stopped: Promise<void> | undefined;
   const stop = () =>
@@ -294,30 +302,31 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     };
     // The configuration template is chosen only when no config folder or environment is named.
     for (const name of ['TEMPORAL_CONFIG_DIR', 'TEMPORAL_ENVIRONMENT', 'TEMPORAL_ROOT']) delete serverEnv[name];
-    if (opts.split) {
-      for (const service of temporalServices) {
-        going();
-        log(`Starting the Temporal ${service} service ...`);
-        const child = launch(
-          binaries.server,
-          ['--allow-no-auth', 'start', '--service', service],
-          serverEnv,
-          join(logDir, `temporal-${service}.log`),
-        );
-        servers.set(service, child);
-        await waitForPort(readyPort(service) + offset, 120_000, `the Temporal ${service} service`, child);
-      }
-    } else {
-      going();
-      log('Starting the Temporal server (all four services in one process) ...');
+    startServer = async (name) => {
+      if (servers.get(name)?.exitCode === null) throw new Error(`the Temporal ${name} process is running`);
       const child = launch(
         binaries.server,
-        ['--allow-no-auth', 'start'],
+        ['--allow-no-auth', 'start', ...(name === 'all' ? [] : ['--service', name])],
         serverEnv,
-        join(logDir, 'temporal-server.log'),
+        join(logDir, name === 'all' ? 'temporal-server.log' : `temporal-${name}.log`),
       );
-      servers.set('all', child);
-      await waitForPort(servicePorts.frontend + offset, 120_000, 'the Temporal server', child);
+      servers.set(name, child);
+      const port = name === 'all' ? servicePorts.frontend : readyPort(name);
+      await waitForPort(
+        port + offset,
+        120_000,
+        name === 'all' ? 'the Temporal server' : `the Temporal ${name} service`,
+        child,
+      );
+    };
+    for (const name of opts.split ? temporalServices : (['all'] as const)) {
+      going();
+      log(
+        name === 'all'
+          ? 'Starting the Temporal server (all four services in one process) ...'
+          : `Starting the Temporal ${name} service ...`,
+      );
+      await startServer(name);
     }
     const address = `127.0.0.1:${servicePorts.frontend + offset}`;
     const productEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.productEnv, TEMPORAL_ADDRESS: address };
@@ -355,7 +364,19 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
       );
       await waitForPort(opts.apiPort, 60_000, 'the API', api);
     }
-    return { address, version: compose.version, postgres, servers, workers, api, logDir, archiveDir, stop };
+    return {
+      address,
+      version: compose.version,
+      postgres,
+      servers,
+      workers,
+      api,
+      logDir,
+      archiveDir,
+      stopServer: (name) => stopProcess(servers.get(name)),
+      startServer,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err instanceof Error ? new Error(`${err.message} (the logs: ${logDir})`, { cause: err }) : err;

@@ -11,7 +11,7 @@ import { readPublicKeyPem, verifySignedExport } from '../../src/audit/signing';
 import { isNotFound } from '../../src/temporal/errors';
 import { TASK_QUEUE, workflowIdForTicket } from '../../src/temporal/names';
 import type { RequestPage } from '../../src/temporal/visibility';
-import { forwardLegEvents } from '../fixtures/events';
+import { forwardLegEvents, stepsToEnabled } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
@@ -137,6 +137,38 @@ describe('npm run cluster: the compose cluster without Docker', () => {
     } finally {
       await connection.close();
     }
+  }, 180_000);
+
+  it('walks every path to enabled with two workers: three clouds, unidirectional, bidirectional and reverse', async () => {
+    const runId = Date.now().toString(36);
+    const paths = (['aws', 'azure', 'alibaba'] as const).flatMap((cloud) =>
+      (['unidirectional', 'bidirectional', 'reverse'] as const).map((type) => ({
+        cloud,
+        type,
+        ticketId: `NC-${runId}-${cloud}-${type}`,
+      })),
+    );
+    const outcomes = await Promise.all(
+      paths.map(async ({ cloud, type, ticketId }) => {
+        const started = await call('POST', '/api/requests', validIntake(cloud, type, ticketId));
+        const answers = [started.status];
+        for (const event of stepsToEnabled(cloud, type)) {
+          answers.push((await call('POST', `/api/requests/${ticketId}/events`, event)).status);
+        }
+        const { status, state, waitingOn } = (await call('GET', `/api/requests/${ticketId}`)).body;
+        return { path: `${cloud} ${type}`, answers: [...new Set(answers)], status, state, waitingOn };
+      }),
+    );
+    expect(outcomes).toEqual(
+      paths.map(({ cloud, type }) => ({
+        path: `${cloud} ${type}`,
+        // 201 for the start, 200 for every step.
+        answers: [201, 200],
+        status: 'enabled',
+        state: 'active',
+        waitingOn: 'none',
+      })),
+    );
   }, 180_000);
 
   const plctl = (args: string[], token = creds.tokens.auditor) =>

@@ -5,39 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Cloud } from '../../src/domain/formats';
-import type { ConnectionType } from '../../src/domain/intake';
 import type { EnablementResult, EventOutcome, StateView } from '../../src/temporal/messages';
-import { endpointDnsOn, endpointIdOn, type TestEvent } from '../fixtures/events';
+import { endpointIdOn, stepsToEnabled } from '../fixtures/events';
 import { samples, validIntake } from '../fixtures/requests';
 import { useTestApi } from '../helpers/api';
 import { waitFor } from '../helpers/eventually';
 
 const run = promisify(execFile);
 const { temporal, start, send, nextTicket, api, support } = useTestApi('PATH');
-
-/** The steps from an accepted intake to `enabled`, in `cloud`'s formats (the vendor endpoint's DNS name is loopback
- * for the product's own connectivity check on AWS; the other clouds' names resolve nowhere, which it reports). */
-function stepsToEnabled(cloud: Cloud, type: ConnectionType, autoAccept = false): TestEvent[] {
-  const forward: TestEvent[] = [
-    { type: 'customer_access.granted' },
-    { type: 'endpoint.requested', endpointId: endpointIdOn(cloud, 'vpce-07f552b9497008761') },
-    { type: 'connection.approved' },
-    { type: 'ports.opened' },
-    { type: 'connection.verified' },
-  ];
-  const reverse: TestEvent[] = [
-    { type: 'principal.granted' },
-    {
-      type: 'vendor_endpoint.created',
-      endpointId: endpointIdOn(cloud, 'vpce-063c51c5620a37baf'),
-      endpointDns: cloud === 'aws' ? '127.0.0.1' : endpointDnsOn(cloud, 7),
-    },
-    ...(autoAccept ? [] : [{ type: 'reverse_connection.approved' } as TestEvent]),
-    { type: 'reverse_connection.verified' },
-  ];
-  return type === 'unidirectional' ? forward : type === 'reverse' ? reverse : [...forward, ...reverse];
-}
 
 /** The states a request passes through on the way, as the state view names them after each step. */
 const expectedStates: Record<string, string[]> = {

@@ -156,7 +156,12 @@ export interface DrillStack {
  * Starts the drill's stack in `beforeAll` and tears it down in `afterAll`: the processes it tracked (SIGKILLed), the
  * server, the receiver and the temp folder (named `<tmpPrefix>…`).
  */
-export function useDrillStack(opts: { tmpPrefix: string; namespaces?: string[] }): DrillStack {
+export function useDrillStack(opts: {
+  tmpPrefix: string;
+  namespaces?: string[];
+  /** The Temporal server to drill on; default a dev server ({@link startDrillServer}). */
+  startServer?: () => Promise<DrillServer>;
+}): DrillStack {
   let server: DrillServer | undefined;
   let receiver: WebhookReceiver | undefined;
   let dir: string | undefined;
@@ -167,17 +172,18 @@ export function useDrillStack(opts: { tmpPrefix: string; namespaces?: string[] }
   };
   beforeAll(async () => {
     [server, receiver] = await Promise.all([
-      startDrillServer({ namespaces: opts.namespaces }),
+      opts.startServer ? opts.startServer() : startDrillServer({ namespaces: opts.namespaces }),
       new WebhookReceiver().start(),
     ]);
     dir = mkdtempSync(join(tmpdir(), opts.tmpPrefix));
-  }, 60_000);
+    // A native cluster takes longer to start (and is built on a machine's first run).
+  }, 40 * 60_000);
   afterAll(async () => {
     for (const p of processes) await killProcess(p);
     await server?.teardown();
     await receiver?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  }, 120_000);
   return {
     get server() {
       return started(server, 'server');
