@@ -110,12 +110,12 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
       },
       () => app.swagger() as unknown as Record<string, unknown>,
     );
-    // Readiness: can this process serve requests now? (Temporal reachable within 3 s.) For load balancers and compose.
+    // Readiness: can this process serve requests now? (Temporal lists a request within 3 s.) For load balancers and compose.
     scope.get(
       '/readyz',
       {
         schema: {
-          summary: 'Readiness: Temporal reachable within 3 s',
+          summary: 'Readiness: Temporal (and its database) answers within 3 s',
           operationId: 'getReadiness',
           security: securityOf(),
           response: { 200: z.object({ status: z.literal('ready') }), 503: problemSchema },
@@ -133,7 +133,10 @@ export function buildApiServer(opts: ApiServerOptions = {}): FastifyInstance {
           return sendProblem(
             reply,
             request,
-            new AppError('unavailable', `Not ready: Temporal is not reachable (${(err as Error).message}).`),
+            new AppError(
+              'unavailable',
+              `Not ready: Temporal is not reachable, or cannot read its database (${(err as Error).message}).`,
+            ),
           );
         }
       },

@@ -1,5 +1,6 @@
 import { Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { temporalReadiness } from '../../src/api/app';
 import { buildApiServer } from '../../src/api/server';
 import { freePort } from '../helpers/processes';
 import { Authenticator } from '../../src/api/auth';
@@ -366,17 +367,14 @@ describe('more malformed input', () => {
 
 describe('readiness', () => {
   it('/readyz answers 200 while Temporal is reachable and a 503 problem when it is not', async () => {
-    const probe = (connection: Connection) => () =>
-      connection
-        .withDeadline(Date.now() + 1_000, () => connection.workflowService.getSystemInfo({}))
-        .then(() => undefined);
+    const probe = (connection: Connection) => temporalReadiness(connection, temporal.env.namespace ?? 'default');
     const up = buildApiServer({ ready: probe(temporal.env.connection) });
     expect((await up.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const dead = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const down = buildApiServer({ ready: probe(dead) });
     const res = await down.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
-    expect(res.json<{ detail: string }>().detail).toMatch(/^Not ready: Temporal is not reachable/);
+    expect(res.json<{ detail: string }>().detail).toMatch(/^Not ready: Temporal is not reachable, or cannot read/);
     await Promise.all([up.close(), down.close(), dead.close()]);
   });
 });

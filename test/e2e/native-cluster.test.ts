@@ -6,12 +6,13 @@ import { promisify } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { type RunningCluster, startCluster as startNativeCluster } from '../../scripts/cluster';
+import { startPostgres, stopPostgres } from '../../scripts/cluster/postgres';
 import type { TimelineExport } from '../../src/audit/chain';
 import { readPublicKeyPem, verifySignedExport } from '../../src/audit/signing';
 import { isNotFound } from '../../src/temporal/errors';
 import { TASK_QUEUE, workflowIdForTicket } from '../../src/temporal/names';
 import type { RequestPage } from '../../src/temporal/visibility';
-import { forwardLegEvents, stepsToEnabled } from '../fixtures/events';
+import { forwardLegEvents, stepsToEnabled, type TestEvent } from '../fixtures/events';
 import { validIntake } from '../fixtures/requests';
 import { bearer, testCredentials } from '../helpers/api';
 import { eventually } from '../helpers/eventually';
@@ -283,6 +284,50 @@ describe('npm run cluster: the compose cluster without Docker', () => {
     // The request itself is no longer there to act on.
     expect((await call('GET', `/api/requests/${ticketId}`)).status).toBe(404);
   }, 180_000);
+
+  it('reports not-ready while PostgreSQL is down, and recovers without help: a step sent meanwhile is applied once', async () => {
+    const ticketId = `NC-${Date.now().toString(36)}-pg`;
+    expect((await call('POST', '/api/requests', validIntake('aws', 'unidirectional', ticketId))).status).toBe(201);
+    const readiness = async () => {
+      const res = await fetch(`${base}/readyz`);
+      return { status: res.status, body: (await res.json()) as { detail?: string } };
+    };
+    expect((await readiness()).status).toBe(200);
+    const steps = forwardLegEvents.map((event, n) => ({ ...event, eventId: `${ticketId}/step-${n}` }) as TestEvent);
+
+    stopPostgres(cluster!.postgres);
+    let sentDuringOutage: number;
+    try {
+      const down = await eventually(readiness, (r) => r.status === 503, {
+        what: '/readyz to report not ready',
+        timeoutMs: 30_000,
+      });
+      expect(down.body.detail).toMatch(/^Not ready: Temporal is not reachable, or cannot read its database/);
+      // The API process and the workers stay up; a step sent now is not confirmed (its outcome is unknown).
+      sentDuringOutage = (await call('POST', `/api/requests/${ticketId}/events`, steps[0])).status;
+      expect(sentDuringOutage).toBeGreaterThanOrEqual(500);
+    } finally {
+      startPostgres(cluster!.postgres);
+    }
+    await eventually(readiness, (r) => r.status === 200, { what: '/readyz to report ready again', timeoutMs: 90_000 });
+    expect([...cluster!.workers, cluster!.api!].every((p) => p.exitCode === null && p.signalCode === null)).toBe(true);
+
+    // Sent again with the same eventId, as the docs tell a client to: applied once, then the rest of the leg.
+    for (const step of steps) {
+      const res = await eventually(
+        () => call('POST', `/api/requests/${ticketId}/events`, step),
+        (r) => r.status === 200,
+        { what: `${step.type} to be accepted after the outage`, timeoutMs: 60_000 },
+      );
+      expect(['applied', 'duplicate']).toContain((res.body.event as { result: string }).result);
+    }
+    const view = (await call('GET', `/api/requests/${ticketId}`)).body as {
+      status: string;
+      events: { type: string; result: string }[];
+    };
+    expect(view.status).toBe('enabled');
+    expect(view.events.filter((e) => e.type === steps[0]!.type && e.result === 'applied')).toHaveLength(1);
+  }, 300_000);
 
   it('stops the API, the workers, the four services and PostgreSQL', async () => {
     const running = cluster!;
