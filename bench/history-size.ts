@@ -29,6 +29,24 @@ export interface HistorySize {
   searchAttributeUpserts: Tally;
   /** The workflow's input at start. */
   inputBytes: number;
+  /** What the history cost in Temporal actions, by kind (see {@link TemporalActions}). */
+  actions: TemporalActions;
+}
+
+/**
+ * The Temporal actions a history records, as the issue counts them (Temporal Cloud bills by them): workflow starts
+ * (a continue-as-new starts a run), signals, accepted updates, activity attempts (each retry is one more), timers,
+ * search attribute upserts and memo upserts. Queries and rejected updates leave no event and are not counted.
+ */
+export interface TemporalActions {
+  starts: number;
+  signals: number;
+  updates: number;
+  activities: number;
+  timers: number;
+  searchAttributeUpserts: number;
+  memoUpserts: number;
+  total: number;
 }
 
 function payloadBytes(payloads: temporal.api.common.v1.IPayload[] | null | undefined): number {
@@ -48,7 +66,18 @@ export function historySize(history: temporal.api.history.v1.IHistory): HistoryS
   const searchAttributeUpserts = { count: 0, bytes: 0 };
   let inputBytes = 0;
   let total = 0;
+  const actions: TemporalActions = {
+    starts: 0,
+    signals: 0,
+    updates: 0,
+    activities: 0,
+    timers: 0,
+    searchAttributeUpserts: 0,
+    memoUpserts: 0,
+    total: 0,
+  };
   for (const event of events) {
+    countAction(event, actions);
     const bytes = HistoryEvent.encode(event).finish().length;
     total += bytes;
     const name = (EventType[event.eventType ?? 0] ?? 'UNKNOWN').replace(/^EVENT_TYPE_(WORKFLOW_EXECUTION_)?/, '');
@@ -84,7 +113,52 @@ export function historySize(history: temporal.api.history.v1.IHistory): HistoryS
     memoUpserts,
     searchAttributeUpserts,
     inputBytes,
+    actions: {
+      ...actions,
+      total:
+        actions.starts +
+        actions.signals +
+        actions.updates +
+        actions.activities +
+        actions.timers +
+        actions.searchAttributeUpserts +
+        actions.memoUpserts,
+    },
   };
+}
+
+/** Adds what one event costs to `actions`. */
+function countAction(event: temporal.api.history.v1.IHistoryEvent, actions: TemporalActions): void {
+  switch (event.eventType) {
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+      actions.starts++;
+      break;
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+      actions.signals++;
+      break;
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+      actions.updates++;
+      break;
+    case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+      actions.activities++;
+      break;
+    case EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED:
+      // The started event is written once, for the last attempt: the attempts before it were retries.
+      actions.activities += Math.max(0, (event.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
+      break;
+    case EventType.EVENT_TYPE_TIMER_STARTED:
+      actions.timers++;
+      break;
+    case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      actions.searchAttributeUpserts++;
+      break;
+    case EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+      actions.memoUpserts++;
+      break;
+    default:
+      // Workflow tasks, completions, timer firings and the rest cost no action.
+      break;
+  }
 }
 
 /** Fetches and measures a workflow's history. */

@@ -44,7 +44,9 @@ function historyRow(name: string, h: HistorySize | undefined): string | undefine
   const updates = h.updateResults.count
     ? `${h.updateResults.count} × avg ${kib(h.updateResults.bytes / h.updateResults.count)} (max ${kib(h.updateResults.maxBytes)})`
     : '—';
-  return `| ${name} | ${h.events} | ${kib(h.bytes)} | ${updates} | ${h.memoUpserts.count} / ${kib(h.memoUpserts.bytes)} | ${h.searchAttributeUpserts.count} / ${kib(h.searchAttributeUpserts.bytes)} | ${kib(h.inputBytes)} |`;
+  const a = h.actions;
+  const actions = `${a.total}: ${a.starts} start, ${a.signals + a.updates} signals/updates, ${a.activities} activities, ${a.timers} timers, ${a.searchAttributeUpserts + a.memoUpserts} upserts`;
+  return `| ${name} | ${h.events} | ${kib(h.bytes)} | ${actions} | ${updates} | ${h.memoUpserts.count} / ${kib(h.memoUpserts.bytes)} | ${h.searchAttributeUpserts.count} / ${kib(h.searchAttributeUpserts.bytes)} | ${kib(h.inputBytes)} |`;
 }
 
 /** History sizes of a full run and of the long histories, product against baseline. */
@@ -57,8 +59,8 @@ export function historyTable(report: BenchReport): string {
     historyRow('long history, baseline', h.longHistoryBaseline),
   ].filter((r): r is string => r !== undefined);
   return [
-    '| history | events | size | update results | memo upserts | search attribute upserts | input |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| history | events | size | Temporal actions | update results | memo upserts | search attribute upserts | input |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
 }
