@@ -20,6 +20,16 @@ if [ -n "${TEMPORAL_VISIBILITY_ARCHIVAL_URI:-}" ]; then
   set -- "$@" --visibility-archival-state enabled --visibility-uri "$TEMPORAL_VISIBILITY_ARCHIVAL_URI"
 fi
 
+# Counts a failed try of the loop it is in: gives up with message $2 after $1 tries, else waits 2 s before the next.
+next_try() {
+  if [ "$attempt" -ge "$1" ]; then
+    echo "$2" >&2
+    exit 1
+  fi
+  attempt=$((attempt + 1))
+  sleep 2
+}
+
 echo "Waiting for Temporal at ${TEMPORAL_ADDRESS:-127.0.0.1:7233} ..."
 attempt=1
 until temporal operator cluster health --command-timeout 10s >/dev/null 2>&1; do
@@ -40,12 +50,7 @@ while ! temporal operator namespace describe --command-timeout 10s --namespace "
     created=yes
     break
   fi
-  if [ "$attempt" -ge 10 ]; then
-    echo "Could not create namespace $namespace" >&2
-    exit 1
-  fi
-  attempt=$((attempt + 1))
-  sleep 2
+  next_try 10 "Could not create namespace $namespace"
 done
 if [ -z "$created" ]; then
   echo "Namespace $namespace exists."
@@ -79,11 +84,6 @@ until temporal operator search-attribute create --command-timeout 30s --namespac
   --name PrivateLinkAssignee --type Keyword \
   --name PrivateLinkIdentifiers --type KeywordList \
   --name PrivateLinkUpdatedAt --type Datetime; do
-  if [ "$attempt" -ge 15 ]; then
-    echo "Could not register the search attributes in namespace $namespace" >&2
-    exit 1
-  fi
-  attempt=$((attempt + 1))
-  sleep 2
+  next_try 15 "Could not register the search attributes in namespace $namespace"
 done
 echo "Namespace $namespace is ready for the PrivateLink enablement worker and API."

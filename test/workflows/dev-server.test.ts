@@ -46,6 +46,12 @@ describe('the dev server harness', () => {
   });
 });
 
+/** `npm start`'s dev server on `dataDir`, headless, on a free port. */
+async function startHeadless(dataDir: string) {
+  const cli = await resolveTemporalCli();
+  return startDevServer({ cliPath: cli.path, dataDir, port: await freePort(), uiPort: false, log: () => undefined });
+}
+
 describe('the embedded data folder', () => {
   it('is readable by its owner only, with every file in it, even when it existed before', async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'devdata-')), 'data');
@@ -53,14 +59,7 @@ describe('the embedded data folder', () => {
     mkdirSync(dataDir, { mode: 0o755 });
     chmodSync(dataDir, 0o755);
     writeFileSync(join(dataDir, 'temporal-dev-server.log'), 'earlier run\n', { mode: 0o644 });
-    const cli = await resolveTemporalCli();
-    const server = await startDevServer({
-      cliPath: cli.path,
-      dataDir,
-      port: await freePort(),
-      uiPort: false,
-      log: () => undefined,
-    });
+    const server = await startHeadless(dataDir);
     try {
       const modes = () =>
         Object.fromEntries(
@@ -83,15 +82,8 @@ describe('the embedded data folder', () => {
 
   it("keeps a closed request 90 days, as the compose stack's namespace, not the dev server's own 24 hours", async () => {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'devdata-')), 'data');
-    const cli = await resolveTemporalCli();
     const retentionDays = async () => {
-      const server = await startDevServer({
-        cliPath: cli.path,
-        dataDir,
-        port: await freePort(),
-        uiPort: false,
-        log: () => undefined,
-      });
+      const server = await startHeadless(dataDir);
       const connection = await Connection.connect({ address: server.address });
       try {
         const { config } = await connection.workflowService.describeNamespace({ namespace: 'default' });
