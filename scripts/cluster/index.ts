@@ -303,7 +303,10 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
     // The configuration template is chosen only when no config folder or environment is named.
     for (const name of ['TEMPORAL_CONFIG_DIR', 'TEMPORAL_ENVIRONMENT', 'TEMPORAL_ROOT']) delete serverEnv[name];
     startServer = async (name) => {
-      if (servers.get(name)?.exitCode === null) throw new Error(`the Temporal ${name} process is running`);
+      const running = servers.get(name);
+      if (running && running.exitCode === null && running.signalCode === null) {
+        throw new Error(`the Temporal ${name} process is running`);
+      }
       const child = launch(
         binaries.server,
         ['--allow-no-auth', 'start', ...(name === 'all' ? [] : ['--service', name])],

@@ -367,7 +367,17 @@ describe('more malformed input', () => {
 
 describe('readiness', () => {
   it('/readyz answers 200 while Temporal is reachable and a 503 problem when it is not', async () => {
-    const probe = (connection: Connection) => temporalReadiness(connection, temporal.env.namespace ?? 'default');
+    // The probes the routes made: the client retries an unreachable server in the background until its deadline, and
+    // a retry that fires after its connection closed throws ("Channel has been shut down"); so each is let finish.
+    const probes: Promise<unknown>[] = [];
+    const probe = (connection: Connection) => {
+      const check = temporalReadiness(connection, temporal.env.namespace ?? 'default');
+      return () => {
+        const attempt = check();
+        probes.push(attempt.catch(() => undefined));
+        return attempt;
+      };
+    };
     const up = buildApiServer({ ready: probe(temporal.env.connection) });
     expect((await up.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
     const dead = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
@@ -375,6 +385,7 @@ describe('readiness', () => {
     const res = await down.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
     expect(res.json<{ detail: string }>().detail).toMatch(/^Not ready: Temporal is not reachable, or cannot read/);
+    await Promise.all(probes);
     await Promise.all([up.close(), down.close(), dead.close()]);
   });
 });
