@@ -293,7 +293,7 @@ describe('npm run cluster: the compose cluster without Docker', () => {
       return { status: res.status, body: (await res.json()) as { detail?: string } };
     };
     expect((await readiness()).status).toBe(200);
-    const steps = forwardLegEvents.map((event, n) => ({ ...event, eventId: `${ticketId}/step-${n}` }) as TestEvent);
+    const steps: TestEvent[] = forwardLegEvents.map((event, n) => ({ ...event, eventId: `${ticketId}/step-${n}` }));
 
     stopPostgres(cluster!.postgres);
     let sentDuringOutage: number;
@@ -317,7 +317,7 @@ describe('npm run cluster: the compose cluster without Docker', () => {
       const res = await eventually(
         () => call('POST', `/api/requests/${ticketId}/events`, step),
         (r) => r.status === 200,
-        { what: `${step.type} to be accepted after the outage`, timeoutMs: 60_000 },
+        { what: `${String(step.type)} to be accepted after the outage`, timeoutMs: 60_000 },
       );
       expect(['applied', 'duplicate']).toContain((res.body.event as { result: string }).result);
     }
