@@ -5,9 +5,10 @@
  * events in the same order, so the timeline, its hashes and its signature are those it had before.
  */
 import { status as grpcStatus } from '@grpc/grpc-js';
-import { type Client, isGrpcServiceError } from '@temporalio/client';
-import { AppError, errorChain } from '../errors';
-import { isNotFound, rethrowTemporalError } from '../temporal/errors';
+import type { Client } from '@temporalio/client';
+import { AppError } from '../errors';
+import { grpcErrorOf, hasGrpcCode, isNotFound, rethrowTemporalError } from '../temporal/errors';
+import { literal } from '../temporal/visibility';
 import { workflowIdForTicket } from '../temporal/names';
 import { CHAIN_ALGORITHM, genesisHash, type Timeline } from './chain';
 import type { HistoryEvent } from './decode';
@@ -16,26 +17,14 @@ import { buildTimeline, runCreatedAt, type RunHistory } from './timeline';
 /** A bound on the runs read, far above any real request's (each run holds thousands of events). */
 const MAX_RUNS = 10_000;
 
-const quoted = (workflowId: string) => `'${workflowId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** True when `err` (or a cause) is a gRPC error with one of `codes`. */
-const hasGrpcCode = (err: unknown, ...codes: grpcStatus[]) =>
-  errorChain(err)
-    .filter(isGrpcServiceError)
-    .some((e) => codes.includes(e.code));
-
 /**
  * True when Temporal has no history for a run: not in the primary store, and no archive holds it (Temporal answers
  * INVALID_ARGUMENT "Requested workflow history not found, may have passed retention period" when the namespace has no
  * archive, NOT_FOUND when the archive lacks the run).
  */
 function isHistoryGone(err: unknown): boolean {
-  return (
-    isNotFound(err) ||
-    errorChain(err)
-      .filter(isGrpcServiceError)
-      .some((e) => e.code === grpcStatus.INVALID_ARGUMENT && /history not found|passed retention/i.test(e.message))
-  );
+  const invalid = grpcErrorOf(err, grpcStatus.INVALID_ARGUMENT);
+  return isNotFound(err) || /history not found|passed retention/i.test(invalid?.message ?? '');
 }
 
 /**
@@ -49,7 +38,7 @@ async function archivedRuns(client: Client, workflowId: string): Promise<string[
     do {
       const page = await client.workflowService.listArchivedWorkflowExecutions({
         namespace: client.options.namespace,
-        query: `WorkflowId = ${quoted(workflowId)}`,
+        query: `WorkflowId = ${literal(workflowId)}`,
         pageSize: 100,
         nextPageToken,
       });
@@ -82,7 +71,7 @@ async function runsToRead(client: Client, workflowId: string): Promise<string[]>
   }
   const runIds = [currentRunId];
   try {
-    for await (const execution of client.workflow.list({ query: `WorkflowId = ${quoted(workflowId)}` })) {
+    for await (const execution of client.workflow.list({ query: `WorkflowId = ${literal(workflowId)}` })) {
       runIds.push(execution.runId);
     }
   } catch (err) {

@@ -8,7 +8,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
-import { status as grpcStatus } from '@grpc/grpc-js';
+import { type ServiceError, status as grpcStatus } from '@grpc/grpc-js';
 import { AppError, errorChain } from '../errors';
 
 /** True when Temporal has no such workflow (or no such open run, for updates and signals). */
@@ -31,11 +31,22 @@ export function innermostMessage(err: unknown): string {
   return errorChain(err).at(-1)?.message ?? String(err);
 }
 
-/** True when a deadline we set ended the call: DEADLINE_EXCEEDED from the client, or CANCELLED from the server. */
-export function isOwnDeadline(err: unknown): boolean {
+/**
+ * The first gRPC error with one of `codes` in `err`'s chain (the client wraps gRPC errors: a query's ServiceError has
+ * the gRPC error as its cause), if any.
+ */
+export function grpcErrorOf(err: unknown, ...codes: grpcStatus[]): ServiceError | undefined {
   return errorChain(err)
     .filter(isGrpcServiceError)
-    .some((e) => e.code === grpcStatus.DEADLINE_EXCEEDED || e.code === grpcStatus.CANCELLED);
+    .find((e) => codes.includes(e.code));
+}
+
+/** True when `err` or one of its causes is a gRPC error with one of `codes`. */
+export const hasGrpcCode = (err: unknown, ...codes: grpcStatus[]): boolean => grpcErrorOf(err, ...codes) !== undefined;
+
+/** True when a deadline we set ended the call: DEADLINE_EXCEEDED from the client, or CANCELLED from the server. */
+export function isOwnDeadline(err: unknown): boolean {
+  return hasGrpcCode(err, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED);
 }
 
 /**
@@ -50,10 +61,7 @@ export function rethrowTemporalError(err: unknown): never {
       'Temporal did not confirm the event in time; it may still be applied. Check the request, or send it again with the same eventId (applied once).',
     );
   }
-  // The client wraps gRPC errors (a query's ServiceError has the gRPC error as its cause), so look down the chain.
-  const transient = errorChain(err)
-    .filter(isGrpcServiceError)
-    .find((e) => [grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED].includes(e.code));
+  const transient = grpcErrorOf(err, grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.CANCELLED);
   if (transient) {
     throw new AppError(
       'unavailable',
