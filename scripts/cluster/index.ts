@@ -182,16 +182,23 @@ async function stopProcess(child: ChildProcess | undefined, graceMs = 20_000): P
   clearTimeout(timer);
 }
 
-/** The gRPC ports the server's services listen on (the configuration template's defaults, as compose uses them). */
-export const servicePorts: Record<(typeof temporalServices)[number], number> = {
-  frontend: 7233,
-  history: 7234,
-  matching: 7235,
-  worker: 7239,
+/**
+ * Each service's gRPC and membership ports: the configuration template's defaults, as compose uses them (the
+ * template reads them from `<SERVICE>_GRPC_PORT` and `<SERVICE>_MEMBERSHIP_PORT`).
+ */
+const templatePorts: Record<(typeof temporalServices)[number], { grpc: number; membership: number }> = {
+  frontend: { grpc: 7233, membership: 6933 },
+  history: { grpc: 7234, membership: 6934 },
+  matching: { grpc: 7235, membership: 6935 },
+  worker: { grpc: 7239, membership: 6939 },
 };
 
+/** The frontend's HTTP port in the configuration template (`FRONTEND_HTTP_PORT`). */
+const FRONTEND_HTTP_PORT = 7243;
+
 /** The port that shows a service is up: its gRPC port; the worker service serves none, only its membership port. */
-const readyPort = (service: (typeof temporalServices)[number]) => (service === 'worker' ? 6939 : servicePorts[service]);
+const readyPort = (service: (typeof temporalServices)[number]) =>
+  service === 'worker' ? templatePorts.worker.membership : templatePorts[service].grpc;
 
 /**
  * The configuration template's port variables moved by `offset` (tests run a cluster beside other servers): each
@@ -199,18 +206,14 @@ const readyPort = (service: (typeof temporalServices)[number]) => (service === '
  */
 function portEnv(offset: number): Record<string, string> {
   if (!offset) return {};
-  const ports: Record<string, number> = {
-    FRONTEND_GRPC_PORT: 7233,
-    FRONTEND_MEMBERSHIP_PORT: 6933,
-    FRONTEND_HTTP_PORT: 7243,
-    HISTORY_GRPC_PORT: 7234,
-    HISTORY_MEMBERSHIP_PORT: 6934,
-    MATCHING_GRPC_PORT: 7235,
-    MATCHING_MEMBERSHIP_PORT: 6935,
-    WORKER_GRPC_PORT: 7239,
-    WORKER_MEMBERSHIP_PORT: 6939,
-  };
-  return Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v + offset)]));
+  const ports: [string, number][] = [
+    ...temporalServices.flatMap((service): [string, number][] => [
+      [`${service.toUpperCase()}_GRPC_PORT`, templatePorts[service].grpc],
+      [`${service.toUpperCase()}_MEMBERSHIP_PORT`, templatePorts[service].membership],
+    ]),
+    ['FRONTEND_HTTP_PORT', FRONTEND_HTTP_PORT],
+  ];
+  return Object.fromEntries(ports.map(([name, port]) => [name, String(port + offset)]));
 }
 
 /** Writes deploy/temporal/dynamicconfig.yaml with `extra` over it into `dir`; returns the file's path. */
@@ -314,7 +317,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
         join(logDir, name === 'all' ? 'temporal-server.log' : `temporal-${name}.log`),
       );
       servers.set(name, child);
-      const port = name === 'all' ? servicePorts.frontend : readyPort(name);
+      const port = name === 'all' ? templatePorts.frontend.grpc : readyPort(name);
       await waitForPort(
         port + offset,
         120_000,
@@ -331,7 +334,7 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
       );
       await startServer(name);
     }
-    const address = `127.0.0.1:${servicePorts.frontend + offset}`;
+    const address = `127.0.0.1:${templatePorts.frontend.grpc + offset}`;
     const productEnv: NodeJS.ProcessEnv = { ...process.env, ...opts.productEnv, TEMPORAL_ADDRESS: address };
     going();
     await runJob(
