@@ -287,8 +287,12 @@ export async function measureCosts(opts: { log?: (line: string) => void } = {}):
         memo: { [STARTED_BY_MEMO_KEY]: ACTOR },
       });
     };
-    const productPending = (handle: WorkflowHandle) => async () =>
-      (await handle.query(enablementStateQuery)).effects.pending;
+    // Effects not out yet, or an SLA clock (the request's, an open change's) still fetching its business windows.
+    const productPending = (handle: WorkflowHandle) => async () => {
+      const view = await handle.query(enablementStateQuery);
+      const clockStarting = view.status !== 'enabled' ? view.sla === null : view.change !== null && !view.change.sla;
+      return view.effects.pending + (clockStarting ? 1 : 0);
+    };
     const send = (handle: WorkflowHandle, event: TestEvent) =>
       handle.executeUpdate(applyEnablementEventUpdate, { args: [{ actor: ACTOR, ...event } as EnablementEventInput] });
 

@@ -124,7 +124,7 @@ export async function handwrittenEnablementWorkflow(input: EnablementWorkflowInp
     ]);
   };
 
-  setHandler(handwrittenPendingQuery, () => queue.length + inFlight);
+  setHandler(handwrittenPendingQuery, () => queue.length + inFlight + (upserted.size ? 0 : 1));
   setHandler(
     handwrittenEventUpdate,
     async (event) => {
