@@ -73,9 +73,16 @@ export interface BenchSizes {
   replayEvents: number;
   /** Timed replays of each history (after one untimed). */
   replayRepeats: number;
-  /** Open requests running while the inbox is measured, and timed pages of each kind (after one untimed). */
-  inboxRequests: number;
-  inboxRounds: number;
+  /**
+   * The scale benchmarks on a Temporal cluster (cases/cluster-scale.ts): open requests (and as many empty workflows),
+   * 0 to skip them; starts of each kind in the warm-up round that estimates the burst's instant; how many requests are
+   * sent at a time; timed pages of each list (after one untimed); the small workflow cache measured per worker.
+   */
+  scaleRequests: number;
+  scaleWarmup: number;
+  scaleConcurrency: number;
+  scaleRounds: number;
+  scaleSmallCache: number;
 }
 
 /** The machine the numbers come from. */

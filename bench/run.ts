@@ -3,9 +3,9 @@
  * test in `test/bench/` runs it with tiny sizes so the benchmark code cannot silently rot.
  */
 import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { sampleScale, scaleResults } from './cases/cluster-scale';
 import { sampleHeap, heapResult } from './cases/heap';
 import { routeResult, sampleRoute } from './cases/http-route';
-import { inboxResults, sampleInbox } from './cases/inbox';
 import { latencyResults, sampleLatency } from './cases/latency';
 import { replayResult, sampleReplay } from './cases/replay';
 import { sampleThroughput, throughputResult } from './cases/throughput';
@@ -14,7 +14,10 @@ import { startBenchEnvironment } from './environment';
 import type { BenchReport, BenchSizes, BenchmarkResult } from './result';
 import { round } from './stats';
 
-/** Sizes of a full run: about three minutes on a 2-core machine, and a few more to start the inbox's requests. */
+/**
+ * Sizes of a full run: about five minutes on a 2-core machine on the dev server, then the scale benchmarks on a cluster
+ * (starting 10,000 requests and as many empty workflows, and their SLA bursts: about three quarters of an hour).
+ */
 export const fullSizes: BenchSizes = {
   latencyRounds: 9,
   latencyEvents: 18,
@@ -31,8 +34,11 @@ export const fullSizes: BenchSizes = {
   heapWorkflows: 200,
   replayEvents: 200,
   replayRepeats: 5,
-  inboxRequests: 10_000,
-  inboxRounds: 30,
+  scaleRequests: 10_000,
+  scaleWarmup: 200,
+  scaleConcurrency: 16,
+  scaleRounds: 30,
+  scaleSmallCache: 100,
 };
 
 /** Sizes of `npm run bench -- --quick`: a smoke run of every path, under a minute; the ratios are rough. */
@@ -52,8 +58,11 @@ export const quickSizes: BenchSizes = {
   heapWorkflows: 30,
   replayEvents: 50,
   replayRepeats: 3,
-  inboxRequests: 500,
-  inboxRounds: 10,
+  scaleRequests: 300,
+  scaleWarmup: 30,
+  scaleConcurrency: 16,
+  scaleRounds: 10,
+  scaleSmallCache: 20,
 };
 
 /** Sizes for the test that keeps the benchmark code working: one of everything, ratios meaningless. */
@@ -73,8 +82,11 @@ export const tinySizes: BenchSizes = {
   heapWorkflows: 2,
   replayEvents: 3,
   replayRepeats: 1,
-  inboxRequests: 3,
-  inboxRounds: 1,
+  scaleRequests: 3,
+  scaleWarmup: 2,
+  scaleConcurrency: 2,
+  scaleRounds: 1,
+  scaleSmallCache: 2,
 };
 
 /** Options of {@link runBench}. */
@@ -122,11 +134,16 @@ export async function runBench(opts: RunOptions): Promise<BenchReport> {
     results.push(replayResult(replay));
     histories.longHistoryProduct = replay.product.history;
     histories.longHistoryBaseline = replay.baseline.history;
-    // Last: it leaves thousands of requests running.
-    const inbox = await step(`console inbox at ${sizes.inboxRequests} open requests`, () => sampleInbox(env, sizes));
-    results.push(...inboxResults(inbox));
   } finally {
     await env.stop();
+  }
+  // On a cluster of its own, once the dev server has stopped: nothing else runs on the machine meanwhile.
+  if (sizes.scaleRequests > 0) {
+    const t = performance.now();
+    log(`- scale on a Temporal cluster: ${sizes.scaleRequests} requests and as many empty workflows ...`);
+    const scale = await sampleScale(sizes, log);
+    log(`  done in ${round((performance.now() - t) / 1000, 1)} s`);
+    results.push(...scaleResults(scale));
   }
   const cpu = cpus();
   return {

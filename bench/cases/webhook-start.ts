@@ -50,7 +50,7 @@ process.stdin.on('end', async () => {
 });
 `;
 
-function sendFromChild(
+export function sendFromChild(
   url: string,
   concurrency: number,
   deliveries: { body: string; headers: Record<string, string> }[],

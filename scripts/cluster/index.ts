@@ -47,7 +47,7 @@ export interface ClusterOptions {
   postgresPort?: number;
   /** Four server processes instead of one. */
   split?: boolean;
-  /** Added to every Temporal port (default 0: 7233 and the rest, as compose). */
+  /** Added to every Temporal port (default 0: 7233 and the rest, as compose); at most 25524 (see MAX_SERVER_PORT). */
   portOffset?: number;
   /** How many product workers (`npm run worker`); default 2. */
   workers?: number;
@@ -193,8 +193,14 @@ const templatePorts: Record<(typeof temporalServices)[number], { grpc: number; m
   worker: { grpc: 7239, membership: 6939 },
 };
 
-/** The frontend's HTTP port in the configuration template (`FRONTEND_HTTP_PORT`). */
+/** The frontend's HTTP port in the configuration template (`FRONTEND_HTTP_PORT`), the highest of its ports. */
 const FRONTEND_HTTP_PORT = 7243;
+
+/**
+ * The highest port a service may have: the server keeps its members' ports in PostgreSQL as `smallint`
+ * (`cluster_membership`), and one above it stops the service at start ("value … is out of range for type smallint").
+ */
+const MAX_SERVER_PORT = 32_767;
 
 /** The port that shows a service is up: its gRPC port; the worker service serves none, only its membership port. */
 const readyPort = (service: (typeof temporalServices)[number]) =>
@@ -238,6 +244,12 @@ export async function startCluster(opts: ClusterOptions = {}): Promise<RunningCl
 
   const compose = readComposeTemporal(repoRoot);
   const offset = opts.portOffset ?? 0;
+  if (!Number.isInteger(offset) || offset < 0 || FRONTEND_HTTP_PORT + offset > MAX_SERVER_PORT) {
+    throw new Error(
+      `the port offset must be a whole number from 0 to ${MAX_SERVER_PORT - FRONTEND_HTTP_PORT} (got ${offset}): ` +
+        `the server stores its services' ports as a SQL smallint, so none may be above ${MAX_SERVER_PORT}`,
+    );
+  }
   const places = { root: repoRoot, postgresPort: opts.postgresPort ?? 5432 };
   const pg = ensurePostgres(log);
   const binaries = await resolveTemporalServer(compose.version, { log });
