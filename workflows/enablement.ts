@@ -82,8 +82,13 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
   const earlySignals: EnablementEventInput[] = [];
   const desk = new EventDesk(trail);
 
-  /** Upserts the search attributes and the connection's memo when they changed (each upsert is a history event). */
-  let lastSearchAttributes = '';
+  /**
+   * Upserts the search attributes and the connection's memo when they changed (each upsert is a history event). An
+   * upsert names only the attributes whose value changed since this run's previous one (Temporal keeps the others),
+   * plus the state, status and waiting-on, which the audit timeline reads a state change from; the first of a run
+   * names them all.
+   */
+  const lastSearchAttributes = new Map<string, string>();
   let lastConnection = '';
   const publish = (current: RequestState) => {
     const pairs = searchAttributesOf(
@@ -92,12 +97,13 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
       { breached: changeSla?.breached ?? false, deadline: changeSla?.deadline() },
       effects.attention,
     );
-    const key = JSON.stringify(pairs);
+    const changed = pairs.filter((p) => lastSearchAttributes.get(p.key.name) !== JSON.stringify(p.value));
     // With the time of the change, which the console's inbox follows (workflow time: the same on replay).
-    if (key !== lastSearchAttributes) {
-      upsertSearchAttributes([...pairs, { key: searchAttributes.updatedAt, value: new Date() }]);
+    if (changed.length) {
+      for (const p of changed) lastSearchAttributes.set(p.key.name, JSON.stringify(p.value));
+      const named = pairs.filter((p) => changed.includes(p) || alwaysUpserted.has(p.key.name));
+      upsertSearchAttributes([...named, { key: searchAttributes.updatedAt, value: new Date() }]);
     }
-    lastSearchAttributes = key;
     const connection = connectionOf(current);
     const record = connection ? JSON.stringify(connection) : '';
     if (record !== lastConnection) upsertMemo({ [CONNECTION_MEMO_KEY]: connection });
@@ -305,6 +311,13 @@ export async function enablementWorkflow(input: EnablementWorkflowInput): Promis
     }
   }
 }
+
+/** The search attributes every upsert names, changed or not: the audit timeline reads each state change from them. */
+const alwaysUpserted = new Set([
+  searchAttributes.state.name,
+  searchAttributes.status.name,
+  searchAttributes.waitingOn.name,
+]);
 
 /** The earlier of two instants, either possibly unknown. */
 function earliest(a: number | undefined, b: number | undefined): number | undefined {

@@ -113,7 +113,7 @@ export async function handwrittenEnablementWorkflow(input: EnablementWorkflowInp
     upsertSearchAttributes([...changed, { key: sa.updatedAt, value: new Date() }]);
   };
   const identifiers = () => [account, ...(endpointId ? [endpointId] : [])];
-  const publish = () => {
+  const publish = (more: SearchAttributeUpdatePair[] = []) => {
     const step = path[state]!;
     upsert([
       { key: sa.status, value: step.status ?? 'in_progress' },
@@ -121,6 +121,7 @@ export async function handwrittenEnablementWorkflow(input: EnablementWorkflowInp
       { key: sa.waitingOn, value: step.waitingOn },
       { key: sa.identifiers, value: identifiers() },
       ...(state === 'active' ? [{ key: sa.accounts, value: [account] }] : []),
+      ...more,
     ]);
   };
 
@@ -210,7 +211,7 @@ export async function handwrittenEnablementWorkflow(input: EnablementWorkflowInp
   };
   const deadline = instantAtFraction(clock, 1)!;
   const firstWarning = instantAtFraction(clock, Math.min(...warnAtPercent) / 100)!;
-  upsert([
+  publish([
     { key: sa.connectionType, value: intake.connectionType },
     { key: sa.slaBreached, value: false },
     { key: sa.slaDeadline, value: new Date(deadline) },
@@ -218,7 +219,6 @@ export async function handwrittenEnablementWorkflow(input: EnablementWorkflowInp
     { key: sa.company, value: intake.company },
     { key: sa.region, value: intake.region },
   ]);
-  publish();
   const sla = new CancellationScope();
   let warningDue = false;
   sla
