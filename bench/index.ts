@@ -2,13 +2,16 @@
  * `npm run bench`: every benchmark of issue 7, each a ratio against a baseline measured in the same run on the same
  * server. Prints the table; a full run also writes `bench/results/<date>.json` and the results in bench/README.md.
  *
- *   npm run bench                  full run (about three minutes)
+ *   npm run bench                  full run (about five minutes on the dev server, then about three quarters of an
+ *                                  hour for the scale benchmarks on a native cluster)
  *   npm run bench -- --quick       smoke run of every path, writes nothing unless --out is given
+ *   npm run bench -- --no-scale    without the scale benchmarks (no cluster)
  *   npm run bench -- --out f.json  also write the JSON report to f.json
  *   npm run bench -- --no-readme   do not touch bench/README.md
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { costTable } from './cost';
 import { historyTable, machineLine, resultsTable, updateReadme } from './report';
 import { fullSizes, quickSizes, runBench } from './run';
 
@@ -21,8 +24,14 @@ function option(args: string[], name: string): string | undefined {
 
 async function main(args: string[]): Promise<number> {
   const quick = args.includes('--quick');
-  const report = await runBench({ sizes: quick ? quickSizes : fullSizes, mode: quick ? 'quick' : 'full' });
-  process.stdout.write(`\n${machineLine(report)}\n\n${resultsTable(report)}\n\n${historyTable(report)}\n\n`);
+  const sizes = quick ? quickSizes : fullSizes;
+  const noScale = args.includes('--no-scale');
+  const report = await runBench({
+    sizes: noScale ? { ...sizes, scaleRequests: 0 } : sizes,
+    mode: quick ? 'quick' : noScale ? 'custom' : 'full',
+  });
+  const costs = report.costs ? `${costTable(report.costs)}\n\n` : '';
+  process.stdout.write(`\n${machineLine(report)}\n\n${resultsTable(report)}\n\n${historyTable(report)}\n\n${costs}`);
 
   const outputs = [
     option(args, '--out'),

@@ -1,6 +1,7 @@
 /** Turning a report into text: the tables printed, and the generated block of `bench/README.md`'s latest results. */
 import { spawnSync } from 'node:child_process';
 import { basename, dirname } from 'node:path';
+import { costTable } from './cost';
 import type { HistorySize } from './history-size';
 import type { BenchReport, BenchmarkResult } from './result';
 
@@ -97,6 +98,7 @@ export function readmeBlock(report: BenchReport): string {
     resultsTable(report),
     '',
     historyTable(report),
+    ...(report.costs ? ['', costTable(report.costs)] : []),
     END,
   ].join('\n');
 }

@@ -1,4 +1,5 @@
 /** The shape of a benchmark run's results (what `bench/results/<date>.json` holds), and how a ratio is judged. */
+import type { CostReport } from './cost';
 import type { HistorySize } from './history-size';
 
 /** One side of a comparison: the figure, its unit, and the raw numbers behind it. */
@@ -83,6 +84,8 @@ export interface BenchSizes {
   scaleConcurrency: number;
   scaleRounds: number;
   scaleSmallCache: number;
+  /** Measure the cost per request (bench/cost.ts, on a time-skipping server of its own). */
+  costPerRequest: boolean;
 }
 
 /** The machine the numbers come from. */
@@ -110,4 +113,6 @@ export interface BenchReport {
   histories: Record<string, HistorySize>;
   /** Size of each workflow bundle (code the worker loads into every workflow context). */
   bundles: { productBytes: number; baselineBytes: number };
+  /** Temporal actions and history bytes per request against the hand-written workflow, when measured. */
+  costs?: CostReport;
 }

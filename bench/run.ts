@@ -10,6 +10,7 @@ import { latencyResults, sampleLatency } from './cases/latency';
 import { replayResult, sampleReplay } from './cases/replay';
 import { sampleThroughput, throughputResult } from './cases/throughput';
 import { sampleStarts, startResult } from './cases/webhook-start';
+import { measureCosts } from './cost';
 import { startBenchEnvironment } from './environment';
 import type { BenchReport, BenchSizes, BenchmarkResult } from './result';
 import { round } from './stats';
@@ -39,6 +40,7 @@ export const fullSizes: BenchSizes = {
   scaleConcurrency: 16,
   scaleRounds: 30,
   scaleSmallCache: 100,
+  costPerRequest: true,
 };
 
 /** Sizes of `npm run bench -- --quick`: a smoke run of every path, under a minute; the ratios are rough. */
@@ -63,6 +65,7 @@ export const quickSizes: BenchSizes = {
   scaleConcurrency: 16,
   scaleRounds: 10,
   scaleSmallCache: 20,
+  costPerRequest: true,
 };
 
 /** Sizes for the test that keeps the benchmark code working: one of everything, ratios meaningless. */
@@ -87,6 +90,7 @@ export const tinySizes: BenchSizes = {
   scaleConcurrency: 2,
   scaleRounds: 1,
   scaleSmallCache: 2,
+  costPerRequest: false,
 };
 
 /** Options of {@link runBench}. */
@@ -137,6 +141,13 @@ export async function runBench(opts: RunOptions): Promise<BenchReport> {
   } finally {
     await env.stop();
   }
+  let costs: BenchReport['costs'];
+  if (sizes.costPerRequest) {
+    const t = performance.now();
+    log('- cost per request (time-skipping server) ...');
+    costs = await measureCosts({ log });
+    log(`  done in ${round((performance.now() - t) / 1000, 1)} s`);
+  }
   // On a cluster of its own, once the dev server has stopped: nothing else runs on the machine meanwhile.
   if (sizes.scaleRequests > 0) {
     const t = performance.now();
@@ -163,5 +174,6 @@ export async function runBench(opts: RunOptions): Promise<BenchReport> {
     results,
     histories,
     bundles: { productBytes: env.bundles.product.code.length, baselineBytes: env.bundles.baseline.code.length },
+    ...(costs ? { costs } : {}),
   };
 }
