@@ -151,7 +151,7 @@ export async function startBenchEnvironment(log: (line: string) => void): Promis
         authenticator: new Authenticator(tokens.store),
         webhooks: { tickets: [webhookSecret] },
         // These measure the API; the console's inbox index (which reads visibility every second) is measured on its
-        // own (cases/inbox.ts) and would only add load to every other figure here.
+        // own on the cluster (cases/cluster-scale.ts) and would only add load to every other figure here.
         console: { index: false },
       });
     const api = await listen(build(queues.product));

@@ -193,6 +193,23 @@ function arrivals(receiver: WebhookReceiver, match: (body: Record<string, unknow
   };
 }
 
+/**
+ * One burst: waits for its instant and times until `arrived()` counts every workflow's effect. A set-up that ran past
+ * the instant (`marginMs` not positive) is not timed: its effects went out as each workflow was set up.
+ */
+async function timeBurst(
+  n: number,
+  dueAt: number,
+  marginMs: number,
+  arrived: () => number,
+  what: string,
+): Promise<BurstSample> {
+  const sample = { dueAt: new Date(dueAt).toISOString(), setUpMarginMs: marginMs };
+  if (marginMs <= 0) return { ...sample, ms: null };
+  await sleepUntil(dueAt);
+  return { ...sample, ms: (await whenCount(arrived, n, what)) - dueAt };
+}
+
 /** Runs every scale measurement on one fresh cluster; stops and removes it afterwards. */
 export async function sampleScale(sizes: BenchSizes, log: (line: string) => void): Promise<ScaleSamples> {
   const n = sizes.scaleRequests;
@@ -205,6 +222,8 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
   let cluster: RunningCluster | undefined;
   let connection: Connection | undefined;
   const processes: RunningProcess[] = [];
+  const burst = (dueAt: number, marginMs: number, arrived: () => number, what: string) =>
+    timeBurst(n, dueAt, marginMs, arrived, what);
   let succeeded = false;
   try {
     log('  starting the cluster (PostgreSQL, the Temporal server, the namespace job) ...');
@@ -250,6 +269,7 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
     const idle = { product: rss(workers.product), baseline: rss(workers.baseline) };
 
     // --- The baseline: empty workflows, started with the raw client; their timers all due at one instant. ---
+    /** Starts empty workflows; resolves once the last ones have had their first workflow task (workers caught up). */
     const startBaselines = async (prefix: string, count: number, input: BaselineInput) => {
       const t = performance.now();
       const handles = await pool(count, concurrency, (i) =>
@@ -259,24 +279,25 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
           args: [input],
         }),
       );
-      return { handles, ms: since(t) };
+      const startMs = since(t);
+      await waitFor(
+        async () => {
+          const last = handles.slice(-concurrency);
+          const done = await Promise.all(last.map((h) => h.describe().then((d) => d.historyLength >= 4)));
+          return done.every(Boolean);
+        },
+        WAIT_MS,
+        'the workers to run the empty workflows',
+      );
+      return { handles, ms: startMs, processedMs: since(t) };
     };
     log(`  ${n} empty workflows (raw client, ${concurrency} at a time) ...`);
+    // The raw starts outrun the workers: the burst's instant is planned from when the warm-up's had all run.
     const baselineWarm = await startBaselines('WARM-EMPTY', warmup, {});
-    const baselineDue = burstInstant(n, (warmup * 1000) / baselineWarm.ms, 2_000 + n);
+    const baselineDue = burstInstant(n, (warmup * 1000) / baselineWarm.processedMs, 2_000 + n);
     const baselineStarts = await startBaselines('EMPTY', n, { timerAt: new Date(baselineDue).toISOString() });
     await Promise.all(baselineWarm.handles.map((h) => h.terminate('benchmark warm-up')));
     const baselineMargin = baselineDue - Date.now();
-    // Every workflow has had its first task (the timer set) once the last ones have.
-    await waitFor(
-      async () => {
-        const last = baselineStarts.handles.slice(-concurrency);
-        const done = await Promise.all(last.map((h) => h.describe().then((d) => d.historyLength >= 4)));
-        return done.every(Boolean);
-      },
-      WAIT_MS,
-      'the empty workflows to set their timers',
-    );
     const baselineLoaded = rss(workers.baseline);
     const baselineQuery = `WorkflowType = "baselineWorkflow" AND ExecutionStatus = "Running"`;
     const baselineMs = await timed(sizes.scaleRounds, async () => {
@@ -284,13 +305,7 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
     });
     log('  the empty workflows’ timers ...');
     const fired = arrivals(receiver, (body) => body.kind === 'baseline_timer');
-    await sleepUntil(baselineDue);
-    const baselineDone = await whenCount(fired, n, 'timer effects');
-    const baselineBurst: BurstSample = {
-      dueAt: new Date(baselineDue).toISOString(),
-      ms: baselineMargin > 0 ? baselineDone - baselineDue : null,
-      setUpMarginMs: baselineMargin,
-    };
+    const baselineBurst = await burst(baselineDue, baselineMargin, fired, 'timer effects');
 
     // --- The product: requests through the signed webhook, submitted so that their warnings fall due at once. ---
     const tokens = testCredentials();
@@ -383,13 +398,7 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
     const productMargin = productDue - Date.now();
     const ticketSet = new Set(tickets);
     const warned = arrivals(receiver, (body) => body.kind === 'sla_warning' && ticketSet.has(String(body.ticketId)));
-    await sleepUntil(productDue);
-    const productDone = await whenCount(warned, n, 'warning notifications', 50);
-    const productBurst: BurstSample = {
-      dueAt: new Date(productDue).toISOString(),
-      ms: productMargin > 0 ? productDone - productDue : null,
-      setUpMarginMs: productMargin,
-    };
+    const productBurst = await burst(productDue, productMargin, warned, 'warning notifications');
 
     log(`  worker memory with a small workflow cache (${sizes.scaleSmallCache}) ...`);
     await stopProcesses([...workers.product, ...workers.baseline]);
