@@ -36,7 +36,8 @@ import { listQuery } from '../../src/temporal/visibility';
 import { allDayVendorConfig, validIntake } from '../../test/fixtures/requests';
 import { newWebhookSecret, testCredentials } from '../../test/helpers/api';
 import { waitFor } from '../../test/helpers/eventually';
-import { freePort, runEntry, type RunningProcess } from '../../test/helpers/processes';
+import { startWorkerProcess } from '../../test/helpers/drill-stack';
+import { freePort, type RunningProcess } from '../../test/helpers/processes';
 import { WebhookReceiver } from '../../test/helpers/webhook-receiver';
 import { compare, LATENCY_TARGET, type BenchmarkResult, type BenchSizes } from '../result';
 import { median, percentile, pool, round, since } from '../stats';
@@ -104,19 +105,10 @@ function rssOf(proc: RunningProcess): number {
   return Number(kib) * 1024;
 }
 
-/** A worker process (the product's or the baseline's), ready once it says it polls its task queue. */
-async function startWorkerProcess(entry: string, env: NodeJS.ProcessEnv): Promise<RunningProcess> {
-  const proc = runEntry(entry, { ...process.env, LOG_LEVEL: 'warn', ...env });
-  await waitFor(
-    () => {
-      if (proc.child.exitCode !== null || proc.child.signalCode !== null) {
-        throw new Error(`${entry} exited before it was ready:\n${proc.output()}`);
-      }
-      return proc.output().includes('Worker polling task queue');
-    },
-    120_000,
-    `${entry} to poll its task queue`,
-  );
+/** A worker process (the product's or the baseline's), once it polls; four bundle at once on a small machine. */
+async function startWorker(entry: string, env: NodeJS.ProcessEnv): Promise<RunningProcess> {
+  const proc = startWorkerProcess(env, entry, 120_000);
+  await proc.ready;
   return proc;
 }
 
@@ -255,8 +247,8 @@ export async function sampleScale(sizes: BenchSizes, log: (line: string) => void
     });
     const startWorkers = async (cache?: number) => {
       const started = await Promise.all([
-        ...[1, 2].map(() => startWorkerProcess('src/worker.ts', productEnv(cache))),
-        ...[1, 2].map(() => startWorkerProcess('bench/baseline-worker.ts', baselineEnv(cache))),
+        ...[1, 2].map(() => startWorker('src/worker.ts', productEnv(cache))),
+        ...[1, 2].map(() => startWorker('bench/baseline-worker.ts', baselineEnv(cache))),
       ]);
       processes.push(...started);
       return { product: started.slice(0, 2), baseline: started.slice(2) };
